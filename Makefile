@@ -1,0 +1,57 @@
+# The few commands people need. `make run` and `make test` are the README's two commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test venv deps-system services lint check bench audit messages clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+deps-system:
+	@bash scripts/deps-system.sh
+
+messages: venv
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
+
+## Run the portal with demo data on the embedded default (SQLite, inline tasks, e-mails in var/mail/).
+run: venv deps-system messages
+	DEBUG=true $(PY) manage.py migrate --no-input -v0
+	DEBUG=true $(PY) manage.py carica_demo
+	@echo "Portale su http://127.0.0.1:8000"
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+services:
+	@bash scripts/services.sh
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: venv
+	$(PY) manage.py makemigrations --check --dry-run --settings=alternanza.settings_test -v0
+	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
+	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
+
+## Run the whole test suite on the local PostgreSQL and Redis (browser tests on the system Chromium).
+test: venv deps-system services messages lint check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv deps-system services messages
+	$(PY) bench/run.py
+
+audit: venv
+	$(BIN)/pip-audit --strict
+
+clean:
+	rm -rf var/ .pytest_cache .ruff_cache .mypy_cache

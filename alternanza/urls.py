@@ -1,0 +1,37 @@
+"""Root URL configuration. Each app owns its urls module; public pages are translated (i18n_patterns)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from alternanza.views import pagine, salute
+
+urlpatterns = [
+    path("healthz", salute.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", pagine.home, name="home"),
+    path("privacy/", pagine.pagina_statica, {"pagina": "privacy"}, name="privacy"),
+    path("accessibilita/", pagine.pagina_statica, {"pagina": "accessibilita"}, name="accessibilita"),
+    path("note-legali/", pagine.pagina_statica, {"pagina": "note_legali"}, name="note_legali"),
+    path("contatti/", pagine.pagina_statica, {"pagina": "contatti"}, name="contatti"),
+    path("valutazione/", pagine.valutazione, name="valutazione"),
+    path("valutazioni/", pagine.valutazioni_staff, name="valutazioni_staff"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("account/", include("allauth.urls")),
+    path("territorio/", include("distretti.urls")),
+    path("rete/", include("partnership.urls")),
+    path("progetti/", include("alternanza.urls_progetti")),
+    path("festival/", include("eventi.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,50 @@
+"""Health endpoint for load balancers and docker-compose: database and Redis status as JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any driver error means "down": report it, never answer 500
+        logger.exception("healthz: database check failed")
+        return False
+
+
+def _redis_ok() -> bool | None:
+    if not settings.REDIS_URL:
+        return None  # embedded default: no Redis configured
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        return bool(client.ping())
+    except redis.RedisError:
+        logger.exception("healthz: redis check failed")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    db_ok = _database_ok()
+    redis_ok = _redis_ok()
+    healthy = db_ok and redis_ok is not False
+    body = {
+        "status": "ok" if healthy else "error",
+        "database": "ok" if db_ok else "error",
+        "redis": "not configured" if redis_ok is None else ("ok" if redis_ok else "error"),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

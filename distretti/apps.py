@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DistrettiConfig(AppConfig):
+    name = "distretti"
+    verbose_name = _("Territorio: distretti, comuni e scuole")

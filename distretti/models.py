@@ -1,0 +1,152 @@
+"""The territory: the seven districts (distretti), the 55 comuni and the schools of the registry."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Distretto(models.Model):
+    """A socio-sanitary district of the Città metropolitana, with its technical office."""
+
+    nome = models.CharField(_("nome"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    ufficio_nome = models.CharField(_("ufficio tecnico"), max_length=200, blank=True)
+    ufficio_email = models.EmailField(_("e-mail dell'ufficio tecnico"), blank=True)
+    ufficio_telefono = models.CharField(_("telefono dell'ufficio tecnico"), max_length=40, blank=True)
+    ufficio_indirizzo = models.CharField(_("indirizzo dell'ufficio tecnico"), max_length=200, blank=True)
+    organi_governance = models.TextField(
+        _("organi di governance"),
+        blank=True,
+        help_text=_("Conferenza territoriale, Ufficio di Piano e altri organi del distretto."),
+    )
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("distretto")
+        verbose_name_plural = _("distretti")
+
+    def __str__(self) -> str:
+        return self.nome
+
+    def get_absolute_url(self) -> str:
+        return reverse("distretti:dettaglio", kwargs={"slug": self.slug})
+
+
+class Comune(models.Model):
+    """A comune of the Città metropolitana; its district decides where its schools belong."""
+
+    codice_istat = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
+    codice_catastale = models.CharField(_("codice catastale"), max_length=4, unique=True)
+    nome = models.CharField(_("nome"), max_length=100)
+    distretto = models.ForeignKey(
+        Distretto, on_delete=models.PROTECT, related_name="comuni", verbose_name=_("distretto")
+    )
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("comune")
+        verbose_name_plural = _("comuni")
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class ScuolaQuerySet(models.QuerySet):
+    def attive(self):
+        return self.filter(attiva=True)
+
+    def del_distretto(self, distretto):
+        return self.filter(comune__distretto=distretto)
+
+
+class Scuola(models.Model):
+    """A school (sede) of the Ministry's registry, identified by its codice meccanografico."""
+
+    codice_meccanografico = models.CharField(_("codice meccanografico"), max_length=10, unique=True)
+    denominazione = models.CharField(_("denominazione"), max_length=255)
+    indirizzo = models.CharField(_("indirizzo"), max_length=255, blank=True)
+    cap = models.CharField(_("CAP"), max_length=5, blank=True)
+    comune = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="scuole", verbose_name=_("comune"))
+    grado = models.CharField(
+        _("grado / tipologia"),
+        max_length=120,
+        blank=True,
+        help_text=_("Tipologia e grado di istruzione come nell'anagrafe del Ministero."),
+    )
+    statale = models.BooleanField(_("statale"), default=False)
+    codice_istituto_riferimento = models.CharField(_("codice istituto di riferimento"), max_length=10, blank=True)
+    denominazione_istituto_riferimento = models.CharField(
+        _("istituto di riferimento"), max_length=255, blank=True
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    sito_web = models.CharField(_("sito web"), max_length=255, blank=True)
+    attiva = models.BooleanField(_("attiva"), default=True)
+    ultimo_anno_anagrafe = models.PositiveIntegerField(
+        _("ultimo anno nell'anagrafe"),
+        null=True,
+        blank=True,
+        help_text=_("Anno scolastico dell'ultimo file dell'anagrafe che contiene la scuola, es. 202324."),
+    )
+    studenti = models.PositiveIntegerField(
+        _("studenti iscritti"), null=True, blank=True, help_text=_("Numero complessivo, se noto.")
+    )
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    objects = ScuolaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["denominazione"]
+        verbose_name = _("scuola")
+        verbose_name_plural = _("scuole")
+        indexes = [models.Index(fields=["comune", "grado"], name="scuola_comune_grado_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.denominazione} ({self.codice_meccanografico})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("distretti:scuola", kwargs={"codice": self.codice_meccanografico})
+
+    @property
+    def distretto(self) -> Distretto:
+        return self.comune.distretto
+
+
+class ScuolaNome(models.Model):
+    """A name a school had in a registry year: the history of names is kept across imports."""
+
+    scuola = models.ForeignKey(Scuola, on_delete=models.CASCADE, related_name="storico_nomi")
+    denominazione = models.CharField(_("denominazione"), max_length=255)
+    anno_anagrafe = models.PositiveIntegerField(_("anno dell'anagrafe"))
+
+    class Meta:
+        ordering = ["anno_anagrafe"]
+        verbose_name = _("denominazione storica")
+        verbose_name_plural = _("denominazioni storiche")
+        constraints = [
+            models.UniqueConstraint(fields=["scuola", "anno_anagrafe"], name="scuolanome_unica_per_anno"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.denominazione} ({self.anno_anagrafe})"
+
+
+class AmbitoTematico(models.Model):
+    """A thematic area of the network (the seed's list): the classification used by every app."""
+
+    nome = models.CharField(_("nome"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        ordering = ["ordine", "nome"]
+        verbose_name = _("ambito tematico")
+        verbose_name_plural = _("ambiti tematici")
+
+    def __str__(self) -> str:
+        return self.nome

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from distretti import views
+
+app_name = "distretti"
+
+urlpatterns = [
+    path("", views.elenco, name="elenco"),
+    path("distretti/<slug:slug>/", views.dettaglio, name="dettaglio"),
+    path("scuole/<str:codice>/", views.scuola, name="scuola"),
+]
