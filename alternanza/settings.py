@@ -115,7 +115,9 @@ DATABASE_URL = _secret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://user:pass@host:port/db).")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point to PostgreSQL (postgres://user:pass@host:port/db)."
+        )
     # Opening a PostgreSQL connection costs ~5 ms: keep them (with a health check before reuse).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -178,7 +180,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------

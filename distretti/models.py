@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,9 @@ class Scuola(models.Model):
     denominazione = models.CharField(_("denominazione"), max_length=255)
     indirizzo = models.CharField(_("indirizzo"), max_length=255, blank=True)
     cap = models.CharField(_("CAP"), max_length=5, blank=True)
-    comune = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="scuole", verbose_name=_("comune"))
+    comune = models.ForeignKey(
+        Comune, on_delete=models.PROTECT, related_name="scuole", verbose_name=_("comune")
+    )
     grado = models.CharField(
         _("grado / tipologia"),
         max_length=120,
@@ -78,7 +81,9 @@ class Scuola(models.Model):
         help_text=_("Tipologia e grado di istruzione come nell'anagrafe del Ministero."),
     )
     statale = models.BooleanField(_("statale"), default=False)
-    codice_istituto_riferimento = models.CharField(_("codice istituto di riferimento"), max_length=10, blank=True)
+    codice_istituto_riferimento = models.CharField(
+        _("codice istituto di riferimento"), max_length=10, blank=True
+    )
     denominazione_istituto_riferimento = models.CharField(
         _("istituto di riferimento"), max_length=255, blank=True
     )
@@ -150,3 +155,102 @@ class AmbitoTematico(models.Model):
 
     def __str__(self) -> str:
         return self.nome
+
+
+class StatoIncarico(models.TextChoices):
+    """Lifecycle of a requested role: nothing is active until someone entitled approves it."""
+
+    RICHIESTO = "richiesto", _("in attesa di approvazione")
+    APPROVATO = "approvato", _("approvato")
+    RIFIUTATO = "rifiutato", _("rifiutato")
+    REVOCATO = "revocato", _("revocato")
+
+
+class IncaricoQuerySet(models.QuerySet):
+    def approvati(self):
+        return self.filter(stato=StatoIncarico.APPROVATO)
+
+    def in_attesa(self):
+        return self.filter(stato=StatoIncarico.RICHIESTO)
+
+
+class Incarico(models.Model):
+    """A role held (or requested) by a user, scoped to a school, a district or the whole network.
+
+    Roles are data: every permission of the portal derives from approved rows of this table (and, for
+    organisation contacts, from partnership.ReferenteOrganizzazione). See distretti.permissions.
+    """
+
+    class Ruolo(models.TextChoices):
+        REFERENTE_SCUOLA = "scuola", _("Referente scolastico")
+        UFFICIO_DISTRETTO = "distretto", _("Ufficio tecnico distrettuale")
+        STAFF = "staff", _("Staff Città metropolitana")
+
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incarichi", verbose_name=_("utente")
+    )
+    ruolo = models.CharField(_("ruolo"), max_length=20, choices=Ruolo.choices)
+    scuola = models.ForeignKey(
+        Scuola,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="incarichi",
+        verbose_name=_("scuola"),
+    )
+    distretto = models.ForeignKey(
+        Distretto,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="incarichi",
+        verbose_name=_("distretto"),
+    )
+    stato = models.CharField(
+        _("stato"), max_length=20, choices=StatoIncarico.choices, default=StatoIncarico.RICHIESTO
+    )
+    richiesto_il = models.DateTimeField(_("richiesto il"), auto_now_add=True)
+    deciso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incarichi_decisi",
+        verbose_name=_("deciso da"),
+    )
+    deciso_il = models.DateTimeField(_("deciso il"), null=True, blank=True)
+    nota = models.TextField(_("nota"), blank=True)
+
+    objects = IncaricoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-richiesto_il"]
+        verbose_name = _("incarico")
+        verbose_name_plural = _("incarichi")
+        constraints = [
+            models.CheckConstraint(
+                name="incarico_ambito_coerente",
+                condition=(
+                    models.Q(ruolo="scuola", scuola__isnull=False, distretto__isnull=True)
+                    | models.Q(ruolo="distretto", scuola__isnull=True, distretto__isnull=False)
+                    | models.Q(ruolo="staff", scuola__isnull=True, distretto__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["utente", "ruolo", "scuola", "distretto"],
+                name="incarico_unico",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        oggetto = self.scuola or self.distretto or _("Città metropolitana")
+        return f"{self.get_ruolo_display()} – {oggetto}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.ruolo == self.Ruolo.REFERENTE_SCUOLA and not self.scuola_id:
+            raise ValidationError({"scuola": _("Indica la scuola per cui chiedi il ruolo.")})
+        if self.ruolo == self.Ruolo.UFFICIO_DISTRETTO and not self.distretto_id:
+            raise ValidationError({"distretto": _("Indica il distretto per cui chiedi il ruolo.")})

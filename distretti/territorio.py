@@ -47,12 +47,21 @@ def carica_territorio(Distretto, Comune) -> None:  # noqa: N803 - historical mod
 
 # The thematic areas of the network, in the seed document's order: (slug, Italian name).
 AMBITI_TEMATICI = [
-    ("cultura-tecnica-primaria-secondaria", "Cultura tecnica nei curricula della primaria e della secondaria di primo grado"),
+    (
+        "cultura-tecnica-primaria-secondaria",
+        "Cultura tecnica nei curricula della primaria e della secondaria di primo grado",
+    ),
     ("alternanza-scuola-lavoro", "Alternanza scuola-lavoro"),
     ("sviluppo-comunita-giovani", "Sviluppo di comunità tramite le competenze dei giovani"),
     ("sicurezza-lavoro", "Educazione alla sicurezza sul lavoro"),
-    ("allineamento-s3", "Allineamento dei curricula alla Smart Specialisation Strategy (S3) della Regione Emilia-Romagna"),
-    ("trend-sviluppo-territori", "Allineamento dell'offerta di istruzione ai trend dello sviluppo economico e sociale dei territori"),
+    (
+        "allineamento-s3",
+        "Allineamento dei curricula alla Smart Specialisation Strategy (S3) della Regione Emilia-Romagna",
+    ),
+    (
+        "trend-sviluppo-territori",
+        "Allineamento dell'offerta di istruzione ai trend dello sviluppo economico e sociale dei territori",
+    ),
     ("studenti-stranieri", "Valorizzazione delle competenze degli allievi stranieri o di origine straniera"),
     ("gap-di-genere", "Superamento del gap di genere in ambito tecnico e scientifico"),
     ("orientamento", "Orientamento"),

@@ -16,10 +16,18 @@ def dettaglio(request, slug):
     return render(
         request,
         "distretti/dettaglio.html",
-        {"distretto": distretto, "comuni": distretto.comuni.all(), "ultimo_aggiornamento": distretto.aggiornato_il},
+        {
+            "distretto": distretto,
+            "comuni": distretto.comuni.all(),
+            "ultimo_aggiornamento": distretto.aggiornato_il,
+        },
     )
 
 
 def scuola(request, codice):
-    scuola = get_object_or_404(Scuola.objects.select_related("comune__distretto"), codice_meccanografico=codice)
-    return render(request, "distretti/scuola.html", {"scuola": scuola, "ultimo_aggiornamento": scuola.aggiornato_il})
+    scuola = get_object_or_404(
+        Scuola.objects.select_related("comune__distretto"), codice_meccanografico=codice
+    )
+    return render(
+        request, "distretti/scuola.html", {"scuola": scuola, "ultimo_aggiornamento": scuola.aggiornato_il}
+    )
