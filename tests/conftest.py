@@ -9,3 +9,134 @@ def _cache_vuota():
     """Every test starts with an empty cache (pages are cached in Redis)."""
     cache.clear()
     yield
+
+
+# --- Personas (owned by the accounts area) ----------------------------------------------------------
+# District A is "bologna", district B is "imola" (both loaded by the territory data migration).
+# Staff, superuser and district offices have a TOTP authenticator, so the MFA middleware lets them in.
+
+
+@pytest.fixture
+def distretto_a(db):
+    from tests.factories import distretto
+
+    return distretto("bologna")
+
+
+@pytest.fixture
+def distretto_b(db):
+    from tests.factories import distretto
+
+    return distretto("imola")
+
+
+@pytest.fixture
+def scuola_a(db):
+    from tests.factories import ScuolaFactory, comune
+
+    return ScuolaFactory(
+        codice_meccanografico="BOTF00001A",
+        denominazione="Istituto tecnico Aldini (prova)",
+        comune=comune("Bologna"),
+    )
+
+
+@pytest.fixture
+def scuola_b(db):
+    from tests.factories import ScuolaFactory, comune
+
+    return ScuolaFactory(
+        codice_meccanografico="BOTF00002B",
+        denominazione="Istituto tecnico Imolese (prova)",
+        comune=comune("Imola"),
+    )
+
+
+@pytest.fixture
+def organizzazione(db):
+    from tests.factories import OrganizzazioneFactory, comune
+
+    return OrganizzazioneFactory(
+        nome="Meccanica Emiliana S.p.A.", slug="meccanica-emiliana", comune=comune("Bologna"), pubblica=True
+    )
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import staff_cm
+
+    return staff_cm(utente__username="staff", utente__email="staff@example.org", utente__is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import UserFactory, attiva_mfa
+
+    user = UserFactory(username="superuser", email="superuser@example.org", is_staff=True, is_superuser=True)
+    attiva_mfa(user)
+    return user
+
+
+@pytest.fixture
+def ufficio_a(db, distretto_a):
+    from tests.factories import ufficio_distretto
+
+    return ufficio_distretto(distretto_a, utente__username="ufficio_a", utente__email="ufficio_a@example.org")
+
+
+@pytest.fixture
+def ufficio_b(db, distretto_b):
+    from tests.factories import ufficio_distretto
+
+    return ufficio_distretto(distretto_b, utente__username="ufficio_b", utente__email="ufficio_b@example.org")
+
+
+@pytest.fixture
+def referente_a(db, scuola_a):
+    from tests.factories import referente_scuola
+
+    return referente_scuola(scuola_a, utente__username="referente_a", utente__email="referente_a@example.org")
+
+
+@pytest.fixture
+def referente_b(db, scuola_b):
+    from tests.factories import referente_scuola
+
+    return referente_scuola(scuola_b, utente__username="referente_b", utente__email="referente_b@example.org")
+
+
+@pytest.fixture
+def referente_org(db, organizzazione):
+    from tests.factories import ReferenteOrganizzazioneFactory
+
+    return ReferenteOrganizzazioneFactory(
+        organizzazione=organizzazione,
+        utente__username="referente_org",
+        utente__email="referente_org@example.org",
+    ).utente
+
+
+PERSONE = (
+    "anonimo",
+    "referente_a",
+    "referente_b",
+    "ufficio_a",
+    "ufficio_b",
+    "referente_org",
+    "staff",
+    "superuser",
+)
+
+
+@pytest.fixture
+def persone(request, db):
+    """All personas by name ("anonimo" → None), created on demand: persone["ufficio_a"]."""
+    return {nome: None if nome == "anonimo" else request.getfixturevalue(nome) for nome in PERSONE}
+
+
+def entra(client, persona):
+    """Log `persona` in on the test client (None = stay anonymous) and return the client."""
+    client.logout()
+    if persona is not None:
+        client.force_login(persona, backend="django.contrib.auth.backends.ModelBackend")
+    return client
