@@ -56,6 +56,52 @@ class Comune(models.Model):
         return self.nome
 
 
+class Livello(models.TextChoices):
+    """Level of education, derived from the registry's tipologia (used to filter schools)."""
+
+    INFANZIA = "infanzia", _("Scuola dell'infanzia")
+    PRIMARIA = "primaria", _("Scuola primaria")
+    PRIMO_GRADO = "primo_grado", _("Secondaria di primo grado")
+    SECONDO_GRADO = "secondo_grado", _("Secondaria di secondo grado")
+    COMPRENSIVO = "comprensivo", _("Istituto comprensivo")
+    ALTRO = "altro", _("Altro (istruzione degli adulti, convitti…)")
+
+    @classmethod
+    def da_tipologia(cls, tipologia: str) -> Livello:
+        """Map the Ministry's DESCRIZIONETIPOLOGIAGRADOISTRUZIONESCUOLA to a level."""
+        t = tipologia.upper()
+        for chiavi, livello in _CHIAVI_LIVELLO:
+            if any(k in t for k in chiavi):
+                return livello
+        return cls.ALTRO
+
+
+# Checked in order: "ISTITUTO COMPRENSIVO" before the generic words, "PRIMO GRADO" before "PRIMARIA".
+_CHIAVI_LIVELLO = [
+    (("COMPRENSIVO",), Livello.COMPRENSIVO),
+    (("INFANZIA", "MATERNA"), Livello.INFANZIA),
+    (("PRIMO GRADO", "I GRADO"), Livello.PRIMO_GRADO),
+    (("PRIMARIA", "CIRCOLO DIDATTICO", "ELEMENTARE"), Livello.PRIMARIA),
+    (
+        (
+            "SECONDO GRADO",
+            "II GRADO",
+            "LICEO",
+            "ISTITUTO TECNICO",
+            "IST TEC",
+            "IST. TEC",
+            "PROFESSIONALE",
+            "IST PROF",
+            "IST. PROF",
+            "ISTITUTO SUPERIORE",
+            "ISTITUTO D'ARTE",
+            "MAGISTRALE",
+        ),
+        Livello.SECONDO_GRADO,
+    ),
+]
+
+
 class ScuolaQuerySet(models.QuerySet):
     def attive(self):
         return self.filter(attiva=True)
@@ -79,6 +125,9 @@ class Scuola(models.Model):
         max_length=120,
         blank=True,
         help_text=_("Tipologia e grado di istruzione come nell'anagrafe del Ministero."),
+    )
+    livello = models.CharField(
+        _("livello"), max_length=20, choices=Livello.choices, default=Livello.ALTRO, db_index=True
     )
     statale = models.BooleanField(_("statale"), default=False)
     codice_istituto_riferimento = models.CharField(
