@@ -5,9 +5,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from distretti.models import Comune, StatoIncarico
+from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, StatoIncarico
+from partnership.validatori import (
+    normalizza_ateco,
+    normalizza_codice_fiscale,
+    sezione_ateco,
+    valida_ateco,
+    valida_codice_fiscale,
+    valida_pdf,
+)
+
+
+def slug_unico(modello, testo: str, campo: str = "slug", max_length: int = 270) -> str:
+    """A slug for `testo` not yet used by `modello` (suffix -2, -3… on clashes)."""
+    base = slugify(testo)[:max_length] or "voce"
+    slug, n = base, 2
+    while modello._default_manager.filter(**{campo: slug}).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
 
 
 class AreaS3(models.Model):
@@ -53,9 +72,14 @@ class Organizzazione(models.Model):
         _("codice fiscale / partita IVA"),
         max_length=16,
         blank=True,
-        help_text=_("Validato con python-stdnum."),
+        validators=[valida_codice_fiscale],
+        help_text=_("Partita IVA (11 cifre) o codice fiscale (16 caratteri)."),
     )
-    codice_ateco = models.CharField(_("codice ATECO"), max_length=10, blank=True)
+    codice_ateco = models.CharField(
+        _("codice ATECO"), max_length=10, blank=True, validators=[valida_ateco], help_text=_("Es. 62.10.00")
+    )
+    # Derived from codice_ateco on save: the section letter the filters use without parsing codes.
+    sezione_ateco = models.CharField(_("sezione ATECO"), max_length=1, blank=True, editable=False)
     aree_s3 = models.ManyToManyField(
         AreaS3, blank=True, related_name="organizzazioni", verbose_name=_("aree S3")
     )
@@ -96,10 +120,21 @@ class Organizzazione(models.Model):
                 name="organizzazione_cf_unico",
             ),
         ]
-        indexes = [models.Index(fields=["tipo", "comune"], name="org_tipo_comune_idx")]
+        indexes = [
+            models.Index(fields=["tipo", "comune"], name="org_tipo_comune_idx"),
+            models.Index(fields=["sezione_ateco"], name="org_sezione_ateco_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.nome
+
+    def save(self, *args, **kwargs):
+        self.codice_fiscale = normalizza_codice_fiscale(self.codice_fiscale)
+        self.codice_ateco = normalizza_ateco(self.codice_ateco)
+        self.sezione_ateco = sezione_ateco(self.codice_ateco)
+        if not self.slug:
+            self.slug = slug_unico(Organizzazione, self.nome)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("partnership:organizzazione", kwargs={"slug": self.slug})
@@ -144,3 +179,344 @@ class ReferenteOrganizzazione(models.Model):
 
     def __str__(self) -> str:
         return f"{self.utente} – {self.organizzazione}"
+
+
+# --- Agreements -----------------------------------------------------------------------------------
+
+
+class Accordo(models.Model):
+    """An agreement of the network (accordo attuativo, protocollo d'intesa, convenzione quadro)."""
+
+    class Tipo(models.TextChoices):
+        ACCORDO_ATTUATIVO = "accordo_attuativo", _("Accordo attuativo")
+        PROTOCOLLO = "protocollo_intesa", _("Protocollo d'intesa")
+        CONVENZIONE = "convenzione", _("Convenzione")
+
+    class Stato(models.TextChoices):
+        IN_DEFINIZIONE = "in_definizione", _("In definizione")
+        FIRMATO = "firmato", _("Firmato")
+        SCADUTO = "scaduto", _("Scaduto")
+        RINNOVATO = "rinnovato", _("Rinnovato")
+
+    titolo = models.CharField(_("titolo"), max_length=255)
+    tipo = models.CharField(_("tipo"), max_length=30, choices=Tipo.choices, default=Tipo.ACCORDO_ATTUATIVO)
+    organizzazioni = models.ManyToManyField(
+        Organizzazione, blank=True, related_name="accordi", verbose_name=_("organizzazioni firmatarie")
+    )
+    distretti = models.ManyToManyField(
+        Distretto, blank=True, related_name="accordi", verbose_name=_("distretti firmatari")
+    )
+    scuole = models.ManyToManyField(
+        Scuola, blank=True, related_name="accordi", verbose_name=_("scuole firmatarie")
+    )
+    data_firma = models.DateField(_("data di firma"), null=True, blank=True)
+    valido_dal = models.DateField(_("valido dal"), null=True, blank=True)
+    valido_al = models.DateField(_("valido fino al"), null=True, blank=True)
+    stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.IN_DEFINIZIONE)
+    note = models.TextField(_("note"), blank=True)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    creato_il = models.DateTimeField(_("creato il"), auto_now_add=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        ordering = ["-data_firma", "titolo"]
+        verbose_name = _("accordo")
+        verbose_name_plural = _("accordi")
+        constraints = [
+            models.CheckConstraint(
+                name="accordo_validita_ordinata",
+                condition=models.Q(valido_al__isnull=True)
+                | models.Q(valido_dal__isnull=True)
+                | models.Q(valido_al__gte=models.F("valido_dal")),
+            ),
+        ]
+        indexes = [models.Index(fields=["stato", "tipo"], name="accordo_stato_tipo_idx")]
+
+    def __str__(self) -> str:
+        return self.titolo
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:accordo", kwargs={"pk": self.pk})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.valido_dal and self.valido_al and self.valido_al < self.valido_dal:
+            raise ValidationError({"valido_al": _("La fine della validità precede il suo inizio.")})
+        if self.stato == self.Stato.FIRMATO and not self.data_firma:
+            raise ValidationError({"data_firma": _("Un accordo firmato ha una data di firma.")})
+
+
+class DocumentoAccordo(models.Model):
+    """A PDF attached to an agreement (signed text, annexes)."""
+
+    accordo = models.ForeignKey(Accordo, on_delete=models.CASCADE, related_name="documenti")
+    titolo = models.CharField(_("titolo"), max_length=255)
+    file = models.FileField(_("file PDF"), upload_to="accordi/%Y/", validators=[valida_pdf])
+    caricato_il = models.DateTimeField(_("caricato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["caricato_il"]
+        verbose_name = _("documento dell'accordo")
+        verbose_name_plural = _("documenti dell'accordo")
+
+    def __str__(self) -> str:
+        return self.titolo
+
+
+class Convenzione(models.Model):
+    """The convenzione between a school and a host organisation that every placement needs.
+
+    Signed outside the portal; the signed PDF is uploaded. Since the 2023 rules it carries a section on
+    the host's risk assessment (DVR). Both sides and the district office are reminded before expiry.
+    """
+
+    scuola = models.ForeignKey(Scuola, on_delete=models.PROTECT, related_name="convenzioni")
+    organizzazione = models.ForeignKey(Organizzazione, on_delete=models.PROTECT, related_name="convenzioni")
+    numero = models.CharField(_("numero / protocollo"), max_length=60, blank=True)
+    data_firma = models.DateField(_("data di firma"), null=True, blank=True)
+    scadenza = models.DateField(_("scadenza"))
+    pdf_firmato = models.FileField(
+        _("convenzione firmata (PDF)"), upload_to="convenzioni/%Y/", blank=True, validators=[valida_pdf]
+    )
+    sezione_dvr = models.TextField(
+        _("sezione valutazione dei rischi (DVR)"),
+        blank=True,
+        help_text=_("Rischi specifici dell'ambiente di lavoro, misure di prevenzione, DPI, formazione."),
+    )
+    dvr_allegato = models.FileField(
+        _("estratto del DVR (PDF)"), upload_to="convenzioni/dvr/%Y/", blank=True, validators=[valida_pdf]
+    )
+    patto_formativo = models.FileField(
+        _("modello di patto formativo (PDF)"),
+        upload_to="convenzioni/patti/%Y/",
+        blank=True,
+        validators=[valida_pdf],
+    )
+    note = models.TextField(_("note"), blank=True)
+    promemoria_inviato_il = models.DateTimeField(
+        _("promemoria di scadenza inviato il"), null=True, blank=True
+    )
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
+    aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    class Meta:
+        ordering = ["scadenza"]
+        verbose_name = _("convenzione scuola–organizzazione")
+        verbose_name_plural = _("convenzioni scuola–organizzazione")
+        constraints = [
+            models.CheckConstraint(
+                name="convenzione_scadenza_dopo_firma",
+                condition=models.Q(data_firma__isnull=True) | models.Q(scadenza__gte=models.F("data_firma")),
+            ),
+        ]
+        indexes = [models.Index(fields=["scadenza"], name="convenzione_scadenza_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scuola.denominazione} – {self.organizzazione.nome}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:convenzione", kwargs={"pk": self.pk})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.data_firma and self.scadenza and self.scadenza < self.data_firma:
+            raise ValidationError({"scadenza": _("La scadenza precede la data di firma.")})
+
+    @property
+    def scaduta(self) -> bool:
+        from django.utils import timezone
+
+        return self.scadenza < timezone.localdate()
+
+
+# --- Partnerships ---------------------------------------------------------------------------------
+
+
+class Partnership(models.Model):
+    """Schools and organisations working together in one, several or all districts."""
+
+    class Livello(models.TextChoices):
+        DISTRETTUALE = "distrettuale", _("Distrettuale")
+        INTERDISTRETTUALE = "interdistrettuale", _("Interdistrettuale")
+        METROPOLITANO = "metropolitano", _("Metropolitano")
+
+    class Stato(models.TextChoices):
+        PROPOSTA = "proposta", _("Proposta")
+        ATTIVA = "attiva", _("Attiva")
+        CONCLUSA = "conclusa", _("Conclusa")
+
+    class Promotore(models.TextChoices):
+        SCUOLA = "scuola", _("Una scuola")
+        DISTRETTO = "distretto", _("Un distretto")
+        CITTA_METROPOLITANA = "citta_metropolitana", _("La Città metropolitana")
+        PARTNER = "partner", _("Un partner")
+
+    titolo = models.CharField(_("titolo"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=280, unique=True)
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    scuole = models.ManyToManyField(Scuola, blank=True, related_name="partnership", verbose_name=_("scuole"))
+    organizzazioni = models.ManyToManyField(
+        Organizzazione, blank=True, related_name="partnership", verbose_name=_("organizzazioni")
+    )
+    distretti = models.ManyToManyField(
+        Distretto, blank=True, related_name="partnership", verbose_name=_("distretti coinvolti")
+    )
+    livello = models.CharField(
+        _("livello"), max_length=20, choices=Livello.choices, default=Livello.DISTRETTUALE
+    )
+    ambiti = models.ManyToManyField(
+        AmbitoTematico, blank=True, related_name="partnership", verbose_name=_("ambiti tematici")
+    )
+    data_inizio = models.DateField(_("inizio"), null=True, blank=True)
+    data_fine = models.DateField(_("fine"), null=True, blank=True)
+    stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.PROPOSTA)
+    promossa_da = models.CharField(
+        _("promossa da"), max_length=30, choices=Promotore.choices, default=Promotore.SCUOLA
+    )
+    promotore_scuola = models.ForeignKey(
+        Scuola,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scuola promotrice"),
+    )
+    promotore_distretto = models.ForeignKey(
+        Distretto,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("distretto promotore"),
+    )
+    promotore_organizzazione = models.ForeignKey(
+        Organizzazione,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner promotore"),
+    )
+    pubblicata = models.BooleanField(_("pubblicata"), default=False)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
+    aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    class Meta:
+        ordering = ["-data_inizio", "titolo"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnership")
+        constraints = [
+            models.CheckConstraint(
+                name="partnership_periodo_ordinato",
+                condition=models.Q(data_fine__isnull=True)
+                | models.Q(data_inizio__isnull=True)
+                | models.Q(data_fine__gte=models.F("data_inizio")),
+            ),
+        ]
+        indexes = [models.Index(fields=["stato", "livello"], name="partnership_stato_livello_idx")]
+
+    def __str__(self) -> str:
+        return self.titolo
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_unico(Partnership, self.titolo)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:partnership", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.data_inizio and self.data_fine and self.data_fine < self.data_inizio:
+            raise ValidationError({"data_fine": _("La fine precede l'inizio.")})
+
+
+# --- Offers of placements -------------------------------------------------------------------------
+
+
+class OffertaOspitalita(models.Model):
+    """An organisation's offer of alternation placements, which schools search and answer."""
+
+    organizzazione = models.ForeignKey(
+        Organizzazione, on_delete=models.CASCADE, related_name="offerte", verbose_name=_("organizzazione")
+    )
+    titolo = models.CharField(_("titolo"), max_length=255)
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    posti = models.PositiveSmallIntegerField(_("posti disponibili"), default=1)
+    data_inizio = models.DateField(_("dal"))
+    data_fine = models.DateField(_("al"))
+    area_s3 = models.ForeignKey(
+        AreaS3,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offerte",
+        verbose_name=_("area S3"),
+    )
+    comune = models.ForeignKey(
+        Comune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offerte_ospitalita",
+        verbose_name=_("comune"),
+    )
+    requisiti = models.TextField(_("requisiti"), blank=True)
+    attiva = models.BooleanField(_("attiva"), default=True)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
+    aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    class Meta:
+        ordering = ["data_inizio", "titolo"]
+        verbose_name = _("offerta di ospitalità")
+        verbose_name_plural = _("offerte di ospitalità")
+        constraints = [
+            models.CheckConstraint(
+                name="offerta_periodo_ordinato", condition=models.Q(data_fine__gte=models.F("data_inizio"))
+            ),
+            models.CheckConstraint(name="offerta_posti_positivi", condition=models.Q(posti__gte=1)),
+        ]
+        indexes = [models.Index(fields=["attiva", "data_inizio"], name="offerta_attiva_inizio_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.titolo} ({self.organizzazione.nome})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:offerta", kwargs={"pk": self.pk})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.data_inizio and self.data_fine and self.data_fine < self.data_inizio:
+            raise ValidationError({"data_fine": _("La fine precede l'inizio.")})
+
+
+class InteresseOfferta(models.Model):
+    """A school coordinator's expression of interest in an offer; the organisation contact sees it."""
+
+    offerta = models.ForeignKey(OffertaOspitalita, on_delete=models.CASCADE, related_name="interessi")
+    scuola = models.ForeignKey(Scuola, on_delete=models.CASCADE, related_name="interessi_offerte")
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="interessi_offerte"
+    )
+    studenti = models.PositiveSmallIntegerField(_("studenti interessati"), default=1)
+    messaggio = models.TextField(_("messaggio"), blank=True)
+    creato_il = models.DateTimeField(_("espresso il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-creato_il"]
+        verbose_name = _("manifestazione di interesse")
+        verbose_name_plural = _("manifestazioni di interesse")
+        constraints = [
+            models.UniqueConstraint(fields=["offerta", "scuola"], name="interesse_unico_per_scuola"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scuola} → {self.offerta}"
