@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "partnership",
     "alternanza",
     "eventi",
+    "eventi.newsletter",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,23 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Newsletter (eventi.newsletter) -------------------------------------------------------------
+# Messages per second across all workers (the provider's limit); 0 = no limit.
+NEWSLETTER_RATE_LIMIT = env.float("NEWSLETTER_RATE_LIMIT", default=10.0)
+if NEWSLETTER_RATE_LIMIT < 0:
+    raise ImproperlyConfigured("NEWSLETTER_RATE_LIMIT must be >= 0 (messages per second, 0 = no limit).")
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # recipients per Celery task
+# A send with pending deliveries and no progress for this many seconds gets its batches enqueued again
+# (the periodic task newsletter.riprendi_invii): recovers from a worker killed mid-batch without waiting
+# for the broker's visibility timeout.
+NEWSLETTER_RESUME_AFTER = env.int("NEWSLETTER_RESUME_AFTER", default=300)
+NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+CELERY_BEAT_SCHEDULE = {
+    "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
+    "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
+}
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,305 @@
+"""Newsletter: subscribers with their consent history, issues and one delivery row per recipient.
+
+The delivery row (Consegna) is the source of truth of what was sent: the sending engine (invio.py)
+claims one row at a time and marks it sent right after the SMTP server accepted that message, so a
+crash can leave at most the message in flight in doubt.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import nh3
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from distretti.models import AmbitoTematico, Distretto
+
+# Tags and attributes a staff member may use in the body of an issue (sanitised with nh3 on save).
+TAG_CONSENTITI = {
+    "p", "br", "strong", "em", "b", "i", "u", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "hr",
+}  # fmt: skip
+ATTRIBUTI_CONSENTITI = {"a": {"href", "title"}}
+
+
+def pulisci_html(html: str) -> str:
+    """The HTML a staff member wrote, reduced to the safe subset that e-mail clients render well."""
+    return nh3.clean(
+        html or "",
+        tags=TAG_CONSENTITI,
+        attributes=ATTRIBUTI_CONSENTITI,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+class Pubblico(models.Model):
+    """An audience a subscriber belongs to (schools, companies, families...), used for segmentation."""
+
+    codice = models.SlugField(_("codice"), max_length=40, unique=True)
+    nome = models.CharField(_("nome"), max_length=100)
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        ordering = ["ordine", "nome"]
+        verbose_name = _("pubblico")
+        verbose_name_plural = _("pubblici")
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class StatoIscritto(models.TextChoices):
+    IN_ATTESA = "in_attesa", _("in attesa di conferma")
+    CONFERMATO = "confermato", _("confermato")
+    DISISCRITTO = "disiscritto", _("disiscritto")
+
+
+class FonteConsenso(models.TextChoices):
+    MODULO = "modulo", _("modulo di iscrizione del portale")
+    IMPORTAZIONE = "importazione", _("importazione con consenso documentato")
+    DEMO = "demo", _("dato dimostrativo")
+
+
+class IscrittoQuerySet(models.QuerySet):
+    def confermati(self):
+        return self.filter(stato=StatoIscritto.CONFERMATO)
+
+    def per_email(self, email: str):
+        return self.filter(email__iexact=(email or "").strip())
+
+    def del_segmento(self, distretti=(), ambiti=(), pubblici=()):
+        """Subscribers matching a segment. For each dimension the issue targets, a subscriber matches if
+        they chose at least one of the targeted values or expressed no preference in that dimension
+        (no preference means "everything")."""
+        qs = self
+        dimensioni = (
+            (Iscritto.distretti.through, "distretto_id", distretti),
+            (Iscritto.ambiti.through, "ambitotematico_id", ambiti),
+            (Iscritto.pubblici.through, "pubblico_id", pubblici),
+        )
+        for through, campo, valori in dimensioni:
+            valori = [getattr(v, "pk", v) for v in valori]
+            if not valori:
+                continue
+            proprie = through.objects.filter(iscritto_id=OuterRef("pk"))
+            qs = qs.filter(~Exists(proprie) | Exists(proprie.filter(**{f"{campo}__in": valori})))
+        return qs
+
+
+class Iscritto(models.Model):
+    """A newsletter subscriber: an e-mail address with interests and the consent it gave."""
+
+    email = models.EmailField(_("e-mail"), max_length=254)
+    # Secret of the personal links (confirm, preferences, unsubscribe); signed before use.
+    chiave = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    distretti = models.ManyToManyField(Distretto, blank=True, verbose_name=_("distretti di interesse"))
+    ambiti = models.ManyToManyField(AmbitoTematico, blank=True, verbose_name=_("ambiti tematici"))
+    pubblici = models.ManyToManyField(Pubblico, blank=True, verbose_name=_("pubblico"))
+    stato = models.CharField(
+        _("stato"), max_length=12, choices=StatoIscritto.choices, default=StatoIscritto.IN_ATTESA
+    )
+    lingua = models.CharField(_("lingua"), max_length=8, default="it")
+    consenso_versione = models.CharField(_("versione del testo di consenso"), max_length=40, blank=True)
+    consenso_il = models.DateTimeField(_("consenso dato il"), null=True, blank=True)
+    consenso_ip = models.GenericIPAddressField(_("IP del consenso"), null=True, blank=True)
+    fonte = models.CharField(_("fonte"), max_length=14, choices=FonteConsenso.choices, default="modulo")
+    importato_con_consenso = models.BooleanField(
+        _("importato con consenso documentato"),
+        default=False,
+        help_text=_("L'indirizzo proviene da una lista esistente il cui consenso è documentato altrove."),
+    )
+    nota_consenso = models.TextField(_("nota sul consenso"), blank=True)
+    creato_il = models.DateTimeField(_("creato il"), default=timezone.now)
+    confermato_il = models.DateTimeField(_("confermato il"), null=True, blank=True)
+    disiscritto_il = models.DateTimeField(_("disiscritto il"), null=True, blank=True)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+
+    objects = IscrittoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("iscritto")
+        verbose_name_plural = _("iscritti")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="iscritto_email_unica"),
+        ]
+        indexes = [models.Index(fields=["stato"], name="iscritto_stato_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def confermato(self) -> bool:
+        return self.stato == StatoIscritto.CONFERMATO
+
+
+class AzioneConsenso(models.TextChoices):
+    RICHIESTA = "richiesta", _("richiesta di iscrizione")
+    CONFERMA = "conferma", _("conferma (double opt-in)")
+    PREFERENZE = "preferenze", _("modifica delle preferenze")
+    REVOCA = "revoca", _("revoca (disiscrizione)")
+    IMPORTAZIONE = "importazione", _("importazione con consenso documentato")
+
+
+class ConsensoRegistro(models.Model):
+    """One consent event (request, confirmation, change, withdrawal): the proof of consent over time."""
+
+    iscritto = models.ForeignKey(Iscritto, on_delete=models.CASCADE, related_name="consensi")
+    azione = models.CharField(_("azione"), max_length=14, choices=AzioneConsenso.choices)
+    il = models.DateTimeField(_("il"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    versione_testo = models.CharField(_("versione del testo"), max_length=40, blank=True)
+    fonte = models.CharField(_("fonte"), max_length=40, blank=True)
+    nota = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        ordering = ["il"]
+        verbose_name = _("registro del consenso")
+        verbose_name_plural = _("registro dei consensi")
+
+    def __str__(self) -> str:
+        return f"{self.get_azione_display()} {self.il:%Y-%m-%d %H:%M}"
+
+
+class StatoNumero(models.TextChoices):
+    BOZZA = "bozza", _("bozza")
+    PROGRAMMATO = "programmato", _("programmato")
+    IN_INVIO = "in_invio", _("in invio")
+    IN_PAUSA = "in_pausa", _("in pausa")
+    INVIATO = "inviato", _("inviato")
+
+
+class NumeroQuerySet(models.QuerySet):
+    def inviati(self):
+        return self.filter(stato=StatoNumero.INVIATO)
+
+
+class Numero(models.Model):
+    """An issue of the newsletter: the staff's text plus automatic blocks chosen by date range."""
+
+    oggetto = models.CharField(_("oggetto"), max_length=200)
+    preheader = models.CharField(
+        _("anteprima (preheader)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Breve testo che i programmi di posta mostrano accanto all'oggetto."),
+    )
+    corpo = models.TextField(
+        _("testo"), blank=True, help_text=_("HTML semplice: paragrafi, grassetto, corsivo, elenchi, link.")
+    )
+    periodo_dal = models.DateField(_("blocchi automatici dal"), null=True, blank=True)
+    periodo_al = models.DateField(_("blocchi automatici al"), null=True, blank=True)
+    blocco_eventi = models.BooleanField(_("includi i prossimi eventi"), default=True)
+    blocco_progetti = models.BooleanField(_("includi i progetti pubblicati di recente"), default=True)
+    blocco_notizie = models.BooleanField(_("includi le notizie"), default=True)
+    # Segment: empty = every confirmed subscriber.
+    distretti = models.ManyToManyField(Distretto, blank=True, verbose_name=_("solo per i distretti"))
+    ambiti = models.ManyToManyField(AmbitoTematico, blank=True, verbose_name=_("solo per gli ambiti"))
+    pubblici = models.ManyToManyField(Pubblico, blank=True, verbose_name=_("solo per i pubblici"))
+    stato = models.CharField(_("stato"), max_length=12, choices=StatoNumero.choices, default="bozza")
+    programmato_per = models.DateTimeField(_("programmato per"), null=True, blank=True)
+    creato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    creato_il = models.DateTimeField(_("creato il"), auto_now_add=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+    avviato_il = models.DateTimeField(_("invio avviato il"), null=True, blank=True)
+    inviato_il = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    totale_destinatari = models.PositiveIntegerField(_("destinatari"), default=0)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+
+    objects = NumeroQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-inviato_il", "-creato_il"]
+        verbose_name = _("numero della newsletter")
+        verbose_name_plural = _("numeri della newsletter")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stato="programmato") | Q(programmato_per__isnull=False),
+                name="numero_programmato_ha_data",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.oggetto
+
+    def save(self, *args, **kwargs):
+        self.corpo = pulisci_html(self.corpo)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:archivio_numero", kwargs={"pk": self.pk})
+
+    @property
+    def modificabile(self) -> bool:
+        return self.stato in (StatoNumero.BOZZA, StatoNumero.PROGRAMMATO)
+
+    def destinatari(self):
+        """The confirmed subscribers of this issue's segment."""
+        return Iscritto.objects.confermati().del_segmento(
+            distretti=list(self.distretti.values_list("pk", flat=True)),
+            ambiti=list(self.ambiti.values_list("pk", flat=True)),
+            pubblici=list(self.pubblici.values_list("pk", flat=True)),
+        )
+
+    def statistiche(self) -> dict:
+        """Counts of the deliveries by state (one query)."""
+        righe = dict(
+            self.consegne.order_by().values("stato").annotate(n=Count("pk")).values_list("stato", "n")
+        )
+        inviate = righe.get(StatoConsegna.INVIATA, 0)
+        fallite = righe.get(StatoConsegna.ERRORE_PERMANENTE, 0)
+        fallite += righe.get(StatoConsegna.ERRORE_TEMPORANEO, 0)
+        in_attesa = righe.get(StatoConsegna.IN_ATTESA, 0)
+        saltate = righe.get(StatoConsegna.SALTATA, 0)
+        totale = sum(righe.values())
+        fatte = totale - in_attesa
+        return {
+            "stato": self.stato,
+            "stato_etichetta": str(self.get_stato_display()),
+            "totale": totale,
+            "inviate": inviate,
+            "fallite": fallite,
+            "in_attesa": in_attesa,
+            "saltate": saltate,
+            "percentuale": round(100 * fatte / totale) if totale else 0,
+        }
+
+
+class StatoConsegna(models.TextChoices):
+    IN_ATTESA = "in_attesa", _("in attesa")
+    INVIATA = "inviata", _("inviata")
+    ERRORE_TEMPORANEO = "errore_temp", _("errore temporaneo")
+    ERRORE_PERMANENTE = "errore_perm", _("errore permanente")
+    # The subscriber left (or was deleted) between the creation of the row and its turn.
+    SALTATA = "saltata", _("saltata (disiscritto)")
+
+
+class Consegna(models.Model):
+    """The delivery of one issue to one subscriber: the truth of what was sent."""
+
+    numero = models.ForeignKey(Numero, on_delete=models.CASCADE, related_name="consegne")
+    iscritto = models.ForeignKey(Iscritto, on_delete=models.CASCADE, related_name="consegne")
+    stato = models.CharField(_("stato"), max_length=12, choices=StatoConsegna.choices, default="in_attesa")
+    tentativi = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    inviata_il = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    errore = models.TextField(_("errore"), blank=True)
+
+    class Meta:
+        verbose_name = _("consegna")
+        verbose_name_plural = _("consegne")
+        constraints = [
+            models.UniqueConstraint(fields=["numero", "iscritto"], name="consegna_unica_per_iscritto"),
+        ]
+        indexes = [models.Index(fields=["numero", "stato"], name="consegna_numero_stato_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.numero_id} → {self.iscritto_id} ({self.stato})"
