@@ -1,0 +1,44 @@
+"""Accounts: allauth's pages (login, signup, e-mail, password, MFA) and the portal's account pages.
+
+Personas log in with force_login, which records no recent authentication: allauth's sensitive MFA pages
+(activate/deactivate TOTP, regenerate codes) therefore answer 302 to the re-authentication step.
+staff, superuser and the district offices have a TOTP authenticator; the other personas have none.
+"""
+
+from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, Voce, attesi
+
+# allauth sends an authenticated user away from the login/signup pages.
+SOLO_ANONIMI = attesi(302, anonimo=200)
+# Pages of a login in progress (second factor, login code): without one pending, everyone is sent away.
+SOLO_DURANTE_IL_LOGIN = attesi(302, anonimo=LOGIN)
+CON_MFA = ("ufficio_a", "ufficio_b", "staff", "superuser")
+SENZA_MFA = ("referente_a", "referente_b", "referente_org")
+
+VOCI = [
+    Voce("account_login", get=SOLO_ANONIMI),
+    Voce("account_signup", get=SOLO_ANONIMI),
+    Voce("account_logout", get=attesi(200, anonimo=302)),
+    Voce("account_inactive", get=PUBBLICA),
+    Voce("account_reauthenticate", get=AUTENTICATI),
+    Voce("account_email", get=AUTENTICATI),
+    Voce("account_email_verification_sent", get=PUBBLICA),
+    Voce("account_change_password", get=AUTENTICATI),
+    # Every persona has a password: "set password" sends them to "change password".
+    Voce("account_set_password", get=attesi(302, anonimo=LOGIN)),
+    Voce("account_reset_password", get=PUBBLICA),
+    Voce("account_reset_password_done", get=PUBBLICA),
+    Voce("account_reset_password_from_key_done", get=PUBBLICA),
+    # A forged key shows the "invalid link" page, to everyone.
+    Voce("account_reset_password_from_key", kwargs={"uidb36": "zz", "key": "chiave-falsa"}, get=PUBBLICA),
+    Voce("account_confirm_email", kwargs={"key": "chiave-falsa"}, get=PUBBLICA),
+    Voce("account_confirm_login_code", get=SOLO_DURANTE_IL_LOGIN),
+    Voce("mfa_index", get=AUTENTICATI),
+    Voce("mfa_authenticate", get=SOLO_DURANTE_IL_LOGIN),
+    Voce("mfa_reauthenticate", get=attesi(302, anonimo=LOGIN, **dict.fromkeys(CON_MFA, 200))),
+    Voce("mfa_activate_totp", get=attesi(302, anonimo=LOGIN)),
+    Voce("mfa_deactivate_totp", get=attesi(302, anonimo=LOGIN, **dict.fromkeys(SENZA_MFA, 404))),
+    # Nobody has recovery codes yet.
+    Voce("mfa_view_recovery_codes", get=attesi(404, anonimo=LOGIN)),
+    Voce("mfa_generate_recovery_codes", get=attesi(302, anonimo=LOGIN)),
+    Voce("mfa_download_recovery_codes", get=attesi(404, anonimo=LOGIN)),
+]

@@ -1,0 +1,19 @@
+"""Portal-wide pages (alternanza.views.pagine, salute)."""
+
+from tests.matrice import PUBBLICA, SOLO_POST, Azione, Voce, attesi
+
+VOCI = [
+    Voce("home", get=PUBBLICA),
+    Voce("privacy", get=PUBBLICA),
+    Voce("accessibilita", get=PUBBLICA),
+    Voce("note_legali", get=PUBBLICA),
+    Voce("contatti", get=PUBBLICA),
+    Voce("healthz", get=PUBBLICA),
+    Voce(
+        "valutazione",
+        get=SOLO_POST,
+        post=[Azione("vota", dati={"pagina": "/contatti/", "voto": "4"}, attesi=attesi(302))],
+    ),
+    # Django's staff_member_required: whoever is not is_staff is sent to the admin login (302).
+    Voce("valutazioni_staff", get=attesi(302, staff=200, superuser=200)),
+]
