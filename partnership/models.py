@@ -9,6 +9,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, StatoIncarico
+from partnership.querysets import (
+    AccordoQuerySet,
+    ConvenzioneQuerySet,
+    InteresseQuerySet,
+    OffertaQuerySet,
+    OrganizzazioneQuerySet,
+    PartnershipQuerySet,
+)
 from partnership.validatori import (
     normalizza_ateco,
     normalizza_codice_fiscale,
@@ -108,6 +116,8 @@ class Organizzazione(models.Model):
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
     creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    objects = OrganizzazioneQuerySet.as_manager()
 
     class Meta:
         ordering = ["nome"]
@@ -218,6 +228,8 @@ class Accordo(models.Model):
     creato_il = models.DateTimeField(_("creato il"), auto_now_add=True)
     aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
 
+    objects = AccordoQuerySet.as_manager()
+
     class Meta:
         ordering = ["-data_firma", "titolo"]
         verbose_name = _("accordo")
@@ -300,6 +312,8 @@ class Convenzione(models.Model):
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
     creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    objects = ConvenzioneQuerySet.as_manager()
 
     class Meta:
         ordering = ["scadenza"]
@@ -405,6 +419,8 @@ class Partnership(models.Model):
     creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["-data_inizio", "titolo"]
         verbose_name = _("partnership")
@@ -473,6 +489,8 @@ class OffertaOspitalita(models.Model):
     creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
+    objects = OffertaQuerySet.as_manager()
+
     class Meta:
         ordering = ["data_inizio", "titolo"]
         verbose_name = _("offerta di ospitalità")
@@ -509,6 +527,8 @@ class InteresseOfferta(models.Model):
     studenti = models.PositiveSmallIntegerField(_("studenti interessati"), default=1)
     messaggio = models.TextField(_("messaggio"), blank=True)
     creato_il = models.DateTimeField(_("espresso il"), auto_now_add=True)
+
+    objects = InteresseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-creato_il"]

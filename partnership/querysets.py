@@ -1,0 +1,215 @@
+"""Who sees and edits what in the partnership network, as chainable queryset methods.
+
+Every rule is built on distretti.permissions.ambito_di (schools, district offices, staff) plus the
+organisations a user acts for. List and detail views share these methods, so they cannot drift apart:
+an object outside `visibili_a(user)` answers 404, one visible but outside `modificabili_da(user)` 403.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from distretti.permissions import ambito_di
+
+_CACHE_ORG = "_organizzazioni_rete_cache"
+
+
+def organizzazioni_di(user) -> frozenset[int]:
+    """Ids of the organisations the user is an approved contact of (one query, cached on the user)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    try:
+        from partnership.permissions import organizzazioni_di as da_permessi
+    except ImportError:
+        da_permessi = None
+    if da_permessi is not None:
+        return frozenset(da_permessi(user))
+    cached = getattr(user, _CACHE_ORG, None)
+    if cached is None:
+        from distretti.models import StatoIncarico
+        from partnership.models import ReferenteOrganizzazione
+
+        cached = frozenset(
+            ReferenteOrganizzazione.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
+                "organizzazione_id", flat=True
+            )
+        )
+        setattr(user, _CACHE_ORG, cached)
+    return cached
+
+
+def _distretti_di(ambito) -> frozenset[int]:
+    """Districts whose non-public network records the user may see (offices and school coordinators)."""
+    return ambito.distretti_ufficio | ambito.distretti_scuole
+
+
+class OrganizzazioneQuerySet(models.QuerySet):
+    def pubbliche(self):
+        return self.filter(pubblica=True)
+
+    def del_territorio_di(self, user):
+        """Organisations of the user's districts: based there, or in a partnership of the district."""
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        distretti = _distretti_di(ambito)
+        proprie = organizzazioni_di(user)
+        if not distretti and not proprie:
+            return self.none()
+        from partnership.models import Partnership
+
+        in_partnership = Exists(
+            Partnership.organizzazioni.through.objects.filter(
+                organizzazione_id=OuterRef("pk"),
+                partnership__distretti__in=distretti,
+            )
+        )
+        return self.filter(Q(comune__distretto__in=distretti) | Q(pk__in=proprie) | in_partnership)
+
+    def visibili_a(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        if not ambito.autenticato:
+            return self.pubbliche()
+        return self.filter(Q(pubblica=True) | Q(pk__in=self.del_territorio_di(user).values("pk")))
+
+    def modificabili_da(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        return self.filter(pk__in=organizzazioni_di(user))
+
+
+class AccordoQuerySet(models.QuerySet):
+    def visibili_a(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        if not ambito.autenticato:
+            return self.none()
+        condizione = Q(organizzazioni__in=organizzazioni_di(user)) | Q(scuole__in=ambito.scuole)
+        if ambito.distretti_ufficio:
+            d = ambito.distretti_ufficio
+            condizione |= (
+                Q(distretti__in=d)
+                | Q(scuole__comune__distretto__in=d)
+                | Q(organizzazioni__comune__distretto__in=d)
+            )
+        return self.filter(pk__in=self.model.objects.filter(condizione).values("pk"))
+
+    def modificabili_da(self, user):
+        return self.all() if ambito_di(user).staff else self.none()
+
+
+class ConvenzioneQuerySet(models.QuerySet):
+    def in_scadenza(self, giorni: int = 30, oggi=None):
+        """Not yet expired, expiring within `giorni` days."""
+        oggi = oggi or timezone.localdate()
+        return self.filter(scadenza__gte=oggi, scadenza__lte=oggi + timezone.timedelta(days=giorni))
+
+    def scadute(self, oggi=None):
+        return self.filter(scadenza__lt=oggi or timezone.localdate())
+
+    def valide(self, oggi=None):
+        return self.filter(scadenza__gte=oggi or timezone.localdate())
+
+    def visibili_a(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        if not ambito.autenticato:
+            return self.none()
+        return self.filter(
+            Q(scuola__comune__distretto__in=ambito.distretti_ufficio)
+            | Q(scuola__in=ambito.scuole)
+            | Q(organizzazione__in=organizzazioni_di(user))
+        )
+
+    def modificabili_da(self, user):
+        """Staff, and the coordinators of the school (they upload what they signed)."""
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        return self.filter(scuola__in=ambito.scuole)
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def pubblicate(self):
+        return self.filter(pubblicata=True)
+
+    def del_territorio_di(self, user):
+        """Partnerships of the user's districts; inter-district ones belong to every district involved."""
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        distretti = _distretti_di(ambito)
+        proprie = organizzazioni_di(user)
+        if not (distretti or ambito.scuole or proprie):
+            return self.none()
+        through = self.model.distretti.through
+        condizione = Exists(through.objects.filter(partnership_id=OuterRef("pk"), distretto_id__in=distretti))
+        if ambito.scuole:
+            condizione |= Exists(
+                self.model.scuole.through.objects.filter(
+                    partnership_id=OuterRef("pk"), scuola_id__in=ambito.scuole
+                )
+            )
+        if proprie:
+            condizione |= Exists(
+                self.model.organizzazioni.through.objects.filter(
+                    partnership_id=OuterRef("pk"), organizzazione_id__in=proprie
+                )
+            )
+        return self.filter(condizione)
+
+    def visibili_a(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        if not ambito.autenticato:
+            return self.pubblicate()
+        return self.filter(Q(pubblicata=True) | Q(pk__in=self.del_territorio_di(user).values("pk")))
+
+    def modificabili_da(self, user):
+        return self.all() if ambito_di(user).staff else self.none()
+
+
+class OffertaQuerySet(models.QuerySet):
+    def attive(self, oggi=None):
+        return self.filter(attiva=True, data_fine__gte=oggi or timezone.localdate())
+
+    def visibili_a(self, user):
+        """Active offers for every role holder of the network; an organisation always sees its own."""
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        proprie = organizzazioni_di(user)
+        if not (ambito.ha_ruolo or proprie):
+            return self.none()
+        condizione = Q(organizzazione__in=proprie)
+        if ambito.ha_ruolo:
+            condizione |= Q(attiva=True)
+        return self.filter(condizione)
+
+    def modificabili_da(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        return self.filter(organizzazione__in=organizzazioni_di(user))
+
+
+class InteresseQuerySet(models.QuerySet):
+    def visibili_a(self, user):
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        if not ambito.autenticato:
+            return self.none()
+        return self.filter(
+            Q(offerta__organizzazione__in=organizzazioni_di(user))
+            | Q(scuola__in=ambito.scuole)
+            | Q(scuola__comune__distretto__in=ambito.distretti_ufficio)
+        )

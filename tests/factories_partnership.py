@@ -1,0 +1,130 @@
+"""Factories of the partnership area: agreements, convenzioni, partnerships, offers and interests."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from partnership.models import (
+    Accordo,
+    AreaS3,
+    Convenzione,
+    InteresseOfferta,
+    OffertaOspitalita,
+    Partnership,
+)
+from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
+
+PDF_MINIMO = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf(nome: str = "documento.pdf", contenuto: bytes = PDF_MINIMO) -> SimpleUploadedFile:
+    return SimpleUploadedFile(nome, contenuto, content_type="application/pdf")
+
+
+def area_s3(slug: str = "mech") -> AreaS3:
+    """An S3 area loaded by the data migration, e.g. area_s3("mech")."""
+    return AreaS3.objects.get(slug=slug)
+
+
+class AccordoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accordo
+        skip_postgeneration_save = True
+
+    titolo = factory.Sequence(lambda n: f"Protocollo d'intesa di prova {n}")
+    tipo = Accordo.Tipo.PROTOCOLLO
+    stato = Accordo.Stato.FIRMATO
+    data_firma = datetime.date(2024, 9, 1)
+    valido_dal = datetime.date(2024, 9, 1)
+    valido_al = datetime.date(2027, 8, 31)
+
+    @factory.post_generation
+    def distretti(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.distretti.add(*extracted)
+
+    @factory.post_generation
+    def organizzazioni(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.organizzazioni.add(*extracted)
+
+    @factory.post_generation
+    def scuole(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.scuole.add(*extracted)
+
+
+class ConvenzioneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Convenzione
+
+    scuola = factory.SubFactory(ScuolaFactory)
+    organizzazione = factory.SubFactory(OrganizzazioneFactory)
+    numero = factory.Sequence(lambda n: f"CONV-{n:04d}")
+    data_firma = datetime.date(2024, 9, 1)
+    scadenza = datetime.date(2026, 8, 31)
+    sezione_dvr = "Rischio rumore in officina: otoprotettori forniti; formazione specifica di 4 ore."
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+        skip_postgeneration_save = True
+
+    titolo = factory.Sequence(lambda n: f"Partnership di prova {n}")
+    descrizione = "Scuole e imprese insieme per la cultura tecnica."
+    livello = Partnership.Livello.DISTRETTUALE
+    stato = Partnership.Stato.ATTIVA
+    data_inizio = datetime.date(2025, 9, 1)
+    data_fine = datetime.date(2026, 6, 30)
+    pubblicata = False
+
+    @factory.post_generation
+    def distretti(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.distretti.add(*extracted)
+
+    @factory.post_generation
+    def scuole(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.scuole.add(*extracted)
+
+    @factory.post_generation
+    def organizzazioni(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.organizzazioni.add(*extracted)
+
+    @factory.post_generation
+    def ambiti(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.ambiti.add(*extracted)
+
+
+class OffertaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OffertaOspitalita
+
+    organizzazione = factory.SubFactory(OrganizzazioneFactory)
+    titolo = factory.Sequence(lambda n: f"Tirocinio in officina {n}")
+    descrizione = "Affiancamento ai tecnici di manutenzione."
+    posti = 3
+    data_inizio = datetime.date(2026, 1, 12)
+    data_fine = datetime.date(2026, 12, 20)
+    comune = factory.LazyFunction(lambda: comune("Bologna"))
+    attiva = True
+
+
+class InteresseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InteresseOfferta
+
+    offerta = factory.SubFactory(OffertaFactory)
+    scuola = factory.SubFactory(ScuolaFactory)
+    studenti = 4
+    messaggio = "Classe quarta, indirizzo meccatronico."
