@@ -3,6 +3,22 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Projects and network actions live in alternanza/progetti/; importing them here registers them in the app.
+from alternanza.progetti.models import (  # noqa: F401
+    DocumentoProgetto,
+    FotoProgetto,
+    Progetto,
+    ProgettoOrganizzazione,
+    StatoProgetto,
+    TransizioneProgetto,
+)
+from alternanza.progetti.models_rete import (  # noqa: F401
+    AdozioneModello,
+    AssistenzaTecnica,
+    AzioneDiRete,
+    ModelloIntervento,
+)
+
 
 class ValutazionePagina(models.Model):
     """An anonymous answer to "how clear is this page?" (AgID guidelines). No personal data is kept."""

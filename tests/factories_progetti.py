@@ -1,0 +1,99 @@
+"""Factories of the projects area: projects, partners, network actions, models library."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
+from alternanza.progetti.models_rete import (
+    AdozioneModello,
+    AssistenzaTecnica,
+    AzioneDiRete,
+    ModelloIntervento,
+)
+from tests.factories import OrganizzazioneFactory, ScuolaFactory
+
+
+class ProgettoFactory(factory.django.DjangoModelFactory):
+    """A draft project of a Bologna school for 2025/26 with consistent student counts."""
+
+    class Meta:
+        model = Progetto
+        skip_postgeneration_save = True
+
+    scuola = factory.SubFactory(ScuolaFactory)
+    anno_scolastico = "2025/26"
+    titolo = factory.Sequence(lambda n: f"Progetto di alternanza {n}")
+    descrizione = "Percorso di alternanza scuola-lavoro con un'impresa del territorio."
+    obiettivi = "Conoscere il lavoro in azienda."
+    classi = "4A"
+    ore_previste = 40
+    ore_svolte = 0
+    studenti_totale = 20
+    studenti_ragazze = 8
+    studenti_origine_straniera = 3
+    studenti_con_sostegno = 1
+    studenti_con_formazione_sicurezza = 20
+    consenso_vetrina = True
+    stato = StatoProgetto.BOZZA
+
+    @factory.post_generation
+    def ospitanti(obj, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for organizzazione in extracted:
+            ProgettoOrganizzazione.objects.create(
+                progetto=obj, organizzazione=organizzazione, ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE
+            )
+
+
+class ProgettoPubblicatoFactory(ProgettoFactory):
+    stato = StatoProgetto.PUBBLICATO
+    pubblicato_il = factory.LazyFunction(lambda: datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC))
+
+
+class AzioneDiReteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AzioneDiRete
+
+    titolo = factory.Sequence(lambda n: f"Azione di rete {n}")
+    descrizione = "Scambio di esperienze tra distretti."
+    livello = AzioneDiRete.Livello.METROPOLITANO
+    promotore = AzioneDiRete.Promotore.CITTA_METROPOLITANA
+    stato = AzioneDiRete.Stato.IN_CORSO
+    data_inizio = datetime.date(2025, 9, 1)
+    pubblica = True
+
+
+class AssistenzaTecnicaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssistenzaTecnica
+
+    azione = factory.SubFactory(AzioneDiReteFactory)
+    data = datetime.date(2025, 11, 10)
+    tema = "Progettazione di percorsi PCTO"
+    ore = 4
+
+
+class ModelloInterventoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelloIntervento
+
+    titolo = factory.Sequence(lambda n: f"Modello di intervento {n}")
+    azione = factory.SubFactory(AzioneDiReteFactory)
+    contesto = "Contesto del modello."
+    fasi = "1. Analisi. 2. Co-progettazione. 3. Realizzazione."
+    pubblicato = True
+
+
+class AdozioneModelloFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdozioneModello
+
+    modello = factory.SubFactory(ModelloInterventoFactory)
+    data = datetime.date(2026, 1, 15)
+
+
+__all__ = ["OrganizzazioneFactory", "ScuolaFactory"]
