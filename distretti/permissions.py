@@ -86,3 +86,26 @@ def richiede_mfa(user) -> bool:
     """Staff and district offices must use a second factor (DESIGN.md)."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto
+
+
+def incarichi_decidibili_da(user):
+    """The role requests this user may approve or reject (never their own).
+
+    Staff decide every role; a district office decides the school-coordinator roles of the schools of its
+    district; district-office and staff roles are decided by staff only (issue #4).
+    """
+    ambito = ambito_di(user)
+    qs = Incarico.objects.exclude(utente_id=getattr(user, "pk", None))
+    if ambito.staff:
+        return qs
+    if ambito.ufficio_distretto:
+        return qs.filter(
+            ruolo=Incarico.Ruolo.REFERENTE_SCUOLA, scuola__comune__distretto_id__in=ambito.distretti_ufficio
+        )
+    return qs.none()
+
+
+def puo_decidere_richieste(user) -> bool:
+    """Whether the user approves role requests at all (staff and district offices)."""
+    ambito = ambito_di(user)
+    return ambito.staff or ambito.ufficio_distretto

@@ -1,0 +1,63 @@
+"""Who acts for which organisation: the organisation scope, built on distretti.permissions.
+
+Organisation contacts (approved ReferenteOrganizzazione rows) change their own organisations' profile and
+offers; staff change every organisation; district offices see their district's organisations but do not
+edit them. Apps scope their querysets with these helpers, so list and detail views cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from distretti.models import StatoIncarico
+from distretti.permissions import ambito_di
+from partnership.models import Organizzazione, ReferenteOrganizzazione
+
+_CACHE_ATTR = "_organizzazioni_rete_cache"
+
+
+def organizzazioni_di(user) -> frozenset[int]:
+    """Ids of the organisations the user is an approved contact of (one query, cached on the user)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            ReferenteOrganizzazione.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
+                "organizzazione_id", flat=True
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def dimentica_organizzazioni(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def organizzazioni_modificabili_da(user):
+    """The organisations whose profile and offers this user may change."""
+    if ambito_di(user).staff:
+        return Organizzazione.objects.all()
+    ids = organizzazioni_di(user)
+    if not ids:
+        return Organizzazione.objects.none()
+    return Organizzazione.objects.filter(pk__in=ids)
+
+
+def puo_modificare_organizzazione(user, organizzazione: Organizzazione) -> bool:
+    return ambito_di(user).staff or organizzazione.pk in organizzazioni_di(user)
+
+
+def referenze_decidibili_da(user):
+    """The organisation-contact requests this user may approve or reject (never their own).
+
+    Staff decide all of them; a district office decides those of organisations based in its district
+    (an organisation outside the metropolitan city, or without a comune, is decided by staff).
+    """
+    ambito = ambito_di(user)
+    qs = ReferenteOrganizzazione.objects.exclude(utente_id=getattr(user, "pk", None))
+    if ambito.staff:
+        return qs
+    if ambito.ufficio_distretto:
+        return qs.filter(organizzazione__comune__distretto_id__in=ambito.distretti_ufficio)
+    return qs.none()
