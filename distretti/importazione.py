@@ -1,0 +1,468 @@
+"""Import of the Ministry's school registry (anagrafe scuole, open data) into Scuola / ScuolaNome.
+
+Input: the CSV files as the Ministry publishes them, `SCUANAGRAFESTAT…` (state schools: they add
+CODICEISTITUTORIFERIMENTO / DENOMINAZIONEISTITUTORIFERIMENTO and the INDICAZIONESEDE… columns) and
+`SCUANAGRAFEPAR…` (paritarie), plain or gzipped, in UTF-8 or Latin-1. Whole national files are normal
+input: only the schools whose comune (CODICECOMUNESCUOLA, a cadastral code) belongs to the Città
+metropolitana are kept, so the database work is bounded by the metropolitan schools, never by the file.
+
+Rules:
+- upsert by CODICESCUOLA in bulk; importing the same file twice changes nothing;
+- one name per school and registry year is kept in ScuolaNome (the history of names);
+- a school missing from a file of a NEWER year of the same kind (state / paritaria) is marked inactive,
+  never deleted; an older file never overwrites what a newer one said, nor deactivates anything seen later;
+- a file that is not such a CSV is refused with the reason; invalid rows are reported with their line
+  number and skipped, or with `strict` nothing at all is written;
+- everything runs in one transaction.
+
+Entry points: `leggi_anagrafe(nome, dati)` parses (and may raise FileNonValido), `importa_anagrafe(files)`
+parses and writes, returning an `EsitoImportazione` with a `RapportoFile` per file.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from distretti.models import Comune, Livello, Scuola, ScuolaNome
+
+# Columns every registry file has (the ones we read); the state file adds COLONNE_STATALI.
+COLONNE_COMUNI = (
+    "ANNOSCOLASTICO",
+    "CODICESCUOLA",
+    "DENOMINAZIONESCUOLA",
+    "INDIRIZZOSCUOLA",
+    "CAPSCUOLA",
+    "CODICECOMUNESCUOLA",
+    "DESCRIZIONETIPOLOGIAGRADOISTRUZIONESCUOLA",
+    "INDIRIZZOEMAILSCUOLA",
+    "INDIRIZZOPECSCUOLA",
+    "SITOWEBSCUOLA",
+)
+COLONNE_STATALI = ("CODICEISTITUTORIFERIMENTO", "DENOMINAZIONEISTITUTORIFERIMENTO")
+
+NON_DISPONIBILE = "non disponibile"
+RE_CODICE = re.compile(r"[A-Z]{2}[A-Z0-9]{8}")
+RE_CAP = re.compile(r"\d{5}")
+RE_ANNO = re.compile(r"(\d{2})(\d{2})(\d{2})")  # 202324 = school year 2023/24
+RE_CATASTALE = re.compile(r"[A-Z]\d{3}")
+RE_SEGNAPOSTO = re.compile(r"-+")  # the registry writes "-----" for a missing CAP
+LUNGHEZZE = {
+    "denominazione": 255,
+    "indirizzo": 255,
+    "sito_web": 255,
+    "denominazione_istituto_riferimento": 255,
+}
+
+# Fields the registry decides; compared to tell "updated" from "unchanged".
+CAMPI_ANAGRAFE = (
+    "denominazione",
+    "indirizzo",
+    "cap",
+    "comune_id",
+    "grado",
+    "livello",
+    "statale",
+    "codice_istituto_riferimento",
+    "denominazione_istituto_riferimento",
+    "email",
+    "pec",
+    "sito_web",
+)
+LOTTO = 1000  # rows per bulk statement
+
+
+class FileNonValido(Exception):
+    """The file is not a registry CSV; the message says why (shown to the user as is)."""
+
+
+@dataclass(frozen=True)
+class RigaNonValida:
+    riga: int
+    codice: str
+    motivo: str
+
+    def __str__(self) -> str:
+        codice = f" ({self.codice})" if self.codice else ""
+        return _("riga %(riga)s%(codice)s: %(motivo)s") % {
+            "riga": self.riga,
+            "codice": codice,
+            "motivo": self.motivo,
+        }
+
+
+@dataclass
+class FileAnagrafe:
+    """A parsed registry file: only the metropolitan rows are kept, already validated."""
+
+    nome: str
+    statale: bool
+    codifica: str
+    anno: int
+    lette: int = 0
+    fuori_citta: int = 0
+    righe: dict[str, dict] = field(default_factory=dict)  # codice → cleaned values
+    non_valide: list[RigaNonValida] = field(default_factory=list)
+
+    @property
+    def tipo(self) -> str:
+        return _("statali") if self.statale else _("paritarie")
+
+
+@dataclass
+class RapportoFile:
+    nome: str
+    tipo: str
+    anno: int
+    codifica: str
+    lette: int = 0
+    fuori_citta: int = 0
+    create: int = 0
+    aggiornate: int = 0
+    invariate: int = 0
+    disattivate: int = 0
+    non_valide: list[RigaNonValida] = field(default_factory=list)
+
+    @property
+    def n_non_valide(self) -> int:
+        return len(self.non_valide)
+
+    def conteggi(self) -> dict[str, int]:
+        return {
+            "lette": self.lette,
+            "fuori_citta": self.fuori_citta,
+            "create": self.create,
+            "aggiornate": self.aggiornate,
+            "invariate": self.invariate,
+            "disattivate": self.disattivate,
+            "non_valide": self.n_non_valide,
+        }
+
+
+@dataclass
+class EsitoImportazione:
+    rapporti: list[RapportoFile]
+    scritto: bool  # False when strict mode found invalid rows: nothing was written
+
+    @property
+    def totali(self) -> dict[str, int]:
+        totali: Counter[str] = Counter()
+        for r in self.rapporti:
+            totali.update(r.conteggi())
+        return {k: totali[k] for k in RapportoFile("", "", 0, "").conteggi()}
+
+    @property
+    def non_valide(self) -> int:
+        return sum(r.n_non_valide for r in self.rapporti)
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _decodifica(dati: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM) first, else Latin-1 (Windows-1252)."""
+    try:
+        return dati.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return dati.decode("cp1252"), "Latin-1"
+    except UnicodeDecodeError:
+        return dati.decode("latin-1"), "Latin-1"
+
+
+def _testo(dati: bytes) -> tuple[str, str]:
+    if dati[:2] == b"\x1f\x8b":
+        try:
+            dati = gzip.decompress(dati)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise FileNonValido(
+                _("l'archivio gzip non si può leggere (%(errore)s).") % {"errore": exc}
+            ) from exc
+    if not dati.strip():
+        raise FileNonValido(_("il file è vuoto."))
+    # Latin-1 decodes any byte sequence: NUL bytes are what tells a binary file (image, PDF, zip) apart.
+    if b"\x00" in dati[:65536]:
+        raise FileNonValido(_("non è un file di testo CSV (contenuto binario)."))
+    return _decodifica(dati)
+
+
+def _valore(v: str | None) -> str:
+    v = (v or "").strip()
+    return "" if v.lower() == NON_DISPONIBILE else v
+
+
+def _anno(valore: str) -> int | None:
+    m = RE_ANNO.fullmatch(valore)
+    if not m or (int(m.group(2)) + 1) % 100 != int(m.group(3)):
+        return None
+    return int(valore)
+
+
+def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None) -> FileAnagrafe:
+    """Parse one registry file; raise FileNonValido if it is not one.
+
+    `comuni` maps cadastral codes of the metropolitan comuni to Comune ids (read from the database if
+    not given). Rows of other comuni are only counted; the metropolitan ones are validated.
+    """
+    if comuni is None:
+        comuni = dict(Comune.objects.values_list("codice_catastale", "id"))
+    testo, codifica = _testo(dati)
+    prima_riga = testo.split("\n", 1)[0]
+    delimitatore = ";" if prima_riga.count(";") > prima_riga.count(",") else ","
+    lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=delimitatore)
+    try:
+        intestazione = [c.strip().upper() for c in next(lettore)]
+    except (StopIteration, csv.Error) as exc:
+        raise FileNonValido(_("l'intestazione del CSV non si può leggere.")) from exc
+
+    statale = "CODICEISTITUTORIFERIMENTO" in intestazione or "SCUANAGRAFESTAT" in Path(nome).name.upper()
+    richieste = COLONNE_COMUNI + (COLONNE_STATALI if statale else ())
+    mancanti = [c for c in richieste if c not in intestazione]
+    if mancanti:
+        raise FileNonValido(
+            _("non è un file dell'anagrafe scuole del Ministero: mancano le colonne %(colonne)s.")
+            % {"colonne": ", ".join(mancanti)}
+        )
+    indice = {c: intestazione.index(c) for c in richieste}
+    n_colonne = len(intestazione)
+
+    grezze: list[tuple[int, list[str]]] = []
+    ultima = lettore.line_num
+    try:
+        for valori in lettore:
+            inizio, ultima = ultima + 1, lettore.line_num
+            if not any(v.strip() for v in valori):
+                continue
+            grezze.append((inizio, valori))
+    except csv.Error as exc:
+        raise FileNonValido(
+            _("il CSV è malformato alla riga %(riga)s (%(errore)s).")
+            % {"riga": lettore.line_num, "errore": exc}
+        ) from exc
+    if not grezze:
+        raise FileNonValido(_("il file non contiene righe di dati."))
+
+    # The file's school year is the one most rows carry; a row of another year is invalid.
+    anni = Counter(_anno(v[indice["ANNOSCOLASTICO"]].strip()) for _n, v in grezze if len(v) == n_colonne)
+    anni.pop(None, None)
+    if not anni:
+        raise FileNonValido(_("nessuna riga ha un anno scolastico valido (colonna ANNOSCOLASTICO)."))
+    anno = anni.most_common(1)[0][0]
+
+    esito = FileAnagrafe(nome=Path(nome).name, statale=statale, codifica=codifica, anno=anno)
+    for numero, valori in grezze:
+        esito.lette += 1
+        if len(valori) != n_colonne:
+            esito.non_valide.append(
+                RigaNonValida(
+                    numero,
+                    "",
+                    _("%(trovate)s colonne invece di %(attese)s.")
+                    % {"trovate": len(valori), "attese": n_colonne},
+                )
+            )
+            continue
+        riga = {c: _valore(valori[i]) for c, i in indice.items()}
+        catastale = riga["CODICECOMUNESCUOLA"].upper()
+        if RE_CATASTALE.fullmatch(catastale) and catastale not in comuni:
+            esito.fuori_citta += 1
+            continue
+        pulita, motivo = _valida(riga, anno, comuni, statale)
+        codice = riga["CODICESCUOLA"].upper()
+        if motivo:
+            esito.non_valide.append(RigaNonValida(numero, codice, motivo))
+        elif codice in esito.righe:
+            esito.non_valide.append(RigaNonValida(numero, codice, _("codice scuola ripetuto nel file.")))
+        else:
+            esito.righe[codice] = pulita
+    return esito
+
+
+def _valida(riga: dict[str, str], anno: int, comuni: dict[str, int], statale_file: bool) -> tuple[dict, str]:
+    """Cleaned values of a metropolitan row, or the reason it is invalid."""
+    motivi = []
+    codice = riga["CODICESCUOLA"].upper()
+    if not RE_CODICE.fullmatch(codice):
+        motivi.append(_("codice meccanografico non valido («%(valore)s»)") % {"valore": riga["CODICESCUOLA"]})
+    catastale = riga["CODICECOMUNESCUOLA"].upper()
+    if catastale not in comuni:
+        motivi.append(_("codice comune non valido («%(valore)s»)") % {"valore": riga["CODICECOMUNESCUOLA"]})
+    if _anno(riga["ANNOSCOLASTICO"]) != anno:
+        motivi.append(
+            _("anno scolastico «%(valore)s» diverso da quello del file (%(anno)s)")
+            % {"valore": riga["ANNOSCOLASTICO"], "anno": anno}
+        )
+    if not riga["DENOMINAZIONESCUOLA"]:
+        motivi.append(_("denominazione mancante"))
+    cap = "" if RE_SEGNAPOSTO.fullmatch(riga["CAPSCUOLA"]) else riga["CAPSCUOLA"]
+    if cap and not RE_CAP.fullmatch(cap):
+        motivi.append(_("CAP non valido («%(valore)s»)") % {"valore": cap})
+    indirizzi = {}
+    for colonna, campo in (("INDIRIZZOEMAILSCUOLA", "email"), ("INDIRIZZOPECSCUOLA", "pec")):
+        valore = riga[colonna].lower()
+        if valore:
+            try:
+                validate_email(valore)
+            except ValidationError:
+                motivi.append(
+                    _("indirizzo %(campo)s non valido («%(valore)s»)")
+                    % {"campo": campo, "valore": riga[colonna]}
+                )
+        indirizzi[campo] = valore
+    tipologia = riga["DESCRIZIONETIPOLOGIAGRADOISTRUZIONESCUOLA"]
+    pulita = {
+        "denominazione": riga["DENOMINAZIONESCUOLA"],
+        "indirizzo": riga["INDIRIZZOSCUOLA"],
+        "cap": cap,
+        "comune_id": comuni.get(catastale),
+        "grado": tipologia[:120],
+        "livello": Livello.da_tipologia(tipologia).value,
+        "statale": statale_file and "NON STATALE" not in tipologia.upper(),
+        "codice_istituto_riferimento": riga.get("CODICEISTITUTORIFERIMENTO", "").upper()[:10],
+        "denominazione_istituto_riferimento": riga.get("DENOMINAZIONEISTITUTORIFERIMENTO", ""),
+        "email": indirizzi["email"],
+        "pec": indirizzi["pec"],
+        "sito_web": riga["SITOWEBSCUOLA"],
+    }
+    for campo, massimo in LUNGHEZZE.items():
+        if len(pulita[campo]) > massimo:
+            motivi.append(_("%(campo)s più lungo di %(max)s caratteri") % {"campo": campo, "max": massimo})
+    return pulita, "; ".join(motivi)
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def _scrivi(file: FileAnagrafe) -> RapportoFile:
+    rapporto = _solo_lettura(file)
+    anno = file.anno
+    # The newest registry year already imported for this kind of school: an older file must not undo it.
+    anno_piu_recente = (
+        Scuola.objects.filter(statale=file.statale, demo=False).aggregate(m=Max("ultimo_anno_anagrafe"))["m"]
+        or 0
+    )
+    esistenti = {
+        s.codice_meccanografico: s for s in Scuola.objects.filter(codice_meccanografico__in=file.righe)
+    }
+    adesso = timezone.now()
+    # A school in an older year's file but not in the newest one already imported has left the registry.
+    attiva = anno >= anno_piu_recente
+    nuove, modificate = [], []
+    for codice, valori in file.righe.items():
+        scuola = esistenti.get(codice)
+        if scuola is None:
+            nuove.append(
+                Scuola(
+                    codice_meccanografico=codice,
+                    attiva=attiva,
+                    ultimo_anno_anagrafe=anno,
+                    **valori,
+                )
+            )
+            continue
+        if scuola.ultimo_anno_anagrafe and scuola.ultimo_anno_anagrafe > anno:
+            rapporto.invariate += 1  # a newer file already spoke for this school; only its history grows
+            continue
+        cambiata = (
+            any(getattr(scuola, c) != v for c, v in valori.items()) or scuola.attiva != attiva or scuola.demo
+        )
+        if cambiata:
+            for c, v in valori.items():
+                setattr(scuola, c, v)
+            scuola.attiva, scuola.demo, scuola.aggiornato_il = attiva, False, adesso
+            rapporto.aggiornate += 1
+        else:
+            rapporto.invariate += 1
+        if cambiata or scuola.ultimo_anno_anagrafe != anno:
+            scuola.ultimo_anno_anagrafe = anno
+            modificate.append(scuola)
+    Scuola.objects.bulk_create(nuove, batch_size=LOTTO)
+    Scuola.objects.bulk_update(
+        modificate,
+        [*CAMPI_ANAGRAFE, "attiva", "demo", "aggiornato_il", "ultimo_anno_anagrafe"],
+        batch_size=LOTTO,
+    )
+    rapporto.create = len(nuove)
+
+    _storico(file)
+
+    rapporto.disattivate = (
+        Scuola.objects.filter(statale=file.statale, demo=False, attiva=True, ultimo_anno_anagrafe__lt=anno)
+        .exclude(codice_meccanografico__in=file.righe)
+        .update(attiva=False, aggiornato_il=adesso)
+    )
+    return rapporto
+
+
+def _storico(file: FileAnagrafe) -> None:
+    """One ScuolaNome per school and registry year, with the name that year's file gives."""
+    ids = dict(
+        Scuola.objects.filter(codice_meccanografico__in=file.righe).values_list("codice_meccanografico", "id")
+    )
+    presenti = dict(
+        ScuolaNome.objects.filter(scuola_id__in=ids.values(), anno_anagrafe=file.anno).values_list(
+            "scuola_id", "denominazione"
+        )
+    )
+    nuovi = []
+    for codice, valori in file.righe.items():
+        scuola_id, nome = ids[codice], valori["denominazione"]
+        if scuola_id not in presenti:
+            nuovi.append(ScuolaNome(scuola_id=scuola_id, anno_anagrafe=file.anno, denominazione=nome))
+        elif presenti[scuola_id] != nome:
+            # Rare: the same year's file re-published with a corrected name.
+            ScuolaNome.objects.filter(scuola_id=scuola_id, anno_anagrafe=file.anno).update(denominazione=nome)
+    ScuolaNome.objects.bulk_create(nuovi, batch_size=LOTTO)
+
+
+def importa_anagrafe(files: list[tuple[str, bytes]], *, strict: bool = False) -> EsitoImportazione:
+    """Import registry files given as (name, content) pairs, in one transaction.
+
+    Raises FileNonValido (naming the file) if any file is not a registry CSV: then nothing is written.
+    With `strict`, any invalid row means nothing is written (the result has `scritto=False`).
+    Files are applied oldest year first, so the order on the command line does not matter.
+    """
+    comuni = dict(Comune.objects.values_list("codice_catastale", "id"))
+    letti = []
+    for nome, dati in files:
+        try:
+            letti.append(leggi_anagrafe(nome, dati, comuni))
+        except FileNonValido as exc:
+            raise FileNonValido(_("%(file)s: %(motivo)s") % {"file": Path(nome).name, "motivo": exc}) from exc
+    letti.sort(key=lambda f: f.anno)
+    if strict and any(f.non_valide for f in letti):
+        return EsitoImportazione(rapporti=[_solo_lettura(f) for f in letti], scritto=False)
+    with transaction.atomic():
+        rapporti = [_scrivi(f) for f in letti]
+    return EsitoImportazione(rapporti=rapporti, scritto=True)
+
+
+def _solo_lettura(file: FileAnagrafe) -> RapportoFile:
+    return RapportoFile(
+        nome=file.nome,
+        tipo=file.tipo,
+        anno=file.anno,
+        codifica=file.codifica,
+        lette=file.lette,
+        fuori_citta=file.fuori_citta,
+        non_valide=file.non_valide,
+    )
+
+
+def importa_percorsi(percorsi: list[str | Path], *, strict: bool = False) -> EsitoImportazione:
+    """Same as importa_anagrafe, reading the files from disk."""
+    return importa_anagrafe([(str(p), Path(p).read_bytes()) for p in percorsi], strict=strict)
