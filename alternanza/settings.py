@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "distretti",
     "partnership",
     "alternanza",
+    "alternanza.report",
     "eventi",
     "eventi.newsletter",
 ]

@@ -1,0 +1,432 @@
+"""The life of a report job: request, dispatch to the broker, build, notify, send, and watch.
+
+The job row is the truth. A request is saved first and sent to the broker only after the transaction
+commits; if the broker is unreachable the row stays "in coda" without a task id and the periodic
+`sorveglia` (beat task "sorveglia_report") dispatches it when Redis is back. The build is idempotent:
+it locks the row, skips a job that is done or running elsewhere, and replaces the files of a job that
+is built again. A worker that dies leaves a stale heartbeat, which `sorveglia` turns into a new attempt
+or, after MAX_ESECUZIONI attempts, into an error — a job is never "in corso" forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from functools import partial
+
+import redis.exceptions
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from alternanza.report.models import InvioReport, ReportJob, StatoJob
+
+logger = logging.getLogger("alternanza.report")
+
+# The worker touches the job's heartbeat this often while it builds; a heartbeat older than
+# HEARTBEAT_SCADUTO means the process died (a build never blocks the heartbeat thread).
+HEARTBEAT_INTERVALLO = 15
+HEARTBEAT_SCADUTO = timedelta(minutes=3)
+# A request with no task id is left to the on-commit dispatch for this long before the watcher takes it.
+ATTESA_PRIMO_INVIO = timedelta(seconds=30)
+MAX_ESECUZIONI = 3
+BROKER_ERRORS = (BrokerOperationalError, redis.exceptions.ConnectionError, ConnectionError, OSError)
+SALT_LINK = "alternanza.report.documento"
+VALIDITA_LINK = timedelta(days=60)
+
+
+def coda_scaduta() -> timedelta:
+    """A queued message older than the broker's visibility timeout (plus margin) is taken as lost."""
+    visibilita = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return timedelta(seconds=visibilita) + timedelta(minutes=10)
+
+
+# --- Request and dispatch ------------------------------------------------------------------------
+
+
+def richiedi(
+    tipo: str,
+    anno_scolastico: str,
+    *,
+    utente=None,
+    distretto=None,
+    ambito=None,
+    origine: str = ReportJob.Origine.UTENTE,
+    invia_a=(),
+    parametri: dict | None = None,
+) -> ReportJob:
+    """Record a report request and dispatch its build once the current transaction commits."""
+    job = ReportJob(
+        tipo=tipo,
+        anno_scolastico=anno_scolastico,
+        distretto=distretto,
+        ambito=ambito,
+        origine=origine,
+        parametri=parametri or {},
+        richiesto_da=utente if utente is not None and utente.is_authenticated else None,
+        richiesto_da_nome=_nome_utente(utente),
+    )
+    job.full_clean()
+    job.save()
+    if invia_a:
+        job.invia_a.set(invia_a)
+    transaction.on_commit(partial(invia_al_broker, job.pk))
+    return job
+
+
+def _nome_utente(utente) -> str:
+    if utente is None or not utente.is_authenticated:
+        return ""
+    nome = utente.get_full_name() if hasattr(utente, "get_full_name") else ""
+    return (nome or utente.get_username() or "")[:255]
+
+
+def invia_al_broker(job_id: int) -> bool:
+    """Send the build task of a job to the broker; False (and the job left as it is) if it is down."""
+    from alternanza.celery import app as celery_app
+    from alternanza.report.tasks import genera_report
+
+    try:
+        # A fresh connection (not the app's pool) so that a broker coming back is seen at once, and a
+        # short retry policy so that a request made while Redis is down does not hang the page.
+        with celery_app.connection_for_write() as conn:
+            risultato = genera_report.apply_async(
+                args=[job_id],
+                connection=conn,
+                retry=True,
+                retry_policy={
+                    "max_retries": 1,
+                    "interval_start": 0,
+                    "interval_step": 0.2,
+                    "interval_max": 0.5,
+                },
+            )
+    except BROKER_ERRORS as exc:
+        logger.warning("report %s: broker non raggiungibile (%s), resta in coda", job_id, exc)
+        return False
+    ReportJob.objects.filter(pk=job_id).exclude(stato=StatoJob.COMPLETATO).update(
+        task_id=risultato.id or "", accodato_il=timezone.now()
+    )
+    return True
+
+
+def rigenera(job: ReportJob) -> None:
+    """Build a job again (its files are replaced when the new build completes)."""
+    ReportJob.objects.filter(pk=job.pk).update(
+        stato=StatoJob.IN_CODA,
+        progresso=0,
+        fase="",
+        errore="",
+        task_id="",
+        accodato_il=None,
+        avviato_il=None,
+        completato_il=None,
+        heartbeat_il=None,
+        tentativi=0,
+    )
+    transaction.on_commit(partial(invia_al_broker, job.pk))
+
+
+# --- Build ---------------------------------------------------------------------------------------
+
+
+class Battito:
+    """Touch the job's heartbeat from a side thread while the build runs (even inside WeasyPrint)."""
+
+    def __init__(self, job_id: int, intervallo: float = HEARTBEAT_INTERVALLO):
+        self.job_id = job_id
+        self.intervallo = intervallo
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._batti, name=f"battito-report-{job_id}", daemon=True)
+
+    def _batti(self) -> None:
+        try:
+            while not self._stop.wait(self.intervallo):
+                try:
+                    ReportJob.objects.filter(pk=self.job_id, stato=StatoJob.IN_CORSO).update(
+                        heartbeat_il=timezone.now()
+                    )
+                except Exception:  # a lost heartbeat is retried at the next beat
+                    logger.warning("report %s: heartbeat non registrato", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def avanzamento(job_id: int):
+    """A callback that records progress (and a heartbeat) on the job row."""
+
+    def avanza(percento: int, fase: str = "") -> None:
+        ReportJob.objects.filter(pk=job_id, stato=StatoJob.IN_CORSO).update(
+            progresso=max(0, min(99, int(percento))), fase=str(fase)[:200], heartbeat_il=timezone.now()
+        )
+
+    return avanza
+
+
+def esegui(job_id: int, task_id: str = "") -> str:
+    """Build the report of a job; returns what happened ("completato", "saltato: …").
+
+    Transient errors (database, broker) propagate so that the task retries; other errors propagate too
+    and the task marks the job failed.
+    """
+    from alternanza.report import rendering
+
+    close_old_connections()
+    adesso = timezone.now()
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return "saltato: job inesistente"
+        if job.stato in (StatoJob.COMPLETATO, StatoJob.ERRORE):
+            return f"saltato: già {job.stato}"
+        if (
+            job.stato == StatoJob.IN_CORSO
+            and job.task_id != task_id
+            and job.heartbeat_il
+            and adesso - job.heartbeat_il < HEARTBEAT_SCADUTO
+        ):
+            return "saltato: in esecuzione in un altro processo"
+        job.stato = StatoJob.IN_CORSO
+        job.avviato_il = adesso
+        job.heartbeat_il = adesso
+        job.progresso = 0
+        job.fase = "avvio"
+        job.errore = ""
+        job.tentativi += 1
+        if task_id:
+            job.task_id = task_id
+        job.save()
+
+    with Battito(job_id):
+        risultato = rendering.genera(job, avanza=avanzamento(job_id))
+
+    completa(job, risultato)
+    return "completato"
+
+
+def completa(job: ReportJob, risultato) -> None:
+    """Store the files of a finished build (replacing any earlier ones), then notify."""
+    vecchi = [f.name for f in (job.file, job.allegato) if f]
+    job.file.save(job.nome_file("pdf"), ContentFile(risultato.pdf), save=False)
+    if risultato.allegato is not None:
+        job.allegato.save(
+            job.nome_file(risultato.allegato_estensione), ContentFile(risultato.allegato), save=False
+        )
+    with transaction.atomic():
+        aggiornate = ReportJob.objects.filter(pk=job.pk, stato=StatoJob.IN_CORSO).update(
+            stato=StatoJob.COMPLETATO,
+            progresso=100,
+            fase="",
+            file=job.file.name,
+            allegato=job.allegato.name if job.allegato else "",
+            pagine=risultato.pagine,
+            dati_al=risultato.dati_al,
+            completato_il=timezone.now(),
+            heartbeat_il=timezone.now(),
+        )
+        if not aggiornate:
+            # Someone else decided meanwhile (watcher marked it failed): keep their verdict, drop our files.
+            for nome in (job.file.name, job.allegato.name if job.allegato else None):
+                if nome:
+                    job.file.storage.delete(nome)
+            return
+        transaction.on_commit(partial(_dopo_completamento, job.pk))
+    for nome in vecchi:
+        if nome not in (job.file.name, job.allegato.name if job.allegato else None):
+            job.file.storage.delete(nome)
+
+
+def _dopo_completamento(job_id: int) -> None:
+    job = ReportJob.objects.select_related("richiesto_da").get(pk=job_id)
+    notifica_richiedente(job)
+    organi = list(job.invia_a.filter(attivo=True))
+    if organi:
+        invia_agli_organi(job, organi, utente=None)
+
+
+def segna_errore(job_id: int, messaggio: str) -> None:
+    """Mark a job failed (keeping any file of an earlier successful build) and tell the requester."""
+    aggiornate = (
+        ReportJob.objects.filter(pk=job_id)
+        .exclude(stato=StatoJob.COMPLETATO)
+        .update(stato=StatoJob.ERRORE, errore=str(messaggio)[:2000], fase="", completato_il=timezone.now())
+    )
+    if aggiornate:
+        job = ReportJob.objects.select_related("richiesto_da").get(pk=job_id)
+        notifica_richiedente(job)
+
+
+def rimetti_in_coda(job_id: int, motivo: str) -> None:
+    ReportJob.objects.filter(pk=job_id, stato=StatoJob.IN_CORSO).update(
+        stato=StatoJob.IN_CODA, fase=str(motivo)[:200], progresso=0
+    )
+
+
+# --- Watcher -------------------------------------------------------------------------------------
+
+
+def sorveglia(adesso=None) -> dict[str, int]:
+    """Dispatch requests the broker never got, retry or fail jobs whose worker died. Safe to run often."""
+    adesso = adesso or timezone.now()
+    esito = {"inviati": 0, "ripresi": 0, "falliti": 0}
+
+    da_inviare = list(
+        ReportJob.objects.filter(stato=StatoJob.IN_CODA)
+        .filter(
+            # never sent (Redis was down) …
+            Q(task_id="", creato_il__lt=adesso - ATTESA_PRIMO_INVIO)
+            # … or sent so long ago that the message must be lost.
+            | Q(accodato_il__lt=adesso - coda_scaduta())
+        )
+        .order_by("creato_il")
+        .values_list("pk", flat=True)[:100]
+    )
+    for job_id in da_inviare:
+        if not invia_al_broker(job_id):
+            break  # the broker is still down: try again at the next run
+        esito["inviati"] += 1
+
+    fermi = ReportJob.objects.filter(stato=StatoJob.IN_CORSO).filter(
+        Q(heartbeat_il__lt=adesso - HEARTBEAT_SCADUTO) | Q(heartbeat_il__isnull=True)
+    )
+    for job in fermi.only("pk", "tentativi", "heartbeat_il"):
+        if job.tentativi >= MAX_ESECUZIONI:
+            segna_errore(
+                job.pk,
+                f"Il processo di generazione si è interrotto {job.tentativi} volte: report non prodotto.",
+            )
+            esito["falliti"] += 1
+            continue
+        # Conditional on the heartbeat we read: a worker that beats meanwhile keeps its job.
+        stesso_battito = (
+            Q(heartbeat_il=job.heartbeat_il) if job.heartbeat_il else Q(heartbeat_il__isnull=True)
+        )
+        ripreso = ReportJob.objects.filter(stesso_battito, pk=job.pk, stato=StatoJob.IN_CORSO).update(
+            stato=StatoJob.IN_CODA, task_id="", accodato_il=None, fase="ripreso dopo un'interruzione"
+        )
+        if ripreso:
+            esito["ripresi"] += 1
+            invia_al_broker(job.pk)
+
+    from alternanza.report.tasks import invia_report
+
+    fermi_invii = InvioReport.objects.filter(
+        stato=InvioReport.Stato.DA_INVIARE, creato_il__lt=adesso - timedelta(minutes=5)
+    ).values_list("pk", flat=True)[:200]
+    for invio_id in fermi_invii:
+        _accoda_invio(invia_report, invio_id)
+    return esito
+
+
+# --- E-mails -------------------------------------------------------------------------------------
+
+
+def _url_assoluto(percorso: str) -> str:
+    return settings.SITE_URL + percorso
+
+
+def _invia_email(modello: str, contesto: dict, destinatari: list[str]) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        contesto = {"PORTALE": settings.PORTALE, **contesto}
+        oggetto = " ".join(render_to_string(f"report/email/{modello}_oggetto.txt", contesto).split())
+        testo = render_to_string(f"report/email/{modello}.txt", contesto)
+        html = render_to_string(f"report/email/{modello}.html", contesto)
+    messaggio = EmailMultiAlternatives(oggetto, testo, settings.DEFAULT_FROM_EMAIL, destinatari)
+    messaggio.attach_alternative(html, "text/html")
+    messaggio.send()
+
+
+def notifica_richiedente(job: ReportJob) -> None:
+    """E-mail the requester a link to the job page (done or failed). Scheduled jobs have no requester."""
+    utente = job.richiesto_da
+    if utente is None or not utente.email:
+        return
+    try:
+        _invia_email(
+            "pronto" if job.stato == StatoJob.COMPLETATO else "errore",
+            {"job": job, "url": _url_assoluto(job.get_absolute_url())},
+            [utente.email],
+        )
+    except Exception:  # the report exists anyway: a failed notification must not fail the job
+        logger.exception("report %s: notifica al richiedente non inviata", job.pk)
+
+
+def link_documento(invio: InvioReport) -> str:
+    """A signed link to the report's PDF for the recipients of a send (they have no account)."""
+    token = signing.dumps({"j": invio.job_id, "i": invio.pk}, salt=SALT_LINK, compress=True)
+    return _url_assoluto(reverse("report:documento", kwargs={"token": token}))
+
+
+def job_da_token(token: str) -> ReportJob | None:
+    try:
+        dati = signing.loads(token, salt=SALT_LINK, max_age=VALIDITA_LINK)
+    except signing.BadSignature:
+        return None
+    if not InvioReport.objects.filter(pk=dati.get("i"), job_id=dati.get("j")).exists():
+        return None
+    return ReportJob.objects.filter(pk=dati.get("j"), stato=StatoJob.COMPLETATO).exclude(file="").first()
+
+
+def invia_agli_organi(job: ReportJob, organi, utente=None) -> list[InvioReport]:
+    """Record one send per body and e-mail its recipients a link (the outbox rows are the truth)."""
+    from alternanza.report.tasks import invia_report
+
+    invii = []
+    for organo in organi:
+        invii.append(
+            InvioReport.objects.create(
+                job=job,
+                organo=organo,
+                destinatari="\n".join(organo.indirizzi),
+                inviato_da=utente if utente is not None and utente.is_authenticated else None,
+            )
+        )
+    for invio in invii:
+        transaction.on_commit(partial(_accoda_invio, invia_report, invio.pk))
+    return invii
+
+
+def _accoda_invio(task, invio_id: int) -> None:
+    try:
+        task.delay(invio_id)
+    except BROKER_ERRORS:
+        logger.warning("invio %s: broker non raggiungibile, lo riprende sorveglia_report", invio_id)
+
+
+def esegui_invio(invio_id: int) -> str:
+    """Send one outbox row if it is still to be sent (running twice sends once)."""
+    with transaction.atomic():
+        invio = (
+            InvioReport.objects.select_for_update()
+            .select_related("job", "organo", "job__distretto", "job__ambito")
+            .filter(pk=invio_id)
+            .first()
+        )
+        if invio is None or invio.stato != InvioReport.Stato.DA_INVIARE:
+            return "saltato"
+        _invia_email(
+            "invio_organo",
+            {"job": invio.job, "organo": invio.organo, "url": link_documento(invio)},
+            invio.indirizzi,
+        )
+        invio.stato = InvioReport.Stato.INVIATO
+        invio.inviato_il = timezone.now()
+        invio.errore = ""
+        invio.save(update_fields=["stato", "inviato_il", "errore"])
+    return "inviato"

@@ -1,0 +1,141 @@
+"""Celery tasks of the reports. They take ids and load inside; the job row is the truth (see servizi).
+
+`genera_report` is named under alternanza.tasks.pesanti.* so settings route it to the "pesanti" queue,
+whose worker is recycled after a memory bound (WeasyPrint does not give memory back). Its time limits
+stay below CELERY_TASK_TIME_LIMIT_MAX, which settings keep below the broker's visibility timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from alternanza.report import servizi
+from alternanza.report.models import ReportJob, TipoReport, anno_scolastico_di
+
+logger = logging.getLogger("alternanza.report")
+
+LIMITE_DURO = min(settings.CELERY_TASK_TIME_LIMIT_MAX, 20 * 60)
+LIMITE_MORBIDO = LIMITE_DURO - 60
+TRANSITORI = (OperationalError, InterfaceError, *servizi.BROKER_ERRORS)
+
+
+def attesa_prima_del_tentativo(tentativo: int) -> int:
+    """Back-off between retries: 10 s, 40 s, 160 s…, capped at 10 minutes."""
+    return min(600, 10 * 4**tentativo)
+
+
+@shared_task(
+    bind=True,
+    name="alternanza.tasks.pesanti.genera_report",
+    queue="pesanti",
+    acks_late=True,
+    time_limit=LIMITE_DURO,
+    soft_time_limit=LIMITE_MORBIDO,
+    max_retries=3,
+)
+def genera_report(self, job_id: int) -> str:
+    """Build the PDF of a report job (idempotent: a finished or running job is left alone)."""
+    try:
+        return servizi.esegui(job_id, task_id=self.request.id or "")
+    except SoftTimeLimitExceeded:
+        servizi.segna_errore(job_id, f"Tempo massimo di generazione superato ({LIMITE_MORBIDO} s).")
+        return "errore: tempo"
+    except TRANSITORI as exc:
+        if self.request.retries >= self.max_retries:
+            logger.exception("report %s: errore transitorio, tentativi esauriti", job_id)
+            _segna_errore_se_possibile(job_id, f"Errore temporaneo ripetuto: {exc}")
+            return "errore: transitorio"
+        logger.warning("report %s: errore transitorio (%s), nuovo tentativo", job_id, exc)
+        # If the database is still away the watcher will find the stale heartbeat.
+        with contextlib.suppress(*TRANSITORI):
+            servizi.rimetti_in_coda(job_id, "nuovo tentativo dopo un errore temporaneo")
+        raise self.retry(exc=exc, countdown=attesa_prima_del_tentativo(self.request.retries)) from exc
+    except Exception as exc:
+        logger.exception("report %s: generazione fallita", job_id)
+        _segna_errore_se_possibile(job_id, f"{type(exc).__name__}: {exc}")
+        return "errore"
+
+
+def _segna_errore_se_possibile(job_id: int, messaggio: str) -> None:
+    try:
+        servizi.segna_errore(job_id, messaggio)
+    except TRANSITORI:
+        logger.warning("report %s: errore non registrato, lo farà sorveglia_report", job_id)
+
+
+@shared_task(name="alternanza.tasks.sorveglia_report", acks_late=True, time_limit=120, soft_time_limit=100)
+def sorveglia_report() -> dict:
+    """Periodic: dispatch requests kept while Redis was down, recover jobs whose worker died."""
+    return servizi.sorveglia()
+
+
+@shared_task(
+    bind=True,
+    name="alternanza.tasks.invia_report",
+    acks_late=True,
+    time_limit=120,
+    soft_time_limit=100,
+    max_retries=5,
+)
+def invia_report(self, invio_id: int) -> str:
+    """Send one report link to a governance body (outbox row; safe to run twice)."""
+    try:
+        return servizi.esegui_invio(invio_id)
+    except (OSError, *TRANSITORI) as exc:
+        if self.request.retries >= self.max_retries:
+            from alternanza.report.models import InvioReport
+
+            InvioReport.objects.filter(pk=invio_id, stato=InvioReport.Stato.DA_INVIARE).update(
+                stato=InvioReport.Stato.ERRORE, errore=str(exc)[:2000]
+            )
+            return "errore"
+        raise self.retry(exc=exc, countdown=attesa_prima_del_tentativo(self.request.retries)) from exc
+
+
+def _standard(anno: str) -> list[ReportJob]:
+    """The standard reports of a school year: the metropolitan one and one per district with bodies."""
+    from alternanza.report.models import OrganoGovernance
+
+    organi = OrganoGovernance.objects.filter(attivo=True, invio_automatico=True).select_related("distretto")
+    metropolitani = [o for o in organi if o.distretto_id is None]
+    per_distretto: dict = {}
+    for organo in organi:
+        if organo.distretto_id is not None:
+            per_distretto.setdefault(organo.distretto, []).append(organo)
+    jobs = [
+        servizi.richiedi(
+            TipoReport.METROPOLITANO,
+            anno,
+            origine=ReportJob.Origine.PIANIFICATO,
+            invia_a=metropolitani,
+        )
+    ]
+    for distretto, destinatari in sorted(per_distretto.items(), key=lambda kv: kv[0].nome):
+        jobs.append(
+            servizi.richiedi(
+                TipoReport.DISTRETTO,
+                anno,
+                distretto=distretto,
+                origine=ReportJob.Origine.PIANIFICATO,
+                invia_a=destinatari,
+            )
+        )
+    return jobs
+
+
+@shared_task(name="alternanza.tasks.report_mensili", acks_late=True, time_limit=120)
+def report_mensili() -> list[int]:
+    """Monthly (beat): the standard reports of the current school year, sent to the bodies."""
+    return [job.pk for job in _standard(anno_scolastico_di())]
+
+
+@shared_task(name="alternanza.tasks.report_annuali", acks_late=True, time_limit=120)
+def report_annuali() -> list[int]:
+    """Yearly (beat, in July): the standard reports of the school year that has just ended in June."""
+    return [job.pk for job in _standard(anno_scolastico_di())]
