@@ -1,6 +1,6 @@
 from django.urls import path
 
-from distretti import views
+from distretti import views, views_importazione
 
 app_name = "distretti"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.elenco, name="elenco"),
     path("distretti/<slug:slug>/", views.dettaglio, name="dettaglio"),
     path("scuole/<str:codice>/", views.scuola, name="scuola"),
+    path("importa-anagrafe/", views_importazione.importa, name="importa"),
 ]
