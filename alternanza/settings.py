@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "distretti",
     "partnership",
     "alternanza",
+    "alternanza.account",
     "alternanza.report",
     "eventi",
     "eventi.newsletter",
@@ -215,7 +216,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# Django's User keeps its unique username: allauth generates it from the e-mail (login is by e-mail only).
+ACCOUNT_SIGNUP_FORM_CLASS = "alternanza.account.forms.RegistrazioneForm"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rete alternanza] "

@@ -7,10 +7,15 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from alternanza.views import pagine, salute
+from eventi.views import seo
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Whole-portal sitemap and robots.txt (owned by eventi, the top layer: it may list every app's pages).
+    path("robots.txt", seo.robots, name="robots"),
+    path("sitemap.xml", seo.sitemap_indice, name="sitemap"),
+    path("sitemap-<str:section>.xml", seo.sitemap_sezione, name="sitemap_sezione"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -22,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("valutazione/", pagine.valutazione, name="valutazione"),
     path("valutazioni/", pagine.valutazioni_staff, name="valutazioni_staff"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("account/", include("alternanza.account.urls")),
     path("account/", include("allauth.urls")),
     path("territorio/", include("distretti.urls")),
     path("rete/", include("partnership.urls")),

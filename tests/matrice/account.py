@@ -5,7 +5,7 @@ Personas log in with force_login, which records no recent authentication: allaut
 staff, superuser and the district offices have a TOTP authenticator; the other personas have none.
 """
 
-from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, Voce, attesi
+from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, Azione, Voce, attesi
 
 # allauth sends an authenticated user away from the login/signup pages.
 SOLO_ANONIMI = attesi(302, anonimo=200)
@@ -41,4 +41,54 @@ VOCI = [
     Voce("mfa_view_recovery_codes", get=attesi(404, anonimo=LOGIN)),
     Voce("mfa_generate_recovery_codes", get=attesi(302, anonimo=LOGIN)),
     Voce("mfa_download_recovery_codes", get=attesi(404, anonimo=LOGIN)),
+]
+
+
+def prepara(fx):
+    from distretti.models import Incarico, StatoIncarico
+    from tests.factories import IncaricoFactory, ScuolaFactory
+
+    # A pending coordinator request for a school of district A (decided by ufficio_a or staff).
+    fx.richiesta_scuola_a = IncaricoFactory(
+        ruolo=Incarico.Ruolo.REFERENTE_SCUOLA,
+        scuola=ScuolaFactory(comune=fx.scuola_a.comune),
+        stato=StatoIncarico.RICHIESTO,
+        deciso_il=None,
+    )
+
+
+APPROVATORI = attesi(403, anonimo=LOGIN, ufficio_a=200, ufficio_b=200, staff=200, superuser=200)
+
+VOCI += [
+    Voce("utenti:profilo", get=AUTENTICATI),
+    Voce(
+        "utenti:richiedi_ruolo",
+        get=AUTENTICATI,
+        post=[
+            Azione(
+                "chiede_ufficio_imola",
+                dati=lambda fx: {"ruolo": "distretto", "distretto": fx.distretto_b.pk},
+                # ufficio_b already holds that role: the form answers again with the error.
+                attesi=attesi(302, anonimo=LOGIN, ufficio_b=200),
+            )
+        ],
+    ),
+    Voce("utenti:richieste", get=APPROVATORI),
+    Voce(
+        "utenti:decidi",
+        kwargs=lambda fx: {"tipo": "incarico", "pk": fx.richiesta_scuola_a.pk},
+        get=SOLO_POST,
+        post=[
+            Azione(
+                "approva",
+                dati={"esito": "approva"},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
+            ),
+            Azione(
+                "rifiuta",
+                dati={"esito": "rifiuta", "nota": "Non insegna in questa scuola."},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
+            ),
+        ],
+    ),
 ]

@@ -1,0 +1,14 @@
+"""Account pages of the portal, mounted at /account/ before allauth's own URLs (namespace "utenti")."""
+
+from django.urls import path
+
+from alternanza.account import views
+
+app_name = "utenti"
+
+urlpatterns = [
+    path("profilo/", views.profilo, name="profilo"),
+    path("profilo/nuovo-ruolo/", views.richiedi_ruolo, name="richiedi_ruolo"),
+    path("richieste/", views.richieste, name="richieste"),
+    path("richieste/<str:tipo>/<int:pk>/decisione/", views.decidi, name="decidi"),
+]

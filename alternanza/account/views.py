@@ -1,0 +1,87 @@
+"""Account pages: profile and roles, role requests, the approval queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alternanza.account import ruoli
+from alternanza.account.accesso import solo_approvatori
+from alternanza.account.forms import DecisioneForm, RichiestaRuoloForm
+from distretti.permissions import ambito_di, puo_decidere_richieste
+
+
+@login_required
+def profilo(request):
+    return render(
+        request,
+        "utenti/profilo.html",
+        {
+            "richieste": ruoli.richieste_di(request.user),
+            "ambito": ambito_di(request.user),
+            "approvatore": puo_decidere_richieste(request.user),
+            "senza_valutazione": True,
+        },
+    )
+
+
+@login_required
+def richiedi_ruolo(request):
+    form = RichiestaRuoloForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            richiesta = form.crea_richiesta(request.user)
+        except ruoli.RichiestaNonValida as exc:
+            form.add_error(None, str(exc))
+        else:
+            ruoli.notifica_nuova_richiesta(richiesta)
+            messages.success(
+                request,
+                _("Richiesta inviata: riceverai un'e-mail quando sarà approvata (%(ruolo)s).")
+                % {"ruolo": ruoli.descrivi(richiesta)},
+            )
+            return redirect("utenti:profilo")
+    return render(request, "utenti/richiedi_ruolo.html", {"form": form, "senza_valutazione": True})
+
+
+@solo_approvatori
+def richieste(request):
+    return render(
+        request,
+        "utenti/richieste.html",
+        {
+            "richieste": [
+                (r, ruoli.tipo_di(r), ruoli.descrivi(r)) for r in ruoli.richieste_decidibili(request.user)
+            ],
+            "form": DecisioneForm(),
+            "senza_valutazione": True,
+        },
+    )
+
+
+@require_POST
+@solo_approvatori
+def decidi(request, tipo: str, pk: int):
+    richiesta = ruoli.richiesta_decidibile(request.user, tipo, pk)
+    if richiesta is None:
+        raise Http404
+    form = DecisioneForm(request.POST)
+    if not form.is_valid():
+        for errori in form.errors.values():
+            for errore in errori:
+                messages.error(request, errore)
+        return redirect("utenti:richieste")
+    approva = form.cleaned_data["esito"] == "approva"
+    try:
+        ruoli.decidi(request.user, richiesta, approva=approva, nota=form.cleaned_data["nota"])
+    except ruoli.RichiestaNonValida as exc:
+        messages.warning(request, str(exc))
+    else:
+        testo = _("Richiesta approvata: %(r)s.") if approva else _("Richiesta rifiutata: %(r)s.")
+        chi = richiesta.utente.get_full_name() or richiesta.utente.email
+        messages.success(request, testo % {"r": f"{chi} – {ruoli.descrivi(richiesta)}"})
+    return redirect("utenti:richieste")
