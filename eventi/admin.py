@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from eventi.models import DataEvento, Edizione, Evento, Notizia
+
+
+@admin.register(Edizione)
+class EdizioneAdmin(admin.ModelAdmin):
+    list_display = ["anno", "titolo", "data_inizio", "data_fine", "stato"]
+    list_filter = ["stato"]
+
+
+class DataEventoInline(admin.TabularInline):
+    model = DataEvento
+    extra = 1
+
+
+@admin.register(Evento)
+class EventoAdmin(admin.ModelAdmin):
+    list_display = ["titolo", "inizio", "comune", "stato", "edizione"]
+    list_filter = ["stato", "tipo", "edizione", "distretto"]
+    search_fields = ["titolo", "slug"]
+    prepopulated_fields = {"slug": ["titolo"]}
+    raw_id_fields = [
+        "scuole",
+        "organizzazioni",
+        "proposto_da",
+        "deciso_da",
+        "scuola_proponente",
+        "organizzazione_proponente",
+    ]
+    filter_horizontal = ["pubblici", "ambiti"]
+    inlines = [DataEventoInline]
+    list_select_related = ["comune"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        evento = form.instance
+        if not evento.date.exists():
+            DataEvento.objects.create(evento=evento, inizio=evento.inizio, fine=evento.fine)
+        evento.ricalcola_periodo()
+
+
+@admin.register(Notizia)
+class NotiziaAdmin(admin.ModelAdmin):
+    list_display = ["titolo", "data_pubblicazione", "pubblicata", "edizione"]
+    list_filter = ["pubblicata", "edizione"]
+    search_fields = ["titolo"]
+    prepopulated_fields = {"slug": ["titolo"]}

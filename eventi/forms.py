@@ -1,0 +1,190 @@
+"""Forms of the proposal and review workflow (rich text sanitised, images validated and re-encoded)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from distretti.models import Scuola
+from distretti.permissions import ambito_di
+from eventi.immagini import valida_e_ricodifica
+from eventi.models import DataEvento, Edizione, Evento, organizzazioni_di
+from eventi.testo import pulisci_html
+from partnership.models import Organizzazione
+
+MAX_RIPETIZIONI = 20
+
+
+class DataOraInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def slug_unico(titolo: str, escludi_pk=None) -> str:
+    base = slugify(titolo)[:200] or "evento"
+    slug, n = base, 2
+    qs = Evento.objects.all()
+    if escludi_pk:
+        qs = qs.exclude(pk=escludi_pk)
+    while qs.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def proponenti_di(user) -> list[tuple[str, str]]:
+    """The schools and organisations the user may propose events for, as form choices."""
+    ambito = ambito_di(user)
+    scelte = [
+        (f"scuola:{s.pk}", s.denominazione)
+        for s in Scuola.objects.filter(pk__in=ambito.scuole).only("pk", "denominazione")
+    ]
+    scelte += [
+        (f"org:{o.pk}", o.nome)
+        for o in Organizzazione.objects.filter(pk__in=organizzazioni_di(user)).only("pk", "nome")
+    ]
+    return scelte
+
+
+class EventoForm(forms.ModelForm):
+    per_conto_di = forms.ChoiceField(label=_("Proponi per conto di"), choices=())
+    ripetizioni = forms.IntegerField(
+        label=_("Ripeti ogni settimana"),
+        min_value=0,
+        max_value=MAX_RIPETIZIONI,
+        initial=0,
+        required=False,
+        help_text=_("Numero di ripetizioni settimanali dopo la prima data (0 = evento singolo)."),
+    )
+
+    class Meta:
+        model = Evento
+        fields = [
+            "titolo",
+            "edizione",
+            "tipo",
+            "pubblici",
+            "inizio",
+            "fine",
+            "luogo",
+            "indirizzo",
+            "comune",
+            "online",
+            "link_online",
+            "ambiti",
+            "descrizione",
+            "immagine",
+            "immagine_alt",
+            "prenotazione",
+            "link_prenotazione",
+            "posti",
+            "accessibilita",
+        ]
+        widgets = {
+            "inizio": DataOraInput(),
+            "fine": DataOraInput(),
+            "pubblici": forms.CheckboxSelectMultiple,
+            "ambiti": forms.CheckboxSelectMultiple,
+            "descrizione": forms.Textarea(attrs={"rows": 8}),
+            "accessibilita": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "descrizione": _("Puoi usare paragrafi, grassetto, corsivo, elenchi e link."),
+            "immagine": _("JPEG, PNG, WebP o GIF, al massimo 5 MB."),
+            "immagine_alt": _("Descrivi l'immagine per chi non può vederla."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["edizione"].queryset = Edizione.objects.filter(stato=Edizione.Stato.PUBBLICATA)
+        self.fields["comune"].queryset = self.fields["comune"].queryset.order_by("nome")
+        scelte = proponenti_di(user)
+        if self.instance.pk:
+            # The proposer of an existing event does not change.
+            del self.fields["per_conto_di"]
+            del self.fields["ripetizioni"]
+        elif scelte:
+            self.fields["per_conto_di"].choices = scelte
+        else:
+            self.fields["per_conto_di"].required = False
+            self.fields["per_conto_di"].widget = forms.HiddenInput()
+
+    def clean_descrizione(self):
+        testo = pulisci_html(self.cleaned_data.get("descrizione"))
+        if not testo:
+            raise ValidationError(_("Descrivi l'evento."))
+        return testo
+
+    def clean_immagine(self):
+        immagine = self.cleaned_data.get("immagine")
+        if immagine and hasattr(immagine, "content_type"):  # a new upload (not the stored file)
+            return valida_e_ricodifica(immagine)
+        return immagine
+
+    def clean(self):
+        dati = super().clean()
+        scelta = dati.get("per_conto_di")
+        campo = self.fields.get("per_conto_di")
+        if campo is not None and scelta and scelta not in dict(campo.choices):
+            self.add_error("per_conto_di", _("Scelta non valida."))
+        return dati
+
+    @transaction.atomic
+    def save(self, commit=True):
+        evento = super().save(commit=False)
+        nuovo = evento.pk is None
+        if nuovo:
+            evento.slug = slug_unico(evento.titolo)
+            evento.proposto_da = self.user
+            tipo, _sep, pk = (self.cleaned_data.get("per_conto_di") or "").partition(":")
+            if tipo == "scuola":
+                evento.scuola_proponente_id = int(pk)
+            elif tipo == "org":
+                evento.organizzazione_proponente_id = int(pk)
+        evento.save()
+        self.save_m2m()
+        if nuovo:
+            if evento.scuola_proponente_id:
+                evento.scuole.add(evento.scuola_proponente_id)
+            if evento.organizzazione_proponente_id:
+                evento.organizzazioni.add(evento.organizzazione_proponente_id)
+            # Weekly repeats keep the wall-clock time in Europe/Rome across a DST change.
+            inizio, fine = timezone.localtime(evento.inizio), timezone.localtime(evento.fine)
+            ripetizioni = self.cleaned_data.get("ripetizioni") or 0
+            DataEvento.objects.bulk_create(
+                DataEvento(evento=evento, inizio=inizio + timedelta(weeks=n), fine=fine + timedelta(weeks=n))
+                for n in range(ripetizioni + 1)
+            )
+        elif evento.date.count() <= 1:
+            # A single-date event edited in the form: its one date follows the form.
+            evento.date.all().delete()
+            DataEvento.objects.create(evento=evento, inizio=evento.inizio, fine=evento.fine)
+        evento.ricalcola_periodo()
+        return evento
+
+
+class DecisioneForm(forms.Form):
+    azione = forms.ChoiceField(
+        label=_("Decisione"),
+        choices=[
+            ("approva", _("Approva")),
+            ("rifiuta", _("Rifiuta")),
+            ("pubblica", _("Pubblica")),
+            ("annulla", _("Annulla l'evento")),
+        ],
+    )
+    motivo = forms.CharField(
+        label=_("Nota o motivo"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obbligatorio per annullare: il motivo è mostrato pubblicamente."),
+    )

@@ -1,0 +1,515 @@
+"""Festival della Cultura tecnica: editions, events (with their dates) and news of the network."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
+from eventi.testo import html_sicuro, pulisci_html, testo_semplice
+from partnership.models import Organizzazione
+
+
+class Edizione(models.Model):
+    """One yearly edition of the Festival della Cultura tecnica."""
+
+    class Stato(models.TextChoices):
+        BOZZA = "bozza", _("In preparazione")
+        PUBBLICATA = "pubblicata", _("Pubblicata")
+
+    anno = models.PositiveSmallIntegerField(_("anno"), unique=True)
+    titolo = models.CharField(_("titolo"), max_length=200)
+    tema = models.CharField(_("tema"), max_length=200, blank=True)
+    data_inizio = models.DateField(_("data di inizio"))
+    data_fine = models.DateField(_("data di fine"))
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    immagine = models.ImageField(_("immagine di copertina"), upload_to="festival/edizioni/", blank=True)
+    immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250, blank=True)
+    stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.BOZZA)
+    aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    class Meta:
+        ordering = ["-anno"]
+        verbose_name = _("edizione del Festival")
+        verbose_name_plural = _("edizioni del Festival")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(data_fine__gte=models.F("data_inizio")), name="edizione_date_ordinate"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titolo} {self.anno}"
+
+    def save(self, *args, **kwargs):
+        self.descrizione = pulisci_html(self.descrizione)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("eventi:edizione", kwargs={"anno": self.anno})
+
+    def clean(self):
+        if self.data_inizio and self.data_fine and self.data_fine < self.data_inizio:
+            raise ValidationError({"data_fine": _("La fine non può precedere l'inizio.")})
+        if self.immagine and not self.immagine_alt:
+            raise ValidationError({"immagine_alt": _("Descrivi l'immagine per chi non può vederla.")})
+
+    @property
+    def descrizione_html(self):
+        return html_sicuro(self.descrizione)
+
+
+class Pubblico(models.Model):
+    """An audience an event is meant for (fixed list, loaded by a data migration)."""
+
+    class Codice(models.TextChoices):
+        PRIMARIA = "primaria", _("Scuola primaria")
+        SECONDARIA_I = "secondaria_1", _("Secondaria di I grado")
+        SECONDARIA_II = "secondaria_2", _("Secondaria di II grado")
+        FAMIGLIE = "famiglie", _("Famiglie")
+        DOCENTI = "docenti", _("Docenti")
+        IMPRESE = "imprese", _("Imprese")
+        CITTADINANZA = "cittadinanza", _("Cittadinanza")
+
+    codice = models.CharField(_("codice"), max_length=20, choices=Codice.choices, unique=True)
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        ordering = ["ordine"]
+        verbose_name = _("pubblico")
+        verbose_name_plural = _("pubblici")
+
+    def __str__(self) -> str:
+        return str(self.get_codice_display())
+
+
+class StatoEvento(models.TextChoices):
+    PROPOSTO = "proposto", _("Proposto")
+    APPROVATO = "approvato", _("Approvato")
+    RIFIUTATO = "rifiutato", _("Rifiutato")
+    PUBBLICATO = "pubblicato", _("Pubblicato")
+    ANNULLATO = "annullato", _("Annullato")
+
+
+# Allowed transitions of the review workflow: (from, action) -> to.
+TRANSIZIONI = {
+    (StatoEvento.PROPOSTO, "approva"): StatoEvento.APPROVATO,
+    (StatoEvento.PROPOSTO, "rifiuta"): StatoEvento.RIFIUTATO,
+    (StatoEvento.APPROVATO, "pubblica"): StatoEvento.PUBBLICATO,
+    (StatoEvento.PROPOSTO, "pubblica"): StatoEvento.PUBBLICATO,
+    (StatoEvento.APPROVATO, "annulla"): StatoEvento.ANNULLATO,
+    (StatoEvento.PUBBLICATO, "annulla"): StatoEvento.ANNULLATO,
+}
+
+STATI_PUBBLICI = (StatoEvento.PUBBLICATO, StatoEvento.ANNULLATO)
+
+
+def _organizzazioni_di(user) -> frozenset[int]:
+    """Organisations the user acts for (approved contacts)."""
+    try:  # the shared helper of the partnership app, when it exists
+        from partnership.permissions import organizzazioni_di  # type: ignore[attr-defined]
+    except ImportError:
+        from distretti.models import StatoIncarico
+        from partnership.models import ReferenteOrganizzazione
+
+        if not user.is_authenticated:
+            return frozenset()
+        cached = getattr(user, "_eventi_organizzazioni", None)
+        if cached is None:
+            cached = frozenset(
+                ReferenteOrganizzazione.objects.filter(
+                    utente=user, stato=StatoIncarico.APPROVATO
+                ).values_list("organizzazione_id", flat=True)
+            )
+            user._eventi_organizzazioni = cached
+        return cached
+    return frozenset(organizzazioni_di(user))
+
+
+def organizzazioni_di(user) -> frozenset[int]:
+    return _organizzazioni_di(user)
+
+
+class EventoQuerySet(models.QuerySet):
+    def pubblici(self):
+        """Visible to anyone: published, and cancelled ones (kept online with the reason)."""
+        return self.filter(stato__in=STATI_PUBBLICI)
+
+    def pubblicati(self):
+        return self.filter(stato=StatoEvento.PUBBLICATO)
+
+    def nel_periodo(self, inizio, fine):
+        """Events with at least one date overlapping [inizio, fine) (aware datetimes)."""
+        return self.filter(
+            Exists(DataEvento.objects.filter(evento=OuterRef("pk"), inizio__lt=fine, fine__gte=inizio))
+        )
+
+    def del_distretto(self, distretto):
+        return self.filter(distretto=distretto)
+
+    def _propri(self, user):
+        from distretti.permissions import ambito_di
+
+        ambito = ambito_di(user)
+        q = Q(proposto_da=user)
+        if ambito.scuole:
+            q |= Q(scuola_proponente__in=ambito.scuole)
+        organizzazioni = organizzazioni_di(user)
+        if organizzazioni:
+            q |= Q(organizzazione_proponente__in=organizzazioni)
+        return ambito, q
+
+    def visibili_a(self, user):
+        """Public events for everyone; the user's own proposals; everything in the offices' districts."""
+        from distretti.permissions import ambito_di
+
+        if not user.is_authenticated:
+            return self.pubblici()
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        _ambito, propri = self._propri(user)
+        q = Q(stato__in=STATI_PUBBLICI) | propri
+        if ambito.distretti_ufficio:
+            q |= Q(distretto__in=ambito.distretti_ufficio)
+        return self.filter(q)
+
+    def modificabili_da(self, user):
+        """Proposers edit while the proposal waits; staff and the district office always."""
+        if not user.is_authenticated:
+            return self.none()
+        ambito, propri = self._propri(user)
+        if ambito.staff:
+            return self.all()
+        q = propri & Q(stato__in=[StatoEvento.PROPOSTO, StatoEvento.RIFIUTATO])
+        if ambito.distretti_ufficio:
+            q |= Q(distretto__in=ambito.distretti_ufficio)
+        return self.filter(q)
+
+    def approvabili_da(self, user):
+        """Staff decide on every event, a district office on the events of its districts."""
+        from distretti.permissions import ambito_di
+
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        if ambito.distretti_ufficio:
+            return self.filter(distretto__in=ambito.distretti_ufficio)
+        return self.none()
+
+
+class Evento(models.Model):
+    """An event of the Festival (or of the network outside it), proposed, reviewed and published."""
+
+    class Tipo(models.TextChoices):
+        LABORATORIO = "laboratorio", _("Laboratorio")
+        VISITA = "visita_aziendale", _("Visita aziendale")
+        CONVEGNO = "convegno", _("Convegno")
+        MOSTRA = "mostra", _("Mostra")
+        ORIENTAMENTO = "orientamento", _("Orientamento")
+        OPEN_DAY = "open_day", _("Open day")
+        PREMIAZIONE = "premiazione", _("Premiazione")
+        ALTRO = "altro", _("Altro")
+
+    class Prenotazione(models.TextChoices):
+        LIBERO = "libero", _("Ingresso libero")
+        LINK = "link", _("Prenotazione consigliata")
+        OBBLIGATORIA = "obbligatoria", _("Prenotazione obbligatoria")
+
+    titolo = models.CharField(_("titolo"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    edizione = models.ForeignKey(
+        Edizione,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="eventi",
+        verbose_name=_("edizione del Festival"),
+        help_text=_("Vuoto per gli eventi della rete fuori dal Festival."),
+    )
+    tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo.choices, default=Tipo.LABORATORIO)
+    pubblici = models.ManyToManyField(Pubblico, related_name="eventi", verbose_name=_("pubblico"))
+    # First start and last end over all dates (DataEvento): kept in sync for ordering and filtering.
+    inizio = models.DateTimeField(_("inizio"), db_index=True)
+    fine = models.DateTimeField(_("fine"))
+    luogo = models.CharField(_("luogo"), max_length=200, blank=True, help_text=_("Es. Aula magna."))
+    indirizzo = models.CharField(_("indirizzo"), max_length=255, blank=True)
+    comune = models.ForeignKey(
+        Comune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="eventi",
+        verbose_name=_("comune"),
+    )
+    distretto = models.ForeignKey(
+        Distretto,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="eventi",
+        verbose_name=_("distretto"),
+        editable=False,
+    )
+    online = models.BooleanField(_("online"), default=False)
+    link_online = models.URLField(_("link per partecipare online"), blank=True)
+    scuole = models.ManyToManyField(
+        Scuola, blank=True, related_name="eventi", verbose_name=_("scuole organizzatrici")
+    )
+    organizzazioni = models.ManyToManyField(
+        Organizzazione, blank=True, related_name="eventi", verbose_name=_("organizzazioni organizzatrici")
+    )
+    ambiti = models.ManyToManyField(
+        AmbitoTematico, blank=True, related_name="eventi", verbose_name=_("ambiti tematici")
+    )
+    descrizione = models.TextField(_("descrizione"))
+    immagine = models.ImageField(_("immagine"), upload_to="festival/eventi/")
+    immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250)
+    prenotazione = models.CharField(
+        _("prenotazione"), max_length=20, choices=Prenotazione.choices, default=Prenotazione.LIBERO
+    )
+    link_prenotazione = models.URLField(_("link per prenotare"), blank=True)
+    posti = models.PositiveIntegerField(_("posti disponibili"), null=True, blank=True)
+    accessibilita = models.TextField(_("note sull'accessibilità"), blank=True)
+    in_evidenza = models.BooleanField(_("in evidenza"), default=False)
+    stato = models.CharField(
+        _("stato"), max_length=20, choices=StatoEvento.choices, default=StatoEvento.PROPOSTO, db_index=True
+    )
+    motivo_annullamento = models.TextField(_("motivo dell'annullamento"), blank=True)
+    nota_decisione = models.TextField(_("nota della decisione"), blank=True)
+    proposto_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eventi_proposti",
+        verbose_name=_("proposto da"),
+    )
+    scuola_proponente = models.ForeignKey(
+        Scuola,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eventi_proposti",
+        verbose_name=_("scuola proponente"),
+    )
+    organizzazione_proponente = models.ForeignKey(
+        Organizzazione,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eventi_proposti",
+        verbose_name=_("organizzazione proponente"),
+    )
+    deciso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eventi_decisi",
+        verbose_name=_("deciso da"),
+    )
+    deciso_il = models.DateTimeField(_("deciso il"), null=True, blank=True)
+    pubblicato_il = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+    creato_il = models.DateTimeField(_("creato il"), auto_now_add=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+
+    objects = EventoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inizio", "pk"]
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventi")
+        constraints = [
+            models.CheckConstraint(condition=Q(fine__gte=models.F("inizio")), name="evento_fine_dopo_inizio"),
+            models.CheckConstraint(
+                condition=Q(online=True) | Q(comune__isnull=False), name="evento_luogo_o_online"
+            ),
+            models.CheckConstraint(
+                condition=~Q(stato="annullato") | ~Q(motivo_annullamento=""),
+                name="evento_annullato_con_motivo",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["stato", "inizio"], name="evento_stato_inizio_idx"),
+            models.Index(fields=["edizione", "stato"], name="evento_edizione_stato_idx"),
+            models.Index(fields=["distretto", "stato"], name="evento_distretto_stato_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.titolo
+
+    def save(self, *args, **kwargs):
+        self.descrizione = pulisci_html(self.descrizione)
+        if self.comune_id:
+            self.distretto_id = (
+                self.comune.distretto_id
+                if self._state.fields_cache.get("comune") is not None
+                else Comune.objects.values_list("distretto_id", flat=True).get(pk=self.comune_id)
+            )
+        elif self.scuola_proponente_id:
+            self.distretto_id = Scuola.objects.values_list("comune__distretto_id", flat=True).get(
+                pk=self.scuola_proponente_id
+            )
+        else:
+            self.distretto_id = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("eventi:evento", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errori = {}
+        if self.inizio and self.fine and self.fine < self.inizio:
+            errori["fine"] = _("La fine non può precedere l'inizio.")
+        if not self.online and not self.comune_id:
+            errori["comune"] = _("Indica il comune dove si svolge l'evento, oppure segnalalo come online.")
+        if self.online and not self.link_online and not self.comune_id:
+            errori["link_online"] = _("Indica il link per partecipare online.")
+        prenotare = self.prenotazione in (self.Prenotazione.LINK, self.Prenotazione.OBBLIGATORIA)
+        if prenotare and not self.link_prenotazione:
+            errori["link_prenotazione"] = _("Indica dove prenotare.")
+        if self.prenotazione == self.Prenotazione.OBBLIGATORIA and not self.posti:
+            errori["posti"] = _("Con prenotazione obbligatoria indica i posti disponibili.")
+        if self.stato == StatoEvento.ANNULLATO and not self.motivo_annullamento.strip():
+            errori["motivo_annullamento"] = _("Spiega al pubblico perché l'evento è annullato.")
+        if errori:
+            raise ValidationError(errori)
+
+    @property
+    def descrizione_html(self):
+        return html_sicuro(self.descrizione)
+
+    @property
+    def sommario(self) -> str:
+        return testo_semplice(self.descrizione, 200)
+
+    @property
+    def annullato(self) -> bool:
+        return self.stato == StatoEvento.ANNULLATO
+
+    @property
+    def pubblico(self) -> bool:
+        return self.stato in STATI_PUBBLICI
+
+    @property
+    def piu_giorni(self) -> bool:
+        return timezone.localdate(self.inizio) != timezone.localdate(self.fine)
+
+    def ricalcola_periodo(self, salva: bool = True) -> None:
+        """Set inizio/fine to the span of the event's dates (after the dates changed)."""
+        date = list(self.date.values_list("inizio", "fine"))
+        if not date:
+            return
+        self.inizio = min(d[0] for d in date)
+        self.fine = max(d[1] for d in date)
+        if salva:
+            Evento.objects.filter(pk=self.pk).update(inizio=self.inizio, fine=self.fine)
+
+    def azioni_possibili(self) -> list[str]:
+        return [azione for (da, azione) in TRANSIZIONI if da == self.stato]
+
+    def decidi(self, azione: str, utente, *, motivo: str = "") -> None:
+        """Move the event along the workflow; raise ValidationError for a transition that doesn't exist."""
+        nuovo = TRANSIZIONI.get((StatoEvento(self.stato), azione))
+        if nuovo is None:
+            raise ValidationError(_("Questa operazione non è possibile nello stato attuale."))
+        if nuovo == StatoEvento.ANNULLATO:
+            if not motivo.strip():
+                raise ValidationError(_("Spiega al pubblico perché l'evento è annullato."))
+            self.motivo_annullamento = motivo.strip()
+        elif motivo:
+            self.nota_decisione = motivo.strip()
+        self.stato = nuovo
+        self.deciso_da = utente
+        self.deciso_il = timezone.now()
+        if nuovo == StatoEvento.PUBBLICATO and not self.pubblicato_il:
+            self.pubblicato_il = self.deciso_il
+        self.save()
+
+
+class DataEvento(models.Model):
+    """One occurrence of an event: multi-day events span days, recurring ones have several rows."""
+
+    evento = models.ForeignKey(
+        Evento, on_delete=models.CASCADE, related_name="date", verbose_name=_("evento")
+    )
+    inizio = models.DateTimeField(_("inizio"))
+    fine = models.DateTimeField(_("fine"))
+
+    class Meta:
+        ordering = ["inizio"]
+        verbose_name = _("data dell'evento")
+        verbose_name_plural = _("date dell'evento")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fine__gte=models.F("inizio")), name="dataevento_fine_dopo_inizio"
+            ),
+        ]
+        indexes = [models.Index(fields=["inizio", "fine"], name="dataevento_periodo_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.evento} – {timezone.localtime(self.inizio):%d/%m/%Y %H:%M}"
+
+    def clean(self):
+        if self.inizio and self.fine and self.fine < self.inizio:
+            raise ValidationError({"fine": _("La fine non può precedere l'inizio.")})
+
+
+class NotiziaQuerySet(models.QuerySet):
+    def pubblicate(self):
+        return self.filter(pubblicata=True, data_pubblicazione__lte=timezone.now())
+
+
+class Notizia(models.Model):
+    """A news item of the Festival and of the network."""
+
+    titolo = models.CharField(_("titolo"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    sommario = models.CharField(_("sommario"), max_length=300)
+    testo = models.TextField(_("testo"))
+    data_pubblicazione = models.DateTimeField(_("data di pubblicazione"), default=timezone.now, db_index=True)
+    edizione = models.ForeignKey(
+        Edizione,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notizie",
+        verbose_name=_("edizione del Festival"),
+    )
+    immagine = models.ImageField(_("immagine"), upload_to="festival/notizie/", blank=True)
+    immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250, blank=True)
+    pubblicata = models.BooleanField(_("pubblicata"), default=True)
+    aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+
+    objects = NotiziaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-data_pubblicazione", "-pk"]
+        verbose_name = _("notizia")
+        verbose_name_plural = _("notizie")
+
+    def __str__(self) -> str:
+        return self.titolo
+
+    def save(self, *args, **kwargs):
+        self.testo = pulisci_html(self.testo)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("eventi:notizia", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.immagine and not self.immagine_alt:
+            raise ValidationError({"immagine_alt": _("Descrivi l'immagine per chi non può vederla.")})
+
+    @property
+    def testo_html(self):
+        return html_sicuro(self.testo)

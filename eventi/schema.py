@@ -1,0 +1,89 @@
+"""schema.org Event data (JSON-LD) of an event page."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from eventi.models import Evento, StatoEvento
+from eventi.testo import testo_semplice
+
+_ESCAPE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _assoluto(percorso: str) -> str:
+    return settings.SITE_URL + percorso
+
+
+def dati_evento(evento: Evento) -> dict:
+    """The schema.org Event of `evento` (dates, place or online link, organisers, offers, image)."""
+    online = evento.online
+    luoghi = []
+    if evento.comune_id:
+        luoghi.append(
+            {
+                "@type": "Place",
+                "name": evento.luogo or evento.comune.nome,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": evento.indirizzo,
+                    "addressLocality": evento.comune.nome,
+                    "addressRegion": "BO",
+                    "addressCountry": "IT",
+                },
+            }
+        )
+    if online:
+        luoghi.append(
+            {"@type": "VirtualLocation", "url": evento.link_online or _assoluto(evento.get_absolute_url())}
+        )
+    if online and evento.comune_id:
+        modalita = "https://schema.org/MixedEventAttendanceMode"
+    elif online:
+        modalita = "https://schema.org/OnlineEventAttendanceMode"
+    else:
+        modalita = "https://schema.org/OfflineEventAttendanceMode"
+    organizzatori = [
+        {"@type": "Organization", "name": s.denominazione, "url": _assoluto(s.get_absolute_url())}
+        for s in evento.scuole.all()
+    ] + [{"@type": "Organization", "name": o.nome} for o in evento.organizzazioni.all()]
+    dati = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": evento.titolo,
+        "description": testo_semplice(evento.descrizione, 500),
+        "startDate": evento.inizio.isoformat(),
+        "endDate": evento.fine.isoformat(),
+        "eventStatus": "https://schema.org/EventCancelled"
+        if evento.stato == StatoEvento.ANNULLATO
+        else "https://schema.org/EventScheduled",
+        "eventAttendanceMode": modalita,
+        "location": luoghi[0] if len(luoghi) == 1 else luoghi,
+        "url": _assoluto(evento.get_absolute_url()),
+        "inLanguage": "it",
+        "isAccessibleForFree": True,
+    }
+    if evento.immagine:
+        dati["image"] = [_assoluto(evento.immagine.url)]
+    if organizzatori:
+        dati["organizer"] = organizzatori if len(organizzatori) > 1 else organizzatori[0]
+    if evento.prenotazione != Evento.Prenotazione.LIBERO and evento.link_prenotazione:
+        dati["offers"] = {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "EUR",
+            "url": evento.link_prenotazione,
+            "availability": "https://schema.org/InStock",
+        }
+    if evento.posti:
+        dati["maximumAttendeeCapacity"] = evento.posti
+    return dati
+
+
+def script_jsonld(dati: dict):
+    """A <script type="application/ld+json"> block; <, > and & escaped so the data can't close the tag."""
+    testo = json.dumps(dati, ensure_ascii=False).translate(_ESCAPE)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(testo))  # noqa: S308

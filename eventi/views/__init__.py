@@ -1,0 +1,1 @@
+"""Views of the Festival: one module per area (festival, elenco, evento, notizie, proposte, seo)."""

@@ -1,0 +1,139 @@
+"""The public event list and month calendar (same filters), and the iCalendar feed per filter."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eventi import cache as cache_eventi
+from eventi.cache import condizionale
+from eventi.filtri import FiltroEventi, inizio_giorno
+from eventi.ical import calendario as ical_calendario
+from eventi.models import DataEvento, Evento
+from eventi.views.aiuti import PER_PAGINA, contesto_cache, oggi, pigro
+
+MAX_PER_GIORNO = 4
+# The feed covers the events that ended less than a year ago and all the future ones.
+FEED_GIORNI_PASSATI = 365
+
+
+def _filtro(request, predefinito_da: bool) -> FiltroEventi:
+    dati = request.GET.copy()
+    dati.pop("pagina", None)
+    dati.pop("mese", None)
+    if predefinito_da and not dati.get("da") and not dati.get("a") and not dati.get("edizione"):
+        dati["da"] = oggi().isoformat()  # by default the list starts today (a bookmark keeps its own dates)
+    return FiltroEventi(dati, queryset=Evento.objects.pubblici().select_related("comune"))
+
+
+def _pagina(filtro: FiltroEventi, numero):
+    paginator = Paginator(filtro.qs.order_by("inizio", "pk"), PER_PAGINA)
+    return paginator.get_page(numero)
+
+
+@condizionale
+def elenco(request):
+    filtro = _filtro(request, predefinito_da=True)
+    contesto = {
+        "filtro": filtro,
+        "pagina": pigro(lambda: _pagina(filtro, request.GET.get("pagina"))),
+        "vista": "elenco",
+        **contesto_cache(request, oggi()),
+    }
+    return render(request, "eventi/elenco.html", contesto)
+
+
+def _mese(valore: str | None) -> date:
+    try:
+        anno, mese = (int(x) for x in (valore or "").split("-", 1))
+        return date(anno, mese, 1)
+    except (TypeError, ValueError):
+        return oggi().replace(day=1)
+
+
+def _griglia(filtro: FiltroEventi, primo: date) -> dict:
+    settimane = calendar.Calendar(firstweekday=0).monthdatescalendar(primo.year, primo.month)
+    inizio, fine = settimane[0][0], settimane[-1][-1]
+    date_eventi = (
+        DataEvento.objects.filter(
+            evento__in=filtro.qs.values("pk"),
+            inizio__lt=inizio_giorno(fine + timedelta(days=1)),
+            fine__gte=inizio_giorno(inizio),
+        )
+        .select_related("evento")
+        .only("inizio", "fine", "evento__titolo", "evento__slug", "evento__stato")
+        .order_by("inizio", "evento_id")
+    )
+    per_giorno: dict[date, list] = defaultdict(list)
+    for data in date_eventi:
+        giorno = max(timezone.localdate(data.inizio), inizio)
+        ultimo = min(timezone.localdate(data.fine), fine)
+        while giorno <= ultimo:
+            per_giorno[giorno].append(data)
+            giorno += timedelta(days=1)
+    righe = []
+    for settimana in settimane:
+        riga = []
+        for giorno in settimana:
+            voci = per_giorno.get(giorno, [])
+            riga.append(
+                {
+                    "giorno": giorno,
+                    "nel_mese": giorno.month == primo.month,
+                    "oggi": giorno == oggi(),
+                    "voci": voci[:MAX_PER_GIORNO],
+                    "altri": max(0, len(voci) - MAX_PER_GIORNO),
+                    "totale": len(voci),
+                }
+            )
+        righe.append(riga)
+    return {"settimane": righe, "totale": sum(len(v) for v in per_giorno.values())}
+
+
+@condizionale
+def calendario(request):
+    filtro = _filtro(request, predefinito_da=False)
+    primo = _mese(request.GET.get("mese"))
+    precedente = (primo - timedelta(days=1)).replace(day=1)
+    successivo = (primo + timedelta(days=32)).replace(day=1)
+    contesto = {
+        "filtro": filtro,
+        "mese": primo,
+        "precedente": precedente,
+        "successivo": successivo,
+        "griglia": pigro(lambda: _griglia(filtro, primo)),
+        "vista": "calendario",
+        **contesto_cache(request, oggi()),
+    }
+    return render(request, "eventi/calendario.html", contesto)
+
+
+def eventi_con_date(queryset):
+    return queryset.select_related("comune").prefetch_related(
+        Prefetch("date", queryset=DataEvento.objects.order_by("inizio"))
+    )
+
+
+@condizionale
+def feed_ics(request):
+    """All public events (optionally filtered like the list) as a subscribable iCalendar feed."""
+    chiave = f"eventi:ics:{cache_eventi.versione()}:{contesto_cache(request)['chiave_cache']}"
+    corpo = cache.get(chiave)
+    if corpo is None:
+        filtro = _filtro(request, predefinito_da=False)
+        limite = timezone.now() - timedelta(days=FEED_GIORNI_PASSATI)
+        eventi = eventi_con_date(filtro.qs.filter(fine__gte=limite).order_by("inizio", "pk"))
+        corpo = ical_calendario(eventi, _("Festival della Cultura tecnica – eventi"))
+        cache.set(chiave, corpo, cache_eventi.DURATA)
+    risposta = HttpResponse(corpo, content_type="text/calendar; charset=utf-8")
+    risposta["Content-Disposition"] = 'inline; filename="eventi.ics"'
+    return risposta

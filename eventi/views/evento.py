@@ -1,0 +1,113 @@
+"""The page of one event (with JSON-LD and Open Graph data) and its .ics download."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from eventi.cache import condizionale
+from eventi.forms import DecisioneForm
+from eventi.ical import calendario as ical_calendario
+from eventi.models import Evento
+from eventi.schema import dati_evento, script_jsonld
+from eventi.testo import testo_semplice
+from eventi.views.aiuti import contesto_cache, pigro, url_sicuro
+from eventi.views.elenco import eventi_con_date
+
+
+def _evento_visibile(request, slug) -> Evento:
+    """The event if the user may see it (public, or in the user's scope), else 404."""
+    return get_object_or_404(
+        Evento.objects.visibili_a(request.user).select_related("edizione", "comune__distretto"), slug=slug
+    )
+
+
+def _correlati(evento: Evento, limite: int = 4) -> list[Evento]:
+    """Other public events sharing a thematic area, the comune or the edition, the closest in time first."""
+    ambiti = list(evento.ambiti.values_list("pk", flat=True))
+    return list(
+        Evento.objects.pubblicati()
+        .exclude(pk=evento.pk)
+        .filter(
+            Q(ambiti__in=ambiti) | Q(comune_id=evento.comune_id) if evento.comune_id else Q(ambiti__in=ambiti)
+        )
+        .filter(fine__gte=evento.inizio)
+        .annotate(comuni=Count("ambiti", filter=Q(ambiti__in=ambiti)))
+        .order_by("-comuni", "inizio", "pk")
+        .select_related("comune")[:limite]
+    )
+
+
+def _organizzatori(evento: Evento) -> list[dict]:
+    voci = [
+        {"nome": s.denominazione, "url": url_sicuro(s), "descrizione": s.comune.nome, "tipo": "scuola"}
+        for s in evento.scuole.select_related("comune")
+    ]
+    voci += [
+        {
+            "nome": o.nome,
+            "url": url_sicuro(o) if o.pubblica else "",
+            "descrizione": testo_semplice(o.profilo, 300),
+            "tipo": o.get_tipo_display(),
+        }
+        for o in evento.organizzazioni.all()
+    ]
+    return voci
+
+
+def _condivisione(evento: Evento) -> list[tuple[str, str]]:
+    """Plain share links (no third-party scripts)."""
+    url = quote(settings.SITE_URL + evento.get_absolute_url(), safe="")
+    titolo = quote(evento.titolo, safe="")
+    return [
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ("X", f"https://x.com/intent/post?url={url}&text={titolo}"),
+        ("WhatsApp", f"https://wa.me/?text={titolo}%20{url}"),
+        ("E-mail", f"mailto:?subject={titolo}&body={url}"),
+    ]
+
+
+def _dettaglio(request, evento: Evento):
+    azioni = []
+    if request.user.is_authenticated:
+        if Evento.objects.approvabili_da(request.user).filter(pk=evento.pk).exists():
+            azioni = evento.azioni_possibili()
+        modificabile = Evento.objects.modificabili_da(request.user).filter(pk=evento.pk).exists()
+    else:
+        modificabile = False
+    contesto = {
+        "evento": evento,
+        "url_assoluto": settings.SITE_URL + evento.get_absolute_url(),
+        "date": pigro(lambda: list(evento.date.all())),
+        "pubblici": pigro(lambda: list(evento.pubblici.all())),
+        "ambiti": pigro(lambda: list(evento.ambiti.all())),
+        "organizzatori": pigro(lambda: _organizzatori(evento)),
+        "correlati": pigro(lambda: _correlati(evento)),
+        "condivisione": _condivisione(evento),
+        "jsonld": pigro(lambda: script_jsonld(dati_evento(evento))),
+        "azioni": azioni,
+        "modificabile": modificabile,
+        "form_decisione": DecisioneForm() if azioni else None,
+        "ultimo_aggiornamento": evento.aggiornato_il,
+        **contesto_cache(request, evento.stato, evento.aggiornato_il.timestamp()),
+    }
+    return render(request, "eventi/evento.html", contesto)
+
+
+@condizionale
+def evento(request, slug):
+    return _dettaglio(request, _evento_visibile(request, slug))
+
+
+@condizionale
+def evento_ics(request, slug):
+    evento = get_object_or_404(eventi_con_date(Evento.objects.visibili_a(request.user)), slug=slug)
+    corpo = ical_calendario([evento], evento.titolo)
+    risposta = HttpResponse(corpo, content_type="text/calendar; charset=utf-8")
+    risposta["Content-Disposition"] = f'attachment; filename="{evento.slug[:80]}.ics"'
+    return risposta

@@ -1,0 +1,119 @@
+"""Proposals of events by school coordinators and organisation contacts; review by staff and offices."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from distretti.permissions import ambito_di
+from eventi.forms import DecisioneForm, EventoForm, proponenti_di
+from eventi.models import Evento, StatoEvento
+
+
+def _puo_proporre(user) -> bool:
+    return ambito_di(user).staff or bool(proponenti_di(user))
+
+
+def _evento_modificabile(request, pk) -> Evento:
+    """404 outside the user's sight, 403 when visible but not editable."""
+    evento = get_object_or_404(Evento.objects.visibili_a(request.user), pk=pk)
+    if not Evento.objects.modificabili_da(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return evento
+
+
+@login_required
+def proponi(request):
+    if not _puo_proporre(request.user):
+        raise PermissionDenied
+    form = EventoForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        evento = form.save()
+        messages.success(request, _("Proposta inviata: lo staff o l'ufficio del distretto la esamineranno."))
+        return redirect(evento)
+    return render(
+        request,
+        "eventi/proposta.html",
+        {"form": form, "senza_valutazione": True, "titolo": _("Proponi un evento")},
+    )
+
+
+@login_required
+def modifica(request, pk):
+    evento = _evento_modificabile(request, pk)
+    form = EventoForm(request.POST or None, request.FILES or None, instance=evento, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Evento aggiornato."))
+        return redirect(evento)
+    return render(
+        request,
+        "eventi/proposta.html",
+        {"form": form, "evento": evento, "senza_valutazione": True, "titolo": _("Modifica l'evento")},
+    )
+
+
+@login_required
+def gestione(request):
+    """The user's proposals, and for staff and offices the events waiting for a decision."""
+    user = request.user
+    ambito = ambito_di(user)
+    if not (ambito.staff or ambito.distretti_ufficio or _puo_proporre(user)):
+        raise PermissionDenied
+    stato = request.GET.get("stato", "")
+    da_decidere = Evento.objects.approvabili_da(user).filter(
+        stato__in=[StatoEvento.PROPOSTO, StatoEvento.APPROVATO]
+    )
+    propri = Evento.objects.modificabili_da(user).exclude(pk__in=da_decidere.values("pk"))
+    if not (ambito.staff or ambito.distretti_ufficio):
+        propri = Evento.objects.visibili_a(user).filter(
+            Q(proposto_da=user)
+            | Q(scuola_proponente__in=ambito.scuole)
+            | Q(organizzazione_proponente__in=proponenti_org(user))
+        )
+    if stato in StatoEvento.values:
+        propri = propri.filter(stato=stato)
+    contesto = {
+        "da_decidere": da_decidere.select_related("comune").order_by("inizio")[:100],
+        "pagina": Paginator(propri.select_related("comune").order_by("-creato_il", "-pk"), 20).get_page(
+            request.GET.get("pagina")
+        ),
+        "stati": StatoEvento.choices,
+        "stato": stato,
+        "puo_proporre": _puo_proporre(user),
+        "senza_valutazione": True,
+    }
+    return render(request, "eventi/gestione.html", contesto)
+
+
+def proponenti_org(user):
+    from eventi.models import organizzazioni_di
+
+    return organizzazioni_di(user)
+
+
+@login_required
+@require_POST
+def decidi(request, pk):
+    evento = get_object_or_404(Evento.objects.visibili_a(request.user), pk=pk)
+    if not Evento.objects.approvabili_da(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = DecisioneForm(request.POST)
+    if form.is_valid():
+        try:
+            evento.decidi(form.cleaned_data["azione"], request.user, motivo=form.cleaned_data["motivo"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Stato dell'evento: %(stato)s.") % {"stato": evento.get_stato_display()}
+            )
+    else:
+        messages.error(request, _("Decisione non valida."))
+    return redirect(evento)
