@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -169,6 +171,14 @@ class Scuola(models.Model):
     @property
     def distretto(self) -> Distretto:
         return self.comune.distretto
+
+    @property
+    def sito_url(self) -> str:
+        """The website as a link (the registry often omits the scheme); empty if it is not http(s)."""
+        sito = self.sito_web.strip()
+        if re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?", sito):
+            return f"https://{sito}"
+        return sito if re.match(r"https?://[A-Za-z0-9-]+\.", sito, re.IGNORECASE) else ""
 
 
 class ScuolaNome(models.Model):

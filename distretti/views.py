@@ -1,25 +1,100 @@
-"""Public pages of the territory: districts, their comuni and schools."""
+"""Pages of the territory: the districts, each district with its comuni and schools, each school.
 
-from django.db.models import Count
+Public visitors see the active schools of the registry; metropolitan staff and the district's own
+technical office also see what is not public (inactive schools, registry year, history of names).
+Every list runs a constant number of queries whatever the number of schools.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from distretti.models import Distretto, Scuola
+from distretti.filters import ScuoleDelDistrettoFilter
+from distretti.models import Comune, Distretto, Scuola
+from distretti.permissions import ambito_di
+
+SCUOLE_PER_PAGINA = 25
+
+# Position of each district in the schematic map of the elenco page (CSS grid areas, roughly north up).
+AREE_MAPPA = {
+    "pianura-ovest": "po",
+    "pianura-est": "pe",
+    "reno-lavino-e-samoggia": "rls",
+    "bologna": "bo",
+    "san-lazzaro-di-savena": "sl",
+    "imola": "im",
+    "appennino-bolognese": "ap",
+}
+
+
+def _piu_recente(*date):
+    date = [d for d in date if d]
+    return max(date) if date else None
 
 
 def elenco(request):
-    distretti = Distretto.objects.annotate(n_comuni=Count("comuni", distinct=True))
-    return render(request, "distretti/elenco.html", {"distretti": distretti})
+    distretti = list(
+        Distretto.objects.annotate(
+            n_comuni=Count("comuni", distinct=True),
+            n_scuole=Count("comuni__scuole", filter=Q(comuni__scuole__attiva=True), distinct=True),
+            scuole_aggiornate_il=Max("comuni__scuole__aggiornato_il"),
+        )
+    )
+    for d in distretti:
+        d.area_mappa = AREE_MAPPA.get(d.slug, "")
+    return render(
+        request,
+        "distretti/elenco.html",
+        {
+            "distretti": distretti,
+            "totale_comuni": sum(d.n_comuni for d in distretti),
+            "totale_scuole": sum(d.n_scuole for d in distretti),
+            "mappa": all(d.area_mappa for d in distretti),
+            "ultimo_aggiornamento": _piu_recente(
+                *(d.aggiornato_il for d in distretti), *(d.scuole_aggiornate_il for d in distretti)
+            ),
+        },
+    )
 
 
 def dettaglio(request, slug):
     distretto = get_object_or_404(Distretto, slug=slug)
+    riservato = ambito_di(request.user).vede_distretto(distretto.pk)
+    filtro_attive = Q() if riservato else Q(scuole__attiva=True)
+    comuni = list(
+        Comune.objects.filter(distretto=distretto).annotate(
+            n_scuole=Count("scuole", filter=filtro_attive), scuole_aggiornate_il=Max("scuole__aggiornato_il")
+        )
+    )
+    scuole = Scuola.objects.filter(comune__in=[c.pk for c in comuni]).select_related("comune")
+    if not riservato:
+        scuole = scuole.filter(attiva=True)
+    filtro = ScuoleDelDistrettoFilter(
+        request.GET or None,
+        queryset=scuole.order_by("denominazione", "pk"),
+        comuni=comuni,
+        riservato=riservato,
+    )
+    pagina = Paginator(filtro.qs if filtro.is_bound else filtro.queryset, SCUOLE_PER_PAGINA).get_page(
+        request.GET.get("pagina")
+    )
     return render(
         request,
         "distretti/dettaglio.html",
         {
             "distretto": distretto,
-            "comuni": distretto.comuni.all(),
-            "ultimo_aggiornamento": distretto.aggiornato_il,
+            "comuni": comuni,
+            "n_scuole": sum(c.n_scuole for c in comuni),
+            "filtro": filtro,
+            "pagina": pagina,
+            "riservato": riservato,
+            "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
+            "ultimo_aggiornamento": _piu_recente(
+                distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni)
+            ),
         },
     )
 
@@ -28,6 +103,28 @@ def scuola(request, codice):
     scuola = get_object_or_404(
         Scuola.objects.select_related("comune__distretto"), codice_meccanografico=codice
     )
+    riservato = ambito_di(request.user).vede_distretto(scuola.comune.distretto_id)
+    if not scuola.attiva and not riservato:
+        raise Http404
+    istituto = None
+    if (
+        scuola.codice_istituto_riferimento
+        and scuola.codice_istituto_riferimento != scuola.codice_meccanografico
+    ):
+        istituto = (
+            Scuola.objects.filter(codice_meccanografico=scuola.codice_istituto_riferimento, attiva=True)
+            .only("codice_meccanografico", "denominazione")
+            .first()
+        )
     return render(
-        request, "distretti/scuola.html", {"scuola": scuola, "ultimo_aggiornamento": scuola.aggiornato_il}
+        request,
+        "distretti/scuola.html",
+        {
+            "scuola": scuola,
+            "distretto": scuola.comune.distretto,
+            "istituto": istituto,
+            "riservato": riservato,
+            "storico_nomi": scuola.storico_nomi.all() if riservato else (),
+            "ultimo_aggiornamento": scuola.aggiornato_il,
+        },
     )

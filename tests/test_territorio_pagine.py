@@ -1,0 +1,260 @@
+"""Public and reserved pages of the territory: districts, a district's comuni and schools, a school."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from distretti.models import Comune, Distretto, Livello, ScuolaNome
+from tests.conftest import entra
+from tests.factories_territorio import ScuolaFactory
+
+pytestmark = pytest.mark.django_db
+
+ELENCO = "/territorio/"
+
+
+def scuole(n: int, comune: str = "Bologna", **valori):
+    c = Comune.objects.get(nome=comune)
+    return [ScuolaFactory(comune=c, **valori) for _ in range(n)]
+
+
+def n_query(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(url).status_code == 200
+    return len(q)
+
+
+# --- list of districts --------------------------------------------------------------------------------
+
+
+def test_elenco_mostra_i_sette_distretti_con_comuni_e_scuole_attive(client):
+    scuole(3, "Imola")
+    scuole(2, "Bologna")
+    scuole(1, "Bologna", attiva=False)
+
+    risposta = client.get(ELENCO)
+
+    assert risposta.status_code == 200
+    distretti = {d.slug: d for d in risposta.context["distretti"]}
+    assert len(distretti) == 7
+    assert (distretti["imola"].n_comuni, distretti["imola"].n_scuole) == (10, 3)
+    assert (distretti["bologna"].n_comuni, distretti["bologna"].n_scuole) == (1, 2)
+    assert risposta.context["totale_comuni"] == 55
+    assert risposta.context["totale_scuole"] == 5
+    testo = risposta.content.decode()
+    assert 'href="/territorio/distretti/imola/"' in testo
+    assert "Reno, Lavino e Samoggia" in testo
+    assert 'class="mappa-distretti"' in testo  # the schematic map
+    assert "<table" in testo and "<caption>" in testo
+
+
+def test_elenco_ha_la_data_di_ultimo_aggiornamento(client):
+    ultima = scuole(1, "Imola")[0]
+    risposta = client.get(ELENCO)
+    assert risposta.context["ultimo_aggiornamento"] >= ultima.aggiornato_il
+
+
+def test_elenco_con_numero_di_query_costante(client, django_assert_max_num_queries):
+    poche = n_query(client, ELENCO)
+    scuole(40, "Imola")
+    scuole(40, "Bologna")
+    with django_assert_max_num_queries(2):
+        assert client.get(ELENCO).status_code == 200
+    assert n_query(client, ELENCO) == poche
+
+
+def test_elenco_in_inglese(client):
+    assert client.get("/en" + ELENCO).status_code == 200
+
+
+# --- district page ------------------------------------------------------------------------------------
+
+
+def test_pagina_del_distretto_mostra_comuni_ufficio_tecnico_e_governance(client):
+    imola = Distretto.objects.get(slug="imola")
+    imola.ufficio_email = "ufficio.tecnico@nuovo-circondario-imolese.example.org"
+    imola.ufficio_telefono = "0542 000000"
+    imola.organi_governance = "Conferenza territoriale del Nuovo Circondario Imolese"
+    imola.save()
+    scuole(2, "Medicina")
+
+    risposta = client.get(imola.get_absolute_url())
+
+    testo = risposta.content.decode()
+    assert "ufficio.tecnico@nuovo-circondario-imolese.example.org" in testo
+    assert "0542 000000" in testo
+    assert "Conferenza territoriale del Nuovo Circondario Imolese" in testo
+    assert [c.nome for c in risposta.context["comuni"]][:3] == [
+        "Borgo Tossignano",
+        "Casalfiumanese",
+        "Castel del Rio",
+    ]
+    assert len(risposta.context["comuni"]) == 10
+    assert {c.nome: c.n_scuole for c in risposta.context["comuni"]}["Medicina"] == 2
+    assert risposta.context["ultimo_aggiornamento"] is not None
+
+
+def test_scuole_del_distretto_filtrate_per_grado_e_comune_con_url_salvabile(client):
+    medicina = Comune.objects.get(nome="Medicina")
+    scuole(2, "Medicina", livello=Livello.INFANZIA, denominazione="Infanzia di Medicina")
+    scuole(1, "Medicina", livello=Livello.PRIMARIA)
+    scuole(3, "Imola", livello=Livello.INFANZIA)
+    scuole(4, "Bologna", livello=Livello.INFANZIA)  # another district
+
+    url = f"/territorio/distretti/imola/?livello=infanzia&comune={medicina.pk}"
+    risposta = client.get(url)
+
+    trovate = list(risposta.context["pagina"].object_list)
+    assert len(trovate) == 2
+    assert {s.comune_id for s in trovate} == {medicina.pk}
+    assert {s.livello for s in trovate} == {Livello.INFANZIA}
+    assert client.get("/territorio/distretti/imola/?livello=infanzia").context["pagina"].paginator.count == 5
+    assert client.get("/territorio/distretti/imola/").context["pagina"].paginator.count == 6
+    testo = risposta.content.decode()
+    assert f'<option value="{medicina.pk}" selected>Medicina</option>' in testo
+    assert '<option value="infanzia" selected>' in testo
+
+
+def test_scuole_filtrate_per_nome_e_tipo(client):
+    scuole(1, "Imola", denominazione="Liceo Rambaldi Valeriani", statale=True)
+    scuole(1, "Imola", denominazione="Scuola paritaria Santa Caterina", statale=False)
+
+    assert [
+        s.denominazione for s in client.get("/territorio/distretti/imola/?q=rambaldi").context["pagina"]
+    ] == ["Liceo Rambaldi Valeriani"]
+    assert [
+        s.denominazione for s in client.get("/territorio/distretti/imola/?statale=0").context["pagina"]
+    ] == ["Scuola paritaria Santa Caterina"]
+
+
+def test_scuole_paginate_e_i_link_di_pagina_tengono_i_filtri(client):
+    scuole(30, "Imola", livello=Livello.PRIMARIA)
+
+    risposta = client.get("/territorio/distretti/imola/?livello=primaria")
+
+    pagina = risposta.context["pagina"]
+    assert (pagina.paginator.num_pages, len(pagina.object_list)) == (2, 25)
+    assert 'href="?livello=primaria&amp;pagina=2#scuole"' in risposta.content.decode()
+    assert len(client.get("/territorio/distretti/imola/?livello=primaria&pagina=2").context["pagina"]) == 5
+
+
+def test_pagina_del_distretto_con_numero_di_query_costante(client, django_assert_max_num_queries):
+    url = "/territorio/distretti/imola/?livello=primaria&pagina=1"
+    scuole(1, "Imola", livello=Livello.PRIMARIA)
+    poche = n_query(client, url)
+    scuole(60, "Imola", livello=Livello.PRIMARIA)
+    scuole(20, "Dozza", livello=Livello.INFANZIA)
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200
+    assert n_query(client, url) == poche
+
+
+def test_pagina_del_distretto_riservata_con_numero_di_query_costante(client, ufficio_b):
+    entra(client, ufficio_b)
+    url = "/territorio/distretti/imola/"
+    scuole(1, "Imola")
+    poche = n_query(client, url)
+    scuole(60, "Imola", attiva=False)
+    assert n_query(client, url) == poche
+
+
+def test_il_pubblico_non_vede_le_scuole_non_piu_attive(client):
+    scuole(1, "Imola", denominazione="Scuola attiva")
+    scuole(1, "Imola", denominazione="Scuola chiusa", attiva=False)
+
+    risposta = client.get("/territorio/distretti/imola/")
+
+    assert [s.denominazione for s in risposta.context["pagina"]] == ["Scuola attiva"]
+    assert risposta.context["riservato"] is False
+    assert "Anno anagrafe" not in risposta.content.decode()
+    assert client.get("/territorio/distretti/imola/?attiva=0").context["pagina"].paginator.count == 1
+
+
+def test_ufficio_del_distretto_e_staff_vedono_le_scuole_non_piu_attive(client, ufficio_b, staff):
+    scuole(1, "Imola", denominazione="Scuola attiva")
+    scuole(1, "Imola", denominazione="Scuola chiusa", attiva=False)
+
+    for persona in (ufficio_b, staff):
+        risposta = entra(client, persona).get("/territorio/distretti/imola/")
+        assert risposta.context["riservato"] is True
+        assert {s.denominazione for s in risposta.context["pagina"]} == {"Scuola attiva", "Scuola chiusa"}
+        assert "Anno anagrafe" in risposta.content.decode()
+        chiuse = entra(client, persona).get("/territorio/distretti/imola/?attiva=0").context["pagina"]
+        assert [s.denominazione for s in chiuse] == ["Scuola chiusa"]
+
+
+def test_ufficio_di_un_altro_distretto_vede_solo_i_dati_pubblici(client, ufficio_a):
+    scuole(1, "Imola", attiva=False)
+    risposta = entra(client, ufficio_a).get("/territorio/distretti/imola/")
+    assert risposta.context["riservato"] is False
+    assert risposta.context["pagina"].paginator.count == 0
+
+
+def test_distretto_inesistente_404(client):
+    assert client.get("/territorio/distretti/atlantide/").status_code == 404
+
+
+# --- school page --------------------------------------------------------------------------------------
+
+
+def test_pagina_della_scuola_con_dati_pubblici_e_contatti(client):
+    (scuola,) = scuole(
+        1,
+        "Imola",
+        denominazione="Istituto Paolini Cassiano",
+        email="segreteria@paolini.example.org",
+        pec="bois00001@pec.istruzione.it",
+        sito_web="www.paolini.example.org",
+        codice_istituto_riferimento="BOIS000001",
+        denominazione_istituto_riferimento="IIS PAOLINI",
+    )
+    ScuolaNome.objects.create(scuola=scuola, anno_anagrafe=202223, denominazione="Vecchio nome segreto")
+
+    risposta = client.get(scuola.get_absolute_url())
+
+    testo = risposta.content.decode()
+    assert "Istituto Paolini Cassiano" in testo
+    assert 'href="mailto:segreteria@paolini.example.org"' in testo
+    assert "bois00001@pec.istruzione.it" in testo
+    assert 'href="https://www.paolini.example.org"' in testo
+    assert "IIS PAOLINI" in testo
+    assert 'href="/territorio/distretti/imola/"' in testo
+    assert "Vecchio nome segreto" not in testo  # history of names: not public
+    assert risposta.context["ultimo_aggiornamento"] == scuola.aggiornato_il
+
+
+def test_storico_dei_nomi_visibile_all_ufficio_del_distretto(client, ufficio_b):
+    (scuola,) = scuole(1, "Imola")
+    ScuolaNome.objects.create(scuola=scuola, anno_anagrafe=202223, denominazione="Vecchio nome")
+
+    testo = entra(client, ufficio_b).get(scuola.get_absolute_url()).content.decode()
+
+    assert "Vecchio nome" in testo
+    assert "202324" in testo  # registry year
+
+
+def test_scuola_non_piu_attiva_404_per_il_pubblico_ma_visibile_all_ufficio(client, ufficio_a, ufficio_b):
+    (scuola,) = scuole(1, "Imola", attiva=False)
+
+    assert client.get(scuola.get_absolute_url()).status_code == 404
+    assert entra(client, ufficio_a).get(scuola.get_absolute_url()).status_code == 404
+    assert entra(client, ufficio_b).get(scuola.get_absolute_url()).status_code == 200
+
+
+def test_sito_web_non_http_non_diventa_un_link(client):
+    (scuola,) = scuole(1, "Imola", sito_web="javascript:alert(1)")
+    testo = client.get(scuola.get_absolute_url()).content.decode()
+    assert "javascript:alert(1)" in testo
+    assert 'href="javascript' not in testo
+    assert 'href="https://javascript' not in testo
+    (scuola,) = scuole(1, "Imola", sito_web="HTTP://www.scuola.example.org/home")
+    assert (
+        'href="HTTP://www.scuola.example.org/home"' in client.get(scuola.get_absolute_url()).content.decode()
+    )
+
+
+def test_scuola_dimostrativa_segnalata(client):
+    (scuola,) = scuole(1, "Imola", demo=True)
+    assert "dato dimostrativo" in client.get(scuola.get_absolute_url()).content.decode()
