@@ -13,31 +13,12 @@ from django.utils import timezone
 
 from distretti.permissions import ambito_di
 
-_CACHE_ORG = "_organizzazioni_rete_cache"
-
 
 def organizzazioni_di(user) -> frozenset[int]:
-    """Ids of the organisations the user is an approved contact of (one query, cached on the user)."""
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    try:
-        from partnership.permissions import organizzazioni_di as da_permessi
-    except ImportError:
-        da_permessi = None
-    if da_permessi is not None:
-        return frozenset(da_permessi(user))
-    cached = getattr(user, _CACHE_ORG, None)
-    if cached is None:
-        from distretti.models import StatoIncarico
-        from partnership.models import ReferenteOrganizzazione
+    """Organisations the user acts for (partnership.permissions, imported late: it imports models)."""
+    from partnership.permissions import organizzazioni_di as da_permessi
 
-        cached = frozenset(
-            ReferenteOrganizzazione.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
-                "organizzazione_id", flat=True
-            )
-        )
-        setattr(user, _CACHE_ORG, cached)
-    return cached
+    return da_permessi(user)
 
 
 def _distretti_di(ambito) -> frozenset[int]:

@@ -1,5 +1,56 @@
-from django.urls import path  # noqa: F401
+"""URLs of the partnership network (mounted at /rete/)."""
+
+from django.urls import path
+
+from partnership.views import convenzioni, gestione, offerte, pubblico, ufficio
 
 app_name = "partnership"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Public
+    path("", pubblico.organizzazioni, name="organizzazioni"),
+    path("organizzazioni/<slug:slug>/", pubblico.organizzazione, name="organizzazione"),
+    path("partnership/", pubblico.partnership_pubbliche, name="partnership_pubbliche"),
+    path("partnership/<slug:slug>/", pubblico.partnership, name="partnership"),
+    # District offices and staff
+    path("ufficio/organizzazioni/", ufficio.organizzazioni, name="ufficio_organizzazioni"),
+    path(
+        "ufficio/organizzazioni/export.<str:formato>",
+        ufficio.organizzazioni_export,
+        name="ufficio_organizzazioni_export",
+    ),
+    path("ufficio/partnership/", ufficio.partnership, name="ufficio_partnership"),
+    path(
+        "ufficio/partnership/export.<str:formato>",
+        ufficio.partnership_export,
+        name="ufficio_partnership_export",
+    ),
+    path("ufficio/accordi/", ufficio.accordi, name="ufficio_accordi"),
+    path("ufficio/accordi/export.<str:formato>", ufficio.accordi_export, name="ufficio_accordi_export"),
+    # Management
+    path("gestione/organizzazioni/nuova/", gestione.organizzazione_nuova, name="organizzazione_nuova"),
+    path("gestione/organizzazioni/importa/", gestione.importa, name="importa_organizzazioni"),
+    path(
+        "organizzazioni/<slug:slug>/modifica/",
+        gestione.organizzazione_modifica,
+        name="organizzazione_modifica",
+    ),
+    path("accordi/nuovo/", gestione.accordo_nuovo, name="accordo_nuovo"),
+    path("accordi/<int:pk>/", gestione.accordo, name="accordo"),
+    path("accordi/<int:pk>/modifica/", gestione.accordo_modifica, name="accordo_modifica"),
+    path("accordi/<int:pk>/documenti/<int:documento>/", gestione.documento_accordo, name="documento_accordo"),
+    path("gestione/partnership/nuova/", gestione.partnership_nuova, name="partnership_nuova"),
+    path("partnership/<slug:slug>/modifica/", gestione.partnership_modifica, name="partnership_modifica"),
+    # Convenzioni
+    path("convenzioni/", convenzioni.elenco, name="convenzioni"),
+    path("convenzioni/nuova/", convenzioni.nuova, name="convenzione_nuova"),
+    path("convenzioni/<int:pk>/", convenzioni.dettaglio, name="convenzione"),
+    path("convenzioni/<int:pk>/modifica/", convenzioni.modifica, name="convenzione_modifica"),
+    path("convenzioni/<int:pk>/file/<str:campo>/", convenzioni.file, name="convenzione_file"),
+    # Offers of placements
+    path("offerte/", offerte.elenco, name="offerte"),
+    path("offerte/nuova/", offerte.nuova, name="offerta_nuova"),
+    path("offerte/<int:pk>/", offerte.dettaglio, name="offerta"),
+    path("offerte/<int:pk>/modifica/", offerte.modifica, name="offerta_modifica"),
+    path("mia-organizzazione/", offerte.mia_organizzazione, name="mia_organizzazione"),
+]

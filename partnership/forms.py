@@ -1,0 +1,360 @@
+"""Forms of the network: staff management, organisation profiles, offers and interests, import upload.
+
+Organisations and schools are chosen by code (tax code / slug, codice meccanografico), one per line:
+with 20,000 organisations a <select> would be unusable and slow to render.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from distretti.models import Scuola
+from partnership.models import (
+    Accordo,
+    Convenzione,
+    DocumentoAccordo,
+    InteresseOfferta,
+    OffertaOspitalita,
+    Organizzazione,
+    Partnership,
+)
+from partnership.validatori import normalizza_codice_fiscale
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+DATA = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _righe(testo: str) -> list[str]:
+    return [r.strip() for r in (testo or "").replace(",", "\n").splitlines() if r.strip()]
+
+
+class OrganizzazioniField(forms.CharField):
+    """Organisations by slug or tax code, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *args, multiple=True, **kwargs):
+        self.multiple = multiple
+        kwargs.setdefault(
+            "help_text",
+            _("Codice fiscale / partita IVA o identificativo (slug) dell'organizzazione, uno per riga."),
+        )
+        if not multiple:
+            kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Organizzazione):
+            return value.codice_fiscale or value.slug
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            return "\n".join(o.codice_fiscale or o.slug for o in value if isinstance(o, Organizzazione))
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        codici = _righe(value)
+        if not codici:
+            return [] if self.multiple else None
+        if not self.multiple and len(codici) > 1:
+            raise ValidationError(_("Indica una sola organizzazione."))
+        normalizzati = [normalizza_codice_fiscale(c) for c in codici]
+        trovate = list(Organizzazione.objects.filter(Q(slug__in=codici) | Q(codice_fiscale__in=normalizzati)))
+        noti = {o.slug for o in trovate} | {o.codice_fiscale for o in trovate}
+        mancanti = [c for c, n in zip(codici, normalizzati, strict=True) if c not in noti and n not in noti]
+        if mancanti:
+            raise ValidationError(
+                _("Organizzazioni non trovate: %(codici)s."), params={"codici": ", ".join(mancanti)}
+            )
+        return trovate if self.multiple else trovate[0]
+
+
+class ScuoleField(forms.CharField):
+    """Schools by codice meccanografico, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *args, multiple=True, **kwargs):
+        self.multiple = multiple
+        kwargs.setdefault("help_text", _("Codice meccanografico della scuola, uno per riga."))
+        if not multiple:
+            kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Scuola):
+            return value.codice_meccanografico
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            return "\n".join(s.codice_meccanografico for s in value if isinstance(s, Scuola))
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        codici = [c.upper() for c in _righe(value)]
+        if not codici:
+            return [] if self.multiple else None
+        if not self.multiple and len(codici) > 1:
+            raise ValidationError(_("Indica una sola scuola."))
+        trovate = list(Scuola.objects.filter(codice_meccanografico__in=codici))
+        mancanti = sorted(set(codici) - {s.codice_meccanografico for s in trovate})
+        if mancanti:
+            raise ValidationError(
+                _("Scuole non trovate: %(codici)s."), params={"codici": ", ".join(mancanti)}
+            )
+        return trovate if self.multiple else trovate[0]
+
+
+def _controlla_logo(logo):
+    if logo and hasattr(logo, "size") and logo.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("Il logo supera il limite di 2 MB."))
+    return logo
+
+
+class OrganizzazioneForm(forms.ModelForm):
+    """Staff: every field of an organisation."""
+
+    sito_web = forms.URLField(label=_("sito web"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organizzazione
+        fields = [
+            "nome",
+            "tipo",
+            "codice_fiscale",
+            "codice_ateco",
+            "aree_s3",
+            "comune",
+            "comune_esterno",
+            "indirizzo",
+            "sito_web",
+            "contatto_nome",
+            "contatto_email",
+            "contatto_telefono",
+            "profilo",
+            "logo",
+            "pubblica",
+            "partner_istituzionale",
+            "ruolo_rete",
+        ]
+        widgets = {"aree_s3": forms.CheckboxSelectMultiple}
+
+    def clean_codice_fiscale(self):
+        return normalizza_codice_fiscale(self.cleaned_data.get("codice_fiscale", ""))
+
+    def clean_logo(self):
+        return _controlla_logo(self.cleaned_data.get("logo"))
+
+    def clean(self):
+        dati = super().clean()
+        if dati.get("comune") and dati.get("comune_esterno"):
+            self.add_error(
+                "comune_esterno", _("Indica il comune fuori Città metropolitana solo se il comune è vuoto.")
+            )
+        return dati
+
+
+class ProfiloOrganizzazioneForm(OrganizzazioneForm):
+    """The organisation contact edits the public profile, never the tax identity nor the partner role."""
+
+    class Meta(OrganizzazioneForm.Meta):
+        fields = [
+            "aree_s3",
+            "indirizzo",
+            "sito_web",
+            "contatto_nome",
+            "contatto_email",
+            "contatto_telefono",
+            "profilo",
+            "logo",
+            "pubblica",
+        ]
+
+
+class AccordoForm(forms.ModelForm):
+    organizzazioni = OrganizzazioniField(label=_("Organizzazioni firmatarie"), required=False)
+    scuole = ScuoleField(label=_("Scuole firmatarie"), required=False)
+
+    class Meta:
+        model = Accordo
+        fields = [
+            "titolo",
+            "tipo",
+            "stato",
+            "organizzazioni",
+            "distretti",
+            "scuole",
+            "data_firma",
+            "valido_dal",
+            "valido_al",
+            "note",
+        ]
+        widgets = {
+            "distretti": forms.CheckboxSelectMultiple,
+            "data_firma": DATA,
+            "valido_dal": DATA,
+            "valido_al": DATA,
+        }
+
+
+DocumentiFormSet = inlineformset_factory(
+    Accordo, DocumentoAccordo, fields=["titolo", "file"], extra=1, can_delete=True, max_num=20
+)
+
+
+class PartnershipForm(forms.ModelForm):
+    organizzazioni = OrganizzazioniField(label=_("Organizzazioni"), required=False)
+    scuole = ScuoleField(label=_("Scuole"), required=False)
+    promotore_scuola = ScuoleField(label=_("Scuola promotrice"), required=False, multiple=False)
+    promotore_organizzazione = OrganizzazioniField(
+        label=_("Partner promotore"), required=False, multiple=False
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "titolo",
+            "descrizione",
+            "livello",
+            "distretti",
+            "scuole",
+            "organizzazioni",
+            "ambiti",
+            "data_inizio",
+            "data_fine",
+            "stato",
+            "promossa_da",
+            "promotore_scuola",
+            "promotore_distretto",
+            "promotore_organizzazione",
+            "pubblicata",
+        ]
+        widgets = {
+            "distretti": forms.CheckboxSelectMultiple,
+            "ambiti": forms.CheckboxSelectMultiple,
+            "data_inizio": DATA,
+            "data_fine": DATA,
+        }
+
+    def clean(self):
+        dati = super().clean()
+        distretti = dati.get("distretti") or []
+        livello = dati.get("livello")
+        n = len(distretti)
+        if livello == Partnership.Livello.DISTRETTUALE and n != 1:
+            self.add_error("distretti", _("Una partnership distrettuale coinvolge un solo distretto."))
+        elif livello == Partnership.Livello.INTERDISTRETTUALE and n < 2:
+            self.add_error(
+                "distretti", _("Una partnership interdistrettuale coinvolge almeno due distretti.")
+            )
+        promotore = {
+            Partnership.Promotore.SCUOLA: "promotore_scuola",
+            Partnership.Promotore.DISTRETTO: "promotore_distretto",
+            Partnership.Promotore.PARTNER: "promotore_organizzazione",
+        }.get(dati.get("promossa_da"))
+        if promotore and not dati.get(promotore):
+            self.add_error(promotore, _("Indica chi ha promosso la partnership."))
+        return dati
+
+
+class ConvenzioneForm(forms.ModelForm):
+    scuola = ScuoleField(label=_("Scuola"), multiple=False)
+    organizzazione = OrganizzazioniField(label=_("Organizzazione ospitante"), multiple=False)
+
+    class Meta:
+        model = Convenzione
+        fields = [
+            "scuola",
+            "organizzazione",
+            "numero",
+            "data_firma",
+            "scadenza",
+            "pdf_firmato",
+            "sezione_dvr",
+            "dvr_allegato",
+            "patto_formativo",
+            "note",
+        ]
+        widgets = {"data_firma": DATA, "scadenza": DATA}
+
+    def __init__(self, *args, scuole_ammesse=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # None = any school (staff); otherwise the coordinator's own schools.
+        self.scuole_ammesse = scuole_ammesse
+
+    def clean_scuola(self):
+        scuola = self.cleaned_data.get("scuola")
+        if scuola and self.scuole_ammesse is not None and scuola.pk not in self.scuole_ammesse:
+            raise ValidationError(_("Puoi registrare convenzioni solo per la tua scuola."))
+        return scuola
+
+    def clean(self):
+        dati = super().clean()
+        if not dati.get("sezione_dvr") and not dati.get("dvr_allegato") and not self.instance.dvr_allegato:
+            self.add_error(
+                "sezione_dvr",
+                _(
+                    "Dal 2023 la convenzione riporta la valutazione dei rischi (DVR): "
+                    "compilala o allega l'estratto."
+                ),
+            )
+        return dati
+
+
+class OffertaForm(forms.ModelForm):
+    class Meta:
+        model = OffertaOspitalita
+        fields = [
+            "organizzazione",
+            "titolo",
+            "descrizione",
+            "posti",
+            "data_inizio",
+            "data_fine",
+            "area_s3",
+            "comune",
+            "requisiti",
+            "attiva",
+        ]
+        widgets = {"data_inizio": DATA, "data_fine": DATA}
+
+    def __init__(self, *args, organizzazioni=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizzazione"].queryset = (
+            organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
+        )
+        if self.instance.pk:
+            # The organisation of an existing offer does not change.
+            self.fields["organizzazione"].disabled = True
+
+
+class InteresseForm(forms.ModelForm):
+    class Meta:
+        model = InteresseOfferta
+        fields = ["scuola", "studenti", "messaggio"]
+
+    def __init__(self, *args, scuole=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scuola"].queryset = scuole if scuole is not None else Scuola.objects.none()
+        if scuole is not None and len(scuole) == 1:
+            self.fields["scuola"].initial = scuole[0].pk
+
+
+class ImportaOrganizzazioniForm(forms.Form):
+    file = forms.FileField(
+        label=_("File CSV o XLSX"), help_text=_("Colonne: nome, tipo, codice_fiscale, codice_ateco, …")
+    )
+    rigoroso = forms.BooleanField(
+        label=_("Rigoroso"), required=False, help_text=_("Se una riga ha errori non importare nulla.")
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        nome = f.name.lower()
+        if not nome.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Carica un file .csv o .xlsx."))
+        if f.size > 20 * 1024 * 1024:
+            raise ValidationError(_("Il file supera il limite di 20 MB."))
+        return f

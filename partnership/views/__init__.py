@@ -1,0 +1,1 @@
+"""Views of the partnership network, split by audience: public, district office, management, offers."""

@@ -1,0 +1,109 @@
+"""Convenzioni between schools and host organisations: list, detail, files, upload and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from distretti.permissions import ambito_di
+from partnership.forms import ConvenzioneForm
+from partnership.models import Convenzione
+from partnership.views._comune import pagina
+
+FILE_CONVENZIONE = ("pdf_firmato", "dvr_allegato", "patto_formativo")
+
+
+@login_required
+def elenco(request):
+    qs = Convenzione.objects.visibili_a(request.user).select_related("scuola", "organizzazione")
+    stato = request.GET.get("stato")
+    if stato == "scadute":
+        qs = qs.scadute()
+    elif stato == "in_scadenza":
+        qs = qs.in_scadenza()
+    elif stato == "valide":
+        qs = qs.valide()
+    ambito = ambito_di(request.user)
+    return render(
+        request,
+        "partnership/convenzioni.html",
+        {
+            "page_obj": pagina(request, qs.order_by("scadenza")),
+            "stato": stato or "",
+            "oggi": timezone.localdate(),
+            "puo_creare": ambito.staff or ambito.referente_scuola,
+            "senza_valutazione": True,
+        },
+    )
+
+
+@login_required
+def dettaglio(request, pk):
+    c = get_object_or_404(
+        Convenzione.objects.visibili_a(request.user).select_related(
+            "scuola__comune__distretto", "organizzazione"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "partnership/convenzione.html",
+        {
+            "c": c,
+            "puo_modificare": Convenzione.objects.modificabili_da(request.user).filter(pk=c.pk).exists(),
+            "senza_valutazione": True,
+        },
+    )
+
+
+@login_required
+def file(request, pk, campo):
+    if campo not in FILE_CONVENZIONE:
+        raise Http404
+    c = get_object_or_404(Convenzione.objects.visibili_a(request.user), pk=pk)
+    allegato = getattr(c, campo)
+    if not allegato:
+        raise Http404
+    return FileResponse(allegato.open("rb"), as_attachment=True, filename=allegato.name.rsplit("/", 1)[-1])
+
+
+def _salva(request, istanza=None):
+    ambito = ambito_di(request.user)
+    scuole = None if ambito.staff else ambito.scuole
+    form = ConvenzioneForm(
+        request.POST or None, request.FILES or None, instance=istanza, scuole_ammesse=scuole
+    )
+    if request.method == "POST" and form.is_valid():
+        c = form.save(commit=False)
+        if istanza is not None and "scadenza" in form.changed_data:
+            c.promemoria_inviato_il = None  # a renewed convenzione gets a new reminder
+        c.save()
+        messages.success(request, _("Convenzione salvata."))
+        return redirect(c)
+    titolo = _("Modifica convenzione") if istanza else _("Nuova convenzione")
+    return render(
+        request,
+        "partnership/modulo.html",
+        {"form": form, "titolo": titolo, "oggetto": istanza, "senza_valutazione": True},
+    )
+
+
+@login_required
+def nuova(request):
+    ambito = ambito_di(request.user)
+    if not (ambito.staff or ambito.referente_scuola):
+        raise PermissionDenied
+    return _salva(request)
+
+
+@login_required
+def modifica(request, pk):
+    c = get_object_or_404(Convenzione.objects.visibili_a(request.user), pk=pk)
+    if not Convenzione.objects.modificabili_da(request.user).filter(pk=c.pk).exists():
+        raise PermissionDenied
+    return _salva(request, c)

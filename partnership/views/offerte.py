@@ -1,0 +1,148 @@
+"""Offers of placements: schools search them and express interest; organisation contacts manage them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from distretti.models import Scuola
+from distretti.permissions import ambito_di
+from partnership.filters import OffertaFilter
+from partnership.forms import InteresseForm, OffertaForm
+from partnership.models import InteresseOfferta, OffertaOspitalita, Organizzazione
+from partnership.permissions import organizzazioni_modificabili_da
+from partnership.querysets import organizzazioni_di
+from partnership.views._comune import pagina
+
+
+def _vede_offerte(user) -> bool:
+    ambito = ambito_di(user)
+    return ambito.staff or ambito.ha_ruolo or bool(organizzazioni_di(user))
+
+
+@login_required
+def elenco(request):
+    if not _vede_offerte(request.user):
+        raise PermissionDenied
+    qs = (
+        OffertaOspitalita.objects.visibili_a(request.user)
+        .attive()
+        .select_related("organizzazione", "comune", "area_s3")
+        .order_by("data_inizio", "titolo")
+    )
+    filtro = OffertaFilter(request.GET, queryset=qs)
+    ambito = ambito_di(request.user)
+    return render(
+        request,
+        "partnership/offerte.html",
+        {
+            "filtro": filtro,
+            "page_obj": pagina(request, filtro.qs),
+            "puo_creare": ambito.staff or bool(organizzazioni_di(request.user)),
+            "senza_valutazione": True,
+        },
+    )
+
+
+@login_required
+def dettaglio(request, pk):
+    """The offer; a school coordinator expresses interest here (POST)."""
+    offerta = get_object_or_404(
+        OffertaOspitalita.objects.visibili_a(request.user).select_related(
+            "organizzazione", "comune", "area_s3"
+        ),
+        pk=pk,
+    )
+    ambito = ambito_di(request.user)
+    scuole = list(Scuola.objects.filter(pk__in=ambito.scuole))
+    form = None
+    if scuole:
+        form = InteresseForm(request.POST or None, scuole=Scuola.objects.filter(pk__in=ambito.scuole))
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            interesse = form.save(commit=False)
+            interesse.offerta = offerta
+            interesse.utente = request.user
+            try:
+                with transaction.atomic():
+                    interesse.save()
+            except IntegrityError:
+                messages.info(request, _("La scuola ha già manifestato interesse per questa offerta."))
+            else:
+                messages.success(request, _("Interesse inviato: l'organizzazione lo vedrà nella sua area."))
+            return redirect(offerta)
+    modificabile = OffertaOspitalita.objects.modificabili_da(request.user).filter(pk=offerta.pk).exists()
+    interessi = (
+        InteresseOfferta.objects.visibili_a(request.user).filter(offerta=offerta).select_related("scuola")
+        if (modificabile or scuole)
+        else InteresseOfferta.objects.none()
+    )
+    return render(
+        request,
+        "partnership/offerta.html",
+        {
+            "offerta": offerta,
+            "form": form,
+            "interessi": interessi,
+            "puo_modificare": modificabile,
+            "senza_valutazione": True,
+        },
+    )
+
+
+def _salva(request, istanza=None):
+    organizzazioni = organizzazioni_modificabili_da(request.user).order_by("nome")
+    form = OffertaForm(request.POST or None, instance=istanza, organizzazioni=organizzazioni)
+    if request.method == "POST" and form.is_valid():
+        offerta = form.save()
+        messages.success(request, _("Offerta salvata."))
+        return redirect(offerta)
+    titolo = _("Modifica offerta") if istanza else _("Nuova offerta di ospitalità")
+    return render(
+        request,
+        "partnership/modulo.html",
+        {"form": form, "titolo": titolo, "oggetto": istanza, "senza_valutazione": True},
+    )
+
+
+@login_required
+def nuova(request):
+    if not (ambito_di(request.user).staff or organizzazioni_di(request.user)):
+        raise PermissionDenied
+    return _salva(request)
+
+
+@login_required
+def modifica(request, pk):
+    offerta = get_object_or_404(OffertaOspitalita.objects.visibili_a(request.user), pk=pk)
+    if not OffertaOspitalita.objects.modificabili_da(request.user).filter(pk=offerta.pk).exists():
+        raise PermissionDenied
+    return _salva(request, offerta)
+
+
+@login_required
+def mia_organizzazione(request):
+    """The organisation contact's page: their organisations, offers and the interests received."""
+    proprie = organizzazioni_di(request.user)
+    if not proprie:
+        raise PermissionDenied
+    return render(
+        request,
+        "partnership/mia_organizzazione.html",
+        {
+            "organizzazioni": Organizzazione.objects.filter(pk__in=proprie),
+            "offerte": OffertaOspitalita.objects.filter(organizzazione__in=proprie).select_related(
+                "organizzazione"
+            ),
+            "interessi": InteresseOfferta.objects.filter(offerta__organizzazione__in=proprie).select_related(
+                "offerta", "scuola__comune", "utente"
+            ),
+            "senza_valutazione": True,
+        },
+    )
