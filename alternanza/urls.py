@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from alternanza.views import pagine, salute
+from eventi.newsletter.urls import one_click_urlpatterns
 from eventi.views import seo
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("robots.txt", seo.robots, name="robots"),
     path("sitemap.xml", seo.sitemap_indice, name="sitemap"),
     path("sitemap-<str:section>.xml", seo.sitemap_sezione, name="sitemap_sezione"),
+    # RFC 8058 one-click unsubscribe: a fixed URL in the e-mail headers, outside the language prefixes.
+    *one_click_urlpatterns,
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("rete/", include("partnership.urls")),
     path("progetti/", include("alternanza.urls_progetti")),
     path("festival/", include("eventi.urls")),
+    path("newsletter/", include("eventi.newsletter.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,171 @@
+"""Forms of the newsletter: subscribe, preferences, issue composition, scheduling, CSV import."""
+
+from __future__ import annotations
+
+from disposable_email_domains import blocklist
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from distretti.models import AmbitoTematico, Distretto
+
+from . import consenso as testo_consenso
+from .models import Iscritto, Numero, Pubblico
+
+
+def dominio_usa_e_getta(email: str) -> bool:
+    """True if the address's domain (or a parent domain) is in the maintained list of disposable ones."""
+    dominio = email.rpartition("@")[2].lower().strip(".")
+    parti = dominio.split(".")
+    return any(".".join(parti[i:]) in blocklist for i in range(len(parti) - 1))
+
+
+def normalizza_email(email: str) -> str:
+    locale, _chiocciola, dominio = (email or "").strip().rpartition("@")
+    return f"{locale}@{dominio.lower()}" if locale else (email or "").strip()
+
+
+class _Interessi(forms.Form):
+    distretti = forms.ModelMultipleChoiceField(
+        queryset=Distretto.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Distretti"),
+        help_text=_("Nessuna scelta: tutti i distretti."),
+    )
+    ambiti = forms.ModelMultipleChoiceField(
+        queryset=AmbitoTematico.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Ambiti tematici"),
+        help_text=_("Nessuna scelta: tutti gli ambiti."),
+    )
+    pubblici = forms.ModelMultipleChoiceField(
+        queryset=Pubblico.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Mi interessa come"),
+        help_text=_("Nessuna scelta: tutti i contenuti."),
+    )
+
+
+class IscrizioneForm(_Interessi):
+    email = forms.EmailField(label=_("Indirizzo e-mail"), max_length=254)
+    consenso = forms.BooleanField(label=testo_consenso.TESTO, required=True)
+    versione_consenso = forms.CharField(widget=forms.HiddenInput, initial=testo_consenso.VERSIONE)
+
+    field_order = ["email", "distretti", "ambiti", "pubblici", "consenso", "versione_consenso"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consenso"].error_messages["required"] = _(
+            "Per iscriverti devi acconsentire al trattamento dei dati."
+        )
+
+    def clean_email(self):
+        email = normalizza_email(self.cleaned_data["email"])
+        if dominio_usa_e_getta(email):
+            raise forms.ValidationError(
+                _("Gli indirizzi e-mail temporanei (usa e getta) non sono accettati: usane uno stabile."),
+                code="usa_e_getta",
+            )
+        return email
+
+    def clean_versione_consenso(self):
+        versione = self.cleaned_data["versione_consenso"]
+        if versione != testo_consenso.VERSIONE:
+            raise forms.ValidationError(
+                _("Il testo del consenso è cambiato: rileggilo e conferma di nuovo."), code="versione"
+            )
+        return versione
+
+
+class PreferenzeForm(_Interessi):
+    pass
+
+
+class NumeroForm(forms.ModelForm):
+    class Meta:
+        model = Numero
+        fields = [
+            "oggetto",
+            "preheader",
+            "corpo",
+            "periodo_dal",
+            "periodo_al",
+            "blocco_eventi",
+            "blocco_progetti",
+            "blocco_notizie",
+            "distretti",
+            "ambiti",
+            "pubblici",
+        ]
+        widgets = {
+            "corpo": forms.Textarea(attrs={"rows": 14}),
+            "periodo_dal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "periodo_al": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "distretti": forms.CheckboxSelectMultiple,
+            "ambiti": forms.CheckboxSelectMultiple,
+            "pubblici": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        dati = super().clean()
+        dal, al = dati.get("periodo_dal"), dati.get("periodo_al")
+        if dal and al and al < dal:
+            self.add_error("periodo_al", _("La fine del periodo non può precedere l'inizio."))
+        return dati
+
+
+class ProgrammaForm(forms.Form):
+    programmato_per = forms.DateTimeField(
+        label=_("Data e ora di invio"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_programmato_per(self):
+        quando = self.cleaned_data["programmato_per"]
+        if quando <= timezone.now():
+            raise forms.ValidationError(_("Scegli un momento futuro, oppure usa «Invia ora»."))
+        return quando
+
+
+class ImportaForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("File CSV"),
+        help_text=_(
+            "Colonne: email (obbligatoria), distretti, ambiti, pubblici (slug o codici separati da «;»). "
+            "Massimo 5 MB, codifica UTF-8."
+        ),
+    )
+    nota_consenso = forms.CharField(
+        label=_("Documentazione del consenso"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Dove e come è stato raccolto il consenso di questi indirizzi (es. protocollo, data)."),
+    )
+    consenso_documentato = forms.BooleanField(
+        label=_(
+            "Confermo che ogni indirizzo del file ha dato un consenso documentato a ricevere la newsletter."
+        ),
+        required=True,
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Il file supera i 5 MB."))
+        if not f.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Carica un file .csv."))
+        return f
+
+
+class CercaIscrittiForm(forms.Form):
+    q = forms.CharField(label=_("Cerca per e-mail"), required=False, max_length=254)
+    stato = forms.ChoiceField(
+        label=_("Stato"),
+        required=False,
+        choices=[("", _("Tutti"))] + list(Iscritto._meta.get_field("stato").choices),
+    )

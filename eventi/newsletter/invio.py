@@ -1,0 +1,324 @@
+"""The sending engine of the newsletter.
+
+The delivery row (Consegna, unique per issue and subscriber) is the truth of what was sent:
+
+1. `avvia` (the dispatcher) moves the issue to "in invio", creates the rows of its segment with
+   INSERT ... ON CONFLICT DO NOTHING (so running it twice is harmless) and enqueues one Celery task
+   per batch of delivery ids.
+2. `invia_lotto` (the batch) sends over ONE SMTP connection. For each delivery it opens a short
+   transaction, claims the row with SELECT ... FOR UPDATE SKIP LOCKED only if it is still "in attesa"
+   and the issue is still "in invio" (so a pause takes effect before the next message), hands the message
+   to the SMTP server and marks the row "inviata" in the same transaction, committed right after the
+   server accepted THAT message. If the worker dies, PostgreSQL rolls the open transaction back and
+   releases the lock: the only message in doubt is the one in flight at that instant (it may be
+   delivered again; its Message-ID is stable so receivers can de-duplicate it). Two workers never send
+   the same row concurrently: the second one skips the locked row.
+3. Tasks are acks_late. A task whose worker was killed is redelivered by the broker only after its
+   visibility timeout (long, because it must exceed the longest task); `riprendi_invii` (Celery beat)
+   re-enqueues the pending rows of any send that made no progress for NEWSLETTER_RESUME_AFTER seconds,
+   so recovery does not depend on the broker. Duplicated batch tasks are harmless (row claims).
+4. Temporary SMTP errors (4xx, lost connections) leave the row "in attesa" and retry the batch with a
+   growing countdown; permanent ones (5xx) are recorded on the row. The pace is limited across all
+   workers to NEWSLETTER_RATE_LIMIT messages per second (limiti.attendi_turno).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import limiti
+from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
+from .rendering import Profilo, message_id, messaggio, rendi_numero
+
+logger = logging.getLogger(__name__)
+
+MAX_TENTATIVI = 5  # per delivery, for temporary refusals of that recipient
+DURATA_MASSIMA_LOTTO = 240  # seconds: a longer batch hands the rest over to a new task (time limits)
+BLOCCO_INSERIMENTO = 5000
+
+
+class ErroreTemporaneo(Exception):
+    """The SMTP server or the connection failed temporarily: retry the batch later."""
+
+
+@dataclass
+class EsitoLotto:
+    inviate: int = 0
+    fallite: int = 0
+    saltate: int = 0
+    da_riprovare: int = 0  # temporarily refused recipients still "in attesa"
+    fermato: bool = False  # the issue was paused (or is no longer sending)
+    resto: list[int] | None = None  # ids handed over to a follow-up task (time budget used up)
+
+
+# --- Staff actions --------------------------------------------------------------------------------
+def invia_ora(numero: Numero) -> bool:
+    """Start sending as soon as a worker is free. False if the issue was already sent or sending."""
+    from .tasks import avvia_invio
+
+    aggiornati = Numero.objects.filter(
+        pk=numero.pk, stato__in=[StatoNumero.BOZZA, StatoNumero.PROGRAMMATO]
+    ).update(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    if aggiornati:
+        transaction.on_commit(lambda: avvia_invio.delay(numero.pk))
+    return bool(aggiornati)
+
+
+def programma(numero: Numero, quando) -> bool:
+    """Schedule the send (the periodic task newsletter.avvia_programmati starts it)."""
+    return bool(
+        Numero.objects.filter(pk=numero.pk, stato__in=[StatoNumero.BOZZA, StatoNumero.PROGRAMMATO]).update(
+            stato=StatoNumero.PROGRAMMATO, programmato_per=quando
+        )
+    )
+
+
+def annulla_programmazione(numero: Numero) -> bool:
+    return bool(
+        Numero.objects.filter(pk=numero.pk, stato=StatoNumero.PROGRAMMATO).update(
+            stato=StatoNumero.BOZZA, programmato_per=None
+        )
+    )
+
+
+def pausa(numero: Numero) -> bool:
+    """Pause: every batch stops before its next message."""
+    return bool(
+        Numero.objects.filter(pk=numero.pk, stato=StatoNumero.IN_INVIO).update(stato=StatoNumero.IN_PAUSA)
+    )
+
+
+def riprendi(numero: Numero) -> bool:
+    """Resume a paused send: the pending deliveries are enqueued again."""
+    aggiornati = Numero.objects.filter(pk=numero.pk, stato=StatoNumero.IN_PAUSA).update(
+        stato=StatoNumero.IN_INVIO
+    )
+    if aggiornati:
+        transaction.on_commit(lambda: accoda_lotti(numero.pk))
+    return bool(aggiornati)
+
+
+# --- Dispatcher -----------------------------------------------------------------------------------
+def avvia(numero_id: int) -> int:
+    """Create the deliveries of the issue's segment and enqueue the batches. Idempotent.
+
+    Returns the number of batches enqueued (0 if the issue is not to be sent).
+    """
+    with transaction.atomic():
+        numero = Numero.objects.select_for_update().filter(pk=numero_id).first()
+        if numero is None or numero.stato not in (StatoNumero.PROGRAMMATO, StatoNumero.IN_INVIO):
+            return 0
+        if numero.stato == StatoNumero.PROGRAMMATO:
+            numero.stato = StatoNumero.IN_INVIO
+            numero.avviato_il = numero.avviato_il or timezone.now()
+            numero.save(update_fields=["stato", "avviato_il"])
+    crea_consegne(numero)
+    numero.totale_destinatari = numero.consegne.count()
+    numero.save(update_fields=["totale_destinatari"])
+    logger.info("newsletter %s: invio avviato, %s destinatari", numero.pk, numero.totale_destinatari)
+    return accoda_lotti(numero.pk)
+
+
+def crea_consegne(numero: Numero) -> None:
+    """One row per recipient of the segment; rows that exist already are left alone (ON CONFLICT)."""
+    ids = numero.destinatari().order_by("pk").values_list("pk", flat=True)
+    blocco: list[Consegna] = []
+    for iscritto_id in ids.iterator(chunk_size=BLOCCO_INSERIMENTO):
+        blocco.append(Consegna(numero_id=numero.pk, iscritto_id=iscritto_id))
+        if len(blocco) >= BLOCCO_INSERIMENTO:
+            Consegna.objects.bulk_create(blocco, ignore_conflicts=True)
+            blocco = []
+    if blocco:
+        Consegna.objects.bulk_create(blocco, ignore_conflicts=True)
+
+
+def accoda_lotti(numero_id: int) -> int:
+    """Enqueue one task per batch of the issue's pending deliveries (after the current commit)."""
+    from .tasks import invia_lotto
+
+    ids = list(
+        Consegna.objects.filter(numero_id=numero_id, stato=StatoConsegna.IN_ATTESA)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    dimensione = max(1, settings.NEWSLETTER_BATCH_SIZE)
+    lotti = [ids[i : i + dimensione] for i in range(0, len(ids), dimensione)]
+
+    def _accoda():
+        for lotto in lotti:
+            invia_lotto.delay(numero_id, lotto)
+
+    transaction.on_commit(_accoda)
+    if not lotti:
+        chiudi_se_finito(numero_id)
+    return len(lotti)
+
+
+def riprendi_fermi(dopo_secondi: int | None = None) -> list[int]:
+    """Re-enqueue the sends that made no progress for `dopo_secondi` (a worker died mid-batch)."""
+    dopo_secondi = settings.NEWSLETTER_RESUME_AFTER if dopo_secondi is None else dopo_secondi
+    limite = timezone.now() - timezone.timedelta(seconds=dopo_secondi)
+    ripresi = []
+    for numero in Numero.objects.filter(stato=StatoNumero.IN_INVIO):
+        ultimo = numero.consegne.aggregate(m=Max("inviata_il"))["m"] or numero.avviato_il
+        if ultimo and ultimo > limite:
+            continue
+        logger.warning("newsletter %s: nessun progresso da %ss, riaccodo i lotti", numero.pk, dopo_secondi)
+        avvia(numero.pk)
+        ripresi.append(numero.pk)
+    return ripresi
+
+
+def chiudi_se_finito(numero_id: int) -> bool:
+    """Mark the issue sent when no delivery is pending any more."""
+    if Consegna.objects.filter(numero_id=numero_id, stato=StatoConsegna.IN_ATTESA).exists():
+        return False
+    return bool(
+        Numero.objects.filter(pk=numero_id, stato=StatoNumero.IN_INVIO).update(
+            stato=StatoNumero.INVIATO, inviato_il=timezone.now()
+        )
+    )
+
+
+# --- Batch ----------------------------------------------------------------------------------------
+def _classifica(exc: Exception) -> tuple[bool, str]:
+    """(permanent?, description) of an SMTP failure for one recipient."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codici = [codice for codice, _msg in exc.recipients.values()]
+        permanente = bool(codici) and all(codice >= 500 for codice in codici)
+        return permanente, "; ".join(f"{c} {m!r}" for c, m in exc.recipients.values())[:1000]
+    if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(exc, smtplib.SMTPConnectError):
+        return exc.smtp_code >= 500, f"{exc.smtp_code} {exc.smtp_error!r}"[:1000]
+    if isinstance(exc, OSError | smtplib.SMTPException):  # lost connection, timeout, refused
+        raise ErroreTemporaneo(str(exc)) from exc
+    raise exc  # a bug, not a delivery problem: let the task fail loudly
+
+
+def _interessi(ids: list[int]) -> dict[int, Profilo]:
+    """Profiles (interests, language) of the batch's subscribers, in two queries."""
+    iscritti = (
+        Iscritto.objects.filter(consegne__pk__in=ids)
+        .only("pk", "lingua")
+        .prefetch_related("distretti", "ambiti")
+    )
+    return {i.pk: Profilo.di(i) for i in iscritti}
+
+
+def _prossima(numero_id: int, consegna_id: int) -> Consegna | None:
+    """Claim the delivery (row lock, inside the caller's transaction) if it is still to be sent."""
+    return (
+        Consegna.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("iscritto")
+        .filter(
+            pk=consegna_id,
+            numero_id=numero_id,
+            stato=StatoConsegna.IN_ATTESA,
+            numero__stato=StatoNumero.IN_INVIO,
+        )
+        .first()
+    )
+
+
+def _in_invio(numero_id: int) -> bool:
+    return Numero.objects.filter(pk=numero_id, stato=StatoNumero.IN_INVIO).exists()
+
+
+def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
+    """Send the deliveries of one batch that are still pending; see the module docstring.
+
+    Raises ErroreTemporaneo when the connection fails: the caller retries the batch later.
+    """
+    esito = EsitoLotto()
+    numero = Numero.objects.filter(pk=numero_id).first()
+    if numero is None or numero.stato != StatoNumero.IN_INVIO:
+        esito.fermato = True
+        return esito
+    profili = _interessi(consegna_ids)
+    contenuti: dict[Profilo, object] = {}
+    inizio = time.monotonic()
+    connessione = get_connection(fail_silently=False)
+    guasto: ErroreTemporaneo | None = None
+    try:
+        # Opened once here: send_messages() then reuses it instead of opening one per message.
+        connessione.open()
+        for posizione, consegna_id in enumerate(consegna_ids):
+            if time.monotonic() - inizio > DURATA_MASSIMA_LOTTO:
+                esito.resto = consegna_ids[posizione:]
+                break
+            limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
+            with transaction.atomic():
+                consegna = _prossima(numero_id, consegna_id)
+                if consegna is None:
+                    if not _in_invio(numero_id):
+                        esito.fermato = True
+                        break
+                    continue  # already sent, failed for good, or being sent by another worker
+                iscritto = consegna.iscritto
+                if iscritto.stato != StatoIscritto.CONFERMATO:
+                    consegna.stato = StatoConsegna.SALTATA
+                    consegna.save(update_fields=["stato"])
+                    esito.saltate += 1
+                    continue
+                profilo = profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua)
+                if profilo not in contenuti:
+                    contenuti[profilo] = rendi_numero(numero, profilo)
+                msgid = message_id(numero_id, consegna.pk)
+                consegna.tentativi += 1
+                try:
+                    connessione.send_messages([messaggio(contenuti[profilo], iscritto, msgid)])
+                except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
+                    try:
+                        permanente, descrizione = _classifica(exc)
+                    except ErroreTemporaneo as temporaneo:
+                        # Record the attempt (committed on leaving the block), then retry the batch.
+                        consegna.errore = str(exc)[:1000]
+                        consegna.save(update_fields=["tentativi", "errore"])
+                        guasto = temporaneo
+                        break
+                    consegna.errore = descrizione
+                    if permanente or consegna.tentativi >= MAX_TENTATIVI:
+                        consegna.stato = (
+                            StatoConsegna.ERRORE_PERMANENTE if permanente else StatoConsegna.ERRORE_TEMPORANEO
+                        )
+                        esito.fallite += 1
+                    else:
+                        esito.da_riprovare += 1
+                    consegna.save(update_fields=["stato", "tentativi", "errore"])
+                    continue
+                # The server accepted this message: record it before touching the next one.
+                consegna.stato = StatoConsegna.INVIATA
+                consegna.inviata_il = timezone.now()
+                consegna.message_id = msgid
+                consegna.errore = ""
+                consegna.save(update_fields=["stato", "inviata_il", "message_id", "tentativi", "errore"])
+                esito.inviate += 1
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ErroreTemporaneo(str(exc)) from exc
+    finally:
+        try:
+            connessione.close()
+        except (OSError, smtplib.SMTPException):
+            logger.info("newsletter %s: chiusura della connessione SMTP non riuscita", numero_id)
+    if guasto is not None:
+        raise guasto
+    if not esito.fermato and esito.resto is None:
+        chiudi_se_finito(numero_id)
+    return esito
+
+
+def invia_prova(numero_id: int, email: str) -> None:
+    """Send the issue to one address (the staff member's own), marked as a test, without a delivery row."""
+    numero = Numero.objects.get(pk=numero_id)
+    contenuto = rendi_numero(numero, Profilo())
+    contenuto.oggetto = f"[PROVA] {contenuto.oggetto}"
+    finto = Iscritto(email=email)
+    messaggio(contenuto, finto, message_id(numero_id, 0)).send()

@@ -1,0 +1,186 @@
+"""Rendering of the newsletter and of the subscription e-mails.
+
+An issue is rendered once per *profile* (the subscriber's interests and language decide the automatic
+blocks), with placeholders for the personal links; each message then only substitutes its subscriber's
+signed token. This keeps the per-message cost to a string replacement, so sending is bounded by SMTP,
+not by templates or CSS inlining.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
+from functools import lru_cache
+from pathlib import Path
+
+import css_inline
+import nh3
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from . import blocchi
+from .models import Iscritto, Numero, pulisci_html
+from .tokens import token_personale
+
+# Placeholders substituted per message (they survive templates and CSS inlining unchanged).
+SEGNAPOSTO_TOKEN = "NLTOKENPERSONALE0000"  # noqa: S105 - a placeholder, not a secret
+
+_CSS = Path(__file__).resolve().parent / "static" / "newsletter" / "css" / "email.css"
+_inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+@lru_cache(maxsize=1)
+def css_email() -> str:
+    return _CSS.read_text(encoding="utf-8")
+
+
+def url_assoluto(percorso: str) -> str:
+    return settings.SITE_URL + percorso
+
+
+def url_one_click(token: str) -> str:
+    return url_assoluto(reverse("newsletter_one_click", kwargs={"token": token}))
+
+
+def _url_personali(token: str, lingua: str = "it") -> dict[str, str]:
+    with translation.override(lingua):
+        return {
+            "url_disiscrizione": url_assoluto(reverse("newsletter:disiscrizione", kwargs={"token": token})),
+            "url_preferenze": url_assoluto(reverse("newsletter:preferenze", kwargs={"token": token})),
+        }
+
+
+def html_in_testo(html: str) -> str:
+    """Plain-text version of the sanitised rich text (paragraphs, lists and links kept readable)."""
+    testo = re.sub(
+        r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", html, flags=re.S
+    )
+    testo = re.sub(r"<li[^>]*>", "- ", testo)
+    testo = re.sub(r"<br\s*/?>", "\n", testo)
+    testo = re.sub(r"</(p|li|h[1-6]|blockquote|ul|ol)>|<hr\s*/?>", "\n\n", testo)
+    testo = html_lib.unescape(nh3.clean(testo, tags=set()))
+    testo = re.sub(r"[ \t]+\n", "\n", testo)
+    return re.sub(r"\n{3,}", "\n\n", testo).strip()
+
+
+@dataclass(frozen=True)
+class Profilo:
+    """What makes two subscribers receive the same content."""
+
+    distretti: tuple[int, ...] = ()
+    ambiti: tuple[int, ...] = ()
+    lingua: str = "it"
+
+    @classmethod
+    def di(cls, iscritto: Iscritto) -> Profilo:
+        """Profile of a subscriber whose distretti/ambiti were prefetched."""
+        return cls(
+            distretti=tuple(sorted(d.pk for d in iscritto.distretti.all())),
+            ambiti=tuple(sorted(a.pk for a in iscritto.ambiti.all())),
+            lingua=iscritto.lingua or "it",
+        )
+
+
+@dataclass
+class Contenuto:
+    """An issue rendered for one profile, with SEGNAPOSTO_TOKEN where the personal token goes."""
+
+    oggetto: str
+    testo: str
+    html: str
+    blocchi: dict = field(default_factory=dict)
+
+    def personalizza(self, token: str) -> tuple[str, str]:
+        return self.testo.replace(SEGNAPOSTO_TOKEN, token), self.html.replace(SEGNAPOSTO_TOKEN, token)
+
+
+def contesto_numero(numero: Numero, profilo: Profilo) -> dict:
+    corpo = pulisci_html(numero.corpo)  # already clean on save; cleaned again as the last line of defence
+    return {
+        "numero": numero,
+        "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above
+        "corpo_testo": html_in_testo(corpo),
+        "blocchi": blocchi.per_profilo(numero, profilo),
+        "url_web": url_assoluto(numero.get_absolute_url()),
+        "url_portale": settings.SITE_URL + "/",
+        "PORTALE": settings.PORTALE,
+    }
+
+
+def rendi_numero(numero: Numero, profilo: Profilo) -> Contenuto:
+    """Subject, text and inlined HTML of an issue for one profile (personal links as placeholders)."""
+    with translation.override(profilo.lingua):
+        contesto = contesto_numero(numero, profilo)
+        contesto.update(_url_personali(SEGNAPOSTO_TOKEN, profilo.lingua))
+        contesto["css"] = css_email()
+        oggetto = " ".join(render_to_string("newsletter/email/numero_oggetto.txt", contesto).split())
+        testo = render_to_string("newsletter/email/numero.txt", contesto)
+        html = _inliner.inline(render_to_string("newsletter/email/numero.html", contesto))
+    return Contenuto(oggetto=oggetto, testo=testo, html=html, blocchi=contesto["blocchi"])
+
+
+def dominio_mittente() -> str:
+    indirizzo = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return indirizzo.rpartition("@")[2] or "localhost"
+
+
+def message_id(numero_id: int, consegna_id: int) -> str:
+    """Stable per delivery: a message re-sent after a crash carries the same Message-ID, so the
+    receiving systems that de-duplicate by Message-ID hide the duplicate."""
+    return f"<newsletter.{numero_id}.{consegna_id}@{dominio_mittente()}>"
+
+
+def intestazioni(token: str, msgid: str) -> dict[str, str]:
+    mailto = settings.NEWSLETTER_UNSUBSCRIBE_MAILTO or settings.PORTALE["email_contatti"]
+    intest = {
+        "List-Unsubscribe": f"<{url_one_click(token)}>, <mailto:{mailto}?subject=unsubscribe>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"{settings.PORTALE['nome']} <newsletter.{dominio_mittente()}>",
+        "Message-ID": msgid,
+        "Precedence": "bulk",
+        "Auto-Submitted": "auto-generated",
+    }
+    if settings.NEWSLETTER_REPLY_TO:
+        intest["Reply-To"] = settings.NEWSLETTER_REPLY_TO
+    return intest
+
+
+def messaggio(
+    contenuto: Contenuto, iscritto: Iscritto, msgid: str, connection=None
+) -> EmailMultiAlternatives:
+    """The personal message of one subscriber (text part + HTML alternative, unsubscribe headers)."""
+    token = token_personale(iscritto)
+    testo, html = contenuto.personalizza(token)
+    msg = EmailMultiAlternatives(
+        subject=contenuto.oggetto,
+        body=testo,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[iscritto.email],
+        headers=intestazioni(token, msgid),
+        connection=connection,
+    )
+    msg.attach_alternative(html, "text/html")
+    return msg
+
+
+def invia_email_modello(prefisso: str, contesto: dict, destinatario: str, lingua: str = "it") -> None:
+    """Send a template triplet newsletter/email/<prefisso>_oggetto.txt, _testo.txt, .html."""
+    with translation.override(lingua):
+        contesto = {**contesto, "PORTALE": settings.PORTALE, "css": css_email()}
+        oggetto = " ".join(render_to_string(f"newsletter/email/{prefisso}_oggetto.txt", contesto).split())
+        testo = render_to_string(f"newsletter/email/{prefisso}_testo.txt", contesto)
+        html = _inliner.inline(render_to_string(f"newsletter/email/{prefisso}.html", contesto))
+    msg = EmailMultiAlternatives(oggetto, testo, settings.DEFAULT_FROM_EMAIL, [destinatario])
+    msg.attach_alternative(html, "text/html")
+    msg.send()
+
+
+def mittente_leggibile() -> str:
+    nome, indirizzo = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((nome, indirizzo))

@@ -1,0 +1,1 @@
+"""Views of the newsletter: public pages (pubbliche) and staff pages (gestione)."""
