@@ -203,6 +203,8 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default
 CELERY_BEAT_SCHEDULE = {
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
+    # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
+    "partnership-promemoria-convenzioni": {"task": "partnership.promemoria_scadenze", "schedule": 24 * 3600.0},
 }
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------
