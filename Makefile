@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test venv deps-system services lint check bench audit messages clean
+.PHONY: run test venv deps-system services lint check bench audit messages clean e2e
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -43,8 +43,15 @@ check: venv
 	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
 
+# Browser-test assets from npm (axe-core, vnu-jar), pinned by tests/e2e/package-lock.json.
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+e2e: tests/e2e/node_modules/.package-lock.json
+
 ## Run the whole test suite on the local PostgreSQL and Redis (browser tests on the system Chromium).
-test: venv deps-system services messages lint check
+test: venv deps-system services messages e2e lint check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: venv deps-system services messages

@@ -11,6 +11,59 @@ def _cache_vuota():
     yield
 
 
+def _ripristina_dati(contenuto: str) -> None:
+    """Put back the rows serialized in `contenuto` into an emptied (flushed) test database."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    # A flush re-creates content types and permissions with new ids: empty again, then reload.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(contenuto)
+    # The rows came back with their ids: move the sequences past them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dati_delle_migrazioni(django_db_setup, django_db_blocker) -> str:
+    """The rows loaded by data migrations (districts, comuni, thematic areas, S3 areas...), serialized.
+
+    Transactional tests (live server, real worker) empty every table when they end, and the test
+    database is reused between runs (--reuse-db): the rows are put back at the end of the session, so
+    the next run still has its districts. A transactional test that needs those rows requests
+    `con_dati_delle_migrazioni` (the browser fixtures do). Django's own serialized rollback does not help
+    under Playwright: its event loop makes Django hand the test a different connection object.
+    """
+    from distretti.models import Distretto
+
+    with django_db_blocker.unblock():
+        if not Distretto.objects.exists():
+            pytest.exit(
+                "The reused test database has lost the rows of the data migrations (an interrupted "
+                "transactional test?): run pytest once with --create-db.",
+                returncode=2,
+            )
+        from django.db import connection
+
+        contenuto = connection.creation.serialize_db_to_string()
+    yield contenuto
+    with django_db_blocker.unblock():
+        if not Distretto.objects.exists():
+            _ripristina_dati(contenuto)
+
+
+@pytest.fixture
+def con_dati_delle_migrazioni(transactional_db, dati_delle_migrazioni):
+    """For transactional tests: the data-migration rows are there (a previous one may have flushed)."""
+    from distretti.models import Distretto
+
+    if not Distretto.objects.exists():
+        _ripristina_dati(dati_delle_migrazioni)
+
+
 # --- Personas (owned by the accounts area) ----------------------------------------------------------
 # District A is "bologna", district B is "imola" (both loaded by the territory data migration).
 # Staff, superuser and district offices have a TOTP authenticator, so the MFA middleware lets them in.

@@ -1,0 +1,61 @@
+"""The public pages every accessibility and HTML-validity test walks through.
+
+HOW TO ADD YOUR PAGES (every engineer adding a public page does this):
+
+    # tests/browser/pagine.py — append to PAGINE_PUBBLICHE
+    Pagina("vetrina progetti", "progetti:vetrina"),
+    Pagina("scheda progetto", prepara=_progetto_pubblicato),   # a function creating data, returning a path
+
+`url` is a URL name (reversed without arguments, Italian, no language prefix) or a literal path
+starting with "/". For pages that need data, give `prepara`: a function (no arguments) that creates
+the records in the database and returns the Italian path; it runs inside the test's database
+transaction (both for the live server and for the Django test client), so keep it small and
+deterministic (use your factories). Each page is then checked in Italian and in English:
+  - tests/browser/test_accessibilita.py: axe-core WCAG 2.1 A/AA in Chromium, zero violations;
+  - tests/browser/test_html_valido.py: W3C Nu checker, zero errors (one java run for all pages).
+
+Pages behind a login or with a specific interaction: write your own browser test module
+(tests/browser/test_<area>_*.py, marked @pytest.mark.browser) with the `pagina` / `contesto` fixtures
+of tests/browser/conftest.py and `verifica_axe(page)` from tests/browser/aiuti.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Pagina:
+    nome: str
+    url: str = ""
+    prepara: Callable[[], str] | None = None
+
+    def percorso(self, lingua: str = "it") -> str:
+        """The path of the page in `lingua` (creating its data first when it has `prepara`)."""
+        if self.prepara is not None:
+            percorso = self.prepara()
+        elif self.url.startswith("/"):
+            percorso = self.url
+        else:
+            with translation.override("it"):
+                percorso = reverse(self.url)
+        return percorso if lingua == "it" else f"/{lingua}{percorso}"
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+LINGUE = ["it", "en"]
+
+PAGINE_PUBBLICHE: list[Pagina] = [
+    Pagina("home", "home"),
+    Pagina("privacy", "privacy"),
+    Pagina("accessibilita", "accessibilita"),
+    Pagina("note legali", "note_legali"),
+    Pagina("contatti", "contatti"),
+    Pagina("distretti", "distretti:elenco"),
+]
