@@ -92,18 +92,30 @@ def normalizza_ateco(valore: str) -> str:
         return valore
 
 
+# The classification in force (2025) first; codes of the previous one (2007, 2022 update) are still what
+# many Chamber of Commerce extracts carry, so they are accepted too.
+EDIZIONI_ATECO = ("2025", "2022")
+
+
 @lru_cache(maxsize=4096)
 def _nodo_ateco(codice: str):
-    return ateco.lookup(codice)
+    for edizione in EDIZIONI_ATECO:
+        nodo = ateco.lookup(codice, edition=edizione)
+        if nodo is not None:
+            return nodo
+    return None
 
 
 def valida_ateco(valore: str) -> None:
-    """The code must exist in the ATECO classification in force (edition 2025)."""
+    """The code must exist in ATECO 2025 (or in ATECO 2007, 2022 update, still used by many extracts)."""
     if not valore:
         return
     if _nodo_ateco(normalizza_ateco(valore)) is None:
         raise ValidationError(
-            _("Il codice ATECO %(valore)s non esiste nella classificazione ATECO 2025."),
+            _(
+                "Il codice ATECO %(valore)s non esiste nella classificazione ATECO "
+                "(edizioni 2025 e 2007/2022)."
+            ),
             code="ateco_inesistente",
             params={"valore": valore},
         )
@@ -113,7 +125,7 @@ def sezione_ateco(valore: str) -> str:
     """The section letter (A–V) of an ATECO code, or '' if unknown."""
     nodo = _nodo_ateco(normalizza_ateco(valore)) if valore else None
     while nodo is not None and nodo.level != "section":
-        nodo = _nodo_ateco(nodo.parent) if nodo.parent else None
+        nodo = ateco.lookup(nodo.parent, edition=nodo.edition) if nodo.parent else None
     return nodo.code if nodo is not None else ""
 
 
