@@ -88,6 +88,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Accounts: absolute session timeout, MFA required for staff/district offices, log of refused access.
+    "alternanza.account.middleware.SessioneAssolutaMiddleware",
+    "alternanza.account.middleware.MfaObbligatoriaMiddleware",
+    "alternanza.account.middleware.AutorizzazioniNegateMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

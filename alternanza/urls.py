@@ -1,5 +1,6 @@
 """Root URL configuration. Each app owns its urls module; public pages are translated (i18n_patterns)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,6 +10,9 @@ from django.views.i18n import JavaScriptCatalog
 from alternanza.views import pagine, salute
 from eventi.newsletter.urls import one_click_urlpatterns
 from eventi.views import seo
+
+# The admin login goes through allauth's login (rate limits, MFA) instead of Django's own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed
+from allauth.account.signals import email_confirmed, password_changed, password_reset
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+from alternanza.account import sessioni
+from alternanza.account.models import EventoSicurezza
+from alternanza.account.sicurezza import registra
 
 
 @receiver(email_confirmed)
@@ -16,3 +22,53 @@ def _notifica_approvatori(sender, request, email_address, **kwargs):
     altre_verificate = EmailAddress.objects.filter(user=utente, verified=True).exclude(pk=email_address.pk)
     if not altre_verificate.exists():
         ruoli.notifica_richieste_in_attesa(utente)
+
+
+@receiver(user_logged_in)
+def _accesso(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    sessioni.registra(request, user)
+    registra(EventoSicurezza.Tipo.ACCESSO, request, user, identificativo=user.email)
+
+
+@receiver(user_login_failed)
+def _accesso_fallito(sender, credentials, request=None, **kwargs):
+    # Django passes the credentials with the password already masked; keep only the identifier.
+    identificativo = str(credentials.get("email") or credentials.get("username") or "")
+    registra(EventoSicurezza.Tipo.ACCESSO_FALLITO, request, None, identificativo=identificativo)
+
+
+@receiver(user_logged_out)
+def _uscita(sender, request, user, **kwargs):
+    if user is not None:
+        registra(EventoSicurezza.Tipo.USCITA, request, user, identificativo=user.email)
+
+
+def _chiudi_le_altre(request, user, motivo: str) -> None:
+    corrente = request.session.session_key if request is not None else None
+    chiuse = sessioni.chiudi_sessioni(user, tranne=corrente)
+    if request is not None and hasattr(request, "session"):
+        # update_session_auth_hash() gave the current session a new key: keep it on record.
+        sessioni.ricorda(request, user)
+    if chiuse:
+        registra(
+            EventoSicurezza.Tipo.SESSIONI_CHIUSE, request, user, identificativo=user.email, dettaglio=motivo
+        )
+
+
+@receiver(password_changed)
+@receiver(password_reset)
+def _password_cambiata(sender, request, user, **kwargs):
+    _chiudi_le_altre(request, user, "password")
+
+
+@receiver(authenticator_added)
+@receiver(authenticator_removed)
+@receiver(authenticator_reset)
+def _mfa_cambiata(sender, request, user, **kwargs):
+    from alternanza.account.middleware import CHIAVE_MFA_OK
+
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(CHIAVE_MFA_OK, None)
+    _chiudi_le_altre(request, user, "mfa")

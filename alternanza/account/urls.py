@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from alternanza.account import views
+from alternanza.account import views, views_staff
 
 app_name = "utenti"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("profilo/nuovo-ruolo/", views.richiedi_ruolo, name="richiedi_ruolo"),
     path("richieste/", views.richieste, name="richieste"),
     path("richieste/<str:tipo>/<int:pk>/decisione/", views.decidi, name="decidi"),
+    path("staff/utenti/", views_staff.utenti, name="utenti"),
+    path("staff/utenti/<int:pk>/chiudi-sessioni/", views_staff.chiudi_sessioni, name="chiudi_sessioni"),
+    path("staff/sicurezza/", views_staff.sicurezza, name="sicurezza"),
 ]

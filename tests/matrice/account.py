@@ -5,7 +5,7 @@ Personas log in with force_login, which records no recent authentication: allaut
 staff, superuser and the district offices have a TOTP authenticator; the other personas have none.
 """
 
-from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, Azione, Voce, attesi
+from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, SOLO_STAFF, Azione, Voce, attesi
 
 # allauth sends an authenticated user away from the login/signup pages.
 SOLO_ANONIMI = attesi(302, anonimo=200)
@@ -90,5 +90,16 @@ VOCI += [
                 attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
             ),
         ],
+    ),
+]
+
+VOCI += [
+    Voce("utenti:utenti", get=SOLO_STAFF),
+    Voce("utenti:sicurezza", get=SOLO_STAFF),
+    Voce(
+        "utenti:chiudi_sessioni",
+        kwargs=lambda fx: {"pk": fx.referente_a.pk},
+        get=SOLO_POST,
+        post=[Azione("chiudi", attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302))],
     ),
 ]

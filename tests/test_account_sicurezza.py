@@ -1,0 +1,162 @@
+"""MFA enforcement, login throttling, session timeouts and ending sessions, the security log."""
+
+import logging
+import time
+
+import pytest
+import time_machine
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.urls import reverse
+
+from alternanza.account.models import EventoSicurezza, SessioneUtente
+from tests.conftest import entra
+from tests.factories import PASSWORD_TEST, staff_cm, ufficio_distretto
+
+pytestmark = pytest.mark.django_db
+
+
+def _accedi(client, email, password=PASSWORD_TEST):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def _codice_totp(secret):
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.mark.parametrize("crea", [staff_cm, ufficio_distretto], ids=["staff", "ufficio"])
+def test_staff_e_uffici_senza_mfa_devono_configurarla_prima_di_tutto(client, crea, distretto_a):
+    utente = crea(mfa=False) if crea is staff_cm else crea(distretto_a, mfa=False)
+    entra(client, utente)
+    for url in [reverse("home"), reverse("utenti:profilo"), reverse("distretti:elenco")]:
+        risposta = client.get(url)
+        assert risposta.status_code == 302, url
+        assert risposta["Location"] == reverse("mfa_activate_totp")
+    # The way out and the MFA pages stay reachable.
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("account_logout")).status_code == 200
+
+
+def test_referente_scolastico_non_e_obbligato_alla_mfa(client, referente_a):
+    entra(client, referente_a)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_attivando_la_totp_lo_staff_entra_nel_portale(client):
+    utente = staff_cm(mfa=False)
+    assert _accedi(client, utente.email).status_code == 302
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+    # allauth asks for the password again before a security change: that page stays reachable.
+    assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD_TEST}).status_code == 302
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    risposta = client.post(reverse("mfa_activate_totp"), {"code": _codice_totp(secret)})
+    assert risposta.status_code == 302
+    assert Authenticator.objects.filter(user=utente, type=Authenticator.Type.TOTP).exists()
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_troppi_accessi_falliti_bloccano_anche_la_password_giusta(client, referente_a):
+    for _ in range(5):
+        risposta = _accedi(client, referente_a.email, "password-sbagliata")
+        assert risposta.status_code == 200
+    risposta = _accedi(client, referente_a.email)
+    assert risposta.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "troppi" in risposta.content.decode().lower() or "too many" in risposta.content.decode().lower()
+    assert (
+        EventoSicurezza.objects.filter(tipo="accesso_fallito", identificativo=referente_a.email).count() == 5
+    )
+
+
+def test_accesso_riuscito_e_fallito_finiscono_nel_registro(client, referente_a, caplog):
+    with caplog.at_level(logging.INFO, logger="alternanza.security"):
+        _accedi(client, referente_a.email, "password-sbagliata")
+        _accedi(client, referente_a.email)
+    tipi = list(EventoSicurezza.objects.order_by("creato_il").values_list("tipo", flat=True))
+    assert tipi == ["accesso_fallito", "accesso"]
+    assert "accesso_fallito" in caplog.text and "password-sbagliata" not in caplog.text
+
+
+def test_autorizzazione_negata_registrata(client, referente_a):
+    entra(client, referente_a)
+    assert client.get(reverse("utenti:richieste")).status_code == 403
+    evento = EventoSicurezza.objects.get(tipo="negato")
+    assert evento.utente == referente_a and evento.percorso == reverse("utenti:richieste")
+
+
+def test_sessione_scade_dopo_il_tempo_assoluto_anche_se_attiva(client, referente_a, settings):
+    settings.SESSION_ABSOLUTE_TIMEOUT = 30 * 60
+    with time_machine.travel("2026-11-24 09:00 +0000", tick=False) as viaggio:
+        entra(client, referente_a)
+        for _ in range(3):  # active every 10 minutes: the inactivity timeout never triggers
+            viaggio.shift(10 * 60)
+            assert client.get(reverse("utenti:profilo")).status_code == 200
+        viaggio.shift(10 * 60 + 1)
+        risposta = client.get(reverse("utenti:profilo"))
+        assert risposta.status_code == 302 and risposta["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in client.session
+
+
+def test_cambio_password_chiude_le_altre_sessioni(client, django_user_model, referente_a):
+    from django.test import Client
+
+    altro = Client()
+    entra(altro, referente_a)
+    _accedi(client, referente_a.email)
+    risposta = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD_TEST,
+            "password1": "nuova-password-lunga-2026",
+            "password2": "nuova-password-lunga-2026",
+        },
+    )
+    assert risposta.status_code == 302
+    assert client.get(reverse("utenti:profilo")).status_code == 200
+    assert altro.get(reverse("utenti:profilo")).status_code == 302
+    assert SessioneUtente.objects.filter(utente=referente_a).count() == 1
+
+
+def test_attivare_la_mfa_chiude_le_altre_sessioni(client, referente_a, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    altro = Client()
+    entra(altro, referente_a)
+    _accedi(client, referente_a.email)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD_TEST})
+    client.get(reverse("mfa_activate_totp"))
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals the new authenticator on commit
+        client.post(reverse("mfa_activate_totp"), {"code": _codice_totp(client.session[SECRET_SESSION_KEY])})
+    assert Authenticator.objects.filter(user=referente_a).exists()
+    assert client.get(reverse("utenti:profilo")).status_code == 200
+    assert altro.get(reverse("utenti:profilo")).status_code == 302
+
+
+def test_staff_chiude_tutte_le_sessioni_di_un_utente(client, staff, referente_a):
+    from django.test import Client
+
+    primo, secondo = Client(), Client()
+    entra(primo, referente_a)
+    entra(secondo, referente_a)
+    entra(client, staff)
+    risposta = client.post(reverse("utenti:chiudi_sessioni", kwargs={"pk": referente_a.pk}))
+    assert risposta.status_code == 302
+    for c in (primo, secondo):
+        assert c.get(reverse("utenti:profilo")).status_code == 302
+    assert client.get(reverse("utenti:profilo")).status_code == 200
+    assert EventoSicurezza.objects.filter(tipo="sessioni_chiuse", utente=referente_a).exists()
+
+
+def test_login_dell_admin_passa_per_allauth(client):
+    risposta = client.get(reverse("admin:login"))
+    assert risposta.status_code == 302
+    assert risposta["Location"].startswith(reverse("account_login"))
+
+
+def test_elenco_utenti_con_numero_di_query_costante(
+    client, staff, referente_a, referente_b, django_assert_max_num_queries
+):
+    entra(client, staff)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("utenti:utenti")).status_code == 200
