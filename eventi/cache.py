@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
 CHIAVE_VERSIONE = "eventi:versione"
@@ -41,17 +41,9 @@ def ultima_modifica() -> datetime:
     return datetime.fromtimestamp(versione() / 1_000_000, tz=UTC)
 
 
-def etag(request, *parti) -> str:
-    materiale = "|".join(
-        str(p)
-        for p in (
-            versione(),
-            request.get_full_path(),
-            get_language(),
-            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-            *parti,
-        )
-    )
+def etag(request, csrf: str) -> str:
+    """The page's validator: content version, path, language and the visitor's CSRF secret."""
+    materiale = "|".join(str(p) for p in (versione(), request.get_full_path(), get_language(), csrf))
     return quote_etag(hashlib.sha256(materiale.encode()).hexdigest()[:32])
 
 
@@ -68,21 +60,19 @@ def condizionale(view):
             response = view(request, *args, **kwargs)
             response.setdefault("Cache-Control", "private, no-cache")
             return response
-        tag = etag(request)
+        tag = etag(request, request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""))
         modifica = int(ultima_modifica().timestamp())
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None:
-            if tag in [t.strip() for t in if_none_match.split(",")]:
-                risposta = HttpResponseNotModified()
-                risposta["ETag"] = tag
-                return risposta
-        else:
-            since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-            if since is not None and modifica <= since and not request.COOKIES:
-                return HttpResponseNotModified()
+        # Only the ETag validates (If-Modified-Since alone can't tell whose CSRF token the copy holds).
+        if_none_match = request.headers.get("If-None-Match", "")
+        if tag in [t.strip() for t in if_none_match.split(",")]:
+            risposta = HttpResponseNotModified()
+            risposta["ETag"] = tag
+            return risposta
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.has_header("ETag"):
-            response["ETag"] = tag
+            # The page may have just set the CSRF cookie: the next request will carry it.
+            csrf = request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+            response["ETag"] = etag(request, csrf)
             response["Last-Modified"] = http_date(modifica)
             response.setdefault("Cache-Control", "public, max-age=0, must-revalidate")
         return response

@@ -19,6 +19,7 @@ from eventi.testo import pulisci_html
 from partnership.models import Organizzazione
 
 MAX_RIPETIZIONI = 20
+SLUG_RISERVATI = {"calendario"}  # /festival/eventi/calendario/ is the month view
 
 
 class DataOraInput(forms.DateTimeInput):
@@ -30,6 +31,8 @@ class DataOraInput(forms.DateTimeInput):
 
 def slug_unico(titolo: str, escludi_pk=None) -> str:
     base = slugify(titolo)[:200] or "evento"
+    if base in SLUG_RISERVATI:
+        base = f"{base}-evento"
     slug, n = base, 2
     qs = Evento.objects.all()
     if escludi_pk:

@@ -74,9 +74,8 @@ def festival(request):
 @condizionale
 def edizione(request, anno):
     edizione = get_object_or_404(_pubblicate(), anno=anno)
-    corrente = pigro(lambda: _pubblicate().values_list("anno", flat=True).first() == anno)
+    # An edition's own page shows the edition, not "today": that is the Festival home's job.
     contesto = _contesto_edizione(request, edizione, corrente=False)
-    contesto["corrente"] = corrente
     contesto["ultimo_aggiornamento"] = edizione.aggiornata_il
     return render(request, "eventi/festival.html", contesto)
 
