@@ -1,0 +1,40 @@
+"""allauth's pages render inside the portal's Bootstrap Italia layout, in Italian and English."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import entra
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("url", "lingua", "testo"),
+    [
+        ("/account/login/", "it", "Accedi"),
+        ("/en/account/login/", "en", "Sign In"),
+        ("/account/signup/", "it", "Ruolo richiesto"),
+        ("/en/account/signup/", "en", "Sign Up"),
+        ("/account/password/reset/", "it", "password"),
+    ],
+)
+def test_pagine_di_accesso_nel_layout_del_portale(client, url, lingua, testo):
+    risposta = client.get(url)
+    assert risposta.status_code == 200
+    html = risposta.content.decode()
+    assert f'<html lang="{lingua}">' in html
+    assert 'id="contenuto"' in html and 'class="skiplinks"' in html
+    assert "form-control" in html and testo in html
+    assert "style=" not in html  # strict CSP: no inline styles
+
+
+def test_pagine_di_gestione_mostrano_il_menu_dell_area_riservata(client, staff):
+    entra(client, staff)
+    html = client.get(reverse("mfa_index")).content.decode()
+    assert reverse("utenti:profilo") in html and reverse("account_change_password") in html
+    assert "btn btn-primary" in html
+
+
+def test_area_riservata_porta_al_profilo(client, referente_a):
+    entra(client, referente_a)
+    assert f'href="{reverse("utenti:profilo")}"' in client.get(reverse("home")).content.decode()
