@@ -63,11 +63,11 @@ def e_referente_organizzazione(user) -> bool:
 def frammento(request, nome: str, template: str, contesto_fn):
     """Render `template` with contesto_fn(), cached for anonymous visitors only."""
     if request.user.is_authenticated:
-        return mark_safe(render_to_string(template, contesto_fn(), request=None))  # noqa: S308 - our template
+        return mark_safe(render_to_string(template, contesto_fn(), request=request))  # noqa: S308 - our template
     impronta = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
     chiave = f"partnership:frammento:{nome}:{generazione()}:{get_language()}:{impronta}"
     html = cache.get(chiave)
     if html is None:
-        html = render_to_string(template, contesto_fn(), request=None)
+        html = render_to_string(template, contesto_fn(), request=request)
         cache.set(chiave, html, DURATA_FRAMMENTI)
     return mark_safe(html)  # noqa: S308 - output of our own auto-escaped template
