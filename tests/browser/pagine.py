@@ -36,20 +36,51 @@ class Pagina:
 
     def percorso(self, lingua: str = "it") -> str:
         """The path of the page in `lingua` (creating its data first when it has `prepara`)."""
-        if self.prepara is not None:
-            percorso = self.prepara()
-        elif self.url.startswith("/"):
-            percorso = self.url
-        else:
-            with translation.override("it"):
+        with translation.override("it"):  # a previous request may have left English active
+            if self.prepara is not None:
+                percorso = self.prepara()
+            elif self.url.startswith("/"):
+                percorso = self.url
+            else:
                 percorso = reverse(self.url)
         return percorso if lingua == "it" else f"/{lingua}{percorso}"
+
+    def percorsi(self, lingue: list[str] | None = None) -> dict[str, str]:
+        """The path in each language, creating the page's data (if any) only once."""
+        italiano = self.percorso("it")
+        return {lingua: italiano if lingua == "it" else f"/{lingua}{italiano}" for lingua in lingue or LINGUE}
 
     def __str__(self) -> str:
         return self.nome
 
 
 LINGUE = ["it", "en"]
+
+
+def _distretto_con_scuole() -> str:
+    from distretti.models import Comune, Livello
+    from tests.factories_territorio import ScuolaFactory
+
+    for n in range(27):  # more than a page: the pagination is shown
+        ScuolaFactory(comune=Comune.objects.get(nome="Imola"), livello=Livello.PRIMARIA, demo=n == 0)
+    return "/territorio/distretti/imola/?livello=primaria"
+
+
+def _scuola() -> str:
+    from distretti.models import Comune
+    from tests.factories_territorio import ScuolaFactory
+
+    scuola = ScuolaFactory(
+        codice_meccanografico="BOTF00900X",
+        comune=Comune.objects.get(nome="Imola"),
+        pec="botf00900x@pec.istruzione.it",
+        sito_web="www.scuola.example.org",
+        codice_istituto_riferimento="BOIS00900X",
+        denominazione_istituto_riferimento="IIS DI PROVA",
+        studenti=812,
+    )
+    return f"/territorio/scuole/{scuola.codice_meccanografico}/"
+
 
 PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("home", "home"),
@@ -58,4 +89,6 @@ PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("note legali", "note_legali"),
     Pagina("contatti", "contatti"),
     Pagina("distretti", "distretti:elenco"),
+    Pagina("distretto con scuole filtrate", prepara=lambda: _distretto_con_scuole()),
+    Pagina("scheda scuola", prepara=lambda: _scuola()),
 ]
