@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Projects and network actions live in alternanza/progetti/; importing them here registers them in the app.
+# Projects and network actions live in alternanza/progetti/; importing them here registers them in the app
+# (and the tasks module registers the projects' Celery tasks for the worker).
+from alternanza.progetti import tasks as _tasks_progetti  # noqa: F401
 from alternanza.progetti.models import (  # noqa: F401
     DocumentoProgetto,
     FotoProgetto,

@@ -1,0 +1,98 @@
+"""django-filter set of the public showcase (and of the open-data export of projects).
+
+Many-to-many filters use `pk__in` subqueries, never joins, so rows are not duplicated and the page keeps
+one COUNT and one SELECT whatever the filters. Schools and organisations are filtered by code / name
+typed by the visitor: thousands of options would not fit in a drop-down.
+"""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from alternanza.progetti.models import (
+    Progetto,
+    ProgettoOrganizzazione,
+    anno_scolastico_corrente,
+    anno_successivo,
+)
+from alternanza.progetti.ricerca import cerca
+from distretti.models import AmbitoTematico, Comune, Distretto
+from partnership.models import AreaS3
+
+PRIMO_ANNO = "2022/23"
+
+
+def anni_scolastici() -> list[tuple[str, str]]:
+    """School years offered by the filter, newest first (no query)."""
+    anni, anno = [], PRIMO_ANNO
+    ultimo = anno_successivo(anno_scolastico_corrente())
+    while anno <= ultimo:
+        anni.append((anno, anno))
+        anno = anno_successivo(anno)
+    return list(reversed(anni))
+
+
+class ProgettoFilter(df.FilterSet):
+    q = df.CharFilter(label=_("Cerca nei progetti"), method="filtra_testo")
+    distretto = df.ModelChoiceFilter(
+        label=_("Distretto"), queryset=Distretto.objects.only("id", "nome", "slug"), to_field_name="slug"
+    )
+    comune = df.ModelChoiceFilter(
+        label=_("Comune"), queryset=Comune.objects.only("id", "nome"), method="filtra_comune"
+    )
+    scuola = df.CharFilter(label=_("Scuola (codice meccanografico o nome)"), method="filtra_scuola")
+    ambito = df.ModelChoiceFilter(
+        label=_("Ambito tematico"),
+        queryset=AmbitoTematico.objects.only("id", "nome", "slug"),
+        to_field_name="slug",
+        method="filtra_ambito",
+    )
+    area_s3 = df.ModelChoiceFilter(
+        label=_("Area S3"),
+        queryset=AreaS3.objects.only("id", "nome", "slug"),
+        to_field_name="slug",
+        method="filtra_area",
+    )
+    anno = df.ChoiceFilter(label=_("Anno scolastico"), field_name="anno_scolastico", choices=anni_scolastici)
+    ospitante = df.CharFilter(label=_("Organizzazione ospitante"), method="filtra_ospitante")
+
+    class Meta:
+        model = Progetto
+        fields: list[str] = []
+
+    def filtra_testo(self, queryset, name, value):
+        return cerca(queryset, value)
+
+    def filtra_comune(self, queryset, name, value):
+        # A project is "in" a comune if it takes place there or its school is there.
+        luoghi = Progetto.comuni.through.objects.filter(comune=value).values("progetto_id")
+        return queryset.filter(Q(pk__in=luoghi) | Q(scuola__comune=value))
+
+    def filtra_scuola(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(scuola__codice_meccanografico__iexact=value) | Q(scuola__denominazione__icontains=value)
+        )
+
+    def filtra_ambito(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Progetto.ambiti.through.objects.filter(ambitotematico=value).values("progetto_id")
+        )
+
+    def filtra_area(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Progetto.aree_s3.through.objects.filter(areas3=value).values("progetto_id")
+        )
+
+    def filtra_ospitante(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        ospitanti = ProgettoOrganizzazione.objects.filter(
+            ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE
+        ).filter(Q(organizzazione__slug=value) | Q(organizzazione__nome__icontains=value))
+        return queryset.filter(pk__in=ospitanti.values("progetto_id"))

@@ -1,0 +1,260 @@
+"""Forms of the projects area. No field asks for students' names; free-text fields warn against them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from alternanza.progetti.file import controlla_documento, ricodifica_foto
+from alternanza.progetti.models import DocumentoProgetto, FotoProgetto, Progetto, ProgettoOrganizzazione
+from alternanza.progetti.models_rete import (
+    AdozioneModello,
+    AssistenzaTecnica,
+    AzioneDiRete,
+    ModelloIntervento,
+)
+from distretti.models import Comune, Distretto, Scuola
+from distretti.permissions import ambito_di
+from partnership.models import Organizzazione, Partnership
+
+AVVISO_MINORI = _(
+    "Non scrivere nomi, cognomi o altri dati che permettano di riconoscere studenti e studentesse: "
+    "sono spesso minorenni. Indica solo numeri complessivi."
+)
+_CAMPI_TESTO_LIBERO = ("descrizione", "obiettivi", "risultati", "valutazione", "classi", "indirizzo")
+
+
+class Stile:
+    """Bootstrap Italia classes on the widgets (no inline styles: the CSP forbids them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            widget = campo.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                continue
+            classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {classe}".strip()
+
+
+class ProgettoForm(Stile, forms.ModelForm):
+    class Meta:
+        model = Progetto
+        fields = [
+            "scuola",
+            "indirizzo",
+            "anno_scolastico",
+            "titolo",
+            "descrizione",
+            "obiettivi",
+            "partnership",
+            "ambiti",
+            "aree_s3",
+            "classi",
+            "ore_previste",
+            "ore_svolte",
+            "data_inizio",
+            "data_fine",
+            "comuni",
+            "sicurezza_ore",
+            "sicurezza_ente",
+            "sicurezza_svolta",
+            "studenti_totale",
+            "studenti_ragazze",
+            "studenti_origine_straniera",
+            "studenti_con_sostegno",
+            "studenti_con_formazione_sicurezza",
+            "risultati",
+            "valutazione",
+            "consenso_vetrina",
+        ]
+        widgets = {
+            "descrizione": forms.Textarea(attrs={"rows": 5}),
+            "obiettivi": forms.Textarea(attrs={"rows": 3}),
+            "risultati": forms.Textarea(attrs={"rows": 3}),
+            "valutazione": forms.Textarea(attrs={"rows": 3}),
+            "data_inizio": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "data_fine": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ambiti": forms.CheckboxSelectMultiple,
+            "aree_s3": forms.CheckboxSelectMultiple,
+            "comuni": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ambito = ambito_di(user)
+        scuole = Scuola.objects.select_related(None).only("id", "denominazione", "codice_meccanografico")
+        if not ambito.staff:
+            scuole = scuole.filter(pk__in=ambito.scuole)
+        elif self.instance.pk:
+            scuole = scuole.filter(pk=self.instance.scuola_id)
+        self.fields["scuola"].queryset = scuole
+        if len(ambito.scuole) == 1 and not self.instance.pk:
+            self.fields["scuola"].initial = next(iter(ambito.scuole))
+        partnership = Partnership.objects.only("id", "titolo")
+        if not ambito.staff:
+            partnership = partnership.filter(
+                Q(scuole__in=ambito.scuole) | Q(pk=self.instance.partnership_id or 0)
+            ).distinct()
+        self.fields["partnership"].queryset = partnership
+        self.fields["comuni"].queryset = Comune.objects.only("id", "nome")
+        for nome in _CAMPI_TESTO_LIBERO:
+            campo = self.fields[nome]
+            campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
+
+
+class PartecipazioneForm(Stile, forms.ModelForm):
+    """An organisation of the project, identified by its tax code or exact name (20,000 would not fit
+    in a drop-down)."""
+
+    organizzazione_cerca = forms.CharField(
+        label=_("Organizzazione (codice fiscale o nome esatto)"),
+        max_length=255,
+        help_text=_(
+            "Se non la trovi, chiedi alla Città metropolitana di aggiungerla all'elenco dei partner."
+        ),
+    )
+
+    class Meta:
+        model = ProgettoOrganizzazione
+        fields = ["ruolo"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.organizzazione_id:
+            self.fields["organizzazione_cerca"].initial = self.instance.organizzazione.nome
+        self.order_fields(["organizzazione_cerca", "ruolo"])
+
+    def clean_organizzazione_cerca(self):
+        testo = self.cleaned_data["organizzazione_cerca"].strip()
+        trovate = list(
+            Organizzazione.objects.filter(Q(codice_fiscale__iexact=testo) | Q(nome__iexact=testo)).only(
+                "id", "nome"
+            )[:2]
+        )
+        if not trovate:
+            raise forms.ValidationError(_("Nessuna organizzazione con questo nome o codice fiscale."))
+        if len(trovate) > 1:
+            raise forms.ValidationError(_("Più organizzazioni hanno questo nome: indica il codice fiscale."))
+        self.instance.organizzazione = trovate[0]
+        return testo
+
+
+PartecipazioniFormSet = forms.inlineformset_factory(
+    Progetto, ProgettoOrganizzazione, form=PartecipazioneForm, extra=2, can_delete=True, max_num=30
+)
+
+
+class TransizioneForm(Stile, forms.Form):
+    nota = forms.CharField(
+        label=_("Nota / osservazioni"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AVVISO_MINORI,
+    )
+
+
+class DocumentoForm(Stile, forms.ModelForm):
+    class Meta:
+        model = DocumentoProgetto
+        fields = ["titolo", "file", "pubblico"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        self.instance.tipo_mime = controlla_documento(file)
+        self.instance.dimensione = file.size
+        return file
+
+
+class FotoForm(Stile, forms.ModelForm):
+    class Meta:
+        model = FotoProgetto
+        fields = ["immagine", "testo_alternativo", "didascalia"]
+        widgets = {"immagine": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+
+    def clean_immagine(self):
+        return ricodifica_foto(self.cleaned_data["immagine"])
+
+
+class AzioneForm(Stile, forms.ModelForm):
+    class Meta:
+        model = AzioneDiRete
+        fields = [
+            "titolo",
+            "descrizione",
+            "livello",
+            "distretti",
+            "promotore",
+            "promotore_distretto",
+            "promotore_organizzazione",
+            "ambiti",
+            "data_inizio",
+            "data_fine",
+            "stato",
+            "pubblica",
+        ]
+        widgets = {
+            "distretti": forms.CheckboxSelectMultiple,
+            "ambiti": forms.CheckboxSelectMultiple,
+            "data_inizio": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "data_fine": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ambito = ambito_di(user)
+        self.fields["promotore_organizzazione"].queryset = Organizzazione.objects.filter(
+            partner_istituzionale=True
+        ).only("id", "nome")
+        if not ambito.staff:
+            # A district office promotes actions of its own district(s) only.
+            self.fields["promotore"].choices = [
+                (AzioneDiRete.Promotore.DISTRETTO, AzioneDiRete.Promotore.DISTRETTO.label)
+            ]
+            self.fields["promotore_distretto"].queryset = Distretto.objects.filter(
+                pk__in=ambito.distretti_ufficio
+            )
+            self.fields["promotore_distretto"].required = True
+            del self.fields["promotore_organizzazione"]
+
+
+class AssistenzaForm(Stile, forms.ModelForm):
+    class Meta:
+        model = AssistenzaTecnica
+        fields = ["data", "distretto", "tema", "ore", "esito"]
+        widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ModelloForm(Stile, forms.ModelForm):
+    class Meta:
+        model = ModelloIntervento
+        fields = [
+            "titolo",
+            "ambiti",
+            "contesto",
+            "fasi",
+            "partner_necessari",
+            "costi",
+            "risultati",
+            "materiali",
+            "pubblicato",
+        ]
+        widgets = {"ambiti": forms.CheckboxSelectMultiple}
+
+
+class AdozioneForm(Stile, forms.ModelForm):
+    class Meta:
+        model = AdozioneModello
+        fields = ["distretto", "data", "note"]
+        widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user=None, modello=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ambito = ambito_di(user)
+        distretti = Distretto.objects.all()
+        if not ambito.staff:
+            distretti = distretti.filter(pk__in=ambito.distretti_ufficio)
+        if modello is not None:
+            distretti = distretti.exclude(adozioni_modelli__modello=modello)
+        self.fields["distretto"].queryset = distretti

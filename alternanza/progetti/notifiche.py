@@ -1,0 +1,70 @@
+"""E-mails about projects: who is concerned by a transition, and the subject/text/HTML triplet."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from alternanza.progetti.models import TransizioneProgetto
+from distretti.models import Incarico, StatoIncarico
+
+
+def destinatari(progetto, escludi_utente_id: int | None = None) -> list[str]:
+    """E-mail addresses of the school's coordinators and of the district office users."""
+    utenti = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(
+                incarichi__ruolo=Incarico.Ruolo.REFERENTE_SCUOLA,
+                incarichi__scuola_id=progetto.scuola_id,
+                incarichi__stato=StatoIncarico.APPROVATO,
+            )
+            | Q(
+                incarichi__ruolo=Incarico.Ruolo.UFFICIO_DISTRETTO,
+                incarichi__distretto_id=progetto.distretto_id,
+                incarichi__stato=StatoIncarico.APPROVATO,
+            )
+        )
+        .exclude(email="")
+    )
+    if escludi_utente_id:
+        utenti = utenti.exclude(pk=escludi_utente_id)
+    return sorted(set(utenti.values_list("email", flat=True)))
+
+
+def invia_notifica_transizione(transizione_id: int) -> int:
+    transizione = (
+        TransizioneProgetto.objects.select_related("progetto__scuola", "progetto__distretto")
+        .filter(pk=transizione_id)
+        .first()
+    )
+    if transizione is None:
+        return 0
+    progetto = transizione.progetto
+    indirizzi = destinatari(progetto, escludi_utente_id=transizione.utente_id)
+    if not indirizzi:
+        return 0
+    contesto = {
+        "transizione": transizione,
+        "progetto": progetto,
+        "url": settings.SITE_URL + progetto.get_absolute_url(),
+        "PORTALE": getattr(settings, "PORTALE", {}),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        oggetto = " ".join(render_to_string("alternanza/email/transizione_oggetto.txt", contesto).split())
+        testo = render_to_string("alternanza/email/transizione.txt", contesto)
+        html = render_to_string("alternanza/email/transizione.html", contesto)
+    connessione = get_connection()
+    messaggi = []
+    # One message per person: addresses of other schools' staff are not disclosed to each other.
+    for indirizzo in indirizzi:
+        messaggio = EmailMultiAlternatives(oggetto, testo, to=[indirizzo], connection=connessione)
+        messaggio.attach_alternative(html, "text/html")
+        messaggi.append(messaggio)
+    connessione.send_messages(messaggi)
+    return len(messaggi)

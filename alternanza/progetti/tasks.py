@@ -1,0 +1,20 @@
+"""Celery tasks of the projects area. Tasks take ids and load inside (see STYLE.md)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(
+    name="alternanza.progetti.notifica_transizione",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+    time_limit=120,
+    soft_time_limit=90,
+)
+def notifica_transizione(transizione_id: int) -> int:
+    """E-mail a project's transition to the people concerned; returns how many were written to."""
+    from alternanza.progetti.notifiche import invia_notifica_transizione
+
+    return invia_notifica_transizione(transizione_id)

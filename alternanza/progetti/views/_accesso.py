@@ -1,0 +1,42 @@
+"""Object access helpers shared by the views: out of scope → 404, visible but forbidden → 403."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from alternanza.progetti import workflow
+from alternanza.progetti.models import Progetto
+from distretti.permissions import ambito_di
+
+
+def get_progetto_visibile(request, pk: int, queryset=None) -> Progetto:
+    queryset = queryset if queryset is not None else Progetto.objects.all()
+    return get_object_or_404(queryset.visibili_a(request.user), pk=pk)
+
+
+def get_progetto_modificabile(request, pk: int) -> Progetto:
+    progetto = get_progetto_visibile(request, pk, Progetto.objects.select_related("scuola", "distretto"))
+    if not workflow.puo_modificare(request.user, progetto):
+        raise PermissionDenied
+    return progetto
+
+
+def richiede(*, scuola: bool = False, ufficio: bool = False):
+    """Login required, then one of the roles (staff always passes); otherwise 403."""
+
+    def decoratore(vista):
+        @login_required
+        @functools.wraps(vista)
+        def avvolta(request, *args, **kwargs):
+            ambito = ambito_di(request.user)
+            if not (ambito.staff or (scuola and ambito.scuole) or (ufficio and ambito.distretti_ufficio)):
+                raise PermissionDenied
+            return vista(request, *args, **kwargs)
+
+        return avvolta
+
+    return decoratore

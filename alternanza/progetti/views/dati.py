@@ -1,0 +1,91 @@
+"""Open data at stable URLs: CSV / JSON of each dataset, the Frictionless data package, DCAT-AP_IT."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from alternanza.progetti import opendata
+
+_TIPI = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+@require_GET
+def dati(request):
+    return render(
+        request,
+        "alternanza/dati.html",
+        {"dataset": opendata.DATASET.values(), "licenza": opendata.LICENZA},
+    )
+
+
+def _file(nome: str, formato: str):
+    @require_GET
+    def vista(request):
+        dataset = opendata.DATASET.get(nome)
+        if dataset is None or formato not in _TIPI:
+            raise Http404
+        generatore = opendata.csv_a_blocchi if formato == "csv" else opendata.json_a_blocchi
+        risposta = StreamingHttpResponse(generatore(dataset), content_type=_TIPI[formato])
+        risposta["Content-Disposition"] = f'inline; filename="{nome}.{formato}"'
+        risposta["Link"] = f'<{opendata.LICENZA["path"]}>; rel="license"'
+        risposta["Access-Control-Allow-Origin"] = "*"
+        risposta["Cache-Control"] = "public, max-age=3600"
+        return risposta
+
+    vista.__name__ = f"dati_{nome}_{formato}"
+    return vista
+
+
+dati_progetti_csv = _file("progetti", "csv")
+dati_progetti_json = _file("progetti", "json")
+dati_partnership_csv = _file("partnership", "csv")
+dati_partnership_json = _file("partnership", "json")
+dati_indicatori_csv = _file("indicatori", "csv")
+dati_indicatori_json = _file("indicatori", "json")
+
+
+@require_GET
+def datapackage(request):
+    risposta = JsonResponse(opendata.datapackage(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    risposta["Access-Control-Allow-Origin"] = "*"
+    return risposta
+
+
+@require_GET
+def catalogo_dcat(request):
+    """DCAT-AP_IT catalogue (RDF/XML) with the mandatory fields of catalogue, datasets, distributions."""
+    ora = timezone.now()
+    dataset = []
+    for d in opendata.DATASET.values():
+        modificato = d.ultima_modifica() or ora
+        dataset.append(
+            {
+                "d": d,
+                "identificativo": f"{opendata.CODICE_IPA}:rete-alternanza-{d.nome}",
+                "uri": opendata.url_assoluto("progetti:dati") + f"#{d.nome}",
+                "modificato": modificato.date().isoformat(),
+                "csv": d.url("csv"),
+                "json": d.url("json"),
+            }
+        )
+    contenuto = render(
+        request,
+        "alternanza/dcat.rdf",
+        {
+            "dataset": dataset,
+            "ipa": opendata.CODICE_IPA,
+            "licenza": opendata.LICENZA,
+            "catalogo_uri": opendata.url_assoluto("progetti:catalogo_dcat"),
+            "home": opendata.url_assoluto("progetti:dati"),
+            "modificato": max((x["modificato"] for x in dataset), default=ora.date().isoformat()),
+            "email": settings.PORTALE.get("email_contatti", ""),
+            "datapackage": opendata.url_assoluto("progetti:datapackage"),
+        },
+        content_type="application/rdf+xml; charset=utf-8",
+    )
+    contenuto["Access-Control-Allow-Origin"] = "*"
+    return contenuto

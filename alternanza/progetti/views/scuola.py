@@ -1,0 +1,217 @@
+"""Pages of school coordinators: "i miei progetti", create/edit, transitions, copy, documents and photos."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alternanza.progetti import workflow
+from alternanza.progetti.cache import invalida_vetrina
+from alternanza.progetti.forms import (
+    AVVISO_MINORI,
+    DocumentoForm,
+    FotoForm,
+    PartecipazioniFormSet,
+    ProgettoForm,
+    TransizioneForm,
+)
+from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
+from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile, richiede
+from distretti.permissions import ambito_di
+
+S = StatoProgetto
+
+
+def _nome(user) -> str:
+    return (user.get_full_name() or user.email or user.get_username())[:200]
+
+
+@richiede(scuola=True)
+def miei(request):
+    """Dashboard of a coordinator: counts per status, what awaits them, all their projects."""
+    ambito = ambito_di(request.user)
+    base = Progetto.objects.all() if ambito.staff else Progetto.objects.filter(scuola_id__in=ambito.scuole)
+    conteggi = base.aggregate(**{s.value: Count("id", filter=Q(stato=s.value)) for s in S})
+    ultima_osservazione = TransizioneProgetto.objects.filter(
+        progetto=OuterRef("pk"), a_stato=S.RIMANDATO
+    ).order_by("-creata_il", "-id")
+    da_fare = list(
+        base.filter(stato__in=(S.BOZZA, S.RIMANDATO))
+        .select_related("scuola")
+        .only("id", "titolo", "stato", "anno_scolastico", "aggiornato_il", "scuola__denominazione")
+        .annotate(osservazioni=Subquery(ultima_osservazione.values("nota")[:1]))
+        .order_by("-stato", "-aggiornato_il")[:20]
+    )
+    elenco = base.select_related("scuola").only(
+        "id", "titolo", "stato", "anno_scolastico", "aggiornato_il", "scuola__denominazione"
+    )
+    stato = request.GET.get("stato")
+    if stato in S.values:
+        elenco = elenco.filter(stato=stato)
+    pagina = Paginator(elenco.order_by("-aggiornato_il", "-id"), 25).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "alternanza/miei.html",
+        {
+            "conteggi": [(S(s), conteggi[s]) for s in S.values],
+            "da_fare": da_fare,
+            "pagina": pagina,
+            "stato_scelto": stato if stato in S.values else "",
+            "parametri": urlencode({"stato": stato}) if stato in S.values else "",
+            "senza_valutazione": True,
+        },
+    )
+
+
+def _salva_progetto(request, progetto: Progetto | None):
+    nuovo = progetto is None
+    form = ProgettoForm(request.POST or None, instance=progetto, user=request.user)
+    formset = PartecipazioniFormSet(request.POST or None, instance=form.instance, prefix="org")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            oggetto = form.save(commit=False)
+            if nuovo:
+                oggetto.creato_da = request.user
+                oggetto.creato_da_nome = _nome(request.user)
+            oggetto.save()
+            form.save_m2m()
+            formset.instance = oggetto
+            formset.save()
+            if not nuovo and workflow.dopo_modifica(oggetto, request.user):
+                messages.info(request, _("Il progetto era validato: è tornato all'ufficio per la revisione."))
+        invalida_vetrina()
+        messages.success(request, _("Progetto salvato."))
+        return redirect(oggetto)
+    return render(
+        request,
+        "alternanza/progetto_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "progetto": progetto,
+            "avviso_minori": AVVISO_MINORI,
+            "senza_valutazione": True,
+        },
+    )
+
+
+@richiede(scuola=True)
+def nuovo(request):
+    return _salva_progetto(request, None)
+
+
+@login_required
+def modifica(request, pk):
+    return _salva_progetto(request, get_progetto_modificabile(request, pk))
+
+
+@login_required
+@require_POST
+def transizione(request, pk, azione):
+    if azione not in workflow.Azione.values:
+        raise Http404
+    progetto = get_progetto_visibile(request, pk)
+    if not workflow.ha_ruolo_per(request.user, progetto, azione):
+        raise PermissionDenied
+    form = TransizioneForm(request.POST)
+    nota = form.cleaned_data["nota"] if form.is_valid() else ""
+    try:
+        workflow.esegui(progetto, azione, request.user, nota=nota)
+    except workflow.TransizioneNonConsentita as exc:
+        for messaggio in exc.messages:
+            messages.error(request, messaggio)
+    else:
+        invalida_vetrina()
+        messages.success(
+            request,
+            _("Fatto: il progetto ora è «%(stato)s».") % {"stato": progetto.get_stato_display()},
+        )
+    return redirect(progetto)
+
+
+@login_required
+@require_POST
+def copia(request, pk):
+    progetto = get_progetto_visibile(request, pk)
+    nuovo = workflow.copia_anno_successivo(progetto, request.user)
+    messages.success(
+        request,
+        _("Creata la bozza per l'anno scolastico %(anno)s: aggiorna date e numeri.")
+        % {"anno": nuovo.anno_scolastico},
+    )
+    return redirect("progetti:modifica", pk=nuovo.pk)
+
+
+@login_required
+def allegati(request, pk):
+    """Documents and photos of a project (upload, list, delete)."""
+    progetto = get_progetto_modificabile(request, pk)
+    form_documento = DocumentoForm(prefix="doc")
+    form_foto = FotoForm(prefix="foto")
+    if request.method == "POST":
+        if request.POST.get("tipo") == "foto":
+            form_foto = FotoForm(request.POST, request.FILES, prefix="foto")
+            form_foto.instance.progetto = progetto
+            if form_foto.is_valid():
+                form_foto.save()
+                invalida_vetrina()
+                messages.success(request, _("Foto caricata."))
+                return redirect("progetti:allegati", pk=progetto.pk)
+        else:
+            form_documento = DocumentoForm(request.POST, request.FILES, prefix="doc")
+            form_documento.instance.progetto = progetto
+            if form_documento.is_valid():
+                form_documento.save()
+                messages.success(request, _("Documento caricato."))
+                return redirect("progetti:allegati", pk=progetto.pk)
+    return render(
+        request,
+        "alternanza/allegati.html",
+        {
+            "progetto": progetto,
+            "documenti": progetto.documenti.all(),
+            "foto": progetto.foto.all(),
+            "form_documento": form_documento,
+            "form_foto": form_foto,
+            "senza_valutazione": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def elimina_allegato(request, pk, tipo, allegato):
+    progetto = get_progetto_modificabile(request, pk)
+    relazione = {"documento": progetto.documenti, "foto": progetto.foto}.get(tipo)
+    if relazione is None:
+        raise Http404
+    oggetto = get_object_or_404(relazione.all(), pk=allegato)
+    campo = oggetto.file if tipo == "documento" else oggetto.immagine
+    oggetto.delete()
+    transaction.on_commit(lambda: campo.storage.delete(campo.name))
+    invalida_vetrina()
+    messages.success(request, _("Allegato eliminato."))
+    return redirect("progetti:allegati", pk=progetto.pk)
+
+
+def documento(request, pk, documento):
+    """Download a document: public documents of visible projects, or any for the project's people."""
+    progetto = get_progetto_visibile(request, pk)
+    documenti = progetto.documenti.all()
+    if not workflow.ruoli_su(request.user, progetto):
+        documenti = documenti.filter(pubblico=True)
+    oggetto = get_object_or_404(documenti, pk=documento)
+    try:
+        file = oggetto.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(file, as_attachment=True, filename=oggetto.file.name.rsplit("/", 1)[-1])

@@ -1,0 +1,111 @@
+"""Pages of district offices (and staff): the review queue with counts per status and district statistics."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from alternanza.progetti.filters import anni_scolastici
+from alternanza.progetti.models import Progetto, StatoProgetto
+from alternanza.progetti.views._accesso import richiede
+from distretti.models import Distretto
+from distretti.permissions import ambito_di
+
+S = StatoProgetto
+STATI_CONVALIDATI = (S.VALIDATO, S.PUBBLICATO, S.ARCHIVIATO)
+
+
+def statistiche_distretti(distretti_ids, anno: str | None = None) -> list[dict]:
+    """Per district: projects per status, and students/hours of the validated ones (one query)."""
+    qs = Progetto.objects.filter(distretto_id__in=distretti_ids)
+    if anno:
+        qs = qs.filter(anno_scolastico=anno)
+    convalidati = Q(stato__in=STATI_CONVALIDATI)
+    righe = (
+        qs.values("distretto_id")
+        .annotate(
+            **{f"n_{s.value}": Count("id", filter=Q(stato=s.value)) for s in S},
+            studenti=Sum("studenti_totale", filter=convalidati, default=0),
+            ragazze=Sum("studenti_ragazze", filter=convalidati, default=0),
+            origine_straniera=Sum("studenti_origine_straniera", filter=convalidati, default=0),
+            sostegno=Sum("studenti_con_sostegno", filter=convalidati, default=0),
+            sicurezza=Sum("studenti_con_formazione_sicurezza", filter=convalidati, default=0),
+            ore_svolte=Sum("ore_svolte", filter=convalidati, default=0),
+        )
+        .order_by()
+    )
+    per_distretto = {riga["distretto_id"]: riga for riga in righe}
+    risultato = []
+    for distretto in Distretto.objects.filter(pk__in=distretti_ids).only("id", "nome", "slug"):
+        riga = per_distretto.get(distretto.pk, {})
+        risultato.append(
+            {
+                "distretto": distretto,
+                "stati": [(s, riga.get(f"n_{s.value}", 0)) for s in S],
+                **{
+                    k: riga.get(k, 0)
+                    for k in (
+                        "studenti",
+                        "ragazze",
+                        "origine_straniera",
+                        "sostegno",
+                        "sicurezza",
+                        "ore_svolte",
+                    )
+                },
+            }
+        )
+    return risultato
+
+
+@richiede(ufficio=True)
+def revisione(request):
+    ambito = ambito_di(request.user)
+    distretti_ids = (
+        list(Distretto.objects.values_list("id", flat=True))
+        if ambito.staff
+        else sorted(ambito.distretti_ufficio)
+    )
+    anni = anni_scolastici()
+    anno = request.GET.get("anno", "")
+    if anno not in dict(anni):
+        anno = ""
+    statistiche = statistiche_distretti(distretti_ids, anno or None)
+    totali = {s: sum(dict(r["stati"])[s] for r in statistiche) for s in S}
+    stato = request.GET.get("stato", S.INVIATO)
+    if stato not in S.values:
+        stato = S.INVIATO
+    coda = (
+        Progetto.objects.filter(distretto_id__in=distretti_ids, stato=stato)
+        .select_related("scuola", "distretto")
+        .only(
+            "id",
+            "titolo",
+            "stato",
+            "anno_scolastico",
+            "aggiornato_il",
+            "scuola__denominazione",
+            "distretto__nome",
+        )
+    )
+    if anno:
+        coda = coda.filter(anno_scolastico=anno)
+    # The oldest submissions first: they have waited longest.
+    ordine = ("aggiornato_il", "id") if stato == S.INVIATO else ("-aggiornato_il", "-id")
+    pagina = Paginator(coda.order_by(*ordine), 25).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "alternanza/revisione.html",
+        {
+            "totali": [(s, totali[s]) for s in S],
+            "statistiche": statistiche,
+            "pagina": pagina,
+            "stato_scelto": S(stato),
+            "anni": anni,
+            "anno": anno,
+            "parametri": urlencode({"stato": stato, "anno": anno}),
+            "senza_valutazione": True,
+        },
+    )

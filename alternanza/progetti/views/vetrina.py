@@ -1,0 +1,86 @@
+"""Public pages: the showcase of published projects (filters + Italian full-text search) and a project."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import render
+
+from alternanza.progetti import workflow
+from alternanza.progetti.cache import pagina_in_cache
+from alternanza.progetti.filters import ProgettoFilter
+from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
+from alternanza.progetti.views._accesso import get_progetto_visibile
+
+PER_PAGINA = 20
+_CAMPI_ELENCO = (
+    "id",
+    "titolo",
+    "anno_scolastico",
+    "descrizione",
+    "pubblicato_il",
+    "studenti_totale",
+    "scuola__id",
+    "scuola__denominazione",
+    "scuola__comune__id",
+    "scuola__comune__nome",
+    "distretto__id",
+    "distretto__nome",
+    "distretto__slug",
+)
+
+
+@pagina_in_cache("vetrina")
+def vetrina(request):
+    filtro = ProgettoFilter(request.GET or None, queryset=Progetto.objects.pubblicati())
+    progetti = filtro.qs
+    if not (filtro.form.is_valid() and filtro.form.cleaned_data.get("q")):
+        progetti = progetti.order_by("-pubblicato_il", "-id")
+    progetti = progetti.select_related("scuola__comune", "distretto").only(*_CAMPI_ELENCO)
+    pagina = Paginator(progetti, PER_PAGINA).get_page(request.GET.get("pagina"))
+    prefetch_related_objects(pagina.object_list, "ambiti")
+    parametri = request.GET.copy()
+    parametri.pop("pagina", None)
+    return render(
+        request,
+        "alternanza/vetrina.html",
+        {"filtro": filtro, "pagina": pagina, "parametri": parametri.urlencode()},
+    )
+
+
+def progetto(request, pk):
+    progetto = get_progetto_visibile(
+        request, pk, Progetto.objects.select_related("scuola__comune", "distretto", "partnership")
+    )
+    ruoli = workflow.ruoli_su(request.user, progetto)
+    riservato = bool(ruoli) or (progetto.stato != StatoProgetto.PUBBLICATO or not progetto.consenso_vetrina)
+    documenti = progetto.documenti.all()
+    if not ruoli:
+        documenti = documenti.filter(pubblico=True)
+    prefetch_related_objects(
+        [progetto],
+        Prefetch(
+            "partecipazioni",
+            queryset=ProgettoOrganizzazione.objects.select_related("organizzazione").order_by(
+                "ruolo", "organizzazione__nome"
+            ),
+        ),
+        "ambiti",
+        "aree_s3",
+        "comuni",
+        "foto",
+    )
+    contesto = {
+        "progetto": progetto,
+        "documenti": documenti,
+        "ruoli": ruoli,
+        "riservato": riservato,
+        "azioni": workflow.azioni_possibili(request.user, progetto),
+        "puo_modificare": workflow.puo_modificare(request.user, progetto),
+        "puo_copiare": workflow.puo_copiare(request.user, progetto),
+        "ultimo_aggiornamento": progetto.aggiornato_il,
+    }
+    if ruoli:
+        contesto["transizioni"] = progetto.transizioni.all()[:50]
+        contesto["senza_valutazione"] = True
+    return render(request, "alternanza/progetto.html", contesto)

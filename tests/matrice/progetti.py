@@ -1,0 +1,158 @@
+"""Projects, network actions, models library and open data (alternanza.urls_progetti)."""
+
+from django.core.files.base import ContentFile
+
+from tests.matrice import LOGIN, PUBBLICA, Azione, Voce, attesi
+
+PROPRIO = {"referente_a": 200, "staff": 200, "superuser": 200}  # the school's coordinator and staff
+REFERENTI = {"referente_a": 200, "referente_b": 200, "staff": 200, "superuser": 200}  # any coordinator
+UFFICI = {"ufficio_a": 200, "ufficio_b": 200, "staff": 200, "superuser": 200}
+
+
+def prepara(fx):
+    from alternanza.progetti.models import DocumentoProgetto, StatoProgetto
+    from alternanza.progetti.models_rete import AzioneDiRete
+    from tests.factories_progetti import (
+        AzioneDiReteFactory,
+        ModelloInterventoFactory,
+        ProgettoFactory,
+        ProgettoPubblicatoFactory,
+    )
+
+    fx.prog_bozza_a = ProgettoFactory(scuola=fx.scuola_a, stato=StatoProgetto.BOZZA)
+    fx.prog_inviato_a = ProgettoFactory(scuola=fx.scuola_a, stato=StatoProgetto.INVIATO)
+    fx.prog_pub_a = ProgettoPubblicatoFactory(scuola=fx.scuola_a)
+    fx.doc_pub = DocumentoProgetto.objects.create(
+        progetto=fx.prog_pub_a,
+        titolo="Relazione",
+        file=ContentFile(b"%PDF-1.4 prova", name="r.pdf"),
+        pubblico=True,
+    )
+    fx.doc_bozza = DocumentoProgetto.objects.create(
+        progetto=fx.prog_bozza_a, titolo="Bozza", file=ContentFile(b"%PDF-1.4 prova", name="b.pdf")
+    )
+    fx.azione_a = AzioneDiReteFactory(
+        livello=AzioneDiRete.Livello.DISTRETTUALE,
+        promotore=AzioneDiRete.Promotore.DISTRETTO,
+        promotore_distretto=fx.distretto_a,
+    )
+    fx.azione_a.distretti.set([fx.distretto_a])
+    fx.modello = ModelloInterventoFactory(azione=fx.azione_a, distretto=fx.distretto_a)
+
+
+SOLO_POST_LOGIN = attesi(405, anonimo=LOGIN)
+
+VOCI = [
+    Voce("progetti:vetrina", get=PUBBLICA),
+    Voce(
+        "progetti:progetto",
+        kwargs=lambda fx: {"pk": fx.prog_inviato_a.pk},
+        get=attesi(404, ufficio_a=200, **PROPRIO),
+    ),
+    Voce("progetti:miei", get=attesi(403, anonimo=LOGIN, **REFERENTI)),
+    Voce(
+        "progetti:nuovo",
+        get=attesi(403, anonimo=LOGIN, **REFERENTI),
+        post=[Azione("form vuoto", dati={}, attesi=attesi(403, anonimo=LOGIN, **REFERENTI))],
+    ),
+    Voce(
+        "progetti:modifica",
+        kwargs=lambda fx: {"pk": fx.prog_bozza_a.pk},
+        get=attesi(404, anonimo=LOGIN, **PROPRIO),
+        post=[Azione("form vuoto", dati={}, attesi=attesi(404, anonimo=LOGIN, **PROPRIO))],
+    ),
+    Voce(
+        "progetti:transizione",
+        kwargs=lambda fx: {"pk": fx.prog_inviato_a.pk, "azione": "valida"},
+        get=SOLO_POST_LOGIN,
+        post=[
+            Azione(
+                "valida",
+                attesi=attesi(404, anonimo=LOGIN, referente_a=403, ufficio_a=302, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
+        "progetti:copia",
+        kwargs=lambda fx: {"pk": fx.prog_pub_a.pk},
+        get=SOLO_POST_LOGIN,
+        post=[Azione("copia", attesi=attesi(403, anonimo=LOGIN, referente_a=302, staff=302, superuser=302))],
+    ),
+    Voce(
+        "progetti:allegati",
+        kwargs=lambda fx: {"pk": fx.prog_bozza_a.pk},
+        get=attesi(404, anonimo=LOGIN, **PROPRIO),
+        post=[Azione("form vuoto", dati={"tipo": "documento"}, attesi=attesi(404, anonimo=LOGIN, **PROPRIO))],
+    ),
+    Voce(
+        "progetti:elimina_allegato",
+        kwargs=lambda fx: {"pk": fx.prog_bozza_a.pk, "tipo": "documento", "allegato": fx.doc_bozza.pk},
+        get=SOLO_POST_LOGIN,
+        post=[
+            Azione("elimina", attesi=attesi(404, anonimo=LOGIN, referente_a=302, staff=302, superuser=302))
+        ],
+    ),
+    Voce(
+        "progetti:documento",
+        kwargs=lambda fx: {"pk": fx.prog_pub_a.pk, "documento": fx.doc_pub.pk},
+        get=PUBBLICA,
+    ),
+    Voce("progetti:revisione", get=attesi(403, anonimo=LOGIN, **UFFICI)),
+    Voce("progetti:azioni", get=PUBBLICA),
+    Voce(
+        "progetti:azione_nuova",
+        get=attesi(403, anonimo=LOGIN, **UFFICI),
+        post=[Azione("form vuoto", dati={}, attesi=attesi(403, anonimo=LOGIN, **UFFICI))],
+    ),
+    Voce("progetti:azione", kwargs=lambda fx: {"pk": fx.azione_a.pk}, get=PUBBLICA),
+    Voce(
+        "progetti:azione_modifica",
+        kwargs=lambda fx: {"pk": fx.azione_a.pk},
+        get=attesi(403, anonimo=LOGIN, ufficio_a=200, staff=200, superuser=200),
+    ),
+    Voce(
+        "progetti:assistenza_nuova",
+        kwargs=lambda fx: {"pk": fx.azione_a.pk},
+        get=attesi(403, anonimo=LOGIN, ufficio_a=200, staff=200, superuser=200),
+        post=[
+            Azione(
+                "form vuoto",
+                dati={},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=200, staff=200, superuser=200),
+            )
+        ],
+    ),
+    Voce("progetti:modelli", get=PUBBLICA),
+    Voce("progetti:modello", kwargs=lambda fx: {"pk": fx.modello.pk}, get=PUBBLICA),
+    Voce(
+        "progetti:adotta",
+        kwargs=lambda fx: {"pk": fx.modello.pk},
+        get=SOLO_POST_LOGIN,
+        post=[
+            Azione(
+                "adotta per il distretto B",
+                dati=lambda fx: {"distretto": fx.distretto_b.pk, "data": "2026-01-15", "note": "Adottato"},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=302, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
+        "progetti:modello_da_progetto",
+        kwargs=lambda fx: {"pk": fx.prog_pub_a.pk},
+        get=attesi(403, anonimo=LOGIN, ufficio_a=200, **PROPRIO),
+    ),
+    Voce(
+        "progetti:modello_da_azione",
+        kwargs=lambda fx: {"pk": fx.azione_a.pk},
+        get=attesi(403, anonimo=LOGIN, ufficio_a=200, staff=200, superuser=200),
+    ),
+    Voce("progetti:dati", get=PUBBLICA),
+    Voce("progetti:dati_progetti_csv", get=PUBBLICA),
+    Voce("progetti:dati_progetti_json", get=PUBBLICA),
+    Voce("progetti:dati_partnership_csv", get=PUBBLICA),
+    Voce("progetti:dati_partnership_json", get=PUBBLICA),
+    Voce("progetti:dati_indicatori_csv", get=PUBBLICA),
+    Voce("progetti:dati_indicatori_json", get=PUBBLICA),
+    Voce("progetti:datapackage", get=PUBBLICA),
+    Voce("progetti:catalogo_dcat", get=PUBBLICA),
+]
