@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
 from alternanza.progetti.models_rete import AssistenzaTecnica, AzioneDiRete
@@ -57,6 +58,32 @@ CHIAVI = (
     "comuni_senza_progetti",
     "scuole_senza_progetti",
 )
+
+
+ETICHETTE = {
+    "progetti": _("Progetti"),
+    "studenti": _("Studenti coinvolti"),
+    "quota_ragazze": _("Quota di ragazze"),
+    "quota_straniera": _("Quota di origine straniera"),
+    "ore": _("Ore svolte"),
+    "quota_sicurezza": _("Progetti con formazione sulla sicurezza"),
+    "organizzazioni_ospitanti": _("Organizzazioni ospitanti"),
+    "azioni_interdistrettuali": _("Azioni interdistrettuali"),
+    "ore_assistenza": _("Ore di assistenza tecnica"),
+    "accordi_attivi": _("Accordi attivi"),
+    "partecipazione_1000": _("Partecipazioni per 1.000 studenti"),
+    "allineamento_s3": _("Inserimenti in aree S3 prioritarie"),
+    "quota_ragazze_tecnici": _("Ragazze nei progetti tecnico-scientifici"),
+    "divario_genere_tecnici": _("Divario di genere nei progetti tecnico-scientifici (punti)"),
+    "comuni_senza_progetti": _("Comuni senza progetti"),
+    "scuole_senza_progetti": _("Scuole secondarie di II grado senza progetti"),
+}
+# Indicators expressed as a percentage (their change is in percentage points).
+PERCENTUALI = frozenset(
+    {"quota_ragazze", "quota_straniera", "quota_sicurezza", "allineamento_s3", "quota_ragazze_tecnici"}
+)
+# Indicators where a lower value is the better one.
+MEGLIO_BASSO = frozenset({"divario_genere_tecnici", "comuni_senza_progetti", "scuole_senza_progetti"})
 
 
 def periodo(anno: str) -> tuple[date, date]:
@@ -133,6 +160,7 @@ class Misure:
         return {
             "progetti": self.progetti,
             "studenti": self.studenti,
+            "ragazze": self.ragazze,
             "quota_ragazze": _quota(self.ragazze, self.studenti),
             "quota_straniera": _quota(self.straniera, self.studenti),
             "ore": self.ore,
