@@ -222,3 +222,58 @@ class DecisioneForm(forms.Form):
         if dati.get("esito") == "rifiuta" and not dati.get("nota", "").strip():
             self.add_error("nota", _("Indica il motivo del rifiuto."))
         return dati
+
+
+class InvitoForm(RichiestaRuoloForm):
+    """Staff invite a person by e-mail with a role already approved (existing organisations only)."""
+
+    email = forms.EmailField(label=_("E-mail della persona da invitare"))
+    field_order = ["email", "ruolo", "scuola", "distretto", "organizzazione"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for nome in ("nuova_organizzazione_nome", "nuova_organizzazione_cf", "nuova_organizzazione_comune"):
+            del self.fields[nome]
+        self.fields["ruolo"].label = _("Ruolo già approvato")
+
+
+class AccettaInvitoForm(forms.Form):
+    """The invited person's name and password; the e-mail comes from the invitation."""
+
+    first_name = forms.CharField(
+        label=_("Nome"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Cognome"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password2 = forms.CharField(
+        label=_("Password (di nuovo)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        from allauth.account.adapter import get_adapter
+        from django.contrib.auth import get_user_model
+
+        dati = super().clean()
+        dati["email"] = self.email
+        p1, p2 = dati.get("password1"), dati.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Le due password non coincidono."))
+        elif p1:
+            provvisorio = get_user_model()(
+                email=self.email, first_name=dati.get("first_name", ""), last_name=dati.get("last_name", "")
+            )
+            try:
+                get_adapter().clean_password(p1, user=provvisorio)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return dati

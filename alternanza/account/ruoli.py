@@ -60,10 +60,15 @@ def distretto_di(richiesta) -> int | None:
     return None
 
 
-def _riattiva_o_crea(model, cerca: dict, extra: dict | None = None):
-    """Create the request, or reopen a rejected/revoked one (the unique constraints allow one row)."""
+def _riattiva_o_crea(model, cerca: dict, extra: dict | None = None, preapprovato: bool = False):
+    """Create the request, or reopen a rejected/revoked one (the unique constraints allow one row).
+    A pre-approved role (invitation) also takes over a pending request or an already approved role."""
     esistente = model.objects.filter(**cerca).first()
+    if esistente is not None and preapprovato and esistente.stato == StatoIncarico.APPROVATO:
+        return esistente
     if esistente is not None:
+        if esistente.stato == StatoIncarico.RICHIESTO and preapprovato:
+            return esistente
         if esistente.stato == StatoIncarico.APPROVATO:
             raise RichiestaNonValida(_("Hai già questo ruolo."))
         if esistente.stato == StatoIncarico.RICHIESTO:
@@ -105,7 +110,8 @@ def richiedi(
 ):
     """Create a role request (or, with stato=APPROVATO, a pre-approved role from an invitation)."""
     extra = {}
-    if stato == StatoIncarico.APPROVATO:
+    preapprovato = stato == StatoIncarico.APPROVATO
+    if preapprovato:
         extra = {"deciso_da": deciso_da, "deciso_il": timezone.now()}
     with transaction.atomic():
         if ruolo == TipoRuolo.REFERENTE_ORGANIZZAZIONE:
@@ -120,7 +126,10 @@ def richiedi(
                     pubblica=False,
                 )
             richiesta = _riattiva_o_crea(
-                ReferenteOrganizzazione, {"utente": utente, "organizzazione": organizzazione}, extra
+                ReferenteOrganizzazione,
+                {"utente": utente, "organizzazione": organizzazione},
+                extra,
+                preapprovato,
             )
         else:
             if ruolo == Incarico.Ruolo.REFERENTE_SCUOLA and scuola is None:
@@ -133,7 +142,7 @@ def richiedi(
                 "scuola": scuola if ruolo == Incarico.Ruolo.REFERENTE_SCUOLA else None,
                 "distretto": distretto if ruolo == Incarico.Ruolo.UFFICIO_DISTRETTO else None,
             }
-            richiesta = _riattiva_o_crea(Incarico, cerca, extra)
+            richiesta = _riattiva_o_crea(Incarico, cerca, extra, preapprovato)
         if stato != richiesta.stato:
             richiesta.stato = stato
             for campo, valore in extra.items():

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from alternanza.account import views, views_staff
+from alternanza.account import views, views_inviti, views_staff
 
 app_name = "utenti"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("staff/utenti/", views_staff.utenti, name="utenti"),
     path("staff/utenti/<int:pk>/chiudi-sessioni/", views_staff.chiudi_sessioni, name="chiudi_sessioni"),
     path("staff/sicurezza/", views_staff.sicurezza, name="sicurezza"),
+    path("staff/inviti/", views_inviti.elenco, name="inviti"),
+    path("invito/<str:token>/", views_inviti.accetta, name="accetta_invito"),
 ]

@@ -55,6 +55,14 @@ def prepara(fx):
         stato=StatoIncarico.RICHIESTO,
         deciso_il=None,
     )
+    from alternanza.account import inviti
+    from alternanza.account.models import Invito
+
+    fx.invito_token = inviti.token_di(
+        Invito.objects.create(
+            email="invitato@example.org", ruolo="scuola", scuola=fx.scuola_a, creato_da=fx.staff
+        )
+    )
 
 
 APPROVATORI = attesi(403, anonimo=LOGIN, ufficio_a=200, ufficio_b=200, staff=200, superuser=200)
@@ -101,5 +109,41 @@ VOCI += [
         kwargs=lambda fx: {"pk": fx.referente_a.pk},
         get=SOLO_POST,
         post=[Azione("chiudi", attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302))],
+    ),
+]
+
+VOCI += [
+    Voce(
+        "utenti:inviti",
+        get=SOLO_STAFF,
+        post=[
+            Azione(
+                "invita",
+                dati=lambda fx: {
+                    "email": "nuovo@example.org",
+                    "ruolo": "distretto",
+                    "distretto": fx.distretto_a.pk,
+                },
+                attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302),
+            )
+        ],
+    ),
+    # The link is for invitato@example.org: any other logged-in person is told so (403).
+    Voce(
+        "utenti:accetta_invito",
+        kwargs=lambda fx: {"token": fx.invito_token},
+        get=attesi(403, anonimo=200),
+        post=[
+            Azione(
+                "crea_account",
+                dati={
+                    "first_name": "Ivo",
+                    "last_name": "Invitato",
+                    "password1": "una-password-robusta-2026",
+                    "password2": "una-password-robusta-2026",
+                },
+                attesi=attesi(403, anonimo=302),
+            )
+        ],
     ),
 ]
