@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from distretti.filters import ScuoleDelDistrettoFilter
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
+from distretti.sezioni import sezioni_del_distretto
 
 SCUOLE_PER_PAGINA = 25
 
@@ -50,6 +51,7 @@ def elenco(request):
         "distretti/elenco.html",
         {
             "distretti": distretti,
+            "staff": ambito_di(request.user).staff,
             "totale_comuni": sum(d.n_comuni for d in distretti),
             "totale_scuole": sum(d.n_scuole for d in distretti),
             "mappa": all(d.area_mappa for d in distretti),
@@ -92,6 +94,7 @@ def dettaglio(request, slug):
             "pagina": pagina,
             "riservato": riservato,
             "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
+            "sezioni": sezioni_del_distretto(request, distretto),
             "ultimo_aggiornamento": _piu_recente(
                 distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni)
             ),

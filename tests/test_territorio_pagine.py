@@ -155,6 +155,7 @@ def test_pagina_del_distretto_riservata_con_numero_di_query_costante(client, uff
     entra(client, ufficio_b)
     url = "/territorio/distretti/imola/"
     scuole(1, "Imola")
+    client.get(url)  # the first request of a session records it (accounts area): not part of the page
     poche = n_query(client, url)
     scuole(60, "Imola", attiva=False)
     assert n_query(client, url) == poche
@@ -258,3 +259,61 @@ def test_sito_web_non_http_non_diventa_un_link(client):
 def test_scuola_dimostrativa_segnalata(client):
     (scuola,) = scuole(1, "Imola", demo=True)
     assert "dato dimostrativo" in client.get(scuola.get_absolute_url()).content.decode()
+
+
+# --- sections added by higher apps, links, levels -----------------------------------------------------
+
+
+def test_sezione_registrata_da_un_altra_app_compare_nella_pagina_del_distretto(client, settings, tmp_path):
+    from distretti.sezioni import Sezione, registra_sezione, rimuovi_sezione
+
+    cartella = tmp_path / "templates"
+    (cartella / "prova").mkdir(parents=True)
+    (cartella / "prova" / "_sezione.html").write_text("<p>Progetti di {{ distretto.nome }}: {{ dati.n }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [cartella, *settings.TEMPLATES[0]["DIRS"]]}]
+
+    def progetti(request, distretto):
+        if distretto.slug != "imola":
+            return None
+        return Sezione("Progetti del distretto", "prova/_sezione.html", {"n": 7})
+
+    registra_sezione(progetti)
+    try:
+        testo = client.get("/territorio/distretti/imola/").content.decode()
+        altro = client.get("/territorio/distretti/bologna/").content.decode()
+    finally:
+        rimuovi_sezione(progetti)
+
+    assert "Progetti del distretto" in testo and "<p>Progetti di Imola: 7</p>" in testo
+    assert "Progetti del distretto" not in altro
+
+
+def test_solo_lo_staff_vede_il_link_all_importazione(client, staff, ufficio_a):
+    assert "/territorio/importa-anagrafe/" not in client.get(ELENCO).content.decode()
+    assert "/territorio/importa-anagrafe/" not in entra(client, ufficio_a).get(ELENCO).content.decode()
+    assert "/territorio/importa-anagrafe/" in entra(client, staff).get(ELENCO).content.decode()
+
+
+@pytest.mark.parametrize(
+    "tipologia, livello",
+    [
+        ("SCUOLA INFANZIA NON STATALE", Livello.INFANZIA),
+        ("SCUOLA PRIMARIA NON STATALE", Livello.PRIMARIA),
+        ("SCUOLA SEC. PRIMO GRADO NON STATALE", Livello.PRIMO_GRADO),
+        ("SCUOLA PRIMO GRADO", Livello.PRIMO_GRADO),
+        ("SCUOLA SPEC. PRIMO GRADO", Livello.PRIMO_GRADO),
+        ("SCUOLA SEC. SECONDO GRADO NON STATALE", Livello.SECONDO_GRADO),
+        ("ISTITUTO COMPRENSIVO", Livello.COMPRENSIVO),
+        ("ISTITUTO OMNICOMPRENSIVO", Livello.COMPRENSIVO),
+        ("CIRCOLO DIDATTICO", Livello.PRIMARIA),
+        ("LICEO SCIENTIFICO", Livello.SECONDO_GRADO),
+        ("ISTITUTO TECNICO INDUSTRIALE", Livello.SECONDO_GRADO),
+        ("IST PROF INDUSTRIA E ARTIGIANATO", Livello.SECONDO_GRADO),
+        ("ISTITUTO SUPERIORE", Livello.SECONDO_GRADO),
+        ("ISTITUTO MAGISTRALE", Livello.SECONDO_GRADO),
+        ("CENTRO TERRITORIALE", Livello.ALTRO),
+        ("CONVITTO NAZIONALE", Livello.ALTRO),
+    ],
+)
+def test_livello_dalla_tipologia_dell_anagrafe(tipologia, livello):
+    assert Livello.da_tipologia(tipologia) == livello

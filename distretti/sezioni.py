@@ -1,0 +1,52 @@
+"""Sections that higher apps add to a district's page (partnerships, projects, events…).
+
+distretti is the lowest layer and never imports the apps above it; they register here instead, from
+their AppConfig.ready():
+
+    from distretti.sezioni import registra_sezione
+
+    @registra_sezione
+    def progetti_del_distretto(request, distretto):
+        progetti = Progetto.objects.visibili_a(request.user).del_distretto(distretto)[:5]
+        if not progetti:
+            return None  # nothing to show: no section
+        return Sezione(_("Progetti"), "alternanza/_progetti_distretto.html", {"progetti": progetti},
+                       ordine=20)
+
+The template is included with the section's `contesto` as `dati`, plus `distretto`. Each section must
+run a constant number of queries (the district page asserts its own bound).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Sezione:
+    titolo: str
+    template: str
+    contesto: dict[str, Any] = field(default_factory=dict)
+    ordine: int = 100
+
+
+_REGISTRO: list[Callable[..., Sezione | None]] = []
+
+
+def registra_sezione(funzione: Callable[..., Sezione | None]):
+    """Register a function (request, distretto) -> Sezione | None; usable as a decorator."""
+    if funzione not in _REGISTRO:
+        _REGISTRO.append(funzione)
+    return funzione
+
+
+def rimuovi_sezione(funzione) -> None:
+    if funzione in _REGISTRO:
+        _REGISTRO.remove(funzione)
+
+
+def sezioni_del_distretto(request, distretto) -> list[Sezione]:
+    sezioni = [s for funzione in _REGISTRO if (s := funzione(request, distretto)) is not None]
+    return sorted(sezioni, key=lambda s: s.ordine)
