@@ -101,3 +101,80 @@ class NotiziaFactory(factory.django.DjangoModelFactory):
     testo = "<p>Il programma completo del Festival è online.</p>"
     data_pubblicazione = factory.LazyFunction(lambda: ora_roma(2026, 9, 1, 9))
     edizione = factory.SubFactory(EdizioneFactory)
+
+
+def festival_di_prova() -> dict:
+    """A small, readable Festival (edition, past edition, events in two districts, news) for page tests."""
+    from distretti.models import AmbitoTematico
+    from tests.factories import OrganizzazioneFactory, ScuolaFactory
+
+    edizione = EdizioneFactory(anno=2026, tema="Mani, menti e macchine")
+    EdizioneFactory(anno=2025, titolo="Festival della Cultura tecnica", tema="Competenze in rete")
+    ambito = AmbitoTematico.objects.order_by("ordine").first()
+    scuola = ScuolaFactory(denominazione="Istituto tecnico Belluzzi-Fioravanti", comune=comune("Bologna"))
+    org = OrganizzazioneFactory(
+        nome="Officine Meccaniche Bolognesi", profilo="Macchine automatiche dal 1960."
+    )
+    bologna = EventoFactory(
+        titolo="Laboratorio di robotica per famiglie",
+        slug="laboratorio-robotica-famiglie",
+        edizione=edizione,
+        inizio=ora_roma(2026, 11, 12, 15),
+        pubblici=["famiglie", "secondaria_1"],
+        scuole=[scuola],
+        organizzazioni=[org],
+        ambiti=[ambito] if ambito else [],
+        in_evidenza=True,
+        posti=25,
+        prenotazione=Evento.Prenotazione.OBBLIGATORIA,
+        link_prenotazione="https://prenota.example.org/robotica",
+        accessibilita="Sede accessibile, ascensore al piano terra.",
+    )
+    imola = EventoFactory(
+        titolo="Open day della meccatronica",
+        slug="open-day-meccatronica-imola",
+        edizione=edizione,
+        comune=comune("Imola"),
+        inizio=ora_roma(2026, 11, 14, 10),
+        pubblici=["famiglie", "secondaria_1"],
+        tipo=Evento.Tipo.OPEN_DAY,
+        ambiti=[ambito] if ambito else [],
+    )
+    EventoFactory(
+        titolo="Convegno: scuola e impresa",
+        slug="convegno-scuola-impresa",
+        edizione=edizione,
+        comune=comune("Imola"),
+        inizio=ora_roma(2026, 11, 20, 9),
+        pubblici=["docenti"],
+        tipo=Evento.Tipo.CONVEGNO,
+    )
+    EventoFactory(
+        titolo="Mostra dei progetti",
+        slug="mostra-dei-progetti",
+        edizione=edizione,
+        inizio=ora_roma(2026, 11, 25, 9),
+        fine=ora_roma(2026, 11, 27, 18),
+        tipo=Evento.Tipo.MOSTRA,
+        stato=StatoEvento.ANNULLATO,
+        motivo_annullamento="La sede è chiusa per lavori.",
+    )
+    notizia = NotiziaFactory(titolo="Il programma è online", slug="programma-online", edizione=edizione)
+    return {"edizione": edizione, "bologna": bologna, "imola": imola, "notizia": notizia}
+
+
+def pagina_festival(chiave: str = "") -> str:
+    """Create the test Festival and return the Italian path of one of its pages."""
+    dati = festival_di_prova()
+    percorsi = {
+        "": "/festival/",
+        "elenco": "/festival/eventi/?da=2026-01-01",
+        "calendario": "/festival/eventi/calendario/?mese=2026-11",
+        "evento": dati["bologna"].get_absolute_url(),
+        "annullato": "/festival/eventi/mostra-dei-progetti/",
+        "notizie": "/festival/notizie/",
+        "notizia": dati["notizia"].get_absolute_url(),
+        "archivio": "/festival/edizioni/",
+        "edizione": "/festival/edizioni/2025/",
+    }
+    return percorsi[chiave]

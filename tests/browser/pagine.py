@@ -82,6 +82,12 @@ def _scuola() -> str:
     return f"/territorio/scuole/{scuola.codice_meccanografico}/"
 
 
+def _festival(chiave: str) -> str:
+    from tests.factories_eventi import pagina_festival
+
+    return pagina_festival(chiave)
+
+
 PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("home", "home"),
     Pagina("privacy", "privacy"),
@@ -91,4 +97,18 @@ PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("distretti", "distretti:elenco"),
     Pagina("distretto con scuole filtrate", prepara=lambda: _distretto_con_scuole()),
     Pagina("scheda scuola", prepara=lambda: _scuola()),
+    *[
+        Pagina(f"festival {chiave or 'home'}", prepara=lambda chiave=chiave: _festival(chiave))
+        for chiave in (
+            "",
+            "elenco",
+            "calendario",
+            "evento",
+            "annullato",
+            "notizie",
+            "notizia",
+            "archivio",
+            "edizione",
+        )
+    ],
 ]
