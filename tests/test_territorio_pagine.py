@@ -317,3 +317,14 @@ def test_solo_lo_staff_vede_il_link_all_importazione(client, staff, ufficio_a):
 )
 def test_livello_dalla_tipologia_dell_anagrafe(tipologia, livello):
     assert Livello.da_tipologia(tipologia) == livello
+
+
+def test_pagine_del_territorio_tradotte_in_inglese(client):
+    (scuola,) = scuole(1, "Imola")
+    assert "The districts of the Metropolitan City" in client.get("/en" + ELENCO).content.decode()
+    testo = client.get("/en/territorio/distretti/imola/").content.decode()
+    assert "Imola district" in testo and "Technical office" in testo
+    assert (
+        "Registry data"
+        in client.get(f"/en/territorio/scuole/{scuola.codice_meccanografico}/").content.decode()
+    )
