@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "alternanza.account.middleware.SessioneAssolutaMiddleware",
     "alternanza.account.middleware.MfaObbligatoriaMiddleware",
     "alternanza.account.middleware.AutorizzazioniNegateMiddleware",
+    "alternanza.account.middleware.StoricoMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

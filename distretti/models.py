@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -233,6 +234,8 @@ class IncaricoQuerySet(models.QuerySet):
         return self.filter(stato=StatoIncarico.RICHIESTO)
 
 
+# Audit trail (trigger-based: it also records bulk QuerySet.update()); see alternanza/account/storico.py.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Incarico(models.Model):
     """A role held (or requested) by a user, scoped to a school, a district or the whole network.
 
@@ -277,6 +280,8 @@ class Incarico(models.Model):
         related_name="incarichi_decisi",
         verbose_name=_("deciso da"),
     )
+    # Name snapshot: the decision keeps its author's name if that account is deleted (GDPR).
+    deciso_da_nome = models.CharField(_("deciso da (nome)"), max_length=300, blank=True)
     deciso_il = models.DateTimeField(_("deciso il"), null=True, blank=True)
     nota = models.TextField(_("nota"), blank=True)
 

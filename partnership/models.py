@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -57,6 +58,7 @@ class AreaS3(models.Model):
         return self.nome
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())  # audit trail
 class Organizzazione(models.Model):
     """A partner or host organisation. Schools are not here: they are distretti.Scuola."""
 
@@ -150,6 +152,7 @@ class Organizzazione(models.Model):
         return reverse("partnership:organizzazione", kwargs={"slug": self.slug})
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())  # audit trail
 class ReferenteOrganizzazione(models.Model):
     """A user acting for an organisation (role "Referente organizzazione"), approved like Incarico."""
 
