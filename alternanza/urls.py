@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("rete/", include("partnership.urls")),
     path("progetti/", include("alternanza.urls_progetti")),
     path("festival/", include("eventi.urls")),
+    path("report/", include("alternanza.report.urls")),
     path("newsletter/", include("eventi.newsletter.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

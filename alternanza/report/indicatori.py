@@ -86,6 +86,14 @@ PERCENTUALI = frozenset(
 MEGLIO_BASSO = frozenset({"divario_genere_tecnici", "comuni_senza_progetti", "scuole_senza_progetti"})
 
 
+def colonne(*chiavi: str) -> list[dict]:
+    """Column descriptions of a table of indicators (label, percentage or not, lower is better)."""
+    return [
+        {"chiave": k, "etichetta": ETICHETTE[k], "perc": k in PERCENTUALI, "meglio_basso": k in MEGLIO_BASSO}
+        for k in chiavi
+    ]
+
+
 def periodo(anno: str) -> tuple[date, date]:
     """First and last day of a school year ("2025/26" → 1 Sept 2025 … 31 Aug 2026)."""
     inizio = int(anno[:4])

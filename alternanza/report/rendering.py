@@ -151,10 +151,10 @@ def html_report(contesto: dict, generato_il: datetime | None = None) -> str:
         ctx["PORTALE"] = settings.PORTALE
         if "ind" in ctx:
             ctx["grafici"] = grafici.grafici_report(ctx["ind"])
-            ctx["colonne_attivita"] = _colonne(
+            ctx["colonne_attivita"] = indicatori.colonne(
                 "progetti", "studenti", "quota_ragazze", "quota_straniera", "ore", "quota_sicurezza"
             )
-            ctx["colonne_rete"] = _colonne(
+            ctx["colonne_rete"] = indicatori.colonne(
                 "organizzazioni_ospitanti",
                 "azioni_interdistrettuali",
                 "ore_assistenza",
@@ -162,7 +162,7 @@ def html_report(contesto: dict, generato_il: datetime | None = None) -> str:
                 "partecipazione_1000",
                 "allineamento_s3",
             )
-            ctx["colonne_sintesi"] = _colonne(
+            ctx["colonne_sintesi"] = indicatori.colonne(
                 "progetti",
                 "studenti",
                 "quota_ragazze",
@@ -172,22 +172,10 @@ def html_report(contesto: dict, generato_il: datetime | None = None) -> str:
                 "partecipazione_1000",
                 "divario_genere_tecnici",
             )
-            ctx["colonne_confronto"] = _colonne(
+            ctx["colonne_confronto"] = indicatori.colonne(
                 "progetti", "studenti", "quota_ragazze", "allineamento_s3", "divario_genere_tecnici"
             )
         return render_to_string("report/pdf/report.html", ctx)
-
-
-def _colonne(*chiavi: str) -> list[dict]:
-    return [
-        {
-            "chiave": k,
-            "etichetta": indicatori.ETICHETTE[k],
-            "perc": k in indicatori.PERCENTUALI,
-            "meglio_basso": k in indicatori.MEGLIO_BASSO,
-        }
-        for k in chiavi
-    ]
 
 
 def html_a_pdf(html: str) -> tuple[bytes, int]:
