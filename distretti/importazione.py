@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +83,7 @@ CAMPI_ANAGRAFE = (
     "sito_web",
 )
 LOTTO = 1000  # rows per bulk statement
+CHIAVE_BLOCCO = 0x5C0A7E  # PostgreSQL advisory lock held by an import while it writes
 
 
 class FileNonValido(Exception):
@@ -240,48 +241,55 @@ def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None)
     indice = {c: intestazione.index(c) for c in richieste}
     n_colonne = len(intestazione)
 
-    grezze: list[tuple[int, list[str]]] = []
+    # One pass over the file keeps only what the metropolitan city needs: a national file has tens of
+    # thousands of rows, a few hundred of them ours. The year is counted on every row.
+    i_comune, i_anno = indice["CODICECOMUNESCUOLA"], indice["ANNOSCOLASTICO"]
+    esito = FileAnagrafe(nome=Path(nome).name, statale=statale, codifica=codifica, anno=0)
+    anni: Counter[str] = Counter()
+    nostre: list[tuple[int, list[str]]] = []
     ultima = lettore.line_num
     try:
         for valori in lettore:
-            inizio, ultima = ultima + 1, lettore.line_num
-            if not any(v.strip() for v in valori):
+            numero, ultima = ultima + 1, lettore.line_num
+            if not any(valori):
                 continue
-            grezze.append((inizio, valori))
+            esito.lette += 1
+            if len(valori) != n_colonne:
+                esito.non_valide.append(
+                    RigaNonValida(
+                        numero,
+                        "",
+                        _("%(trovate)s colonne invece di %(attese)s.")
+                        % {"trovate": len(valori), "attese": n_colonne},
+                    )
+                )
+                continue
+            anni[valori[i_anno]] += 1
+            catastale = valori[i_comune].strip().upper()
+            if catastale not in comuni and RE_CATASTALE.fullmatch(catastale):
+                esito.fuori_citta += 1
+                continue
+            nostre.append((numero, valori))
     except csv.Error as exc:
         raise FileNonValido(
             _("il CSV è malformato alla riga %(riga)s (%(errore)s).")
             % {"riga": lettore.line_num, "errore": exc}
         ) from exc
-    if not grezze:
+    if not esito.lette:
         raise FileNonValido(_("il file non contiene righe di dati."))
 
     # The file's school year is the one most rows carry; a row of another year is invalid.
-    anni = Counter(_anno(v[indice["ANNOSCOLASTICO"]].strip()) for _n, v in grezze if len(v) == n_colonne)
-    anni.pop(None, None)
-    if not anni:
+    validi = Counter()
+    for valore, n in anni.items():
+        if (anno := _anno(valore.strip())) is not None:
+            validi[anno] += n
+    if not validi:
         raise FileNonValido(_("nessuna riga ha un anno scolastico valido (colonna ANNOSCOLASTICO)."))
-    anno = anni.most_common(1)[0][0]
+    esito.anno = validi.most_common(1)[0][0]
 
-    esito = FileAnagrafe(nome=Path(nome).name, statale=statale, codifica=codifica, anno=anno)
-    for numero, valori in grezze:
-        esito.lette += 1
-        if len(valori) != n_colonne:
-            esito.non_valide.append(
-                RigaNonValida(
-                    numero,
-                    "",
-                    _("%(trovate)s colonne invece di %(attese)s.")
-                    % {"trovate": len(valori), "attese": n_colonne},
-                )
-            )
-            continue
+    for numero, valori in nostre:
         riga = {c: _valore(valori[i]) for c, i in indice.items()}
-        catastale = riga["CODICECOMUNESCUOLA"].upper()
-        if RE_CATASTALE.fullmatch(catastale) and catastale not in comuni:
-            esito.fuori_citta += 1
-            continue
-        pulita, motivo = _valida(riga, anno, comuni, statale)
+        pulita, motivo = _valida(riga, esito.anno, comuni, statale)
         codice = riga["CODICESCUOLA"].upper()
         if motivo:
             esito.non_valide.append(RigaNonValida(numero, codice, motivo))
@@ -289,6 +297,7 @@ def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None)
             esito.non_valide.append(RigaNonValida(numero, codice, _("codice scuola ripetuto nel file.")))
         else:
             esito.righe[codice] = pulita
+    esito.non_valide.sort(key=lambda r: r.riga)
     return esito
 
 
@@ -356,7 +365,7 @@ def _scrivi(file: FileAnagrafe) -> RapportoFile:
         or 0
     )
     esistenti = {
-        s.codice_meccanografico: s for s in Scuola.objects.filter(codice_meccanografico__in=file.righe)
+        s.codice_meccanografico: s for s in Scuola.objects.filter(codice_meccanografico__in=list(file.righe))
     }
     adesso = timezone.now()
     # A school in an older year's file but not in the newest one already imported has left the registry.
@@ -402,7 +411,7 @@ def _scrivi(file: FileAnagrafe) -> RapportoFile:
 
     rapporto.disattivate = (
         Scuola.objects.filter(statale=file.statale, demo=False, attiva=True, ultimo_anno_anagrafe__lt=anno)
-        .exclude(codice_meccanografico__in=file.righe)
+        .exclude(codice_meccanografico__in=list(file.righe))
         .update(attiva=False, aggiornato_il=adesso)
     )
     return rapporto
@@ -411,10 +420,12 @@ def _scrivi(file: FileAnagrafe) -> RapportoFile:
 def _storico(file: FileAnagrafe) -> None:
     """One ScuolaNome per school and registry year, with the name that year's file gives."""
     ids = dict(
-        Scuola.objects.filter(codice_meccanografico__in=file.righe).values_list("codice_meccanografico", "id")
+        Scuola.objects.filter(codice_meccanografico__in=list(file.righe)).values_list(
+            "codice_meccanografico", "id"
+        )
     )
     presenti = dict(
-        ScuolaNome.objects.filter(scuola_id__in=ids.values(), anno_anagrafe=file.anno).values_list(
+        ScuolaNome.objects.filter(scuola_id__in=list(ids.values()), anno_anagrafe=file.anno).values_list(
             "scuola_id", "denominazione"
         )
     )
@@ -447,8 +458,16 @@ def importa_anagrafe(files: list[tuple[str, bytes]], *, strict: bool = False) ->
     if strict and any(f.non_valide for f in letti):
         return EsitoImportazione(rapporti=[_solo_lettura(f) for f in letti], scritto=False)
     with transaction.atomic():
+        _blocca()
         rapporti = [_scrivi(f) for f in letti]
     return EsitoImportazione(rapporti=rapporti, scritto=True)
+
+
+def _blocca() -> None:
+    """Serialise concurrent imports: two uploads at once would both create the same new codes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursore:
+            cursore.execute("SELECT pg_advisory_xact_lock(%s)", [CHIAVE_BLOCCO])
 
 
 def _solo_lettura(file: FileAnagrafe) -> RapportoFile:
