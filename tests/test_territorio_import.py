@@ -352,3 +352,18 @@ def test_file_nazionale_tiene_solo_i_comuni_della_citta_metropolitana():
 
     assert (rapporto.lette, rapporto.fuori_citta, rapporto.create) == (3001, 3000, 1)
     assert Scuola.objects.get().comune.distretto.slug == "imola"
+
+
+def test_numero_di_riga_giusto_dopo_un_campo_su_piu_righe():
+    dati = csv_anagrafe(
+        [
+            riga("BO1A00001A"),  # line 2
+            riga("BO1A00002B", DENOMINAZIONESCUOLA="SCUOLA\nSU DUE RIGHE"),  # lines 3-4
+            riga("BO1A00003C", CAPSCUOLA="abc"),  # line 5
+        ]
+    )
+
+    rapporto = importa_anagrafe([("a.csv", dati)]).rapporti[0]
+
+    assert [(r.riga, r.codice) for r in rapporto.non_valide] == [(5, "BO1A00003C")]
+    assert rapporto.create == 2
