@@ -63,4 +63,9 @@ class ImportaScuoleForm(forms.Form):
                     _("%(nome)s supera la dimensione massima di %(max)s.")
                     % {"nome": f.name, "max": filesizeformat(DIMENSIONE_MASSIMA)}
                 )
+        if sum(f.size for f in files) > 2 * DIMENSIONE_MASSIMA:
+            raise forms.ValidationError(
+                _("I file insieme superano %(max)s: caricali in più volte.")
+                % {"max": filesizeformat(2 * DIMENSIONE_MASSIMA)}
+            )
         return files

@@ -133,3 +133,16 @@ def test_senza_file_il_modulo_chiede_il_file(client, staff):
     risposta = entra(client, staff).post(URL, {})
     assert risposta.status_code == 200
     assert risposta.context["form"].errors["file"]
+
+
+def test_file_troppo_grandi_insieme_rifiutati_dal_modulo():
+    files = []
+    for n in range(3):
+        f = SimpleUploadedFile(f"f{n}.csv", b"x")
+        f.size = DIMENSIONE_MASSIMA
+        files.append(f)
+
+    form = ImportaScuoleForm(data={}, files=MultiValueDict({"file": files}))
+
+    assert not form.is_valid()
+    assert "insieme" in " ".join(form.errors["file"])
