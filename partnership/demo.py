@@ -106,6 +106,9 @@ def carica(scala: str, rng: random.Random) -> None:
 
 
 def _organizzazioni(quante: int, rng: random.Random) -> list[int]:
+    gia = sorted(Organizzazione.objects.filter(demo=True).values_list("pk", flat=True))
+    if len(gia) >= quante:
+        return gia
     comuni = list(Comune.objects.values_list("pk", flat=True))
     aree = list(AreaS3.objects.values_list("pk", flat=True))
     ateco_tutti = _codici_ateco()

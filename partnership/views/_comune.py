@@ -71,3 +71,18 @@ def frammento(request, nome: str, template: str, contesto_fn):
         html = render_to_string(template, contesto_fn(), request=request)
         cache.set(chiave, html, DURATA_FRAMMENTI)
     return mark_safe(html)  # noqa: S308 - output of our own auto-escaped template
+
+
+def filtro_html(request, filtro, nome: str, durata: int = DURATA_FRAMMENTI):
+    """The rendered filter form, cached per query string: rendering ~150 <option>s through Django's
+    widget templates costs more than the list itself. Its choices (districts, comuni, S3 areas,
+    thematic areas) change rarely; a few minutes of staleness is acceptable, user data is never in it."""
+    parametri = request.GET.copy()
+    parametri.pop("pagina", None)
+    impronta = hashlib.sha256(parametri.urlencode().encode()).hexdigest()[:32]
+    chiave = f"partnership:filtro:{nome}:{get_language()}:{impronta}"
+    html = cache.get(chiave)
+    if html is None:
+        html = render_to_string("partnership/_filtro.html", {"filtro": filtro}, request=request)
+        cache.set(chiave, html, durata)
+    return mark_safe(html)  # noqa: S308 - output of our own auto-escaped template

@@ -16,7 +16,7 @@ from partnership.forms import InteresseForm, OffertaForm
 from partnership.models import InteresseOfferta, OffertaOspitalita, Organizzazione
 from partnership.permissions import organizzazioni_modificabili_da
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import pagina
+from partnership.views._comune import filtro_html, pagina
 
 
 def _vede_offerte(user) -> bool:
@@ -40,7 +40,7 @@ def elenco(request):
         request,
         "partnership/offerte.html",
         {
-            "filtro": filtro,
+            "filtro_html": filtro_html(request, filtro, "offerte"),
             "page_obj": pagina(request, filtro.qs),
             "puo_creare": ambito.staff or bool(organizzazioni_di(request.user)),
             "senza_valutazione": True,

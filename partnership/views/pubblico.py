@@ -10,7 +10,7 @@ from distretti.permissions import ambito_di
 from partnership.filters import DirectoryFilter, PartnershipFilter
 from partnership.models import AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import frammento, pagina
+from partnership.views._comune import filtro_html, frammento, pagina
 
 
 def organizzazioni(request):
@@ -40,7 +40,7 @@ def organizzazioni(request):
     return render(
         request,
         "partnership/organizzazioni.html",
-        {"filtro": filtro, "risultati": risultati},
+        {"filtro_html": filtro_html(request, filtro, "directory"), "risultati": risultati},
     )
 
 
@@ -84,7 +84,9 @@ def partnership_pubbliche(request):
 
     risultati = frammento(request, "partnership", "partnership/_partnership_risultati.html", contesto)
     return render(
-        request, "partnership/partnership_pubbliche.html", {"filtro": filtro, "risultati": risultati}
+        request,
+        "partnership/partnership_pubbliche.html",
+        {"filtro_html": filtro_html(request, filtro, "partnership"), "risultati": risultati},
     )
 
 

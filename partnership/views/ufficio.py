@@ -15,7 +15,7 @@ from distretti.models import Distretto, Scuola
 from partnership import esportazioni
 from partnership.filters import AccordoFilter, OrganizzazioneFilter, PartnershipFilter
 from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
-from partnership.views._comune import pagina, richiede_ufficio
+from partnership.views._comune import filtro_html, pagina, richiede_ufficio
 
 FORMATI = ("csv", "xlsx")
 
@@ -54,13 +54,30 @@ COLONNE_ORGANIZZAZIONI = [
 ]
 
 
+CAMPI_ELENCO_ORGANIZZAZIONI = (
+    "nome",
+    "slug",
+    "tipo",
+    "codice_ateco",
+    "pubblica",
+    "comune_esterno",
+    "comune__nome",
+    "comune__distretto__nome",
+)
+
+
 @richiede_ufficio
 def organizzazioni(request):
     filtro = _organizzazioni(request)
+    righe = filtro.qs.only(*CAMPI_ELENCO_ORGANIZZAZIONI)  # the page shows a few columns of wide rows
     return render(
         request,
         "partnership/ufficio/organizzazioni.html",
-        {"filtro": filtro, "page_obj": pagina(request, filtro.qs), "senza_valutazione": True},
+        {
+            "filtro_html": filtro_html(request, filtro, "ufficio_organizzazioni"),
+            "page_obj": pagina(request, righe),
+            "senza_valutazione": True,
+        },
     )
 
 
@@ -101,7 +118,11 @@ def partnership(request):
     return render(
         request,
         "partnership/ufficio/partnership.html",
-        {"filtro": filtro, "page_obj": pagina(request, filtro.qs), "senza_valutazione": True},
+        {
+            "filtro_html": filtro_html(request, filtro, "ufficio_partnership"),
+            "page_obj": pagina(request, filtro.qs),
+            "senza_valutazione": True,
+        },
     )
 
 
@@ -141,7 +162,11 @@ def accordi(request):
     return render(
         request,
         "partnership/ufficio/accordi.html",
-        {"filtro": filtro, "page_obj": pagina(request, filtro.qs), "senza_valutazione": True},
+        {
+            "filtro_html": filtro_html(request, filtro, "ufficio_accordi"),
+            "page_obj": pagina(request, filtro.qs),
+            "senza_valutazione": True,
+        },
     )
 
 
