@@ -112,6 +112,17 @@ class ScuolaQuerySet(models.QuerySet):
     def del_distretto(self, distretto):
         return self.filter(comune__distretto=distretto)
 
+    def visibili_a(self, user):
+        """Active schools for everyone; also the inactive ones for staff and their district's office."""
+        from distretti.permissions import ambito_di  # permissions imports this module
+
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        return self.filter(
+            models.Q(attiva=True) | models.Q(comune__distretto_id__in=ambito.distretti_ufficio)
+        )
+
 
 class Scuola(models.Model):
     """A school (sede) of the Ministry's registry, identified by its codice meccanografico."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from distretti.filters import ScuoleDelDistrettoFilter
@@ -71,18 +70,14 @@ def dettaglio(request, slug):
             n_scuole=Count("scuole", filter=filtro_attive), scuole_aggiornate_il=Max("scuole__aggiornato_il")
         )
     )
-    scuole = Scuola.objects.filter(comune__in=[c.pk for c in comuni]).select_related("comune")
-    if not riservato:
-        scuole = scuole.filter(attiva=True)
+    scuole = Scuola.objects.visibili_a(request.user).filter(comune__in=[c.pk for c in comuni])
     filtro = ScuoleDelDistrettoFilter(
         request.GET or None,
-        queryset=scuole.order_by("denominazione", "pk"),
+        queryset=scuole.select_related("comune").order_by("denominazione", "pk"),
         comuni=comuni,
         riservato=riservato,
     )
-    pagina = Paginator(filtro.qs if filtro.is_bound else filtro.queryset, SCUOLE_PER_PAGINA).get_page(
-        request.GET.get("pagina")
-    )
+    pagina = Paginator(filtro.qs, SCUOLE_PER_PAGINA).get_page(request.GET.get("pagina"))
     return render(
         request,
         "distretti/dettaglio.html",
@@ -104,11 +99,10 @@ def dettaglio(request, slug):
 
 def scuola(request, codice):
     scuola = get_object_or_404(
-        Scuola.objects.select_related("comune__distretto"), codice_meccanografico=codice
+        Scuola.objects.visibili_a(request.user).select_related("comune__distretto"),
+        codice_meccanografico=codice,
     )
     riservato = ambito_di(request.user).vede_distretto(scuola.comune.distretto_id)
-    if not scuola.attiva and not riservato:
-        raise Http404
     istituto = None
     if (
         scuola.codice_istituto_riferimento

@@ -328,3 +328,23 @@ def test_pagine_del_territorio_tradotte_in_inglese(client):
         "Registry data"
         in client.get(f"/en/territorio/scuole/{scuola.codice_meccanografico}/").content.decode()
     )
+
+
+def test_visibili_a_scuole_attive_per_tutti_e_non_attive_per_il_proprio_ufficio(ufficio_a, ufficio_b, staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    from distretti.models import Scuola
+
+    (attiva,) = scuole(1, "Imola")
+    (chiusa_imola,) = scuole(1, "Imola", attiva=False)
+    (chiusa_bologna,) = scuole(1, "Bologna", attiva=False)
+
+    def visibili(utente):
+        return set(
+            Scuola.objects.visibili_a(utente).filter(pk__in=[attiva.pk, chiusa_imola.pk, chiusa_bologna.pk])
+        )
+
+    assert visibili(AnonymousUser()) == {attiva}
+    assert visibili(ufficio_b) == {attiva, chiusa_imola}
+    assert visibili(ufficio_a) == {attiva, chiusa_bologna}
+    assert visibili(staff) == {attiva, chiusa_imola, chiusa_bologna}
