@@ -277,3 +277,24 @@ class AccettaInvitoForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return dati
+
+
+class EliminaAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password attuale"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    conferma = forms.BooleanField(
+        label=_("Ho capito: l'account, i miei ruoli e i miei dati personali saranno eliminati per sempre.")
+    )
+
+    def __init__(self, *args, utente, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.utente = utente
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.utente.check_password(password):
+            raise forms.ValidationError(_("La password non è corretta."))
+        return password

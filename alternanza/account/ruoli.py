@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alternanza.account.email import invia
+from alternanza.account.gdpr import nome_di
 from alternanza.account.models import TipoRuolo
 from distretti.models import Distretto, Incarico, Scuola, StatoIncarico
 from distretti.permissions import dimentica_ambito, incarichi_decidibili_da
@@ -113,6 +114,8 @@ def richiedi(
     preapprovato = stato == StatoIncarico.APPROVATO
     if preapprovato:
         extra = {"deciso_da": deciso_da, "deciso_il": timezone.now()}
+        if deciso_da is not None and ruolo != TipoRuolo.REFERENTE_ORGANIZZAZIONE:
+            extra["deciso_da_nome"] = nome_di(deciso_da)
     with transaction.atomic():
         if ruolo == TipoRuolo.REFERENTE_ORGANIZZAZIONE:
             if organizzazione is None:
@@ -209,7 +212,11 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
         riga.deciso_da = decisore
         riga.deciso_il = timezone.now()
         riga.nota = nota.strip()
-        riga.save(update_fields=["stato", "deciso_da", "deciso_il", "nota"])
+        campi = ["stato", "deciso_da", "deciso_il", "nota"]
+        if isinstance(riga, Incarico):
+            riga.deciso_da_nome = nome_di(decisore)
+            campi.append("deciso_da_nome")
+        riga.save(update_fields=campi)
     _applica(riga)
     richiesta.stato, richiesta.nota = riga.stato, riga.nota
     invia(
@@ -230,7 +237,11 @@ def revoca(decisore, richiesta, nota: str = "") -> None:
     richiesta.deciso_da = decisore
     richiesta.deciso_il = timezone.now()
     richiesta.nota = nota.strip()
-    richiesta.save(update_fields=["stato", "deciso_da", "deciso_il", "nota"])
+    campi = ["stato", "deciso_da", "deciso_il", "nota"]
+    if isinstance(richiesta, Incarico):
+        richiesta.deciso_da_nome = nome_di(decisore)
+        campi.append("deciso_da_nome")
+    richiesta.save(update_fields=campi)
     _applica(richiesta)
 
 

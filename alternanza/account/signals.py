@@ -5,7 +5,9 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from alternanza.account import sessioni
@@ -72,3 +74,11 @@ def _mfa_cambiata(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session.pop(CHIAVE_MFA_OK, None)
     _chiudi_le_altre(request, user, "mfa")
+
+
+@receiver(pre_delete, sender=get_user_model())
+def _nomi_prima_di_eliminare(sender, instance, **kwargs):
+    """Whoever deletes a user (the owner, staff in the admin): authorship stays as a name snapshot."""
+    from alternanza.account.gdpr import conserva_nomi
+
+    conserva_nomi(instance)

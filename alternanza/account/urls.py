@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from alternanza.account import views, views_inviti, views_staff
+from alternanza.account import views, views_dati, views_inviti, views_staff
 
 app_name = "utenti"
 
 urlpatterns = [
     path("profilo/", views.profilo, name="profilo"),
     path("profilo/nuovo-ruolo/", views.richiedi_ruolo, name="richiedi_ruolo"),
+    path("profilo/dati/", views_dati.miei_dati, name="miei_dati"),
+    path("profilo/dati/esporta.json", views_dati.esporta, name="esporta_dati"),
+    path("profilo/elimina/", views_dati.elimina, name="elimina_account"),
     path("richieste/", views.richieste, name="richieste"),
     path("richieste/<str:tipo>/<int:pk>/decisione/", views.decidi, name="decidi"),
     path("staff/utenti/", views_staff.utenti, name="utenti"),

@@ -147,3 +147,21 @@ VOCI += [
         ],
     ),
 ]
+
+VOCI += [
+    Voce("utenti:miei_dati", get=AUTENTICATI),
+    Voce("utenti:esporta_dati", get=AUTENTICATI),
+    Voce(
+        "utenti:elimina_account",
+        get=AUTENTICATI,
+        post=[
+            # Without the password nothing is deleted: the form answers again (200).
+            Azione("senza_password", dati={"conferma": "on"}, attesi=attesi(200, anonimo=LOGIN)),
+            Azione(
+                "con_password",
+                dati={"password": "una-password-di-prova-lunga", "conferma": "on"},
+                attesi=attesi(302, anonimo=LOGIN),
+            ),
+        ],
+    ),
+]
