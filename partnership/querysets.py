@@ -100,6 +100,14 @@ class ConvenzioneQuerySet(models.QuerySet):
     def valide(self, oggi=None):
         return self.filter(scadenza__gte=oggi or timezone.localdate())
 
+    def stato_per(self, scuola_id: int, organizzazione_ids) -> dict[int, object]:
+        """For a project of `scuola_id` hosted by these organisations: {organisation id: the convenzione
+        with the latest expiry, or None}. One query; callers flag `c is None or c.scaduta`."""
+        stato: dict[int, object] = dict.fromkeys(organizzazione_ids)
+        for c in self.filter(scuola_id=scuola_id, organizzazione_id__in=list(stato)).order_by("scadenza"):
+            stato[c.organizzazione_id] = c  # ordered by expiry: the last one wins
+        return stato
+
     def visibili_a(self, user):
         ambito = ambito_di(user)
         if ambito.staff:

@@ -116,3 +116,24 @@ def test_scadenza_rinnovata_riceve_un_nuovo_promemoria(
         assert risposta.status_code == 302
     convenzione.refresh_from_db()
     assert convenzione.promemoria_inviato_il is None
+
+
+@pytest.mark.django_db
+def test_stato_delle_convenzioni_per_un_progetto_segnala_scadute_e_mancanti(scuola_a, organizzazione):
+    from django.template.loader import render_to_string
+
+    from partnership.models import Convenzione
+    from tests.factories import OrganizzazioneFactory
+
+    senza = OrganizzazioneFactory()
+    ConvenzioneFactory(
+        scuola=scuola_a, organizzazione=organizzazione, scadenza=datetime.date(2020, 8, 31), data_firma=None
+    )
+    with time_machine.travel(OGGI, tick=False):
+        stato = Convenzione.objects.stato_per(scuola_a.pk, [organizzazione.pk, senza.pk])
+        assert stato[senza.pk] is None
+        assert stato[organizzazione.pk].scaduta
+        assert "scaduta" in render_to_string(
+            "partnership/_convenzione_stato.html", {"c": stato[organizzazione.pk]}
+        )
+        assert "mancante" in render_to_string("partnership/_convenzione_stato.html", {"c": None})
