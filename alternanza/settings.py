@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +211,17 @@ CELERY_BEAT_SCHEDULE = {
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
     "partnership-promemoria-convenzioni": {"task": "partnership.promemoria_scadenze", "schedule": 24 * 3600.0},
+    # Reports (alternanza.report.tasks): dispatch requests kept while Redis was down, recover dead workers.
+    "report-sorveglia": {"task": "alternanza.tasks.sorveglia_report", "schedule": 120.0},
+    # Standard reports to the governance bodies: monthly during the school year, yearly in mid July.
+    "report-mensili": {
+        "task": "alternanza.tasks.report_mensili",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1-6,9-12"),
+    },
+    "report-annuali": {
+        "task": "alternanza.tasks.report_annuali",
+        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=7),
+    },
 }
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -187,7 +187,6 @@ def esegui(job_id: int, task_id: str = "") -> str:
     """
     from alternanza.report import rendering
 
-    close_old_connections()
     adesso = timezone.now()
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -413,7 +412,7 @@ def esegui_invio(invio_id: int) -> str:
     """Send one outbox row if it is still to be sent (running twice sends once)."""
     with transaction.atomic():
         invio = (
-            InvioReport.objects.select_for_update()
+            InvioReport.objects.select_for_update(of=("self",))
             .select_related("job", "organo", "job__distretto", "job__ambito")
             .filter(pk=invio_id)
             .first()

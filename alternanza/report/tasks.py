@@ -33,7 +33,6 @@ def attesa_prima_del_tentativo(tentativo: int) -> int:
 @shared_task(
     bind=True,
     name="alternanza.tasks.pesanti.genera_report",
-    queue="pesanti",
     acks_late=True,
     time_limit=LIMITE_DURO,
     soft_time_limit=LIMITE_MORBIDO,
@@ -129,13 +128,13 @@ def _standard(anno: str) -> list[ReportJob]:
     return jobs
 
 
-@shared_task(name="alternanza.tasks.report_mensili", acks_late=True, time_limit=120)
+@shared_task(name="alternanza.tasks.report_mensili", acks_late=True, time_limit=120, soft_time_limit=100)
 def report_mensili() -> list[int]:
     """Monthly (beat): the standard reports of the current school year, sent to the bodies."""
     return [job.pk for job in _standard(anno_scolastico_di())]
 
 
-@shared_task(name="alternanza.tasks.report_annuali", acks_late=True, time_limit=120)
+@shared_task(name="alternanza.tasks.report_annuali", acks_late=True, time_limit=120, soft_time_limit=100)
 def report_annuali() -> list[int]:
     """Yearly (beat, in July): the standard reports of the school year that has just ended in June."""
     return [job.pk for job in _standard(anno_scolastico_di())]
