@@ -102,6 +102,10 @@ class FiltroEventi(df.FilterSet):
             queryset = queryset.distinct()
         return queryset
 
+    # Shown first; the others sit in a <details> that opens when one of them is in use.
+    PRINCIPALI = ("q", "da", "a", "distretto", "pubblico", "tipo")
+
     @property
-    def attivi(self) -> bool:
-        return self.is_bound and any(v not in (None, "") for v in self.form.cleaned_data.values())
+    def altri_attivi(self) -> bool:
+        dati = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(v not in (None, "") for k, v in dati.items() if k not in self.PRINCIPALI)
