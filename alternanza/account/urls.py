@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/utenti/", views_staff.utenti, name="utenti"),
     path("staff/utenti/<int:pk>/chiudi-sessioni/", views_staff.chiudi_sessioni, name="chiudi_sessioni"),
     path("staff/sicurezza/", views_staff.sicurezza, name="sicurezza"),
+    path("staff/modifiche/", views_staff.modifiche, name="modifiche"),
     path("staff/inviti/", views_inviti.elenco, name="inviti"),
     path("invito/<str:token>/", views_inviti.accetta, name="accetta_invito"),
 ]

@@ -61,3 +61,27 @@ def sicurezza(request):
         "utenti/staff_sicurezza.html",
         {"pagina": pagina, "tipi": EventoSicurezza.Tipo.choices, "tipo": tipo, "senza_valutazione": True},
     )
+
+
+@solo_staff
+def modifiche(request):
+    from alternanza.account import storico
+
+    try:
+        numero = max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        numero = 1
+    modello = request.GET.get("modello", "")
+    righe, altre = storico.modifiche(modello or None, numero)
+    return render(
+        request,
+        "utenti/staff_modifiche.html",
+        {
+            "righe": righe,
+            "pagina": numero,
+            "altre": altre,
+            "modelli": sorted(storico.modelli_tracciati()),
+            "modello": modello,
+            "senza_valutazione": True,
+        },
+    )

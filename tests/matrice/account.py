@@ -165,3 +165,5 @@ VOCI += [
         ],
     ),
 ]
+
+VOCI += [Voce("utenti:modifiche", get=SOLO_STAFF)]
