@@ -40,7 +40,13 @@ def organizzazioni(request):
     return render(
         request,
         "partnership/organizzazioni.html",
-        {"filtro_html": filtro_html(request, filtro, "directory"), "risultati": risultati},
+        {
+            "filtro_html": filtro_html(request, filtro, "directory"),
+            "risultati": risultati,
+            "area_ufficio": ambito_di(request.user).staff or ambito_di(request.user).ufficio_distretto,
+            "area_organizzazione": bool(organizzazioni_di(request.user)),
+            "area_scuola": ambito_di(request.user).referente_scuola,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from distretti.models import Distretto, Scuola
+from distretti.permissions import ambito_di
 from partnership import esportazioni
 from partnership.filters import AccordoFilter, OrganizzazioneFilter, PartnershipFilter
 from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
@@ -76,6 +77,7 @@ def organizzazioni(request):
         {
             "filtro_html": filtro_html(request, filtro, "ufficio_organizzazioni"),
             "page_obj": pagina(request, righe),
+            "puo_gestire": ambito_di(request.user).staff,
             "senza_valutazione": True,
         },
     )
@@ -121,6 +123,7 @@ def partnership(request):
         {
             "filtro_html": filtro_html(request, filtro, "ufficio_partnership"),
             "page_obj": pagina(request, filtro.qs),
+            "puo_gestire": ambito_di(request.user).staff,
             "senza_valutazione": True,
         },
     )
@@ -165,6 +168,7 @@ def accordi(request):
         {
             "filtro_html": filtro_html(request, filtro, "ufficio_accordi"),
             "page_obj": pagina(request, filtro.qs),
+            "puo_gestire": ambito_di(request.user).staff,
             "senza_valutazione": True,
         },
     )
