@@ -1,0 +1,53 @@
+"""`manage.py genera_report`: render a report synchronously to a file (scripts, benchmarks)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from alternanza.report import rendering
+from alternanza.report.models import TipoReport, valida_anno
+from distretti.models import AmbitoTematico, Distretto
+
+
+class Command(BaseCommand):
+    help = "Genera un report PDF in modo sincrono (lo stesso del portale) e lo scrive in un file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tipo", required=True, choices=[t.value for t in TipoReport])
+        parser.add_argument("--anno", required=True, help="Anno scolastico, es. 2025/26.")
+        parser.add_argument("--distretto", help="Slug del distretto (report di distretto).")
+        parser.add_argument("--ambito", help="Slug dell'ambito tematico (report tematico).")
+        parser.add_argument("--output", required=True, help="File PDF da scrivere.")
+        parser.add_argument(
+            "--allegato", help="Scrive anche l'allegato con gli elenchi completi (XLSX) in questo file."
+        )
+
+    def handle(self, *args, tipo, anno, distretto=None, ambito=None, output, allegato=None, **options):
+        try:
+            valida_anno(anno)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from exc
+        d = a = None
+        if distretto:
+            d = Distretto.objects.filter(slug=distretto).first()
+            if d is None:
+                raise CommandError(f"Distretto sconosciuto: {distretto}")
+        if ambito:
+            a = AmbitoTematico.objects.filter(slug=ambito).first()
+            if a is None:
+                raise CommandError(f"Ambito tematico sconosciuto: {ambito}")
+        if tipo == TipoReport.DISTRETTO and d is None:
+            raise CommandError("Il report di distretto richiede --distretto.")
+        if tipo == TipoReport.TEMATICO and a is None:
+            raise CommandError("Il report tematico richiede --ambito.")
+        inizio = time.perf_counter()
+        risultato = rendering.genera_documento(tipo, anno, d, a, con_allegato=bool(allegato))
+        Path(output).write_bytes(risultato.pdf)
+        if allegato:
+            Path(allegato).write_bytes(risultato.allegato)
+        durata = time.perf_counter() - inizio
+        self.stdout.write(f"{output}: {risultato.pagine} pagine, {len(risultato.pdf):,} byte, {durata:.2f} s")

@@ -1,0 +1,51 @@
+"""`manage.py genera_report` renders the same report synchronously."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from tests.factories_report import ANNO, dati_piccoli
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comando_scrive_il_report_di_distretto(tmp_path):
+    dati_piccoli()
+    uscita = tmp_path / "imola.pdf"
+    allegato = tmp_path / "imola.xlsx"
+    out = io.StringIO()
+    call_command(
+        "genera_report",
+        "--tipo",
+        "distretto",
+        "--distretto",
+        "imola",
+        "--anno",
+        ANNO,
+        "--output",
+        str(uscita),
+        "--allegato",
+        str(allegato),
+        stdout=out,
+    )
+    lettore = PdfReader(uscita)
+    testo = " ".join(p.extract_text() for p in lettore.pages)
+    assert "Report di distretto 2025/26 – Imola" in " ".join(testo.split())
+    assert f"{len(lettore.pages)} pagine" in out.getvalue()
+    assert allegato.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("argomenti", "messaggio"),
+    [
+        (["--tipo", "distretto", "--anno", ANNO], "richiede --distretto"),
+        (["--tipo", "tematico", "--anno", ANNO], "richiede --ambito"),
+        (["--tipo", "distretto", "--distretto", "atlantide", "--anno", ANNO], "Distretto sconosciuto"),
+        (["--tipo", "metropolitano", "--anno", "2025/27"], "Anno scolastico non valido"),
+    ],
+)
+def test_comando_rifiuta_argomenti_sbagliati(tmp_path, argomenti, messaggio):
+    with pytest.raises(CommandError, match=messaggio):
+        call_command("genera_report", *argomenti, "--output", str(tmp_path / "x.pdf"))
