@@ -13,8 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 def test_pagine_pubbliche_sono_html_valido(client):
     documenti = {}
     for voce in PAGINE_PUBBLICHE:
-        for lingua in LINGUE:
-            percorso = voce.percorso(lingua)
+        for lingua, percorso in voce.percorsi(LINGUE).items():
             risposta = client.get(percorso)
             assert risposta.status_code == 200, percorso
             documenti[f"{voce} ({lingua}) {percorso}"] = risposta.content.decode()
