@@ -399,3 +399,25 @@ def test_ritmo_zero_significa_nessun_limite(monkeypatch):
     for _n in range(100):
         limiti.attendi_turno(0)
     assert orologio.time() == 1_000_000.0
+
+
+def test_riprendi_invii_non_riaccoda_di_nuovo_prima_del_periodo(esegui, monkeypatch):
+    IscrittoFactory.create_batch(2)
+    numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    accodati = []
+    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: accodati.append(a))  # workers busy
+    esegui(invio.avvia, numero.pk)
+    Numero.objects.filter(pk=numero.pk).update(avviato_il=timezone.now() - dt.timedelta(hours=2))
+    assert esegui(riprendi_invii, 600) == [numero.pk]
+    assert esegui(riprendi_invii, 600) == []  # still no progress, but it was just resumed
+    assert len(accodati) == 2  # the first enqueue + one resume, not one more per beat tick
+
+
+def test_un_secondo_dispatcher_non_riaccoda_un_invio_gia_avviato(esegui, monkeypatch):
+    IscrittoFactory.create_batch(2)
+    numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    accodati = []
+    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: accodati.append(a))
+    esegui(invio.avvia, numero.pk)
+    esegui(invio.avvia, numero.pk)  # avvia_programmati ticked twice before a worker was free
+    assert len(accodati) == 1

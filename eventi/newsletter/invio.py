@@ -24,6 +24,7 @@ The delivery row (Consegna, unique per issue and subscriber) is the truth of wha
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 import time
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from . import limiti
@@ -108,19 +109,23 @@ def riprendi(numero: Numero) -> bool:
 
 
 # --- Dispatcher -----------------------------------------------------------------------------------
-def avvia(numero_id: int) -> int:
+def avvia(numero_id: int, ripresa: bool = False) -> int:
     """Create the deliveries of the issue's segment and enqueue the batches. Idempotent.
 
-    Returns the number of batches enqueued (0 if the issue is not to be sent).
+    A scheduled issue is started once (a second dispatcher task finds it "in invio" and stops); with
+    `ripresa` (riprendi_fermi) a send already under way gets its missing rows and pending batches again.
+    Returns the number of batches enqueued.
     """
     with transaction.atomic():
         numero = Numero.objects.select_for_update().filter(pk=numero_id).first()
-        if numero is None or numero.stato not in (StatoNumero.PROGRAMMATO, StatoNumero.IN_INVIO):
+        if numero is None:
             return 0
         if numero.stato == StatoNumero.PROGRAMMATO:
             numero.stato = StatoNumero.IN_INVIO
             numero.avviato_il = numero.avviato_il or timezone.now()
             numero.save(update_fields=["stato", "avviato_il"])
+        elif not (ripresa and numero.stato == StatoNumero.IN_INVIO):
+            return 0
     crea_consegne(numero)
     numero.totale_destinatari = numero.consegne.count()
     numero.save(update_fields=["totale_destinatari"])
@@ -166,14 +171,22 @@ def accoda_lotti(numero_id: int) -> int:
 def riprendi_fermi(dopo_secondi: int | None = None) -> list[int]:
     """Re-enqueue the sends that made no progress for `dopo_secondi` (a worker died mid-batch)."""
     dopo_secondi = settings.NEWSLETTER_RESUME_AFTER if dopo_secondi is None else dopo_secondi
-    limite = timezone.now() - timezone.timedelta(seconds=dopo_secondi)
+    adesso = timezone.now()
+    limite = adesso - dt.timedelta(seconds=dopo_secondi)
     ripresi = []
-    for numero in Numero.objects.filter(stato=StatoNumero.IN_INVIO):
+    # Not again within `dopo_secondi` of the last resume: if the workers are merely busy elsewhere, the
+    # queue gets at most one extra copy of the batches per period instead of one per beat tick.
+    candidati = Numero.objects.filter(stato=StatoNumero.IN_INVIO).filter(
+        Q(ripreso_il__isnull=True) | Q(ripreso_il__lte=limite)
+    )
+    for numero in candidati:
         ultimo = numero.consegne.aggregate(m=Max("inviata_il"))["m"] or numero.avviato_il
         if ultimo and ultimo > limite:
             continue
+        if not Numero.objects.filter(pk=numero.pk, ripreso_il=numero.ripreso_il).update(ripreso_il=adesso):
+            continue  # another beat tick took it
         logger.warning("newsletter %s: nessun progresso da %ss, riaccodo i lotti", numero.pk, dopo_secondi)
-        avvia(numero.pk)
+        avvia(numero.pk, ripresa=True)
         ripresi.append(numero.pk)
     return ripresi
 

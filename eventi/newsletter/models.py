@@ -212,6 +212,8 @@ class Numero(models.Model):
     avviato_il = models.DateTimeField(_("invio avviato il"), null=True, blank=True)
     inviato_il = models.DateTimeField(_("inviato il"), null=True, blank=True)
     totale_destinatari = models.PositiveIntegerField(_("destinatari"), default=0)
+    # Last time riprendi_invii re-enqueued the pending batches of a send without progress.
+    ripreso_il = models.DateTimeField(_("ripreso il"), null=True, blank=True, editable=False)
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
 
     objects = NumeroQuerySet.as_manager()
