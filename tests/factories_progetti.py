@@ -97,3 +97,35 @@ class AdozioneModelloFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["OrganizzazioneFactory", "ScuolaFactory"]
+
+
+def pagina_progetti(chiave: str) -> str:
+    """Create the data of one public page of the projects area and return its Italian path
+    (for tests/browser/pagine.py: accessibility and HTML checks)."""
+    from django.urls import reverse
+
+    from tests.factories import comune
+
+    scuola = ScuolaFactory(comune=comune("Imola"), denominazione="Istituto tecnico Paolini Cassiano")
+    org = OrganizzazioneFactory(nome="Meccanica Imolese S.r.l.")
+    progetti = [
+        ProgettoPubblicatoFactory(scuola=scuola, titolo=f"Reparto meccanico {n}", ospitanti=[org])
+        for n in range(22)
+    ]
+    progetti[0].comuni.add(comune("Imola"))
+    azione = AzioneDiReteFactory(titolo="Scambio di esperienze tra distretti")
+    azione.progetti.add(progetti[0])
+    modello = ModelloInterventoFactory(
+        azione=azione, titolo="Stage in officina", distretto=scuola.comune.distretto
+    )
+    AdozioneModelloFactory(modello=modello, distretto=comune("Bologna").distretto, note="Adattato.")
+    return {
+        "vetrina": reverse("progetti:vetrina"),
+        "ricerca": reverse("progetti:vetrina") + "?q=meccanica&distretto=imola",
+        "progetto": reverse("progetti:progetto", args=[progetti[0].pk]),
+        "azioni": reverse("progetti:azioni"),
+        "azione": reverse("progetti:azione", args=[azione.pk]),
+        "modelli": reverse("progetti:modelli"),
+        "modello": reverse("progetti:modello", args=[modello.pk]),
+        "dati": reverse("progetti:dati"),
+    }[chiave]

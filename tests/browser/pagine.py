@@ -82,6 +82,12 @@ def _scuola() -> str:
     return f"/territorio/scuole/{scuola.codice_meccanografico}/"
 
 
+def _progetti(pagina: str) -> str:
+    from tests.factories_progetti import pagina_progetti
+
+    return pagina_progetti(pagina)
+
+
 def _festival(chiave: str) -> str:
     from tests.factories_eventi import pagina_festival
 
@@ -110,5 +116,9 @@ PAGINE_PUBBLICHE: list[Pagina] = [
             "archivio",
             "edizione",
         )
+    ],
+    *[
+        Pagina(f"progetti {chiave}", prepara=lambda chiave=chiave: _progetti(chiave))
+        for chiave in ("vetrina", "ricerca", "progetto", "azioni", "azione", "modelli", "modello", "dati")
     ],
 ]
