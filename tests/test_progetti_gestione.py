@@ -276,3 +276,13 @@ def test_i_documenti_non_pubblici_non_si_scaricano_dalla_vetrina(client, scuola_
         progetto=progetto, titolo="Interno", file=ContentFile(b"%PDF-1.4", name="i.pdf"), pubblico=False
     )
     assert client.get(reverse("progetti:documento", args=[progetto.pk, riservato.pk])).status_code == 404
+
+
+def test_chi_segue_il_progetto_vede_se_manca_la_convenzione_con_l_ospitante(
+    client, referente_a, scuola_a, organizzazione
+):
+    progetto = ProgettoFactory(scuola=scuola_a, stato=S.PUBBLICATO, ospitanti=[organizzazione])
+    url = reverse("progetti:progetto", args=[progetto.pk])
+    assert "Convenzione mancante" not in client.get(url).content.decode()
+    entra(client, referente_a)
+    assert "Convenzione mancante" in client.get(url).content.decode()

@@ -70,6 +70,17 @@ def progetto(request, pk):
         "comuni",
         "foto",
     )
+    if ruoli:
+        # The people of the project see whether each host organisation has a valid convenzione.
+        from partnership.models import Convenzione
+
+        ospitanti = [
+            p for p in progetto.partecipazioni.all() if p.ruolo == ProgettoOrganizzazione.Ruolo.OSPITANTE
+        ]
+        stato = Convenzione.objects.stato_per(progetto.scuola_id, [p.organizzazione_id for p in ospitanti])
+        for partecipazione in ospitanti:
+            partecipazione.convenzione = stato[partecipazione.organizzazione_id]
+            partecipazione.mostra_convenzione = True
     contesto = {
         "progetto": progetto,
         "documenti": documenti,
