@@ -269,3 +269,13 @@ def test_partnership_pubblicate_e_riservate(client, rete):
     assert "Solo Imola" in html and "Cultura tecnica a Bologna" not in html
     assert client.get(rete["p_b"].get_absolute_url()).status_code == 200
     assert client.get(rete["p_a"].get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_elenco_ufficio_in_cache_si_aggiorna_dopo_import_o_modifica(client, ufficio_a, rete):
+    entra(client, ufficio_a)
+    assert "Nuova Officina Felsinea" not in client.get(URL_ORG).content.decode()
+    OrganizzazioneFactory(nome="Nuova Officina Felsinea", comune=comune("Bologna"))
+    assert "Nuova Officina Felsinea" in client.get(URL_ORG).content.decode()
+    rete["p_a"].distretti.clear()  # the partnership leaves district A: its title leaves A's list
+    assert "Cultura tecnica a Bologna" not in client.get(URL_PART).content.decode()

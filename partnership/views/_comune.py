@@ -50,39 +50,44 @@ def richiede_staff(vista):
     return controllata
 
 
-def e_referente_organizzazione(user) -> bool:
-    return bool(organizzazioni_di(user))
-
-
-# --- Cached fragments of the public pages ---------------------------------------------------------
+# --- Cached fragments of the list pages -----------------------------------------------------------
 # Whole pages are not cached: base.html carries CSRF tokens (language switch, page feedback). The
-# expensive part, the list of results, is rendered once per (query string, language, data generation)
-# and reused for every visitor; partnership.segnali starts a new generation on any change.
+# expensive parts, the filter form and the list of results, are rendered once per (query string,
+# language, data generation, viewer's scope) and reused by every viewer with the same scope;
+# partnership.segnali starts a new generation on any change to what the lists show.
 
 
-def frammento(request, nome: str, template: str, contesto_fn):
-    """Render `template` with contesto_fn(), cached for anonymous visitors only."""
-    if request.user.is_authenticated:
-        return mark_safe(render_to_string(template, contesto_fn(), request=request))  # noqa: S308 - our template
+def chiave_ambito(user) -> str:
+    """Who sees the same list: staff all alike, others by their districts and organisations."""
+    ambito = ambito_di(user)
+    if ambito.staff:
+        return "staff"
+    if not ambito.autenticato:
+        return "anonimo"
+    distretti = sorted(ambito.distretti_ufficio | ambito.distretti_scuole)
+    return f"d{'.'.join(map(str, distretti))}-s{'.'.join(map(str, sorted(ambito.scuole)))}-o" + ".".join(
+        map(str, sorted(organizzazioni_di(user)))
+    )
+
+
+def frammenti(
+    request, nome: str, parti: dict, per_ambito: bool = True, durata: int = DURATA_FRAMMENTI
+) -> dict:
+    """{part: HTML} for parti = {part: (template, context function)}; one Redis round trip on a hit.
+
+    Context functions run only on a miss, so a hit costs no database query for the list."""
     impronta = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
-    chiave = f"partnership:frammento:{nome}:{generazione()}:{get_language()}:{impronta}"
-    html = cache.get(chiave)
-    if html is None:
-        html = render_to_string(template, contesto_fn(), request=request)
-        cache.set(chiave, html, DURATA_FRAMMENTI)
-    return mark_safe(html)  # noqa: S308 - output of our own auto-escaped template
-
-
-def filtro_html(request, filtro, nome: str, durata: int = DURATA_FRAMMENTI):
-    """The rendered filter form, cached per query string: rendering ~150 <option>s through Django's
-    widget templates costs more than the list itself. Its choices (districts, comuni, S3 areas,
-    thematic areas) change rarely; a few minutes of staleness is acceptable, user data is never in it."""
-    parametri = request.GET.copy()
-    parametri.pop("pagina", None)
-    impronta = hashlib.sha256(parametri.urlencode().encode()).hexdigest()[:32]
-    chiave = f"partnership:filtro:{nome}:{get_language()}:{impronta}"
-    html = cache.get(chiave)
-    if html is None:
-        html = render_to_string("partnership/_filtro.html", {"filtro": filtro}, request=request)
-        cache.set(chiave, html, durata)
-    return mark_safe(html)  # noqa: S308 - output of our own auto-escaped template
+    ambito = chiave_ambito(request.user) if per_ambito else "tutti"
+    base = f"partnership:{nome}:{generazione()}:{get_language()}:{ambito}:{impronta}"
+    chiavi = {parte: f"{base}:{parte}" for parte in parti}
+    trovati = cache.get_many(list(chiavi.values()))
+    risultato, nuovi = {}, {}
+    for parte, (template, contesto_fn) in parti.items():
+        html = trovati.get(chiavi[parte])
+        if html is None:
+            html = render_to_string(template, contesto_fn(), request=request)
+            nuovi[chiavi[parte]] = html
+        risultato[parte] = mark_safe(html)  # noqa: S308 - output of our own auto-escaped templates
+    if nuovi:
+        cache.set_many(nuovi, durata)
+    return risultato

@@ -16,7 +16,7 @@ from partnership.forms import InteresseForm, OffertaForm
 from partnership.models import InteresseOfferta, OffertaOspitalita, Organizzazione
 from partnership.permissions import organizzazioni_modificabili_da
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import filtro_html, pagina
+from partnership.views._comune import frammenti, pagina
 
 
 def _vede_offerte(user) -> bool:
@@ -28,20 +28,32 @@ def _vede_offerte(user) -> bool:
 def elenco(request):
     if not _vede_offerte(request.user):
         raise PermissionDenied
-    qs = (
-        OffertaOspitalita.objects.visibili_a(request.user)
-        .attive()
-        .select_related("organizzazione", "comune", "area_s3")
-        .order_by("data_inizio", "titolo")
+
+    def risultati():
+        qs = (
+            OffertaOspitalita.objects.visibili_a(request.user)
+            .attive()
+            .select_related("organizzazione", "comune", "area_s3")
+            .order_by("data_inizio", "titolo")
+        )
+        return {"page_obj": pagina(request, OffertaFilter(request.GET, queryset=qs).qs)}
+
+    filtro = OffertaFilter(request.GET, queryset=OffertaOspitalita.objects.none())
+    parti = frammenti(
+        request,
+        "offerte",
+        {
+            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
+            "risultati": ("partnership/_offerte_risultati.html", risultati),
+        },
     )
-    filtro = OffertaFilter(request.GET, queryset=qs)
     ambito = ambito_di(request.user)
     return render(
         request,
         "partnership/offerte.html",
         {
-            "filtro_html": filtro_html(request, filtro, "offerte"),
-            "page_obj": pagina(request, filtro.qs),
+            "filtro_html": parti["filtro"],
+            "risultati": parti["risultati"],
             "puo_creare": ambito.staff or bool(organizzazioni_di(request.user)),
             "senza_valutazione": True,
         },

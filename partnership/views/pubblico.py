@@ -10,7 +10,7 @@ from distretti.permissions import ambito_di
 from partnership.filters import DirectoryFilter, PartnershipFilter
 from partnership.models import AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import filtro_html, frammento, pagina
+from partnership.views._comune import frammenti, pagina
 
 
 def organizzazioni(request):
@@ -31,21 +31,28 @@ def organizzazioni(request):
         )
         .order_by("-partner_istituzionale", "nome"),
     )
-
-    def contesto():
-        page = pagina(request, filtro.qs)
-        return {"page_obj": page, "querystring": request.GET.copy()}
-
-    risultati = frammento(request, "directory", "partnership/_directory_risultati.html", contesto)
+    parti = frammenti(
+        request,
+        "directory",
+        {
+            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
+            "risultati": (
+                "partnership/_directory_risultati.html",
+                lambda: {"page_obj": pagina(request, filtro.qs)},
+            ),
+        },
+        per_ambito=False,
+    )
+    ambito = ambito_di(request.user)
     return render(
         request,
         "partnership/organizzazioni.html",
         {
-            "filtro_html": filtro_html(request, filtro, "directory"),
-            "risultati": risultati,
-            "area_ufficio": ambito_di(request.user).staff or ambito_di(request.user).ufficio_distretto,
+            "filtro_html": parti["filtro"],
+            "risultati": parti["risultati"],
+            "area_ufficio": ambito.staff or ambito.ufficio_distretto,
             "area_organizzazione": bool(organizzazioni_di(request.user)),
-            "area_scuola": ambito_di(request.user).referente_scuola,
+            "area_scuola": ambito.referente_scuola,
         },
     )
 
@@ -78,21 +85,25 @@ def partnership_pubbliche(request):
     filtro = PartnershipFilter(
         request.GET,
         queryset=Partnership.objects.pubblicate()
-        .prefetch_related(
-            Prefetch("distretti", queryset=Distretto.objects.only("id", "nome")),
-            "ambiti",
-        )
+        .prefetch_related(Prefetch("distretti", queryset=Distretto.objects.only("id", "nome")), "ambiti")
         .order_by("-data_inizio", "titolo"),
     )
-
-    def contesto():
-        return {"page_obj": pagina(request, filtro.qs), "querystring": request.GET.copy()}
-
-    risultati = frammento(request, "partnership", "partnership/_partnership_risultati.html", contesto)
+    parti = frammenti(
+        request,
+        "partnership",
+        {
+            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
+            "risultati": (
+                "partnership/_partnership_risultati.html",
+                lambda: {"page_obj": pagina(request, filtro.qs)},
+            ),
+        },
+        per_ambito=False,
+    )
     return render(
         request,
         "partnership/partnership_pubbliche.html",
-        {"filtro_html": filtro_html(request, filtro, "partnership"), "risultati": risultati},
+        {"filtro_html": parti["filtro"], "risultati": parti["risultati"]},
     )
 
 

@@ -16,7 +16,7 @@ from distretti.permissions import ambito_di
 from partnership import esportazioni
 from partnership.filters import AccordoFilter, OrganizzazioneFilter, PartnershipFilter
 from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
-from partnership.views._comune import filtro_html, pagina, richiede_ufficio
+from partnership.views._comune import frammenti, pagina, richiede_ufficio
 
 FORMATI = ("csv", "xlsx")
 
@@ -29,6 +29,7 @@ def _nomi(relazione) -> str:
 
 
 def _organizzazioni(request):
+    """The filtered queryset (the scope query runs here, so a cached page never pays for it)."""
     qs = (
         Organizzazione.objects.del_territorio_di(request.user)
         .select_related("comune__distretto")
@@ -69,17 +70,15 @@ CAMPI_ELENCO_ORGANIZZAZIONI = (
 
 @richiede_ufficio
 def organizzazioni(request):
-    filtro = _organizzazioni(request)
-    righe = filtro.qs.only(*CAMPI_ELENCO_ORGANIZZAZIONI)  # the page shows a few columns of wide rows
-    return render(
+    def risultati():
+        righe = _organizzazioni(request).qs.only(*CAMPI_ELENCO_ORGANIZZAZIONI)  # a few columns of wide rows
+        return {"page_obj": pagina(request, righe)}
+
+    return _elenco(
         request,
-        "partnership/ufficio/organizzazioni.html",
-        {
-            "filtro_html": filtro_html(request, filtro, "ufficio_organizzazioni"),
-            "page_obj": pagina(request, righe),
-            "puo_gestire": ambito_di(request.user).staff,
-            "senza_valutazione": True,
-        },
+        "organizzazioni",
+        OrganizzazioneFilter(request.GET, queryset=Organizzazione.objects.none()),
+        risultati,
     )
 
 
@@ -116,16 +115,11 @@ COLONNE_PARTNERSHIP = [
 
 @richiede_ufficio
 def partnership(request):
-    filtro = _partnership(request)
-    return render(
+    return _elenco(
         request,
-        "partnership/ufficio/partnership.html",
-        {
-            "filtro_html": filtro_html(request, filtro, "ufficio_partnership"),
-            "page_obj": pagina(request, filtro.qs),
-            "puo_gestire": ambito_di(request.user).staff,
-            "senza_valutazione": True,
-        },
+        "partnership",
+        PartnershipFilter(request.GET, queryset=Partnership.objects.none()),
+        lambda: {"page_obj": pagina(request, _partnership(request).qs)},
     )
 
 
@@ -161,13 +155,30 @@ COLONNE_ACCORDI = [
 
 @richiede_ufficio
 def accordi(request):
-    filtro = _accordi(request)
+    return _elenco(
+        request,
+        "accordi",
+        AccordoFilter(request.GET, queryset=Accordo.objects.none()),
+        lambda: {"page_obj": pagina(request, _accordi(request).qs)},
+    )
+
+
+def _elenco(request, nome, filtro, contesto_risultati):
+    """An office list page: filter form and results as fragments cached per scope and query string."""
+    parti = frammenti(
+        request,
+        f"ufficio_{nome}",
+        {
+            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
+            "risultati": (f"partnership/ufficio/_{nome}_risultati.html", contesto_risultati),
+        },
+    )
     return render(
         request,
-        "partnership/ufficio/accordi.html",
+        f"partnership/ufficio/{nome}.html",
         {
-            "filtro_html": filtro_html(request, filtro, "ufficio_accordi"),
-            "page_obj": pagina(request, filtro.qs),
+            "filtro_html": parti["filtro"],
+            "risultati": parti["risultati"],
             "puo_gestire": ambito_di(request.user).staff,
             "senza_valutazione": True,
         },
