@@ -49,3 +49,31 @@ def test_comando_scrive_il_report_di_distretto(tmp_path):
 def test_comando_rifiuta_argomenti_sbagliati(tmp_path, argomenti, messaggio):
     with pytest.raises(CommandError, match=messaggio):
         call_command("genera_report", *argomenti, "--output", str(tmp_path / "x.pdf"))
+
+
+def test_comando_misura_stampa_tempi_pagine_e_memoria(tmp_path):
+    import json
+
+    dati_piccoli()
+    out = io.StringIO()
+    call_command(
+        "genera_report", "--tipo", "metropolitano", "--anno", ANNO, "--output", str(tmp_path / "m.pdf"),
+        "--misura", stdout=out,
+    )  # fmt: skip
+    cifre = json.loads(out.getvalue())
+    assert cifre["pagine"] >= 8
+    assert cifre["secondi_totale"] >= cifre["secondi_pdf"] > 0
+    assert cifre["secondi_weasyprint_solo"] > 0 and cifre["picco_rss_mb"] > 0
+    assert (tmp_path / "m.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_demo_crea_gli_organi_di_governance_una_volta_sola():
+    import random
+
+    from alternanza.report import demo
+    from alternanza.report.models import OrganoGovernance
+
+    demo.carica("base", random.Random(1))
+    demo.carica("base", random.Random(1))
+    assert OrganoGovernance.objects.count() == 1 + 2 * 7
+    assert OrganoGovernance.objects.filter(distretto__isnull=True).count() == 1

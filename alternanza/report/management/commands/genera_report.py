@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import resource
 import time
 from pathlib import Path
 
@@ -25,8 +27,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allegato", help="Scrive anche l'allegato con gli elenchi completi (XLSX) in questo file."
         )
+        parser.add_argument(
+            "--misura",
+            action="store_true",
+            help="Stampa una riga JSON con tempi per fase, pagine, picco di memoria e il tempo di WeasyPrint "
+            "da solo sullo stesso HTML (per il benchmark).",
+        )
 
-    def handle(self, *args, tipo, anno, distretto=None, ambito=None, output, allegato=None, **options):
+    def handle(
+        self, *args, tipo, anno, distretto=None, ambito=None, output, allegato=None, misura=False, **options
+    ):
         try:
             valida_anno(anno)
         except ValidationError as exc:
@@ -44,6 +54,9 @@ class Command(BaseCommand):
             raise CommandError("Il report di distretto richiede --distretto.")
         if tipo == TipoReport.TEMATICO and a is None:
             raise CommandError("Il report tematico richiede --ambito.")
+        if misura:
+            self._misura(tipo, anno, d, a, output, allegato)
+            return
         inizio = time.perf_counter()
         risultato = rendering.genera_documento(tipo, anno, d, a, con_allegato=bool(allegato))
         Path(output).write_bytes(risultato.pdf)
@@ -51,3 +64,43 @@ class Command(BaseCommand):
             Path(allegato).write_bytes(risultato.allegato)
         durata = time.perf_counter() - inizio
         self.stdout.write(f"{output}: {risultato.pagine} pagine, {len(risultato.pdf):,} byte, {durata:.2f} s")
+
+    def _misura(self, tipo, anno, d, a, output, allegato) -> None:
+        """The same steps as genera_documento, timed one by one, then WeasyPrint alone on the same HTML."""
+        inizio = time.perf_counter()
+        contesto = rendering.dati(tipo, anno, d, a)
+        t_dati = time.perf_counter()
+        html = rendering.html_report(contesto)
+        t_html = time.perf_counter()
+        pdf, pagine = rendering.html_a_pdf(html)
+        t_pdf = time.perf_counter()
+        Path(output).write_bytes(pdf)
+        picco_report = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t_allegato = None
+        if allegato:
+            t0 = time.perf_counter()
+            Path(allegato).write_bytes(rendering.allegato_xlsx(contesto))
+            t_allegato = round(time.perf_counter() - t0, 2)
+        # WeasyPrint alone on the very same HTML (fonts and charts included): the floor of the PDF step.
+        t0 = time.perf_counter()
+        rendering.html_a_pdf(html)
+        solo = time.perf_counter() - t0
+        totale = t_pdf - inizio
+        self.stdout.write(
+            json.dumps(
+                {
+                    "tipo": tipo,
+                    "anno": anno,
+                    "pagine": pagine,
+                    "byte": len(pdf),
+                    "secondi_totale": round(totale, 2),
+                    "secondi_dati": round(t_dati - inizio, 2),
+                    "secondi_html_grafici": round(t_html - t_dati, 2),
+                    "secondi_pdf": round(t_pdf - t_html, 2),
+                    "secondi_weasyprint_solo": round(solo, 2),
+                    "rapporto_su_weasyprint": round(totale / solo, 2) if solo else None,
+                    "secondi_allegato": t_allegato,
+                    "picco_rss_mb": round(picco_report),
+                }
+            )
+        )
