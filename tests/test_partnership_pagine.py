@@ -279,3 +279,10 @@ def test_elenco_ufficio_in_cache_si_aggiorna_dopo_import_o_modifica(client, uffi
     assert "Nuova Officina Felsinea" in client.get(URL_ORG).content.decode()
     rete["p_a"].distretti.clear()  # the partnership leaves district A: its title leaves A's list
     assert "Cultura tecnica a Bologna" not in client.get(URL_PART).content.decode()
+
+
+@pytest.mark.django_db
+def test_directory_in_inglese(client, rete):
+    # The .mo files are compiled by `make messages` (a dependency of `make test`).
+    html = client.get("/en/rete/").content.decode()
+    assert "Organisations of the network" in html
