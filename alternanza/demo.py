@@ -9,9 +9,10 @@ marked demo=True; the same seed gives the same data, and a second run adds only 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
 import random
-from contextlib import nullcontext
 
 from django.db import connection
 from django.utils import timezone
@@ -112,10 +113,81 @@ def carica(scala: str, rng: random.Random) -> None:
     invalida_vetrina()
 
 
+# Columns written by the bulk load (every NOT NULL column of the tables; `ricerca` is set by the trigger).
+COLONNE_PROGETTO = (
+    "id",
+    "scuola_id",
+    "distretto_id",
+    "indirizzo",
+    "anno_scolastico",
+    "titolo",
+    "descrizione",
+    "obiettivi",
+    "classi",
+    "ore_previste",
+    "ore_svolte",
+    "data_inizio",
+    "data_fine",
+    "sicurezza_ore",
+    "sicurezza_ente",
+    "sicurezza_svolta",
+    "studenti_totale",
+    "studenti_ragazze",
+    "studenti_origine_straniera",
+    "studenti_con_sostegno",
+    "studenti_con_formazione_sicurezza",
+    "risultati",
+    "valutazione",
+    "consenso_vetrina",
+    "stato",
+    "creato_da_nome",
+    "creato_il",
+    "aggiornato_il",
+    "pubblicato_il",
+    "demo",
+)
+
+
+def _testo_copy(valore) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if valore is None:
+        return "\\N"
+    if isinstance(valore, bool):
+        return "t" if valore else "f"
+    if isinstance(valore, datetime.date):
+        return valore.isoformat()
+    testo = str(valore)
+    if any(c in testo for c in "\\\t\n\r"):
+        testo = testo.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return testo
+
+
+def _copia(tabella: str, colonne: tuple[str, ...], righe: list[tuple]) -> None:
+    """Insert rows with COPY (PostgreSQL): an order of magnitude faster than INSERT for 100k rows."""
+    buffer = io.StringIO()
+    for riga in righe:
+        buffer.write("\t".join(_testo_copy(v) for v in riga))
+        buffer.write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursore:
+        cursore.execute("SELECT 1")  # sets pgtrigger's ignore variable (see _senza_storia)
+        cursore.cursor.copy_expert(f"COPY {tabella} ({', '.join(colonne)}) FROM STDIN", buffer)
+
+
+def _nuovi_id(tabella: str, quanti: int) -> list[int]:
+    with connection.cursor() as cursore:
+        cursore.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [tabella, quanti]
+        )
+        return [riga[0] for riga in cursore.fetchall()]
+
+
 def _senza_storia():
-    """Skip pghistory's per-row audit triggers during the bulk load (PostgreSQL only)."""
+    """Skip pghistory's audit trigger during the bulk load (it is not an edit to audit). pgtrigger sets
+    its session variable on every statement Django executes; `_copia` runs a statement right before each
+    COPY so the variable is set for the COPY too."""
     if connection.vendor != "postgresql":
-        return nullcontext()
+        return contextlib.nullcontext()
     import pgtrigger
 
     return pgtrigger.ignore("alternanza.Progetto:insert_insert")
@@ -135,103 +207,122 @@ def _progetti(quanti: int, rng: random.Random) -> None:
     organizzazioni = list(Organizzazione.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
     ambiti = list(AmbitoTematico.objects.values_list("pk", flat=True))
     aree = list(AreaS3.objects.values_list("pk", flat=True))
+    postgres = connection.vendor == "postgresql"
+    with _senza_storia():
+        _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree, postgres)
+
+
+def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree, postgres) -> None:
     stati, pesi = zip(*STATI, strict=True)
     adesso = timezone.now()
     for inizio in range(gia, quanti, BLOCCO):
         fine = min(inizio + BLOCCO, quanti)
-        nuovi, dettagli = [], []
-        for i in range(inizio, fine):
+        ids = _nuovi_id("alternanza_progetto", fine - inizio) if postgres else [None] * (fine - inizio)
+        righe, comuni_scuola = [], []
+        for i, pid in zip(range(inizio, fine), ids, strict=True):
             scuola_id, comune_id, distretto_id = rng.choice(scuole)
             settore, luogo = rng.choice(SETTORI)
             anno = rng.choice(ANNI)
             stato = rng.choices(stati, pesi)[0]
-            primo = int(anno[:4])
-            data_inizio = datetime.date(primo + 1, rng.randint(1, 5), rng.randint(1, 28))
+            data_inizio = datetime.date(int(anno[:4]) + 1, rng.randint(1, 5), rng.randint(1, 28))
             totale = rng.randint(5, 60)
-            ragazze = rng.randint(0, totale)
             ore_previste = rng.choice((20, 30, 40, 60, 80, 90))
             concluso = stato in (S.PUBBLICATO, S.ARCHIVIATO, S.VALIDATO)
-            nuovi.append(
-                Progetto(
-                    scuola_id=scuola_id,
-                    distretto_id=distretto_id,
-                    anno_scolastico=anno,
-                    titolo=f"{rng.choice(ATTIVITA)} {settore} n. {i + 1}",
-                    descrizione=(
-                        f"Percorso per le competenze trasversali e l'orientamento nel settore {settore}: "
-                        f"gli studenti lavorano in un {luogo} affiancati da un tutor aziendale. "
-                        "(Testo dimostrativo.)"
-                    ),
-                    obiettivi=rng.choice(OBIETTIVI),
-                    classi=f"{rng.randint(3, 5)}{rng.choice('ABCDE')}",
-                    ore_previste=ore_previste,
-                    ore_svolte=ore_previste if concluso else rng.randint(0, ore_previste),
-                    data_inizio=data_inizio,
-                    data_fine=data_inizio + datetime.timedelta(days=rng.randint(7, 60)),
-                    sicurezza_ore=rng.choice((4, 8, 12)),
-                    sicurezza_ente=rng.choice(("Scuola", "Impresa ospitante", "Ente di formazione")),
-                    sicurezza_svolta=concluso or rng.random() < 0.5,
-                    studenti_totale=totale,
-                    studenti_ragazze=ragazze,
-                    studenti_origine_straniera=rng.randint(0, totale // 3),
-                    studenti_con_sostegno=rng.randint(0, min(3, totale)),
-                    studenti_con_formazione_sicurezza=totale if concluso else rng.randint(0, totale),
-                    risultati=rng.choice(RISULTATI) if concluso else "",
-                    consenso_vetrina=rng.random() < 0.9,
-                    stato=stato,
-                    creato_da_nome="Referente dimostrativo",
-                    pubblicato_il=(
-                        adesso - datetime.timedelta(days=rng.randint(1, 600), minutes=rng.randint(0, 1440))
-                        if stato in (S.PUBBLICATO, S.ARCHIVIATO)
-                        else None
-                    ),
-                    demo=True,
+            pubblicato = stato in (S.PUBBLICATO, S.ARCHIVIATO)
+            righe.append(
+                (
+                    pid,
+                    scuola_id,
+                    distretto_id,
+                    "",
+                    anno,
+                    f"{rng.choice(ATTIVITA)} {settore} n. {i + 1}",
+                    f"Percorso per le competenze trasversali e l'orientamento nel settore {settore}: "
+                    f"gli studenti lavorano in un {luogo} affiancati da un tutor aziendale. "
+                    "(Testo dimostrativo.)",
+                    rng.choice(OBIETTIVI),
+                    f"{rng.randint(3, 5)}{rng.choice('ABCDE')}",
+                    ore_previste,
+                    ore_previste if concluso else rng.randint(0, ore_previste),
+                    data_inizio,
+                    data_inizio + datetime.timedelta(days=rng.randint(7, 60)),
+                    rng.choice((4, 8, 12)),
+                    rng.choice(("Scuola", "Impresa ospitante", "Ente di formazione")),
+                    concluso or rng.random() < 0.5,
+                    totale,
+                    rng.randint(0, totale),
+                    rng.randint(0, totale // 3),
+                    rng.randint(0, min(3, totale)),
+                    totale if concluso else rng.randint(0, totale),
+                    rng.choice(RISULTATI) if concluso else "",
+                    "",
+                    rng.random() < 0.9,
+                    stato,
+                    "Referente dimostrativo",
+                    adesso,
+                    adesso,
+                    adesso - datetime.timedelta(days=rng.randint(1, 600), minutes=rng.randint(0, 1440))
+                    if pubblicato
+                    else None,
+                    True,
                 )
             )
-            dettagli.append(comune_id)
-        with _senza_storia():
-            creati = Progetto.objects.bulk_create(nuovi, batch_size=1000)
-        _collegamenti(creati, dettagli, rng, organizzazioni, ambiti, aree)
+            comuni_scuola.append(comune_id)
+        if postgres:
+            _copia("alternanza_progetto", COLONNE_PROGETTO, righe)
+        else:
+            creati = Progetto.objects.bulk_create(
+                [Progetto(**dict(zip(COLONNE_PROGETTO[1:], r[1:], strict=True))) for r in righe]
+            )
+            ids = [p.pk for p in creati]
+        stati_blocco = [r[COLONNE_PROGETTO.index("stato")] for r in righe]
+        _collegamenti(ids, stati_blocco, comuni_scuola, rng, organizzazioni, ambiti, aree, postgres)
 
 
-def _collegamenti(progetti, comuni_scuola, rng, organizzazioni, ambiti, aree) -> None:
-    through_ambiti = Progetto.ambiti.through
-    through_aree = Progetto.aree_s3.through
-    through_comuni = Progetto.comuni.through
+def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree, postgres) -> None:
     righe_ambiti, righe_aree, righe_comuni, partecipazioni = [], [], [], []
-    for progetto, comune_id in zip(progetti, comuni_scuola, strict=True):
+    ruoli = ProgettoOrganizzazione.Ruolo.values
+    for pid, comune_id in zip(ids, comuni_scuola, strict=True):
         for ambito_id in rng.sample(ambiti, k=min(len(ambiti), rng.randint(1, 2))):
-            righe_ambiti.append(through_ambiti(progetto_id=progetto.pk, ambitotematico_id=ambito_id))
+            righe_ambiti.append((pid, ambito_id))
         if aree and rng.random() < 0.6:
-            righe_aree.append(through_aree(progetto_id=progetto.pk, areas3_id=rng.choice(aree)))
-        righe_comuni.append(through_comuni(progetto_id=progetto.pk, comune_id=comune_id))
+            righe_aree.append((pid, rng.choice(aree)))
+        righe_comuni.append((pid, comune_id))
         if organizzazioni:
             scelte = rng.sample(organizzazioni, k=min(len(organizzazioni), rng.randint(1, 2)))
             for n, org_id in enumerate(scelte):
-                ruolo = (
-                    ProgettoOrganizzazione.Ruolo.OSPITANTE
-                    if n == 0
-                    else rng.choice(ProgettoOrganizzazione.Ruolo.values)
-                )
-                partecipazioni.append(
-                    ProgettoOrganizzazione(progetto_id=progetto.pk, organizzazione_id=org_id, ruolo=ruolo)
-                )
-    through_ambiti.objects.bulk_create(righe_ambiti, batch_size=5000, ignore_conflicts=True)
-    through_aree.objects.bulk_create(righe_aree, batch_size=5000, ignore_conflicts=True)
-    through_comuni.objects.bulk_create(righe_comuni, batch_size=5000, ignore_conflicts=True)
-    ProgettoOrganizzazione.objects.bulk_create(partecipazioni, batch_size=5000, ignore_conflicts=True)
+                ruolo = ProgettoOrganizzazione.Ruolo.OSPITANTE if n == 0 else rng.choice(ruoli)
+                partecipazioni.append((pid, org_id, ruolo))
     transizioni = [
-        TransizioneProgetto(
-            progetto_id=p.pk,
-            utente_nome="Ufficio distrettuale (dimostrativo)",
-            da_stato=S.INVIATO,
-            a_stato=S.RIMANDATO,
-            nota="Indicare le ore di formazione sulla sicurezza e l'ente che l'ha erogata.",
+        (
+            pid,
+            "Ufficio distrettuale (dimostrativo)",
+            S.INVIATO.value,
+            S.RIMANDATO.value,
+            "Indicare le ore di formazione sulla sicurezza e l'ente che l'ha erogata.",
+            timezone.now(),
         )
-        for p in progetti
-        if p.stato == S.RIMANDATO
+        for pid, stato in zip(ids, stati, strict=True)
+        if stato == S.RIMANDATO
     ]
-    TransizioneProgetto.objects.bulk_create(transizioni, batch_size=5000)
+    tabelle = [
+        (Progetto.ambiti.through, ("progetto_id", "ambitotematico_id"), righe_ambiti),
+        (Progetto.aree_s3.through, ("progetto_id", "areas3_id"), righe_aree),
+        (Progetto.comuni.through, ("progetto_id", "comune_id"), righe_comuni),
+        (ProgettoOrganizzazione, ("progetto_id", "organizzazione_id", "ruolo"), partecipazioni),
+        (
+            TransizioneProgetto,
+            ("progetto_id", "utente_nome", "da_stato", "a_stato", "nota", "creata_il"),
+            transizioni,
+        ),
+    ]
+    for modello, colonne, righe in tabelle:
+        if postgres:
+            _copia(modello._meta.db_table, colonne, righe)
+        else:
+            modello.objects.bulk_create(
+                [modello(**dict(zip(colonne, r, strict=True))) for r in righe], batch_size=2000
+            )
 
 
 def _rete(quante: int, rng: random.Random) -> None:
