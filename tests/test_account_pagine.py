@@ -38,3 +38,11 @@ def test_pagine_di_gestione_mostrano_il_menu_dell_area_riservata(client, staff):
 def test_area_riservata_porta_al_profilo(client, referente_a):
     entra(client, referente_a)
     assert f'href="{reverse("utenti:profilo")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_pagine_dell_area_riservata_tradotte_in_inglese(client, referente_a):
+    entra(client, referente_a)
+    html = client.get("/en/account/profilo/").content.decode()
+    assert "Your roles" in html and "Request a role" in html
+    html = client.get("/en/account/profilo/nuovo-ruolo/").content.decode()
+    assert "Role requested" in html and "Send the request" in html
