@@ -2,7 +2,8 @@
 
 Public visitors see the active schools of the registry; metropolitan staff and the district's own
 technical office also see what is not public (inactive schools, registry year, history of names).
-Every list runs a constant number of queries whatever the number of schools.
+Every list runs a constant number of queries whatever the number of schools, and the public content
+is cached (distretti.cache) until something of the territory changes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
+from distretti import cache
 from distretti.filters import ScuoleDelDistrettoFilter
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
@@ -35,7 +38,7 @@ def _piu_recente(*date):
     return max(date) if date else None
 
 
-def elenco(request):
+def _contenuto_elenco(request) -> tuple[str, object]:
     distretti = list(
         Distretto.objects.annotate(
             n_comuni=Count("comuni", distinct=True),
@@ -45,25 +48,30 @@ def elenco(request):
     )
     for d in distretti:
         d.area_mappa = AREE_MAPPA.get(d.slug, "")
+    contesto = {
+        "distretti": distretti,
+        "totale_comuni": sum(d.n_comuni for d in distretti),
+        "totale_scuole": sum(d.n_scuole for d in distretti),
+        "mappa": all(d.area_mappa for d in distretti),
+    }
+    ultimo = _piu_recente(*(d.aggiornato_il for d in distretti), *(d.scuole_aggiornate_il for d in distretti))
+    return render_to_string("distretti/_elenco_contenuto.html", contesto, request), ultimo
+
+
+def elenco(request):
+    contenuto, ultimo_aggiornamento = cache.pagina(request, "elenco", lambda: _contenuto_elenco(request))
     return render(
         request,
         "distretti/elenco.html",
         {
-            "distretti": distretti,
+            "contenuto": contenuto,
             "staff": ambito_di(request.user).staff,
-            "totale_comuni": sum(d.n_comuni for d in distretti),
-            "totale_scuole": sum(d.n_scuole for d in distretti),
-            "mappa": all(d.area_mappa for d in distretti),
-            "ultimo_aggiornamento": _piu_recente(
-                *(d.aggiornato_il for d in distretti), *(d.scuole_aggiornate_il for d in distretti)
-            ),
+            "ultimo_aggiornamento": ultimo_aggiornamento,
         },
     )
 
 
-def dettaglio(request, slug):
-    distretto = get_object_or_404(Distretto, slug=slug)
-    riservato = ambito_di(request.user).vede_distretto(distretto.pk)
+def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tuple[str, object]:
     filtro_attive = Q() if riservato else Q(scuole__attiva=True)
     comuni = list(
         Comune.objects.filter(distretto=distretto).annotate(
@@ -78,21 +86,36 @@ def dettaglio(request, slug):
         riservato=riservato,
     )
     pagina = Paginator(filtro.qs, SCUOLE_PER_PAGINA).get_page(request.GET.get("pagina"))
+    contesto = {
+        "distretto": distretto,
+        "comuni": comuni,
+        "filtro": filtro,
+        "pagina": pagina,
+        "riservato": riservato,
+        "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
+    }
+    html = render_to_string("distretti/_dettaglio_contenuto.html", contesto, request)
+    return html, _piu_recente(distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni))
+
+
+def dettaglio(request, slug):
+    distretto = get_object_or_404(Distretto, slug=slug)
+    riservato = ambito_di(request.user).vede_distretto(distretto.pk)
+    if riservato:
+        contenuto, ultimo = _contenuto_dettaglio(request, distretto, riservato=True)
+    else:
+        contenuto, ultimo = cache.pagina(
+            request, "dettaglio", lambda: _contenuto_dettaglio(request, distretto, riservato=False)
+        )
     return render(
         request,
         "distretti/dettaglio.html",
         {
             "distretto": distretto,
-            "comuni": comuni,
-            "n_scuole": sum(c.n_scuole for c in comuni),
-            "filtro": filtro,
-            "pagina": pagina,
+            "contenuto": contenuto,
             "riservato": riservato,
-            "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
             "sezioni": sezioni_del_distretto(request, distretto),
-            "ultimo_aggiornamento": _piu_recente(
-                distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni)
-            ),
+            "ultimo_aggiornamento": _piu_recente(distretto.aggiornato_il, ultimo),
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +22,8 @@ def scuole(n: int, comune: str = "Bologna", **valori):
 
 
 def n_query(client, url: str) -> int:
+    """Queries of an uncached rendering of the page."""
+    cache.clear()
     with CaptureQueriesContext(connection) as q:
         assert client.get(url).status_code == 200
     return len(q)
@@ -348,3 +351,72 @@ def test_visibili_a_scuole_attive_per_tutti_e_non_attive_per_il_proprio_ufficio(
     assert visibili(ufficio_b) == {attiva, chiusa_imola}
     assert visibili(ufficio_a) == {attiva, chiusa_bologna}
     assert visibili(staff) == {attiva, chiusa_imola, chiusa_bologna}
+
+
+# --- cache of the public pages ------------------------------------------------------------------------
+
+
+def test_pagine_pubbliche_servite_dalla_cache(client, django_assert_max_num_queries):
+    scuole(3, "Imola")
+    client.get(ELENCO)
+    client.get("/territorio/distretti/imola/?livello=primaria")
+
+    with django_assert_max_num_queries(0):
+        assert "Imola" in client.get(ELENCO).content.decode()
+    with django_assert_max_num_queries(1):  # the district itself (404 and the page header)
+        risposta = client.get("/territorio/distretti/imola/?livello=primaria")
+    assert "3 scuole trovate." in risposta.content.decode()
+
+
+def test_una_scuola_modificata_rende_superata_la_cache(client):
+    (scuola,) = scuole(1, "Imola", denominazione="Nome vecchio")
+    assert "Nome vecchio" in client.get("/territorio/distretti/imola/").content.decode()
+
+    scuola.denominazione = "Nome nuovo"
+    scuola.save()
+
+    testo = client.get("/territorio/distretti/imola/").content.decode()
+    assert "Nome nuovo" in testo and "Nome vecchio" not in testo
+
+
+def test_l_importazione_dell_anagrafe_rende_superata_la_cache(client, django_capture_on_commit_callbacks):
+    from distretti.importazione import importa_anagrafe
+    from tests.factories_territorio import csv_anagrafe, riga
+
+    assert client.get(ELENCO).context["totale_scuole"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        importa_anagrafe([("a.csv", csv_anagrafe([riga("BO1A00001A"), riga("BO1A00002B")]))])
+
+    assert "BO1A00001A" in client.get("/territorio/distretti/bologna/").content.decode()
+    assert client.get(ELENCO).context["totale_scuole"] == 2
+
+
+def test_la_cache_pubblica_non_arriva_all_ufficio_e_viceversa(client, ufficio_b):
+    scuole(1, "Imola", denominazione="Scuola chiusa", attiva=False)
+    assert "Scuola chiusa" not in client.get("/territorio/distretti/imola/").content.decode()
+
+    assert "Scuola chiusa" in entra(client, ufficio_b).get("/territorio/distretti/imola/").content.decode()
+    assert "Scuola chiusa" not in entra(client, None).get("/territorio/distretti/imola/").content.decode()
+
+
+def test_il_contenuto_in_cache_non_contiene_token_csrf(client, monkeypatch):
+    import distretti.cache
+
+    salvati = []
+    originale = distretti.cache.cache.set
+
+    def registra(chiave, valore, *args, **kwargs):
+        salvati.append(valore)
+        return originale(chiave, valore, *args, **kwargs)
+
+    monkeypatch.setattr(distretti.cache.cache, "set", registra)
+    scuole(1, "Imola")
+
+    client.get(ELENCO)
+    client.get("/territorio/distretti/imola/")
+
+    pagine = [v[0] for v in salvati if isinstance(v, tuple)]
+    assert len(pagine) == 2
+    assert all("csrfmiddlewaretoken" not in html for html in pagine)
+    assert "csrfmiddlewaretoken" in client.get(ELENCO).content.decode()  # the page around it has one
