@@ -61,3 +61,62 @@ def test_csp_rigorosa_senza_script_inline(client):
     assert "script-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
+
+
+# --- Whole-page cache of the public pages (alternanza/cache.py) --------------------------------------
+
+
+def test_home_anonima_servita_dalla_cache_senza_query(client, django_assert_num_queries):
+    client.get(reverse("home"))
+    with django_assert_num_queries(0):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Imola" in response.content.decode()
+
+
+def test_home_in_cache_separata_per_lingua(client):
+    assert '<html lang="it">' in client.get("/").content.decode()
+    assert '<html lang="en">' in client.get("/en/").content.decode()
+    assert '<html lang="it">' in client.get("/").content.decode()
+
+
+def test_modifica_di_un_distretto_invalida_la_home(client):
+    from distretti.models import Distretto
+
+    client.get(reverse("home"))
+    distretto = Distretto.objects.get(slug="imola")
+    distretto.nome = "Circondario imolese rinominato"
+    distretto.save()
+    assert "Circondario imolese rinominato" in client.get(reverse("home")).content.decode()
+
+
+def test_utente_autenticato_non_riceve_la_pagina_anonima(client, django_user_model):
+    client.get(reverse("home"))  # fills the cache with the anonymous page
+    utente = django_user_model.objects.create_user(username="u", email="u@example.org", password="x" * 12)
+    client.force_login(utente)
+    testo = client.get(reverse("home")).content.decode()
+    assert "Esci" in testo and "Accedi" not in testo
+
+
+def test_ogni_visitatore_riceve_il_proprio_token_csrf_dalla_pagina_in_cache():
+    import re
+
+    from django.test import Client
+
+    Client().get(reverse("privacy"))  # another visitor fills the cache
+    visitatore = Client(enforce_csrf_checks=True)
+    pagina = visitatore.get(reverse("privacy"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina.content.decode()).group(1)
+    assert "@@" not in token
+    risposta = visitatore.post(
+        reverse("valutazione"), {"csrfmiddlewaretoken": token, "pagina": "/privacy/", "voto": "5"}
+    )
+    assert risposta.status_code == 302
+    assert ValutazionePagina.objects.filter(pagina="/privacy/", voto=5).exists()
+
+
+def test_dopo_la_valutazione_il_messaggio_di_ringraziamento_non_viene_dalla_cache(client):
+    client.get(reverse("privacy"))
+    risposta = client.post(reverse("valutazione"), {"pagina": "/privacy/", "voto": "4"}, follow=True)
+    assert "Grazie" in risposta.content.decode()
+    assert "Grazie" not in client.get(reverse("privacy")).content.decode()

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.cache import pagina_pubblica_in_cache
 from alternanza.models import ValutazionePagina
 from distretti.models import AmbitoTematico, Distretto
 
@@ -27,6 +28,7 @@ PAGINE_STATICHE = {
 AGGIORNAMENTO_HOME = dt.date(2026, 11, 24)
 
 
+@pagina_pubblica_in_cache("territorio")
 def home(request):
     return render(
         request,
@@ -39,6 +41,7 @@ def home(request):
     )
 
 
+@pagina_pubblica_in_cache("istituzionali")
 def pagina_statica(request, pagina: str):
     if pagina not in PAGINE_STATICHE:
         raise Http404
