@@ -286,3 +286,22 @@ def test_directory_in_inglese(client, rete):
     # The .mo files are compiled by `make messages` (a dependency of `make test`).
     html = client.get("/en/rete/").content.decode()
     assert "Organisations of the network" in html
+
+
+@pytest.mark.django_db
+def test_directory_servita_dalla_cache_senza_query_con_token_csrf_proprio(
+    client, rete, django_assert_num_queries
+):
+    from django.test import Client
+
+    prima = client.get("/rete/?tipo=impresa")
+    with django_assert_num_queries(0):
+        seconda = Client().get("/rete/?tipo=impresa")
+    assert seconda.status_code == 200
+    assert b"Ceramica Imolese" in seconda.content
+    assert b"@@csrf" not in seconda.content
+    assert seconda.content != prima.content or b"csrfmiddlewaretoken" not in prima.content
+    # A change to an organisation makes the cached page unreachable.
+    rete["ceramica"].nome = "Ceramica Imolese 2"
+    rete["ceramica"].save()
+    assert b"Ceramica Imolese 2" in Client().get("/rete/?tipo=impresa").content

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -91,3 +95,49 @@ def frammenti(
     if nuovi:
         cache.set_many(nuovi, durata)
     return risultato
+
+
+# --- Whole public pages for anonymous visitors ------------------------------------------------------
+# The same technique as alternanza.cache (which this lower layer may not import): the page is stored with
+# a placeholder instead of the CSRF token of its forms, and each visitor gets their own token on the way
+# out. Keyed by the data generation, so any change to organisations, partnerships or agreements makes
+# the old pages unreachable. Visitors with a session or pending messages get a fresh render.
+
+_SEGNAPOSTO_CSRF = b"@@csrf-rete@@"
+_TOKEN_CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+
+
+def _visita_personale(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return True
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages"):
+        return True
+    return request.user.is_authenticated
+
+
+def pagina_pubblica(vista):
+    """Decorator: serve the whole page from Redis to anonymous visitors (no database query on a hit)."""
+
+    @wraps(vista)
+    def in_cache(request, *args, **kwargs):
+        if _visita_personale(request):
+            return vista(request, *args, **kwargs)
+        impronta = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        chiave = f"partnership:pagina:{generazione()}:{get_language()}:{impronta}"
+        salvata = cache.get(chiave)
+        if salvata is not None:
+            corpo, tipo = salvata
+            if _SEGNAPOSTO_CSRF in corpo:
+                corpo = corpo.replace(_SEGNAPOSTO_CSRF, get_token(request).encode())
+            return HttpResponse(corpo, content_type=tipo)
+        risposta = vista(request, *args, **kwargs)
+        if (
+            risposta.status_code == 200
+            and not risposta.streaming
+            and not risposta.cookies.get(settings.SESSION_COOKIE_NAME)
+        ):
+            corpo = _TOKEN_CSRF.sub(rb"\g<1>" + _SEGNAPOSTO_CSRF + rb"\g<3>", risposta.content)
+            cache.set(chiave, (corpo, risposta["Content-Type"]), DURATA_FRAMMENTI)
+        return risposta
+
+    return in_cache

@@ -10,9 +10,10 @@ from distretti.permissions import ambito_di
 from partnership.filters import DirectoryFilter, PartnershipFilter
 from partnership.models import AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import frammenti, pagina
+from partnership.views._comune import frammenti, pagina, pagina_pubblica
 
 
+@pagina_pubblica
 def organizzazioni(request):
     """The public directory (the section's landing page)."""
     filtro = DirectoryFilter(
@@ -57,6 +58,7 @@ def organizzazioni(request):
     )
 
 
+@pagina_pubblica
 def organizzazione(request, slug):
     org = get_object_or_404(
         Organizzazione.objects.visibili_a(request.user).select_related("comune__distretto"), slug=slug
@@ -81,6 +83,7 @@ def organizzazione(request, slug):
     )
 
 
+@pagina_pubblica
 def partnership_pubbliche(request):
     filtro = PartnershipFilter(
         request.GET,
@@ -107,6 +110,7 @@ def partnership_pubbliche(request):
     )
 
 
+@pagina_pubblica
 def partnership(request, slug):
     p = get_object_or_404(
         Partnership.objects.visibili_a(request.user).select_related(
