@@ -30,7 +30,7 @@ def contesto_cache(request, *extra) -> dict:
     materiale = "|".join([request.get_full_path(), *map(str, extra)])
     return {
         "durata_cache": DURATA,
-        "versione_cache": cache_eventi.versione(),
+        "versione_cache": cache_eventi.versione_della_richiesta(request),
         "chiave_cache": hashlib.sha256(materiale.encode()).hexdigest()[:40],
     }
 
