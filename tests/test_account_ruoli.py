@@ -213,3 +213,26 @@ def test_coda_delle_richieste_con_numero_di_query_costante(
     entra(client, staff)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("utenti:richieste")).status_code == 200
+
+
+def test_ufficio_revoca_il_referente_di_una_sua_scuola(client, ufficio_a, ufficio_b, referente_a):
+    incarico = referente_a.incarichi.get()
+    url = reverse("utenti:revoca", kwargs={"tipo": "incarico", "pk": incarico.pk})
+    entra(client, ufficio_b)
+    assert client.post(url, {"nota": "x"}).status_code == 404
+    entra(client, ufficio_a)
+    assert referente_a.email in client.get(reverse("utenti:richieste")).content.decode()
+    assert client.post(url, {"nota": "Ha lasciato la scuola."}).status_code == 302
+    incarico.refresh_from_db()
+    assert incarico.stato == StatoIncarico.REVOCATO and incarico.deciso_da == ufficio_a
+    assert not ambito_di(User.objects.get(pk=referente_a.pk)).ha_ruolo
+    (messaggio,) = mail.outbox
+    assert messaggio.to == [referente_a.email] and "Ha lasciato la scuola." in messaggio.body
+
+
+def test_revoca_del_ruolo_staff_toglie_l_accesso_all_admin(client, superuser, staff):
+    incarico = staff.incarichi.get()
+    entra(client, superuser)
+    client.post(reverse("utenti:revoca", kwargs={"tipo": "incarico", "pk": incarico.pk}))
+    staff.refresh_from_db()
+    assert not staff.is_staff

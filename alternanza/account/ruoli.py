@@ -232,7 +232,9 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
 
 
 def revoca(decisore, richiesta, nota: str = "") -> None:
-    """End an approved role (kept as a row with state REVOCATO, for the audit trail)."""
+    """End an approved role (kept as a row with state REVOCATO, for the audit trail) and tell its holder."""
+    if richiesta.stato != StatoIncarico.APPROVATO:
+        raise RichiestaNonValida(_("Si possono revocare solo i ruoli approvati."))
     richiesta.stato = StatoIncarico.REVOCATO
     richiesta.deciso_da = decisore
     richiesta.deciso_il = timezone.now()
@@ -243,6 +245,11 @@ def revoca(decisore, richiesta, nota: str = "") -> None:
         campi.append("deciso_da_nome")
     richiesta.save(update_fields=campi)
     _applica(richiesta)
+    invia(
+        "ruolo_revocato",
+        [richiesta.utente.email],
+        {"richiesta": richiesta, "descrizione": descrivi(richiesta), "utente": richiesta.utente},
+    )
 
 
 def approvatori(richiesta) -> list:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("profilo/elimina/", views_dati.elimina, name="elimina_account"),
     path("richieste/", views.richieste, name="richieste"),
     path("richieste/<str:tipo>/<int:pk>/decisione/", views.decidi, name="decidi"),
+    path("richieste/<str:tipo>/<int:pk>/revoca/", views.revoca, name="revoca"),
     path("staff/utenti/", views_staff.utenti, name="utenti"),
     path("staff/utenti/<int:pk>/chiudi-sessioni/", views_staff.chiudi_sessioni, name="chiudi_sessioni"),
     path("staff/sicurezza/", views_staff.sicurezza, name="sicurezza"),

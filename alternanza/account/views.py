@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 from alternanza.account import ruoli
 from alternanza.account.accesso import solo_approvatori
 from alternanza.account.forms import DecisioneForm, RichiestaRuoloForm
+from distretti.models import StatoIncarico
 from distretti.permissions import ambito_di, puo_decidere_richieste
+
+MAX_APPROVATI = 200
 
 
 @login_required
@@ -57,6 +60,10 @@ def richieste(request):
             "richieste": [
                 (r, ruoli.tipo_di(r), ruoli.descrivi(r)) for r in ruoli.richieste_decidibili(request.user)
             ],
+            "approvati": [
+                (r, ruoli.tipo_di(r), ruoli.descrivi(r))
+                for r in ruoli.richieste_decidibili(request.user, StatoIncarico.APPROVATO)[-MAX_APPROVATI:]
+            ],
             "form": DecisioneForm(),
             "senza_valutazione": True,
         },
@@ -84,4 +91,21 @@ def decidi(request, tipo: str, pk: int):
         testo = _("Richiesta approvata: %(r)s.") if approva else _("Richiesta rifiutata: %(r)s.")
         chi = richiesta.utente.get_full_name() or richiesta.utente.email
         messages.success(request, testo % {"r": f"{chi} – {ruoli.descrivi(richiesta)}"})
+    return redirect("utenti:richieste")
+
+
+@require_POST
+@solo_approvatori
+def revoca(request, tipo: str, pk: int):
+    """Whoever may approve a role may also revoke it (e.g. a coordinator who left the school)."""
+    richiesta = ruoli.richiesta_decidibile(request.user, tipo, pk)
+    if richiesta is None:
+        raise Http404
+    try:
+        ruoli.revoca(request.user, richiesta, request.POST.get("nota", "")[:1000])
+    except ruoli.RichiestaNonValida as exc:
+        messages.warning(request, str(exc))
+    else:
+        chi = richiesta.utente.get_full_name() or richiesta.utente.email
+        messages.success(request, _("Ruolo revocato: %(r)s.") % {"r": f"{chi} – {ruoli.descrivi(richiesta)}"})
     return redirect("utenti:richieste")

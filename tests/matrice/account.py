@@ -167,3 +167,18 @@ VOCI += [
 ]
 
 VOCI += [Voce("utenti:modifiche", get=SOLO_STAFF)]
+
+VOCI += [
+    Voce(
+        "utenti:revoca",
+        kwargs=lambda fx: {"tipo": "incarico", "pk": fx.referente_a.incarichi.get().pk},
+        get=SOLO_POST,
+        post=[
+            Azione(
+                "revoca",
+                dati={"nota": "Ha lasciato la scuola."},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
+            )
+        ],
+    ),
+]
