@@ -371,11 +371,24 @@ def _scrivi(file: FileAnagrafe) -> RapportoFile:
     adesso = timezone.now()
     # A school in an older year's file but not in the newest one already imported has left the registry.
     attiva = anno >= anno_piu_recente
-    nuove, modificate = [], []
+    # New and changed schools go in one INSERT … ON CONFLICT (codice) DO UPDATE per batch: Django's
+    # bulk_update builds a CASE per field and row, and took 8 s for 1,200 changed schools here.
+    scritte: list[Scuola] = []
+    solo_anno: list[int] = []  # seen again, nothing else changed: only the registry year moves on
     for codice, valori in file.righe.items():
         scuola = esistenti.get(codice)
         if scuola is None:
-            nuove.append(
+            rapporto.create += 1
+            scritte.append(
+                Scuola(codice_meccanografico=codice, attiva=attiva, ultimo_anno_anagrafe=anno, **valori)
+            )
+            continue
+        if scuola.ultimo_anno_anagrafe and scuola.ultimo_anno_anagrafe > anno:
+            rapporto.invariate += 1  # a newer file already spoke for this school; only its history grows
+            continue
+        if any(getattr(scuola, c) != v for c, v in valori.items()) or scuola.attiva != attiva or scuola.demo:
+            rapporto.aggiornate += 1
+            scritte.append(
                 Scuola(
                     codice_meccanografico=codice,
                     attiva=attiva,
@@ -383,30 +396,18 @@ def _scrivi(file: FileAnagrafe) -> RapportoFile:
                     **valori,
                 )
             )
-            continue
-        if scuola.ultimo_anno_anagrafe and scuola.ultimo_anno_anagrafe > anno:
-            rapporto.invariate += 1  # a newer file already spoke for this school; only its history grows
-            continue
-        cambiata = (
-            any(getattr(scuola, c) != v for c, v in valori.items()) or scuola.attiva != attiva or scuola.demo
-        )
-        if cambiata:
-            for c, v in valori.items():
-                setattr(scuola, c, v)
-            scuola.attiva, scuola.demo, scuola.aggiornato_il = attiva, False, adesso
-            rapporto.aggiornate += 1
         else:
             rapporto.invariate += 1
-        if cambiata or scuola.ultimo_anno_anagrafe != anno:
-            scuola.ultimo_anno_anagrafe = anno
-            modificate.append(scuola)
-    Scuola.objects.bulk_create(nuove, batch_size=LOTTO)
-    Scuola.objects.bulk_update(
-        modificate,
-        [*CAMPI_ANAGRAFE, "attiva", "demo", "aggiornato_il", "ultimo_anno_anagrafe"],
+            if scuola.ultimo_anno_anagrafe != anno:
+                solo_anno.append(scuola.pk)
+    Scuola.objects.bulk_create(
+        scritte,
         batch_size=LOTTO,
+        update_conflicts=True,
+        unique_fields=["codice_meccanografico"],
+        update_fields=[*CAMPI_ANAGRAFE, "attiva", "demo", "aggiornato_il", "ultimo_anno_anagrafe"],
     )
-    rapporto.create = len(nuove)
+    Scuola.objects.filter(pk__in=solo_anno).update(ultimo_anno_anagrafe=anno)
 
     _storico(file)
 
