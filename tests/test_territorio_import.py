@@ -367,3 +367,37 @@ def test_numero_di_riga_giusto_dopo_un_campo_su_piu_righe():
 
     assert [(r.riga, r.codice) for r in rapporto.non_valide] == [(5, "BO1A00003C")]
     assert rapporto.create == 2
+
+
+def test_aggiornamento_conserva_la_riga_gli_studenti_e_i_riferimenti():
+    from tests.factories_territorio import ScuolaFactory
+
+    scuola = ScuolaFactory(codice_meccanografico="BO1A00001A", studenti=480, ultimo_anno_anagrafe=202223)
+    nomi_prima = ScuolaNome.objects.count()
+
+    rapporto = importa_anagrafe(
+        [("b.csv", csv_anagrafe([riga("BO1A00001A", 202324, DENOMINAZIONESCUOLA="NOME NUOVO")]))]
+    ).rapporti[0]
+
+    assert (rapporto.create, rapporto.aggiornate) == (0, 1)
+    aggiornata = Scuola.objects.get(codice_meccanografico="BO1A00001A")
+    assert aggiornata.pk == scuola.pk
+    assert (aggiornata.denominazione, aggiornata.studenti, aggiornata.ultimo_anno_anagrafe) == (
+        "NOME NUOVO",
+        480,
+        202324,
+    )
+    assert aggiornata.aggiornato_il > scuola.aggiornato_il
+    assert ScuolaNome.objects.count() == nomi_prima + 1
+
+
+def test_nuovo_anno_senza_cambiamenti_sposta_solo_l_anno_e_non_la_data_di_aggiornamento():
+    importa_anagrafe([("a.csv", csv_anagrafe([riga("BO1A00001A", 202223)]))])
+    prima = Scuola.objects.get()
+
+    rapporto = importa_anagrafe([("b.csv", csv_anagrafe([riga("BO1A00001A", 202324)]))]).rapporti[0]
+
+    assert (rapporto.aggiornate, rapporto.invariate) == (0, 1)
+    dopo = Scuola.objects.get()
+    assert dopo.ultimo_anno_anagrafe == 202324
+    assert dopo.aggiornato_il == prima.aggiornato_il
