@@ -421,3 +421,90 @@ def test_un_secondo_dispatcher_non_riaccoda_un_invio_gia_avviato(esegui, monkeyp
     esegui(invio.avvia, numero.pk)
     esegui(invio.avvia, numero.pk)  # avvia_programmati ticked twice before a worker was free
     assert len(accodati) == 1
+
+
+# --- Claims and the SMTP fast path ----------------------------------------------------------------
+def _altra_sessione():
+    """A second PostgreSQL session (another worker) on the test database."""
+    import psycopg2
+    from django.db import connection
+
+    d = connection.settings_dict
+    conn = psycopg2.connect(
+        dbname=d["NAME"], user=d["USER"], password=d["PASSWORD"], host=d["HOST"], port=d["PORT"]
+    )
+    conn.autocommit = True
+    return conn
+
+
+def test_una_consegna_reclamata_da_un_altro_worker_viene_saltata_e_poi_inviata(esegui, monkeypatch):
+    IscrittoFactory.create_batch(3)
+    numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    esegui(invio.avvia, numero.pk)
+    ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
+    altro = _altra_sessione()
+    try:
+        with altro.cursor() as c:
+            c.execute("SELECT pg_advisory_lock(%s, %s)", [invio.SPAZIO_LOCK, ids[1]])  # being sent elsewhere
+        esito = invio.invia_lotto(numero.pk, ids)
+        assert esito.inviate == 2
+        assert Consegna.objects.get(pk=ids[1]).stato == StatoConsegna.IN_ATTESA
+    finally:
+        altro.close()  # the other worker dies: its claim goes with its session
+    esito = invio.invia_lotto(numero.pk, ids)
+    assert esito.inviate == 1
+    assert len(mail.outbox) == 3
+    numero.refresh_from_db()
+    assert numero.stato == StatoNumero.INVIATO
+
+
+def test_nessun_lock_resta_dopo_il_lotto_anche_in_caso_di_errore(esegui, smtp, monkeypatch, riprove_inline):
+    from django.db import connection
+
+    IscrittoFactory.create_batch(4)
+    IscrittoFactory(email="no@example.org")
+    smtp.rifiuta["no@example.org"] = "550 5.1.1 No such user"
+    esegui(invio.invia_ora, NumeroFactory())
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT count(*) FROM pg_locks "
+            "WHERE locktype = 'advisory' AND classid = %s AND pid = pg_backend_pid()",
+            [invio.SPAZIO_LOCK],
+        )
+        assert c.fetchone()[0] == 0
+    assert smtp.totale == 4
+
+
+def test_il_percorso_veloce_smtp_produce_messaggi_completi_e_personali(esegui, smtp, settings):
+    from email.utils import parsedate_to_datetime
+
+    from eventi.newsletter.tokens import iscritto_da_personale, token_personale
+
+    settings.SITE_URL = "https://alternanza.example.it"
+    anna = IscrittoFactory(email="anna@example.org")
+    bruno = IscrittoFactory(email="bruno@example.org")
+    numero = NumeroFactory(oggetto="Novità di dicembre – àèìòù", corpo="<p>Buone feste a tutte e tutti!</p>")
+    from eventi.newsletter.rendering import ModelloGrezzo, Profilo, rendi_numero
+
+    assert ModelloGrezzo.da(rendi_numero(numero, Profilo())) is not None  # the fast path is the one taken
+    esegui(invio.invia_ora, numero)
+    messaggi = {m["To"]: m for m in smtp.messaggi}
+    assert set(messaggi) == {"anna@example.org", "bruno@example.org"}
+    for iscritto in (anna, bruno):
+        m = messaggi[iscritto.email]
+        from email.header import decode_header, make_header
+
+        assert str(make_header(decode_header(m["Subject"]))) == "Novità di dicembre – àèìòù"
+        token = token_personale(iscritto)
+        assert token in m["List-Unsubscribe"] and "mailto:" in m["List-Unsubscribe"]
+        assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        consegna = Consegna.objects.get(numero=numero, iscritto=iscritto)
+        assert m["Message-ID"] == consegna.message_id
+        assert abs((parsedate_to_datetime(m["Date"]) - timezone.now()).total_seconds()) < 120
+        testo, html = (p.get_payload(decode=True).decode() for p in m.get_payload())
+        assert "Buone feste" in testo and "Buone feste" in html
+        assert f"/newsletter/disiscrizione/{token}/" in testo
+        assert f"/newsletter/preferenze/{token}/" in html
+        assert iscritto_da_personale(token) == iscritto
+        assert "segnaposto" not in m.as_string().lower() and "NLTOKEN" not in m.as_string()

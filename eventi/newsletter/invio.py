@@ -5,14 +5,14 @@ The delivery row (Consegna, unique per issue and subscriber) is the truth of wha
 1. `avvia` (the dispatcher) moves the issue to "in invio", creates the rows of its segment with
    INSERT ... ON CONFLICT DO NOTHING (so running it twice is harmless) and enqueues one Celery task
    per batch of delivery ids.
-2. `invia_lotto` (the batch) sends over ONE SMTP connection. For each delivery it opens a short
-   transaction, claims the row with SELECT ... FOR UPDATE SKIP LOCKED only if it is still "in attesa"
-   and the issue is still "in invio" (so a pause takes effect before the next message), hands the message
-   to the SMTP server and marks the row "inviata" in the same transaction, committed right after the
-   server accepted THAT message. If the worker dies, PostgreSQL rolls the open transaction back and
-   releases the lock: the only message in doubt is the one in flight at that instant (it may be
-   delivered again; its Message-ID is stable so receivers can de-duplicate it). Two workers never send
-   the same row concurrently: the second one skips the locked row.
+2. `invia_lotto` (the batch) sends over ONE SMTP connection. It claims its deliveries a few at a time
+   with PostgreSQL session-level advisory locks (try-lock: a row claimed by another worker is skipped),
+   re-reads them to keep only those still "in attesa", and for each one hands the message to the SMTP
+   server and then marks the row "inviata" in its own autocommitted UPDATE, right after the server
+   accepted THAT message; the same statement returns the issue's state, so a pause stops the batch
+   before the next message. If the worker dies, its session and so its claims vanish with it; the rows
+   not yet marked stay "in attesa": the only message in doubt is the one in flight at that instant (it
+   may be delivered again; its Message-ID is stable so receivers can de-duplicate it).
 3. Tasks are acks_late. A task whose worker was killed is redelivered by the broker only after its
    visibility timeout (long, because it must exceed the longest task); `riprendi_invii` (Celery beat)
    re-enqueues the pending rows of any send that made no progress for NEWSLETTER_RESUME_AFTER seconds,
@@ -29,14 +29,16 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import limiti
+from . import limiti, rendering
 from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
 from .rendering import Profilo, message_id, messaggio, rendi_numero
 
@@ -226,28 +228,107 @@ def _interessi(ids: list[int]) -> dict[int, Profilo]:
     return {i.pk: Profilo.di(i) for i in iscritti}
 
 
-def _prossima(numero_id: int, consegna_id: int) -> Consegna | None:
-    """Claim the delivery (row lock, inside the caller's transaction) if it is still to be sent."""
-    return (
-        Consegna.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("iscritto")
-        .filter(
-            pk=consegna_id,
-            numero_id=numero_id,
-            stato=StatoConsegna.IN_ATTESA,
-            numero__stato=StatoNumero.IN_INVIO,
+# Claims are PostgreSQL session-level advisory locks (the technique of the Que and GoodJob job queues):
+# they hold across the per-message commits and vanish with the session when a worker dies, so nothing
+# stays stuck. SQLite (the zero-setup demo, tasks inline in one process) needs no claim.
+SPAZIO_LOCK = 0x4E4C  # "NL": namespace of the newsletter's advisory locks (key = delivery id)
+GRUPPO = 25  # deliveries claimed per round trip
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _blocca(ids: list[int]) -> list[int]:
+    """Claim the still pending deliveries among `ids` (try-lock, never waits): the ids claimed."""
+    if not _postgres():
+        return list(
+            Consegna.objects.filter(pk__in=ids, stato=StatoConsegna.IN_ATTESA).values_list("pk", flat=True)
         )
-        .first()
-    )
+    tabella = Consegna._meta.db_table
+    with connection.cursor() as cursore:
+        # OFFSET 0 keeps the subquery apart, so the lock is only tried on rows that passed the filter.
+        cursore.execute(
+            f"SELECT s.id FROM (SELECT id FROM {tabella} WHERE id = ANY(%s) AND stato = %s "  # noqa: S608
+            "ORDER BY id OFFSET 0) s WHERE pg_try_advisory_lock(%s, s.id::integer)",
+            [list(ids), StatoConsegna.IN_ATTESA, SPAZIO_LOCK],
+        )
+        return [riga[0] for riga in cursore.fetchall()]
+
+
+def _sblocca(ids: list[int]) -> None:
+    if ids and _postgres():
+        with connection.cursor() as cursore:
+            cursore.execute(
+                "SELECT pg_advisory_unlock(%s, x::integer) FROM unnest(%s::bigint[]) x",
+                [SPAZIO_LOCK, list(ids)],
+            )
+
+
+def _segna(consegna: Consegna, numero_id: int, **campi) -> bool:
+    """Record the outcome of one delivery (its own commit) and say whether the issue is still sending.
+
+    One round trip on PostgreSQL: the pause check before the next message rides on this UPDATE.
+    """
+    campi["tentativi"] = consegna.tentativi
+    if not _postgres():
+        Consegna.objects.filter(pk=consegna.pk).update(**campi)
+        return _in_invio(numero_id)
+    colonne = ", ".join(f"{Consegna._meta.get_field(nome).column} = %s" for nome in campi)
+    with connection.cursor() as cursore:
+        cursore.execute(
+            f"UPDATE {Consegna._meta.db_table} SET {colonne} WHERE id = %s "  # noqa: S608
+            f"RETURNING (SELECT stato FROM {Numero._meta.db_table} WHERE id = %s)",
+            [*campi.values(), consegna.pk, numero_id],
+        )
+        riga = cursore.fetchone()
+    return bool(riga) and riga[0] == StatoNumero.IN_INVIO
 
 
 def _in_invio(numero_id: int) -> bool:
     return Numero.objects.filter(pk=numero_id, stato=StatoNumero.IN_INVIO).exists()
 
 
+def _da_inviare(ids: list[int]) -> list[Consegna]:
+    """The claimed rows, read again after the lock (a row sent meanwhile by another worker drops out)."""
+    return list(
+        Consegna.objects.filter(pk__in=ids, stato=StatoConsegna.IN_ATTESA)
+        .select_related("iscritto")
+        .only("pk", "tentativi", "iscritto__id", "iscritto__email", "iscritto__chiave", "iscritto__stato",
+              "iscritto__lingua")
+        .order_by("pk")
+    )  # fmt: skip
+
+
+class _Spedizione:
+    """Sends over ONE open connection. With Django's SMTP backend each profile's message is generated
+    once as bytes with placeholders and each recipient's copy is a byte substitution (the MIME
+    generator costs more than the SMTP exchange); any other backend (tests: locmem) gets real
+    EmailMessage objects."""
+
+    def __init__(self, connessione):
+        self.connessione = connessione
+        self.veloce = isinstance(connessione, SMTPBackend)
+        self.mittente = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        self._modelli: dict[int, rendering.ModelloGrezzo | None] = {}
+
+    def invia(self, contenuto: rendering.Contenuto, iscritto: Iscritto, msgid: str) -> None:
+        if self.veloce:
+            chiave = id(contenuto)
+            if chiave not in self._modelli:
+                self._modelli[chiave] = rendering.ModelloGrezzo.da(contenuto)
+            modello = self._modelli[chiave]
+            grezzo = modello.per(iscritto, msgid) if modello else None
+            if grezzo is not None:
+                self.connessione.connection.sendmail(self.mittente, [iscritto.email], grezzo)
+                return
+        self.connessione.send_messages([messaggio(contenuto, iscritto, msgid)])
+
+
 def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     """Send the deliveries of one batch that are still pending; see the module docstring.
 
+    Must run outside any transaction (a Celery task): each outcome commits on its own.
     Raises ErroreTemporaneo when the connection fails: the caller retries the batch later.
     """
     esito = EsitoLotto()
@@ -256,67 +337,79 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
         esito.fermato = True
         return esito
     profili = _interessi(consegna_ids)
-    contenuti: dict[Profilo, object] = {}
+    contenuti: dict[Profilo, rendering.Contenuto] = {}
     inizio = time.monotonic()
     connessione = get_connection(fail_silently=False)
     guasto: ErroreTemporaneo | None = None
+    bloccati: list[int] = []
     try:
-        # Opened once here: send_messages() then reuses it instead of opening one per message.
-        connessione.open()
-        for posizione, consegna_id in enumerate(consegna_ids):
+        connessione.open()  # once: send_messages() then reuses it instead of opening one per message
+        spedizione = _Spedizione(connessione)
+        for posizione in range(0, len(consegna_ids), GRUPPO):
             if time.monotonic() - inizio > DURATA_MASSIMA_LOTTO:
                 esito.resto = consegna_ids[posizione:]
                 break
-            limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
-            with transaction.atomic():
-                consegna = _prossima(numero_id, consegna_id)
-                if consegna is None:
-                    if not _in_invio(numero_id):
+            if not _in_invio(numero_id):
+                esito.fermato = True
+                break
+            bloccati = _blocca(consegna_ids[posizione : posizione + GRUPPO])
+            for consegna in _da_inviare(bloccati):
+                iscritto = consegna.iscritto
+                consegna.tentativi += 1
+                if iscritto.stato != StatoIscritto.CONFERMATO:
+                    esito.saltate += 1
+                    consegna.tentativi -= 1
+                    if not _segna(consegna, numero_id, stato=StatoConsegna.SALTATA):
                         esito.fermato = True
                         break
-                    continue  # already sent, failed for good, or being sent by another worker
-                iscritto = consegna.iscritto
-                if iscritto.stato != StatoIscritto.CONFERMATO:
-                    consegna.stato = StatoConsegna.SALTATA
-                    consegna.save(update_fields=["stato"])
-                    esito.saltate += 1
                     continue
                 profilo = profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua)
                 if profilo not in contenuti:
                     contenuti[profilo] = rendi_numero(numero, profilo)
                 msgid = message_id(numero_id, consegna.pk)
-                consegna.tentativi += 1
+                limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
                 try:
-                    connessione.send_messages([messaggio(contenuti[profilo], iscritto, msgid)])
+                    spedizione.invia(contenuti[profilo], iscritto, msgid)
                 except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
                     try:
                         permanente, descrizione = _classifica(exc)
                     except ErroreTemporaneo as temporaneo:
-                        # Record the attempt (committed on leaving the block), then retry the batch.
-                        consegna.errore = str(exc)[:1000]
-                        consegna.save(update_fields=["tentativi", "errore"])
+                        _segna(consegna, numero_id, errore=str(exc)[:1000])  # the attempt, then retry
                         guasto = temporaneo
                         break
-                    consegna.errore = descrizione
                     if permanente or consegna.tentativi >= MAX_TENTATIVI:
-                        consegna.stato = (
+                        stato = (
                             StatoConsegna.ERRORE_PERMANENTE if permanente else StatoConsegna.ERRORE_TEMPORANEO
                         )
                         esito.fallite += 1
+                        ancora = _segna(consegna, numero_id, stato=stato, errore=descrizione)
                     else:
                         esito.da_riprovare += 1
-                    consegna.save(update_fields=["stato", "tentativi", "errore"])
+                        ancora = _segna(consegna, numero_id, errore=descrizione)
+                    if not ancora:
+                        esito.fermato = True
+                        break
                     continue
-                # The server accepted this message: record it before touching the next one.
-                consegna.stato = StatoConsegna.INVIATA
-                consegna.inviata_il = timezone.now()
-                consegna.message_id = msgid
-                consegna.errore = ""
-                consegna.save(update_fields=["stato", "inviata_il", "message_id", "tentativi", "errore"])
+                # The server accepted this message: record it (committed) before touching the next one.
                 esito.inviate += 1
+                if not _segna(
+                    consegna,
+                    numero_id,
+                    stato=StatoConsegna.INVIATA,
+                    inviata_il=timezone.now(),
+                    message_id=msgid,
+                    errore="",
+                ):
+                    esito.fermato = True  # paused meanwhile: stop before the next message
+                    break
+            _sblocca(bloccati)
+            bloccati = []
+            if guasto is not None or esito.fermato:
+                break
     except (OSError, smtplib.SMTPException) as exc:
         raise ErroreTemporaneo(str(exc)) from exc
     finally:
+        _sblocca(bloccati)
         try:
             connessione.close()
         except (OSError, smtplib.SMTPException):

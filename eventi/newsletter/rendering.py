@@ -11,7 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from functools import lru_cache
 from pathlib import Path
 
@@ -151,22 +151,72 @@ def intestazioni(token: str, msgid: str) -> dict[str, str]:
     return intest
 
 
-def messaggio(
-    contenuto: Contenuto, iscritto: Iscritto, msgid: str, connection=None
+def _messaggio(
+    contenuto: Contenuto, email: str, token: str, msgid: str, data: str | None = None, connection=None
 ) -> EmailMultiAlternatives:
-    """The personal message of one subscriber (text part + HTML alternative, unsubscribe headers)."""
-    token = token_personale(iscritto)
     testo, html = contenuto.personalizza(token)
+    intest = intestazioni(token, msgid)
+    if data is not None:
+        intest["Date"] = data
     msg = EmailMultiAlternatives(
         subject=contenuto.oggetto,
         body=testo,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[iscritto.email],
-        headers=intestazioni(token, msgid),
+        to=[email],
+        headers=intest,
         connection=connection,
     )
     msg.attach_alternative(html, "text/html")
     return msg
+
+
+def messaggio(
+    contenuto: Contenuto, iscritto: Iscritto, msgid: str, connection=None
+) -> EmailMultiAlternatives:
+    """The personal message of one subscriber (text part + HTML alternative, unsubscribe headers)."""
+    return _messaggio(contenuto, iscritto.email, token_personale(iscritto), msgid, connection=connection)
+
+
+# Placeholders of the pre-generated message bytes (ModelloGrezzo).
+_DESTINATARIO = "nl-destinatario@segnaposto.invalid"
+_MSGID = "<nl-messaggio@segnaposto.invalid>"
+_DATA = "NLDATASEGNAPOSTO0000"
+# Addresses safe to put verbatim in the To header (anything else goes through Django's encoder).
+_EMAIL_SEMPLICE = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
+
+
+@dataclass(frozen=True)
+class ModelloGrezzo:
+    """A profile's message generated once as RFC 5322 bytes with placeholders for the recipient, the
+    personal token, the Message-ID and the date; each copy is a byte substitution. Built only when every
+    placeholder survived the MIME generator verbatim (8bit parts, headers not split inside them)."""
+
+    grezzo: bytes
+
+    @classmethod
+    def da(cls, contenuto: Contenuto) -> ModelloGrezzo | None:
+        grezzo = _messaggio(contenuto, _DESTINATARIO, SEGNAPOSTO_TOKEN, _MSGID, data=_DATA).message()
+        grezzo = grezzo.as_bytes(linesep="\r\n")
+        token_attesi = contenuto.testo.count(SEGNAPOSTO_TOKEN) + contenuto.html.count(SEGNAPOSTO_TOKEN) + 1
+        if (
+            grezzo.count(SEGNAPOSTO_TOKEN.encode()) != token_attesi
+            or grezzo.count(_DESTINATARIO.encode()) != 1
+            or grezzo.count(_MSGID.encode()) != 1
+            or grezzo.count(_DATA.encode()) != 1
+        ):
+            return None
+        return cls(grezzo)
+
+    def per(self, iscritto: Iscritto, msgid: str) -> bytes | None:
+        """The bytes of one subscriber's copy, or None if the address needs Django's encoder."""
+        if not _EMAIL_SEMPLICE.fullmatch(iscritto.email):
+            return None
+        return (
+            self.grezzo.replace(SEGNAPOSTO_TOKEN.encode(), token_personale(iscritto).encode())
+            .replace(_DESTINATARIO.encode(), iscritto.email.encode())
+            .replace(_MSGID.encode(), msgid.encode())
+            .replace(_DATA.encode(), formatdate(localtime=True).encode())
+        )
 
 
 def invia_email_modello(prefisso: str, contesto: dict, destinatario: str, lingua: str = "it") -> None:
