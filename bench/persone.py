@@ -45,6 +45,8 @@ def utente_per(persona: str):
         return _con_incarico("ufficio", ruolo=Incarico.Ruolo.UFFICIO_DISTRETTO, distretto=distretto)
     if persona == "referente":
         scuola = Scuola.objects.order_by("codice_meccanografico").first()
+        if scuola is None:
+            raise ValueError("no school in the bench database: load the demo data (carica_demo)")
         return _con_incarico("referente", ruolo=Incarico.Ruolo.REFERENTE_SCUOLA, scuola=scuola)
     if persona == "referente_org":
         from distretti.models import StatoIncarico
@@ -52,6 +54,8 @@ def utente_per(persona: str):
 
         utente = _utente("referente-org")
         organizzazione = Organizzazione.objects.order_by("pk").first()
+        if organizzazione is None:
+            raise ValueError("no organisation in the bench database: load the demo data (carica_demo)")
         ReferenteOrganizzazione.objects.get_or_create(
             utente=utente, organizzazione=organizzazione, defaults={"stato": StatoIncarico.APPROVATO}
         )
