@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_base_carica_iscritti_con_interessi_e_numeri_e_si_puo_ripetere():
     demo.carica("base", random.Random(1))
-    assert Iscritto.objects.filter(demo=True).count() == demo.QUANTI["base"]
+    assert Iscritto.objects.filter(demo=True).count() == demo.QUANTI["base"] + demo.ALTRI["base"]
     confermati = Iscritto.objects.filter(demo=True, stato=StatoIscritto.CONFERMATO)
-    assert confermati.exists()
+    assert confermati.count() == demo.QUANTI["base"]
     assert confermati.filter(distretti__isnull=False).exists()
     assert all(i.consensi.exists() for i in confermati[:10])
     assert Numero.objects.filter(stato=StatoNumero.INVIATO).count() == demo.NUMERI_INVIATI["base"]
@@ -24,7 +24,7 @@ def test_demo_base_carica_iscritti_con_interessi_e_numeri_e_si_puo_ripetere():
     ultimo = Numero.objects.filter(stato=StatoNumero.INVIATO).order_by("-inviato_il").first()
     assert Consegna.objects.filter(numero=ultimo).count() == confermati.count()
     demo.carica("base", random.Random(1))
-    assert Iscritto.objects.filter(demo=True).count() == demo.QUANTI["base"]
+    assert Iscritto.objects.filter(demo=True).count() == demo.QUANTI["base"] + demo.ALTRI["base"]
     assert Numero.objects.count() == demo.NUMERI_INVIATI["base"] + 1
 
 

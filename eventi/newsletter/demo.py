@@ -1,10 +1,10 @@
 """Demo data of the newsletter (`carica(scala, rng)`): subscribers with interests and consent records,
 sent issues for the archive with their deliveries, a draft.
 
-Scale "base": 40 subscribers, three sent issues and a draft. Scale "grande": 50,000 confirmed subscribers
-(plus some pending and unsubscribed ones), twelve sent issues; the latest one has a delivery row per
-recipient. Bulk inserts; records marked demo=True; running twice adds only what is missing (subscribers
-are keyed by e-mail, issues by subject).
+Scale "base": 32 confirmed subscribers (plus 8 pending or unsubscribed), three sent issues and a draft.
+Scale "grande": 50,000 confirmed subscribers (plus 2,000 pending or unsubscribed), twelve sent issues;
+the latest one has a delivery row per recipient. Bulk inserts; records marked demo=True; running twice
+adds only what is missing (subscribers are keyed by e-mail, issues by subject).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from .models import (
     StatoNumero,
 )
 
-QUANTI = {"base": 40, "grande": 50_000}
+QUANTI = {"base": 32, "grande": 50_000}  # confirmed subscribers
+ALTRI = {"base": 8, "grande": 2_000}  # pending confirmation or unsubscribed
 NUMERI_INVIATI = {"base": 3, "grande": 12}
 BLOCCO = 5000
 
@@ -56,20 +57,20 @@ def _email(n: int) -> str:
 
 def _iscritti(scala: str, rng: random.Random) -> list[int]:
     quanti = QUANTI[scala]
+    totale = quanti + ALTRI[scala]
     esistenti = set(Iscritto.objects.filter(demo=True).values_list("email", flat=True))
     distretti = list(Distretto.objects.values_list("pk", flat=True))
     ambiti = list(AmbitoTematico.objects.values_list("pk", flat=True))
     pubblici = list(Pubblico.objects.values_list("pk", flat=True))
     adesso = timezone.now()
     nuovi, interessi = [], []
-    for n in range(quanti):
+    for n in range(totale):
         email = _email(n)
         if email in esistenti:
             continue
-        caso = rng.random()
         stato = (
             StatoIscritto.CONFERMATO
-            if n < quanti * 0.96 or scala == "base" and caso < 0.8
+            if n < quanti
             else rng.choice([StatoIscritto.IN_ATTESA, StatoIscritto.DISISCRITTO])
         )
         quando = adesso - dt.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
