@@ -5,6 +5,17 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
+def _lingua_italiana():
+    """Every test starts in Italian: a request to an /en/ page leaves English active in the thread, and
+    reverse() in the next test would then build /en/ URLs."""
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _cache_vuota():
     """Every test starts with an empty cache (pages are cached in Redis)."""
     cache.clear()

@@ -55,6 +55,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             user=obj, email=obj.email, defaults={"verified": True, "primary": True}
         )
 
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """Superusers get a TOTP authenticator (the MFA middleware requires it); mfa=False to skip."""
+        if create and obj.is_superuser and extracted is not False:
+            attiva_mfa(obj)
+
 
 def attiva_mfa(user) -> Authenticator:
     """Give the user a TOTP authenticator (so the MFA middleware lets staff and offices through)."""
@@ -95,6 +101,18 @@ class IncaricoFactory(factory.django.DjangoModelFactory):
     stato = StatoIncarico.APPROVATO
     deciso_il = factory.LazyFunction(timezone.now)
 
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """Approved staff and district-office roles come with MFA set up (the middleware requires it for
+        them); pass mfa=False to test the enforcement."""
+        if (
+            create
+            and extracted is not False
+            and obj.stato == StatoIncarico.APPROVATO
+            and obj.ruolo in (Incarico.Ruolo.STAFF, Incarico.Ruolo.UFFICIO_DISTRETTO)
+        ):
+            attiva_mfa(obj.utente)
+
 
 class OrganizzazioneFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -134,7 +152,4 @@ def ufficio_distretto(d: Distretto, mfa: bool = True, **kwargs):
 
 def staff_cm(mfa: bool = True, **kwargs):
     """A new user holding an approved metropolitan-staff role (with MFA set up by default)."""
-    user = IncaricoFactory(ruolo=Incarico.Ruolo.STAFF, scuola=None, distretto=None, **kwargs).utente
-    if mfa:
-        attiva_mfa(user)
-    return user
+    return IncaricoFactory(ruolo=Incarico.Ruolo.STAFF, scuola=None, distretto=None, mfa=mfa, **kwargs).utente

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,7 +14,7 @@ from alternanza.account import ruoli
 from alternanza.account.accesso import solo_approvatori
 from alternanza.account.forms import DecisioneForm, RichiestaRuoloForm
 from distretti.models import StatoIncarico
-from distretti.permissions import ambito_di, puo_decidere_richieste
+from distretti.permissions import ambito_di, puo_decidere_richieste, richiede_mfa
 
 MAX_APPROVATI = 200
 
@@ -27,6 +28,8 @@ def profilo(request):
             "richieste": ruoli.richieste_di(request.user),
             "ambito": ambito_di(request.user),
             "approvatore": puo_decidere_richieste(request.user),
+            "mfa_attiva": is_mfa_enabled(request.user),
+            "mfa_obbligatoria": richiede_mfa(request.user),
             "senza_valutazione": True,
         },
     )
