@@ -40,95 +40,54 @@ def _dimensioni_dati() -> dict:
     return figure
 
 
-def _cartella_anagrafe():
-    import os
-    from pathlib import Path
-
-    predefinita = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mim"
-    return Path(os.environ.get("BENCH_ANAGRAFE_DIR", predefinita))
-
-
-def _importa_in_prova(files: list[tuple[str, bytes]]):
-    """Run the registry import for real, then roll it back: the bench data set stays as loaded."""
-    from django.db import transaction
-
-    from distretti.importazione import importa_anagrafe
-
-    with transaction.atomic():
-        inizio = time.perf_counter()
-        esito = importa_anagrafe(files)
-        secondi = time.perf_counter() - inizio
-        transaction.set_rollback(True)
-    return esito, secondi
-
-
-def _importa_anagrafe_nazionale() -> dict:
-    """The three national paritarie files (about 12,000 rows each, gzipped) in one import."""
+def _esporta_organizzazioni_xlsx() -> dict:
+    """The staff's XLSX export of every organisation (20,000 rows at scale grande), as the view builds it."""
     import resource
 
-    files = sorted(_cartella_anagrafe().glob("SCUANAGRAFE*.csv*"))
-    if not files:
-        return {"nota": f"nessun file in {_cartella_anagrafe()} (BENCH_ANAGRAFE_DIR)"}
-    esito, secondi = _importa_in_prova([(f.name, f.read_bytes()) for f in files])
-    totali = esito.totali
+    from partnership import esportazioni
+    from partnership.models import Organizzazione
+    from partnership.views.ufficio import COLONNE_ORGANIZZAZIONI, righe_organizzazioni
+
+    qs = righe_organizzazioni(Organizzazione.objects.order_by("nome"))
+    inizio = time.perf_counter()
+    risposta = esportazioni.xlsx_response(qs, COLONNE_ORGANIZZAZIONI, "organizzazioni", "Organizzazioni")
+    dimensione = sum(len(parte) for parte in risposta.streaming_content)
     return {
-        "file": len(files),
-        "righe lette": totali["lette"],
-        "della città metropolitana": totali["lette"] - totali["fuori_citta"],
-        "secondi": round(secondi, 2),
-        "secondi per file": round(secondi / len(files), 2),
-        "MB picco processo": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "righe": qs.count(),
+        "secondi": round(time.perf_counter() - inizio, 2),
+        "MB file": round(dimensione / 1e6, 2),
+        "MB picco processo": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
-def _importa_statale_sintetico() -> dict:
-    """A state-school file as large as the national one (60,000 rows, 1,200 of them metropolitan)."""
-    import csv
-    import gzip
-    import io
-    import random
+def _importa_organizzazioni_csv() -> dict:
+    """Import of a 5,000-row Chamber-of-Commerce-like CSV (new tax codes), rolled back afterwards."""
+    from django.db import transaction
+    from stdnum import luhn
 
-    from distretti.models import Comune
+    from partnership.importazione import importa_organizzazioni
 
-    catastali = list(Comune.objects.values_list("codice_catastale", flat=True))
-    rng = random.Random(1)
-    tipologie = ["SCUOLA PRIMARIA", "SCUOLA INFANZIA", "SCUOLA PRIMO GRADO", "LICEO SCIENTIFICO"]
-    colonne = [
-        "ANNOSCOLASTICO", "AREAGEOGRAFICA", "REGIONE", "PROVINCIA", "CODICEISTITUTORIFERIMENTO",
-        "DENOMINAZIONEISTITUTORIFERIMENTO", "CODICESCUOLA", "DENOMINAZIONESCUOLA", "INDIRIZZOSCUOLA",
-        "CAPSCUOLA", "CODICECOMUNESCUOLA", "DESCRIZIONECOMUNE", "DESCRIZIONECARATTERISTICASCUOLA",
-        "DESCRIZIONETIPOLOGIAGRADOISTRUZIONESCUOLA", "INDICAZIONESEDEDIRETTIVO",
-        "INDICAZIONESEDEOMNICOMPRENSIVO", "INDIRIZZOEMAILSCUOLA", "INDIRIZZOPECSCUOLA", "SITOWEBSCUOLA",
-        "SEDESCOLASTICA",
-    ]  # fmt: skip
-    testo = io.StringIO()
-    scrittore = csv.writer(testo, lineterminator="\n")
-    scrittore.writerow(colonne)
-    for i in range(60_000):
-        codice = f"XX{'EE' if i % 2 else 'MM'}{i:06d}"
-        comune = rng.choice(catastali) if i % 50 == 0 else "H501"
-        istituto = f"XXIC{i // 5:06d}"
-        tipologia = rng.choice(tipologie)
-        email, pec = f"{codice.lower()}@istruzione.it", f"{codice.lower()}@pec.istruzione.it"
-        scrittore.writerow(
-            [
-                "202425", "NORD EST", "EMILIA ROMAGNA", "BOLOGNA", istituto, f"IC {istituto}", codice,
-                f"SCUOLA {codice}", "VIA ROMA 1", "40100", comune, "COMUNE", "NORMALE", tipologia,
-                "NO", "Non Disponibile", email, pec, "Non Disponibile", "NO",
-            ]
-        )  # fmt: skip
-    dati = gzip.compress(testo.getvalue().encode())
-    esito, secondi = _importa_in_prova([("SCUANAGRAFESTAT20242520240901.csv.gz", dati)])
+    righe = ["nome;partita_iva;tipo;codice_ateco;comune;aree_s3;pubblica"]
+    for n in range(5000):
+        base = f"8{n:06d}037"
+        piva = base + luhn.calc_check_digit(base)
+        righe.append(f"Impresa bench {n};{piva};impresa;25.62.00;Bologna;mech;no")
+    dati = "\n".join(righe).encode()
+    with transaction.atomic():
+        inizio = time.perf_counter()
+        esito = importa_organizzazioni("bench.csv", dati)
+        secondi = time.perf_counter() - inizio
+        transaction.set_rollback(True)
     return {
-        "righe lette": esito.totali["lette"],
-        "create": esito.totali["create"],
-        "disattivate": esito.totali["disattivate"],
+        "righe": esito.righe,
+        "create": esito.create,
+        "errori": len(esito.errori),
         "secondi": round(secondi, 2),
     }
 
 
 LAVORI: list[tuple[str, Callable[[], dict]]] = [
     ("dimensioni del data set", _dimensioni_dati),
-    ("importazione anagrafe scuole: 3 file nazionali paritarie", _importa_anagrafe_nazionale),
-    ("importazione anagrafe scuole: file statale 60.000 righe", _importa_statale_sintetico),
+    ("rete: export XLSX di tutte le organizzazioni", _esporta_organizzazioni_xlsx),
+    ("rete: import CSV di 5.000 organizzazioni", _importa_organizzazioni_csv),
 ]

@@ -28,10 +28,48 @@ def _distretto_piu_grande() -> str:
     return distretto.get_absolute_url()
 
 
+def _organizzazione_pubblica() -> str:
+    """A public organisation in the middle of the 20,000 of the demo set."""
+    from partnership.models import Organizzazione
+
+    pubbliche = Organizzazione.objects.filter(pubblica=True).order_by("pk")
+    return pubbliche[pubbliche.count() // 2].get_absolute_url()
+
+
+def _area_s3_mech() -> str:
+    from partnership.models import AreaS3
+
+    return f"/rete/?tipo=impresa&area_s3={AreaS3.objects.get(slug='mech').pk}"
+
+
 PAGINE: list[dict] = [
     {"nome": "home", "percorso": "/"},
     {"nome": "home (en)", "percorso": "/en/"},
     {"nome": "privacy", "percorso": "/privacy/"},
     {"nome": "distretti", "percorso": "/territorio/"},
     {"nome": "distretto più grande", "percorso": _distretto_piu_grande},
+    # Partnership network (issue #5): public directory and published partnerships (anonymous)...
+    {"nome": "rete: elenco pubblico organizzazioni", "percorso": "/rete/"},
+    {"nome": "rete: elenco pubblico filtrato", "percorso": _area_s3_mech},
+    {"nome": "rete: partnership pubblicate", "percorso": "/rete/partnership/"},
+    {"nome": "rete: scheda organizzazione", "percorso": _organizzazione_pubblica},
+    # ...and the district office's filtered lists over 20,000 organisations.
+    {
+        "nome": "rete ufficio: organizzazioni",
+        "percorso": "/rete/ufficio/organizzazioni/",
+        "persona": "ufficio",
+    },
+    {
+        "nome": "rete ufficio: organizzazioni filtrate",
+        "percorso": "/rete/ufficio/organizzazioni/?sezione_ateco=C&tipo=impresa&ordina=-nome",
+        "persona": "ufficio",
+    },
+    {"nome": "rete ufficio: partnership", "percorso": "/rete/ufficio/partnership/", "persona": "ufficio"},
+    {"nome": "rete ufficio: accordi", "percorso": "/rete/ufficio/accordi/", "persona": "ufficio"},
+    {
+        "nome": "rete staff: organizzazioni (tutte)",
+        "percorso": "/rete/ufficio/organizzazioni/?q=officine",
+        "persona": "staff",
+    },
+    {"nome": "rete: offerte di ospitalità", "percorso": "/rete/offerte/", "persona": "referente"},
 ]

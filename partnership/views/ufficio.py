@@ -6,6 +6,7 @@ Every list costs a constant number of queries: COUNT + page + one prefetch per m
 
 from __future__ import annotations
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -39,21 +40,49 @@ def _organizzazioni(request):
     return OrganizzazioneFilter(request.GET, queryset=qs)
 
 
+_TIPI = dict(Organizzazione.Tipo.choices)
+
+# The export reads plain rows (values + one aggregated column), not model instances: 20,000
+# organisations with their S3 areas in one query, a few times faster than instances + prefetch.
 COLONNE_ORGANIZZAZIONI = [
-    (_("Nome"), lambda o: o.nome),
-    (_("Tipo"), lambda o: o.get_tipo_display()),
-    (_("Codice fiscale / P.IVA"), lambda o: o.codice_fiscale),
-    (_("Codice ATECO"), lambda o: o.codice_ateco),
-    (_("Sezione ATECO"), lambda o: o.sezione_ateco),
-    (_("Comune"), lambda o: o.comune.nome if o.comune else o.comune_esterno),
-    (_("Distretto"), lambda o: o.comune.distretto.nome if o.comune else ""),
-    (_("Aree S3"), lambda o: _nomi(o.aree_s3)),
-    (_("Sito web"), lambda o: o.sito_web),
-    (_("Persona di contatto"), lambda o: o.contatto_nome),
-    (_("E-mail di contatto"), lambda o: o.contatto_email),
-    (_("Pubblica"), lambda o: o.pubblica),
-    (_("Partner istituzionale"), lambda o: o.partner_istituzionale),
+    (_("Nome"), lambda o: o["nome"]),
+    (_("Tipo"), lambda o: _TIPI.get(o["tipo"], o["tipo"])),
+    (_("Codice fiscale / P.IVA"), lambda o: o["codice_fiscale"]),
+    (_("Codice ATECO"), lambda o: o["codice_ateco"]),
+    (_("Sezione ATECO"), lambda o: o["sezione_ateco"]),
+    (_("Comune"), lambda o: o["comune__nome"] or o["comune_esterno"]),
+    (_("Distretto"), lambda o: o["comune__distretto__nome"] or ""),
+    (_("Aree S3"), lambda o: o["elenco_aree_s3"] or ""),
+    (_("Sito web"), lambda o: o["sito_web"]),
+    (_("Persona di contatto"), lambda o: o["contatto_nome"]),
+    (_("E-mail di contatto"), lambda o: o["contatto_email"]),
+    (_("Pubblica"), lambda o: o["pubblica"]),
+    (_("Partner istituzionale"), lambda o: o["partner_istituzionale"]),
 ]
+
+
+def righe_organizzazioni(queryset):
+    """The rows COLONNE_ORGANIZZAZIONI reads, from any organisations queryset."""
+    return (
+        queryset.prefetch_related(None)
+        .annotate(elenco_aree_s3=StringAgg("aree_s3__nome", delimiter=", ", order_by="aree_s3__ordine"))
+        .values(
+            "nome",
+            "tipo",
+            "codice_fiscale",
+            "codice_ateco",
+            "sezione_ateco",
+            "comune__nome",
+            "comune_esterno",
+            "comune__distretto__nome",
+            "elenco_aree_s3",
+            "sito_web",
+            "contatto_nome",
+            "contatto_email",
+            "pubblica",
+            "partner_istituzionale",
+        )
+    )
 
 
 CAMPI_ELENCO_ORGANIZZAZIONI = (
@@ -85,7 +114,11 @@ def organizzazioni(request):
 @richiede_ufficio
 def organizzazioni_export(request, formato):
     return _esporta(
-        formato, _organizzazioni(request).qs, COLONNE_ORGANIZZAZIONI, "organizzazioni", _("Organizzazioni")
+        formato,
+        righe_organizzazioni(_organizzazioni(request).qs),
+        COLONNE_ORGANIZZAZIONI,
+        "organizzazioni",
+        _("Organizzazioni"),
     )
 
 
