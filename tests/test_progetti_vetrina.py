@@ -95,10 +95,9 @@ def test_la_vetrina_e_in_cache_per_i_visitatori_e_si_aggiorna_alla_pubblicazione
     client, django_assert_num_queries, scuola_a, ufficio_a
 ):
     ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Primo")
-    assert client.get(URL)["X-Cache-Vetrina"] == "miss"
+    client.get(URL)
     with django_assert_num_queries(0):
         seconda = client.get(URL)
-    assert seconda["X-Cache-Vetrina"] == "hit"
     assert "Primo" in seconda.content.decode()
     nuovo = ProgettoFactory(scuola=scuola_a, stato=S.VALIDATO, titolo="Appena pubblicato")
     entra(client, ufficio_a)
@@ -114,8 +113,7 @@ def test_la_pagina_in_cache_porta_il_token_csrf_del_visitatore(scuola_a):
     primo, secondo = Client(), Client()
     primo.get(URL)
     risposta = secondo.get(URL)
-    assert risposta["X-Cache-Vetrina"] == "hit"
-    assert "@@CSRF" not in risposta.content.decode()
+    assert "@@csrf" not in risposta.content.decode().lower()
     # The language switch (a POST form on the cached page) works for the second visitor.
     secondo_csrf = Client(enforce_csrf_checks=True)
     pagina = secondo_csrf.get(URL).content.decode()
@@ -125,10 +123,11 @@ def test_la_pagina_in_cache_porta_il_token_csrf_del_visitatore(scuola_a):
 
 
 def test_gli_utenti_autenticati_non_ricevono_pagine_in_cache(client, referente_a, scuola_a):
-    ProgettoPubblicatoFactory(scuola=scuola_a)
+    ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Prima")
     client.get(URL)
+    ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Dopo")  # no invalidation: the cache is stale
     entra(client, referente_a)
-    assert "X-Cache-Vetrina" not in client.get(URL)
+    assert "Dopo" in client.get(URL).content.decode()
 
 
 def test_pagina_del_progetto_con_partner_luogo_e_senza_dati_sensibili(client, scuola_a, organizzazione):

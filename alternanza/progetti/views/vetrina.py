@@ -30,7 +30,7 @@ _CAMPI_ELENCO = (
 )
 
 
-@pagina_in_cache("vetrina")
+@pagina_in_cache()
 def vetrina(request):
     filtro = ProgettoFilter(request.GET or None, queryset=Progetto.objects.pubblicati())
     progetti = filtro.qs
@@ -48,6 +48,7 @@ def vetrina(request):
     )
 
 
+@pagina_in_cache()
 def progetto(request, pk):
     progetto = get_progetto_visibile(
         request, pk, Progetto.objects.select_related("scuola__comune", "distretto", "partnership")
