@@ -42,6 +42,14 @@ def _area_s3_mech() -> str:
     return f"/rete/?tipo=impresa&area_s3={AreaS3.objects.get(slug='mech').pk}"
 
 
+def _progetto_pubblicato() -> str:
+    """A published project in the middle of the demo set."""
+    from alternanza.progetti.models import Progetto
+
+    pubblicati = Progetto.objects.pubblicati().order_by("pk")
+    return pubblicati[pubblicati.count() // 2].get_absolute_url()
+
+
 PAGINE: list[dict] = [
     {"nome": "home", "percorso": "/"},
     {"nome": "home (en)", "percorso": "/en/"},
@@ -72,4 +80,19 @@ PAGINE: list[dict] = [
         "persona": "staff",
     },
     {"nome": "rete: offerte di ospitalità", "percorso": "/rete/offerte/", "persona": "referente"},
+    # Projects (issue #6): the public showcase (cached for visitors) over 100,000 projects...
+    {"nome": "progetti: vetrina", "percorso": "/progetti/"},
+    {"nome": "progetti: vetrina filtrata", "percorso": "/progetti/?distretto=imola&anno=2025%2F26"},
+    {"nome": "progetti: scheda progetto", "percorso": _progetto_pubblicato},
+    # ...the Italian full-text search uncached (a logged-in user never gets cached pages)...
+    {"nome": "progetti: ricerca", "percorso": "/progetti/?q=meccanica", "persona": "referente"},
+    {
+        "nome": "progetti: ricerca filtrata",
+        "percorso": "/progetti/?q=robotica+officina&distretto=bologna",
+        "persona": "referente",
+    },
+    # ...and the role dashboards.
+    {"nome": "progetti: i miei progetti", "percorso": "/progetti/miei/", "persona": "referente"},
+    {"nome": "progetti: revisione ufficio", "percorso": "/progetti/revisione/", "persona": "ufficio"},
+    {"nome": "progetti: revisione staff", "percorso": "/progetti/revisione/", "persona": "staff"},
 ]
