@@ -20,7 +20,10 @@ def test_home_spiega_la_rete_con_i_sette_distretti(client, django_assert_max_num
 def test_home_in_inglese(client):
     response = client.get("/en/")
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    testo = response.content.decode()
+    assert '<html lang="en">' in testo
+    assert "How the network works" in testo and "Skip to main content" in testo
+    assert "Accessibility statement" in testo and "How clear is the information on this page?" in testo
 
 
 @pytest.mark.parametrize("nome", ["privacy", "accessibilita", "note_legali", "contatti"])
