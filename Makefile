@@ -38,7 +38,9 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 check: venv
-	$(PY) manage.py makemigrations --check --dry-run --settings=alternanza.settings_test -v0
+	@# The history check only reads django_migrations: the maintenance database (always there) will do.
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	  $(PY) manage.py makemigrations --check --dry-run --settings=alternanza.settings_test -v0
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
