@@ -3,7 +3,7 @@
 Everything is cached in Redis under a *version* that changes whenever an edition, event, date or news
 item changes (signals in eventi.signals), so a cached page is never stale for longer than a save:
 - anonymous visitors get the whole page from one key (the CSRF token is a placeholder replaced with
-  the visitor's own token on the way out), so a hit costs two Redis round trips and no query;
+  the visitor's own token on the way out), so a hit costs one Redis round trip and no query;
 - templates also cache their expensive fragments (`{% cache %}` keyed by the same version), which
   serves logged-in users and other query strings of the same data.
 The version is a timestamp: it doubles as the Last-Modified of the pages, and with the path, language
@@ -75,9 +75,10 @@ def _memorizzabile(request) -> bool:
     return not any(request.COOKIES.get(nome) for nome in (settings.SESSION_COOKIE_NAME, *_COOKIE_PERSONALI))
 
 
-def _chiave_pagina(request, versione_pagina: int) -> str:
+def _chiave_pagina(request) -> str:
+    """The page's key: it holds (version, page) so one round trip reads both the version and the page."""
     materiale = f"{request.get_full_path()}|{get_language()}|{timezone.localdate().isoformat()}"
-    return f"eventi:pagina:{versione_pagina}:{hashlib.sha256(materiale.encode()).hexdigest()[:40]}"
+    return f"eventi:pagina:{hashlib.sha256(materiale.encode()).hexdigest()[:40]}"
 
 
 def _da_cache(corpo: bytes, tipo: str, request) -> HttpResponse:
@@ -86,20 +87,21 @@ def _da_cache(corpo: bytes, tipo: str, request) -> HttpResponse:
     return HttpResponse(corpo, content_type=tipo)
 
 
-def _in_cache(chiave: str, response) -> None:
+def _in_cache(chiave: str, versione_pagina: int, response) -> None:
     personale = response.cookies.get(settings.SESSION_COOKIE_NAME)
     if response.status_code != 200 or response.streaming or personale:
         return
     corpo = response.content
     if b"csrfmiddlewaretoken" in corpo:
         corpo = _TOKEN_CSRF.sub(rb"\g<1>" + SEGNAPOSTO_CSRF.encode() + rb"\g<3>", corpo)
-    cache.set(chiave, (corpo, response["Content-Type"], response.get("Content-Disposition")), DURATA)
+    valore = (versione_pagina, corpo, response["Content-Type"], response.get("Content-Disposition"))
+    cache.set(chiave, valore, DURATA)
 
 
 def condizionale(view):
     """Public pages for anonymous visitors: whole page from Redis, ETag / Last-Modified, 304.
 
-    One Redis round trip for the version and one for the page: no database query on a hit. Users who
+    One Redis round trip reads the version and the page together: no database query on a hit. Users who
     are logged in (or have a session) get the page rendered for them, marked private.
     """
 
@@ -110,6 +112,13 @@ def condizionale(view):
             response = view(request, *args, **kwargs)
             response.setdefault("Cache-Control", "private, no-cache")
             return response
+        chiave = _chiave_pagina(request) if _memorizzabile(request) else None
+        salvata = None
+        if chiave:
+            letti = cache.get_many([CHIAVE_VERSIONE, chiave])
+            if letti.get(CHIAVE_VERSIONE) is not None:
+                request._versione_eventi = letti[CHIAVE_VERSIONE]
+            salvata = letti.get(chiave)
         versione_pagina = versione_della_richiesta(request)
         tag = etag(request, versione_pagina, request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""))
         # Only the ETag validates (If-Modified-Since alone can't tell whose CSRF token the copy holds).
@@ -118,18 +127,15 @@ def condizionale(view):
             risposta = HttpResponseNotModified()
             risposta["ETag"] = tag
             return risposta
-        memorizzabile = _memorizzabile(request)
-        chiave = _chiave_pagina(request, versione_pagina) if memorizzabile else None
-        salvata = cache.get(chiave) if chiave else None
-        if salvata is not None:
-            corpo, tipo, disposizione = salvata
+        if salvata is not None and salvata[0] == versione_pagina:
+            _versione, corpo, tipo, disposizione = salvata
             response = _da_cache(corpo, tipo, request)
             if disposizione:
                 response["Content-Disposition"] = disposizione
         else:
             response = view(request, *args, **kwargs)
             if chiave:
-                _in_cache(chiave, response)
+                _in_cache(chiave, versione_pagina, response)
         if response.status_code == 200 and not response.has_header("ETag"):
             # The page may have just set the CSRF cookie: the next request will carry it.
             csrf = request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
