@@ -34,27 +34,36 @@ def anni_scolastici() -> list[tuple[str, str]]:
     return list(reversed(anni))
 
 
+def _scelte(chiave: str):
+    """Choices of the drop-downs, from the cache (they change only with the territory data): rendering a
+    ModelChoiceField would cost one query per drop-down on every showcase page."""
+
+    def calcola():
+        from django.core.cache import cache
+
+        scelte = cache.get("progetti:filtri:scelte")
+        if scelte is None:
+            scelte = {
+                "distretto": list(Distretto.objects.values_list("slug", "nome")),
+                "comune": [(str(pk), nome) for pk, nome in Comune.objects.values_list("pk", "nome")],
+                "ambito": list(AmbitoTematico.objects.values_list("slug", "nome")),
+                "area_s3": list(AreaS3.objects.values_list("slug", "nome")),
+            }
+            cache.set("progetti:filtri:scelte", scelte, 10 * 60)
+        return scelte[chiave]
+
+    return calcola
+
+
 class ProgettoFilter(df.FilterSet):
     q = df.CharFilter(label=_("Cerca nei progetti"), method="filtra_testo")
-    distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.only("id", "nome", "slug"), to_field_name="slug"
+    distretto = df.ChoiceFilter(
+        label=_("Distretto"), choices=_scelte("distretto"), field_name="distretto__slug"
     )
-    comune = df.ModelChoiceFilter(
-        label=_("Comune"), queryset=Comune.objects.only("id", "nome"), method="filtra_comune"
-    )
+    comune = df.ChoiceFilter(label=_("Comune"), choices=_scelte("comune"), method="filtra_comune")
     scuola = df.CharFilter(label=_("Scuola (codice meccanografico o nome)"), method="filtra_scuola")
-    ambito = df.ModelChoiceFilter(
-        label=_("Ambito tematico"),
-        queryset=AmbitoTematico.objects.only("id", "nome", "slug"),
-        to_field_name="slug",
-        method="filtra_ambito",
-    )
-    area_s3 = df.ModelChoiceFilter(
-        label=_("Area S3"),
-        queryset=AreaS3.objects.only("id", "nome", "slug"),
-        to_field_name="slug",
-        method="filtra_area",
-    )
+    ambito = df.ChoiceFilter(label=_("Ambito tematico"), choices=_scelte("ambito"), method="filtra_ambito")
+    area_s3 = df.ChoiceFilter(label=_("Area S3"), choices=_scelte("area_s3"), method="filtra_area")
     anno = df.ChoiceFilter(label=_("Anno scolastico"), field_name="anno_scolastico", choices=anni_scolastici)
     ospitante = df.CharFilter(label=_("Organizzazione ospitante"), method="filtra_ospitante")
 
@@ -67,8 +76,8 @@ class ProgettoFilter(df.FilterSet):
 
     def filtra_comune(self, queryset, name, value):
         # A project is "in" a comune if it takes place there or its school is there.
-        luoghi = Progetto.comuni.through.objects.filter(comune=value).values("progetto_id")
-        return queryset.filter(Q(pk__in=luoghi) | Q(scuola__comune=value))
+        luoghi = Progetto.comuni.through.objects.filter(comune_id=value).values("progetto_id")
+        return queryset.filter(Q(pk__in=luoghi) | Q(scuola__comune_id=value))
 
     def filtra_scuola(self, queryset, name, value):
         value = value.strip()
@@ -80,12 +89,12 @@ class ProgettoFilter(df.FilterSet):
 
     def filtra_ambito(self, queryset, name, value):
         return queryset.filter(
-            pk__in=Progetto.ambiti.through.objects.filter(ambitotematico=value).values("progetto_id")
+            pk__in=Progetto.ambiti.through.objects.filter(ambitotematico__slug=value).values("progetto_id")
         )
 
     def filtra_area(self, queryset, name, value):
         return queryset.filter(
-            pk__in=Progetto.aree_s3.through.objects.filter(areas3=value).values("progetto_id")
+            pk__in=Progetto.aree_s3.through.objects.filter(areas3__slug=value).values("progetto_id")
         )
 
     def filtra_ospitante(self, queryset, name, value):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import pagina_in_cache
@@ -13,6 +14,22 @@ from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoPr
 from alternanza.progetti.views._accesso import get_progetto_visibile
 
 PER_PAGINA = 20
+LIMITE_CONTEGGIO = 1000
+
+
+class PaginatoreLimitato(Paginator):
+    """Counts at most LIMITE_CONTEGGIO + 1 rows: an exact COUNT over tens of thousands of published
+    (or matching) projects costs more than the page itself, and nobody pages past the 50th page."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: LIMITE_CONTEGGIO + 1].count()
+
+    @property
+    def oltre_il_limite(self) -> bool:
+        return self.count > LIMITE_CONTEGGIO
+
+
 _CAMPI_ELENCO = (
     "id",
     "titolo",
@@ -37,14 +54,14 @@ def vetrina(request):
     if not (filtro.form.is_valid() and filtro.form.cleaned_data.get("q")):
         progetti = progetti.order_by("-pubblicato_il", "-id")
     progetti = progetti.select_related("scuola__comune", "distretto").only(*_CAMPI_ELENCO)
-    pagina = Paginator(progetti, PER_PAGINA).get_page(request.GET.get("pagina"))
+    pagina = PaginatoreLimitato(progetti, PER_PAGINA).get_page(request.GET.get("pagina"))
     prefetch_related_objects(pagina.object_list, "ambiti")
     parametri = request.GET.copy()
     parametri.pop("pagina", None)
     return render(
         request,
         "alternanza/vetrina.html",
-        {"filtro": filtro, "pagina": pagina, "parametri": parametri.urlencode()},
+        {"filtro": filtro, "pagina": pagina, "parametri": parametri.urlencode(), "limite": LIMITE_CONTEGGIO},
     )
 
 
