@@ -1,10 +1,23 @@
+from django import forms
 from django.contrib import admin
 
+from eventi.immagini import valida_e_ricodifica
 from eventi.models import DataEvento, Edizione, Evento, Notizia
+
+
+class ImmagineVerificata(forms.ModelForm):
+    """Uploads through the admin are checked and re-encoded like those of the public form."""
+
+    def clean_immagine(self):
+        immagine = self.cleaned_data.get("immagine")
+        if immagine and hasattr(immagine, "content_type"):
+            return valida_e_ricodifica(immagine)
+        return immagine
 
 
 @admin.register(Edizione)
 class EdizioneAdmin(admin.ModelAdmin):
+    form = ImmagineVerificata
     list_display = ["anno", "titolo", "data_inizio", "data_fine", "stato"]
     list_filter = ["stato"]
 
@@ -16,6 +29,7 @@ class DataEventoInline(admin.TabularInline):
 
 @admin.register(Evento)
 class EventoAdmin(admin.ModelAdmin):
+    form = ImmagineVerificata
     list_display = ["titolo", "inizio", "comune", "stato", "edizione"]
     list_filter = ["stato", "tipo", "edizione", "distretto"]
     search_fields = ["titolo", "slug"]
@@ -42,6 +56,7 @@ class EventoAdmin(admin.ModelAdmin):
 
 @admin.register(Notizia)
 class NotiziaAdmin(admin.ModelAdmin):
+    form = ImmagineVerificata
     list_display = ["titolo", "data_pubblicazione", "pubblicata", "edizione"]
     list_filter = ["pubblicata", "edizione"]
     search_fields = ["titolo"]

@@ -150,3 +150,47 @@ def test_evento_senza_comune_deve_essere_online():
     with pytest.raises(ValidationError) as errore:
         evento.clean()
     assert "comune" in errore.value.message_dict
+
+
+def test_demo_base_e_leggibile_e_si_puo_ricaricare():
+    import random
+
+    from eventi import demo
+    from eventi.models import DataEvento, Edizione, Notizia
+
+    demo.carica("base", random.Random(1))
+    eventi = Evento.objects.count()
+    assert eventi == demo.QUANTI["base"]
+    assert Edizione.objects.filter(stato="pubblicata").count() == 3
+    assert Notizia.objects.filter(demo=True).count() == demo.NOTIZIE["base"]
+    assert DataEvento.objects.count() >= eventi
+    assert not Evento.objects.filter(date__isnull=True).exists()
+    assert (
+        Evento.objects.pubblici().filter(pubblici__isnull=False).distinct().count()
+        == Evento.objects.pubblici().count()
+    )
+    demo.carica("base", random.Random(1))  # a second run adds nothing
+    assert Evento.objects.count() == eventi
+
+
+def test_admin_rifiuta_un_immagine_falsa(client, superuser):
+    client.force_login(superuser)
+    from django.urls import reverse
+
+    finta = SimpleUploadedFile("x.jpg", b"GIF89a non davvero", content_type="image/jpeg")
+    response = client.post(
+        reverse("admin:eventi_notizia_add"),
+        {
+            "titolo": "T",
+            "slug": "t",
+            "sommario": "S",
+            "testo": "<p>x</p>",
+            "data_pubblicazione_0": "2026-01-01",
+            "data_pubblicazione_1": "10:00",
+            "immagine": finta,
+            "immagine_alt": "alt",
+            "pubblicata": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "immagine" in response.context["adminform"].form.errors
