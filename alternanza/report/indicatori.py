@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,25 +107,6 @@ def progetti_contati(anno: str, distretto=None, ambito=None):
     if ambito is not None:
         qs = qs.filter(ambiti=ambito)
     return qs
-
-
-def _q_tecnico() -> Q:
-    aree = Progetto.aree_s3.through.objects.filter(progetto_id=OuterRef("pk"))
-    ambiti = Progetto.ambiti.through.objects.filter(
-        progetto_id=OuterRef("pk"), ambitotematico__slug__in=AMBITI_TECNICI
-    )
-    return Q(Exists(aree)) | Q(Exists(ambiti))
-
-
-def _q_allineato() -> Q:
-    """A placement is S3-aligned if its host organisation or its project is in a priority S3 area."""
-    org = Organizzazione.aree_s3.through.objects.filter(
-        organizzazione_id=OuterRef("organizzazione_id"), areas3__prioritaria=True
-    )
-    prog = Progetto.aree_s3.through.objects.filter(
-        progetto_id=OuterRef("progetto_id"), areas3__prioritaria=True
-    )
-    return Q(Exists(org)) | Q(Exists(prog))
 
 
 def _per_distretto(righe, chiave="distretto_id") -> dict:
@@ -239,50 +220,135 @@ class Indicatori:
         return [r.distretto for r in self.righe]
 
 
-def _misure(anno: str, distretti: list[Distretto], distretto=None, ambito=None) -> tuple[dict, Misure]:
-    """The raw sums per district id and for the whole selection, with a fixed number of queries."""
-    inizio, fine = periodo(anno)
-    qs = progetti_contati(anno, distretto, ambito)
-    tecnico = _q_tecnico()
-    somme = {
-        "progetti": Count("id"),
-        "studenti": Coalesce(Sum("studenti_totale"), 0),
-        "ragazze": Coalesce(Sum("studenti_ragazze"), 0),
-        "straniera": Coalesce(Sum("studenti_origine_straniera"), 0),
-        "ore": Coalesce(Sum("ore_svolte"), 0),
-        "sicurezza": Count("id", filter=Q(sicurezza_svolta=True)),
-        "tecnici_studenti": Coalesce(Sum("studenti_totale", filter=tecnico), 0),
-        "tecnici_ragazze": Coalesce(Sum("studenti_ragazze", filter=tecnico), 0),
-        "studenti_scuole_note": Coalesce(Sum("studenti_totale", filter=Q(scuola__studenti__gt=0)), 0),
-    }
-    per = defaultdict(Misure)
-    for r in qs.values("distretto_id").annotate(**somme).order_by():
-        m = per[r.pop("distretto_id")]
-        for k, v in r.items():
-            setattr(m, k, v)
-    totale = Misure(**qs.aggregate(**somme))
+def _misure(anni: list[str], distretti: list[Distretto], distretto=None, ambito=None) -> dict:
+    """Raw sums per (year, district id) and per year for the whole selection: {anno: (per, totale)}.
 
-    scuole = Scuola.objects.filter(attiva=True, studenti__gt=0)
+    Both years go through the same queries (grouped by year): every project-side measure costs one pass
+    over the projects of the two years, whatever their number.
+    """
+    qs = Progetto.objects.filter(anno_scolastico__in=anni, stato__in=STATI_CONTATI)
     if distretto is not None:
-        scuole = scuole.filter(comune__distretto=distretto)
-    for r in scuole.values("comune__distretto_id").annotate(n=Sum("studenti")).order_by():
-        per[r["comune__distretto_id"]].iscritti_noti = r["n"]
-    totale.iscritti_noti = sum(per[d.pk].iscritti_noti for d in distretti)
+        qs = qs.filter(distretto=distretto)
+    if ambito is not None:
+        qs = qs.filter(ambiti=ambito)
+    per = {anno: defaultdict(Misure) for anno in anni}
+
+    def _accumula(righe, anno_k="anno", distretto_k="distretto_id"):
+        for r in righe:
+            m = per[r.pop(anno_k)][r.pop(distretto_k)]
+            for k, v in r.items():
+                setattr(m, k, v)
+
+    # Conditions are IN (subquery) with literal ids inside: PostgreSQL hashes each subquery once instead
+    # of running a subplan per project row.
+    id_ambiti_tecnici = list(
+        AmbitoTematico.objects.filter(slug__in=AMBITI_TECNICI).values_list("pk", flat=True)
+    )
+    aree_prioritarie = list(AreaS3.objects.filter(prioritaria=True).values_list("pk", flat=True))
+    tecnico = Q(pk__in=Progetto.aree_s3.through.objects.values("progetto_id")) | Q(
+        pk__in=Progetto.ambiti.through.objects.filter(ambitotematico_id__in=id_ambiti_tecnici).values(
+            "progetto_id"
+        )
+    )
+    scuole_note = Q(scuola_id__in=Scuola.objects.filter(studenti__gt=0).values("pk"))
+    _accumula(
+        qs.values("distretto_id", anno=F("anno_scolastico"))
+        .annotate(
+            progetti=Count("id"),
+            studenti=Coalesce(Sum("studenti_totale"), 0),
+            ragazze=Coalesce(Sum("studenti_ragazze"), 0),
+            straniera=Coalesce(Sum("studenti_origine_straniera"), 0),
+            ore=Coalesce(Sum("ore_svolte"), 0),
+            sicurezza=Count("id", filter=Q(sicurezza_svolta=True)),
+            tecnici_studenti=Coalesce(Sum("studenti_totale", filter=tecnico), 0),
+            tecnici_ragazze=Coalesce(Sum("studenti_ragazze", filter=tecnico), 0),
+            studenti_scuole_note=Coalesce(Sum("studenti_totale", filter=scuole_note), 0),
+        )
+        .order_by()
+    )
 
     ospiti = ProgettoOrganizzazione.objects.filter(
         ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=qs.values("pk")
     )
-    somme_ospiti = {
-        "organizzazioni_ospitanti": Count("organizzazione_id", distinct=True),
-        "inserimenti": Count("id"),
-        "inserimenti_s3": Count("id", filter=_q_allineato()),
-    }
-    for r in ospiti.values(distretto_id=F("progetto__distretto_id")).annotate(**somme_ospiti).order_by():
-        m = per[r.pop("distretto_id")]
-        for k, v in r.items():
-            setattr(m, k, v)
-    for k, v in ospiti.aggregate(**somme_ospiti).items():
-        setattr(totale, k, v)
+    allineato = Q(
+        organizzazione_id__in=Organizzazione.aree_s3.through.objects.filter(
+            areas3_id__in=aree_prioritarie
+        ).values("organizzazione_id")
+    ) | Q(
+        progetto_id__in=Progetto.aree_s3.through.objects.filter(areas3_id__in=aree_prioritarie).values(
+            "progetto_id"
+        )
+    )
+    _accumula(
+        ospiti.values(anno=F("progetto__anno_scolastico"), distretto_id=F("progetto__distretto_id"))
+        .annotate(
+            organizzazioni_ospitanti=Count("organizzazione_id", distinct=True),
+            inserimenti=Count("id"),
+            inserimenti_s3=Count("id", filter=allineato),
+        )
+        .order_by()
+    )
+    # An organisation hosting in two districts counts once in the total: not additive.
+    ospitanti_totali = dict(
+        ospiti.values_list("progetto__anno_scolastico")
+        .annotate(n=Count("organizzazione_id", distinct=True))
+        .order_by()
+    )
+
+    # Coverage: comuni and secondary schools with at least one project, per year (one join each).
+    _accumula(
+        qs.values("anno_scolastico", d=F("scuola__comune__distretto_id"))
+        .annotate(comuni_con=Count("scuola__comune_id", distinct=True))
+        .order_by(),
+        anno_k="anno_scolastico",
+        distretto_k="d",
+    )
+    _accumula(
+        qs.filter(scuola__attiva=True, scuola__livello=Livello.SECONDO_GRADO)
+        .values("anno_scolastico", d=F("scuola__comune__distretto_id"))
+        .annotate(secondarie_con=Count("scuola_id", distinct=True))
+        .order_by(),
+        anno_k="anno_scolastico",
+        distretto_k="d",
+    )
+    comuni = Comune.objects.all() if distretto is None else Comune.objects.filter(distretto=distretto)
+    n_comuni = dict(comuni.values_list("distretto_id").annotate(n=Count("id")).order_by())
+    secondarie = Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO)
+    if distretto is not None:
+        secondarie = secondarie.filter(comune__distretto=distretto)
+    n_secondarie = dict(secondarie.values_list("comune__distretto_id").annotate(n=Count("id")).order_by())
+    scuole = Scuola.objects.filter(attiva=True, studenti__gt=0)
+    if distretto is not None:
+        scuole = scuole.filter(comune__distretto=distretto)
+    iscritti = dict(scuole.values_list("comune__distretto_id").annotate(n=Sum("studenti")).order_by())
+
+    risultato = {}
+    for anno in anni:
+        per_anno = per[anno]
+        for d in distretti:
+            m = per_anno[d.pk]
+            m.iscritti_noti = iscritti.get(d.pk, 0)
+            m.comuni = n_comuni.get(d.pk, 0)
+            m.comuni_senza_progetti = m.comuni - getattr(m, "comuni_con", 0)
+            m.scuole_secondarie = n_secondarie.get(d.pk, 0)
+            m.scuole_senza_progetti = m.scuole_secondarie - getattr(m, "secondarie_con", 0)
+        totale = _misure_rete(anno, per_anno, distretti, distretto, ambito)
+        totale.organizzazioni_ospitanti = ospitanti_totali.get(anno, 0)
+        risultato[anno] = (per_anno, totale)
+    return risultato
+
+
+def _misure_rete(anno: str, per: dict, distretti, distretto=None, ambito=None) -> Misure:
+    """Actions, technical assistance and agreements of a year (small tables), and the network total."""
+    inizio, fine = periodo(anno)
+    totale = Misure()
+    additive = (
+        "progetti", "studenti", "ragazze", "straniera", "ore", "sicurezza", "tecnici_studenti",
+        "tecnici_ragazze", "studenti_scuole_note", "iscritti_noti", "inserimenti", "inserimenti_s3",
+        "comuni", "comuni_senza_progetti", "scuole_secondarie", "scuole_senza_progetti",
+    )  # fmt: skip
+    for nome in additive:
+        setattr(totale, nome, sum(getattr(per[d.pk], nome) for d in distretti))
 
     azioni = AzioneDiRete.objects.filter(livello=AzioneDiRete.Livello.INTERDISTRETTUALE).filter(
         Q(data_inizio__range=(inizio, fine))
@@ -324,29 +390,7 @@ def _misure(anno: str, distretti: list[Distretto], distretto=None, ambito=None) 
         per[r["distretto_id"]].accordi_attivi = r["n"]
     totale.accordi_attivi = accordi.values("pk").distinct().count()
 
-    con_progetti = qs.filter(scuola__comune_id=OuterRef("pk"))
-    comuni = Comune.objects.all() if distretto is None else Comune.objects.filter(distretto=distretto)
-    for r in (
-        comuni.values("distretto_id")
-        .annotate(n=Count("id"), senza=Count("id", filter=~Q(Exists(con_progetti))))
-        .order_by()
-    ):
-        per[r["distretto_id"]].comuni = r["n"]
-        per[r["distretto_id"]].comuni_senza_progetti = r["senza"]
-    secondarie = Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO)
-    if distretto is not None:
-        secondarie = secondarie.filter(comune__distretto=distretto)
-    con_progetti_scuola = qs.filter(scuola_id=OuterRef("pk"))
-    for r in (
-        secondarie.values("comune__distretto_id")
-        .annotate(n=Count("id"), senza=Count("id", filter=~Q(Exists(con_progetti_scuola))))
-        .order_by()
-    ):
-        per[r["comune__distretto_id"]].scuole_secondarie = r["n"]
-        per[r["comune__distretto_id"]].scuole_senza_progetti = r["senza"]
-    for nome in ("comuni", "comuni_senza_progetti", "scuole_secondarie", "scuole_senza_progetti"):
-        setattr(totale, nome, sum(getattr(per[d.pk], nome) for d in distretti))
-    return per, totale
+    return totale
 
 
 def accordi_attivi(anno: str):
@@ -365,8 +409,9 @@ def calcola(
     calcolati_il = timezone.now()
     prima = anno_precedente(anno)
     distretti = [distretto] if distretto is not None else list(Distretto.objects.order_by("nome"))
-    per_att, tot_att = _misure(anno, distretti, distretto, ambito)
-    per_prec, tot_prec = _misure(prima, distretti, distretto, ambito)
+    misure = _misure([anno, prima], distretti, distretto, ambito)
+    per_att, tot_att = misure[anno]
+    per_prec, tot_prec = misure[prima]
     righe = []
     for d in distretti:
         att, prec = per_att[d.pk].valori(), per_prec[d.pk].valori()
@@ -516,15 +561,14 @@ def flussi(anno: str, distretti, distretto=None, ambito=None) -> dict:
 
 
 def _lacune(qs, distretto=None) -> tuple[list[dict], list[dict], int]:
-    con_progetti = qs.filter(scuola__comune_id=OuterRef("pk"))
-    comuni = Comune.objects.filter(~Q(Exists(con_progetti)))
+    comuni = Comune.objects.exclude(pk__in=qs.values("scuola__comune_id"))
     if distretto is not None:
         comuni = comuni.filter(distretto=distretto)
     elenco_comuni = list(
         comuni.order_by("distretto__nome", "nome").values("nome", distretto_nome=F("distretto__nome"))
     )
-    scuole = Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO).filter(
-        ~Q(Exists(qs.filter(scuola_id=OuterRef("pk"))))
+    scuole = Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO).exclude(
+        pk__in=qs.values("scuola_id")
     )
     if distretto is not None:
         scuole = scuole.filter(comune__distretto=distretto)
