@@ -286,3 +286,15 @@ def test_chi_segue_il_progetto_vede_se_manca_la_convenzione_con_l_ospitante(
     assert "Convenzione mancante" not in client.get(url).content.decode()
     entra(client, referente_a)
     assert "Convenzione mancante" in client.get(url).content.decode()
+
+
+def test_le_statistiche_dell_ufficio_seguono_ogni_passaggio(client, ufficio_a, referente_a, scuola_a):
+    progetto = ProgettoFactory(scuola=scuola_a, stato=S.BOZZA)
+    entra(client, ufficio_a)
+    prima = client.get(reverse("progetti:revisione")).context["totali"]
+    assert dict(prima)[S.INVIATO] == 0
+    entra(client, referente_a)
+    client.post(reverse("progetti:transizione", args=[progetto.pk, "invia"]))
+    entra(client, ufficio_a)
+    dopo = client.get(reverse("progetti:revisione")).context["totali"]
+    assert dict(dopo)[S.INVIATO] == 1

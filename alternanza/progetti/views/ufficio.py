@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from alternanza.cache import versioni
+from alternanza.progetti.cache import AREA
 from alternanza.progetti.filters import anni_scolastici
 from alternanza.progetti.models import Progetto, StatoProgetto
 from alternanza.progetti.views._accesso import richiede
@@ -60,6 +63,18 @@ def statistiche_distretti(distretti_ids, anno: str | None = None) -> list[dict]:
     return risultato
 
 
+def statistiche_in_cache(distretti_ids, anno: str | None) -> list[dict]:
+    """The statistics aggregate tens of thousands of rows: cached until the next change of any project
+    (every transition and edit bumps the "progetti" version of alternanza.cache) or for 5 minutes."""
+    (versione,) = versioni(AREA)
+    chiave = f"progetti:statistiche:{versione}:{anno or '-'}:{','.join(map(str, distretti_ids))}"
+    dati = cache.get(chiave)
+    if dati is None:
+        dati = statistiche_distretti(distretti_ids, anno)
+        cache.set(chiave, dati, 5 * 60)
+    return dati
+
+
 @richiede(ufficio=True)
 def revisione(request):
     ambito = ambito_di(request.user)
@@ -72,7 +87,7 @@ def revisione(request):
     anno = request.GET.get("anno", "")
     if anno not in dict(anni):
         anno = ""
-    statistiche = statistiche_distretti(distretti_ids, anno or None)
+    statistiche = statistiche_in_cache(distretti_ids, anno or None)
     totali = {s: sum(dict(r["stati"])[s] for r in statistiche) for s in S}
     stato = request.GET.get("stato", S.INVIATO)
     if stato not in S.values:
