@@ -58,6 +58,7 @@ def _contenuto_elenco(request) -> tuple[str, object]:
     return render_to_string("distretti/_elenco_contenuto.html", contesto, request), ultimo
 
 
+@cache.pagina_anonima_in_cache
 def elenco(request):
     contenuto, ultimo_aggiornamento = cache.pagina(request, "elenco", lambda: _contenuto_elenco(request))
     return render(
@@ -98,6 +99,7 @@ def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tupl
     return html, _piu_recente(distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni))
 
 
+@cache.pagina_anonima_in_cache
 def dettaglio(request, slug):
     distretto = get_object_or_404(Distretto, slug=slug)
     riservato = ambito_di(request.user).vede_distretto(distretto.pk)
@@ -120,6 +122,7 @@ def dettaglio(request, slug):
     )
 
 
+@cache.pagina_anonima_in_cache
 def scuola(request, codice):
     scuola = get_object_or_404(
         Scuola.objects.visibili_a(request.user).select_related("comune__distretto"),
