@@ -123,10 +123,11 @@ def eventi_con_date(queryset):
     )
 
 
-@condizionale
+@condizionale(pagina=False)
 def feed_ics(request):
     """All public events (optionally filtered like the list) as a subscribable iCalendar feed."""
-    chiave = f"eventi:ics:{cache_eventi.versione()}:{contesto_cache(request)['chiave_cache']}"
+    contesto = contesto_cache(request)
+    chiave = f"eventi:ics:{contesto['versione_cache']}:{contesto['chiave_cache']}"
     corpo = cache.get(chiave)
     if corpo is None:
         filtro = _filtro(request, predefinito_da=False)

@@ -104,7 +104,7 @@ def evento(request, slug):
     return _dettaglio(request, _evento_visibile(request, slug))
 
 
-@condizionale
+@condizionale(pagina=False)
 def evento_ics(request, slug):
     evento = get_object_or_404(eventi_con_date(Evento.objects.visibili_a(request.user)), slug=slug)
     corpo = ical_calendario([evento], evento.titolo)
