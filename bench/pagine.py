@@ -50,6 +50,27 @@ def _progetto_pubblicato() -> str:
     return pubblicati[pubblicati.count() // 2].get_absolute_url()
 
 
+def _evento_pubblicato() -> str:
+    """A published event in the middle of the 5,000 of the demo set."""
+    from eventi.models import Evento
+
+    pubblicati = Evento.objects.pubblicati().order_by("pk")
+    return pubblicati[pubblicati.count() // 2].get_absolute_url()
+
+
+def _mese_del_festival() -> str:
+    from eventi.models import Edizione
+
+    edizione = Edizione.objects.filter(stato="pubblicata").first()
+    return f"/festival/eventi/calendario/?mese={edizione.data_inizio:%Y-%m}" if edizione else "/festival/"
+
+
+def _notizia() -> str:
+    from eventi.models import Notizia
+
+    return Notizia.objects.pubblicate().first().get_absolute_url()
+
+
 PAGINE: list[dict] = [
     {"nome": "home", "percorso": "/"},
     {"nome": "home (en)", "percorso": "/en/"},
@@ -95,4 +116,20 @@ PAGINE: list[dict] = [
     {"nome": "progetti: i miei progetti", "percorso": "/progetti/miei/", "persona": "referente"},
     {"nome": "progetti: revisione ufficio", "percorso": "/progetti/revisione/", "persona": "ufficio"},
     {"nome": "progetti: revisione staff", "percorso": "/progetti/revisione/", "persona": "staff"},
+    # Festival (issue #7): public pages over 5,000 events (cached for visitors).
+    {"nome": "festival: home", "percorso": "/festival/"},
+    {"nome": "festival: home (en)", "percorso": "/en/festival/"},
+    {"nome": "festival: eventi", "percorso": "/festival/eventi/"},
+    {
+        "nome": "festival: eventi filtrati",
+        "percorso": "/festival/eventi/?da=2022-01-01&distretto=bologna&pubblico=famiglie&tipo=laboratorio",
+    },
+    {"nome": "festival: calendario del mese", "percorso": _mese_del_festival},
+    {"nome": "festival: evento", "percorso": _evento_pubblicato},
+    {"nome": "festival: notizie", "percorso": "/festival/notizie/"},
+    {"nome": "festival: notizia", "percorso": _notizia},
+    {"nome": "festival: edizioni", "percorso": "/festival/edizioni/"},
+    {"nome": "festival: feed iCal per distretto", "percorso": "/festival/eventi.ics?distretto=imola"},
+    {"nome": "festival: feed RSS", "percorso": "/festival/notizie/rss/"},
+    {"nome": "festival: le mie proposte", "percorso": "/festival/gestione/", "persona": "ufficio"},
 ]
