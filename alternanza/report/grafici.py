@@ -81,10 +81,8 @@ def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
     q = f"{{{SVG_NS}}}"
     for padre in list(radice.iter()):
         for figlio in list(padre):
-            if figlio.tag in (f"{q}script", f"{q}style"):
-                padre.remove(figlio)
-    for commento in [el for el in radice.iter() if el.tag is ET.Comment]:
-        commento.text = ""
+            if figlio.tag in (f"{q}script", f"{q}style") or not isinstance(figlio.tag, str):
+                padre.remove(figlio)  # scripts, styles and comments
     radice.set("font-family", FONT)
     # Explicit size from the viewBox: WeasyPrint and browsers then keep the ratio when CSS scales it.
     vista = (radice.get("viewBox") or "0 0 800 420").split()
@@ -110,7 +108,13 @@ def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
             titolo_el = ET.Element(f"{q}title")
             titolo_el.text = testo
             gruppo.insert(0, titolo_el)
-    return ET.tostring(radice, encoding="unicode")
+    # ElementTree's prefix map is global and other code may change it: make SVG the default namespace.
+    testo = ET.tostring(radice, encoding="unicode")
+    prefisso = re.match(r"<(\w+):svg\b", testo)
+    if prefisso:
+        p = prefisso.group(1)
+        testo = re.sub(rf"<(/?){p}:", r"<\1", testo).replace(f"xmlns:{p}=", "xmlns=", 1)
+    return testo
 
 
 def _ancora(el, classi: set, antenati: frozenset) -> str | None:
