@@ -144,10 +144,9 @@ def referente_scuola(scuola: Scuola, **kwargs):
 
 def ufficio_distretto(d: Distretto, mfa: bool = True, **kwargs):
     """A new user holding an approved district-office role for `d` (with MFA set up by default)."""
-    user = IncaricoFactory(ruolo=Incarico.Ruolo.UFFICIO_DISTRETTO, scuola=None, distretto=d, **kwargs).utente
-    if mfa:
-        attiva_mfa(user)
-    return user
+    return IncaricoFactory(
+        ruolo=Incarico.Ruolo.UFFICIO_DISTRETTO, scuola=None, distretto=d, mfa=mfa, **kwargs
+    ).utente
 
 
 def staff_cm(mfa: bool = True, **kwargs):
