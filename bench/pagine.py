@@ -132,4 +132,10 @@ PAGINE: list[dict] = [
     {"nome": "festival: feed iCal per distretto", "percorso": "/festival/eventi.ics?distretto=imola"},
     {"nome": "festival: feed RSS", "percorso": "/festival/notizie/rss/"},
     {"nome": "festival: le mie proposte", "percorso": "/festival/gestione/", "persona": "ufficio"},
+    # Accounts (issue #4): profile, approval queue, staff registers (audit trail across all event tables).
+    {"nome": "account: profilo", "percorso": "/account/profilo/", "persona": "referente"},
+    {"nome": "account: richieste da approvare", "percorso": "/account/richieste/", "persona": "ufficio"},
+    {"nome": "account: utenti (staff)", "percorso": "/account/staff/utenti/", "persona": "staff"},
+    {"nome": "account: registro modifiche", "percorso": "/account/staff/modifiche/", "persona": "staff"},
+    {"nome": "account: registro di sicurezza", "percorso": "/account/staff/sicurezza/", "persona": "staff"},
 ]
