@@ -20,6 +20,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
+from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
@@ -28,7 +29,8 @@ from alternanza.cache import pagina_pubblica_in_cache, versioni
 
 AREA = "festival"
 AREE = (AREA, "territorio")
-DURATA = 60 * 60  # fragments expire anyway after an hour (pages showing "today" use the date in the key)
+DURATA = 60 * 60  # entries expire anyway after an hour (fragments showing "today" have the date in the key)
+DURATA_GIORNALIERA = 5 * 60  # pages that depend on today's date
 
 
 def invalida(**_kwargs) -> None:
@@ -56,18 +58,26 @@ def ultima_modifica(request) -> datetime:
 def etag(request, csrf: str) -> str:
     """The page's validator: content versions, path, language and the visitor's CSRF secret."""
     materiale = "|".join(
-        (versione_della_richiesta(request), request.get_full_path(), get_language() or "", csrf)
+        (
+            versione_della_richiesta(request),
+            request.get_full_path(),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            csrf,
+        )
     )
     return quote_etag(hashlib.sha256(materiale.encode()).hexdigest()[:32])
 
 
-def condizionale(view=None, *, pagina: bool = True):
+def condizionale(view=None, *, pagina: bool = True, durata: int = DURATA):
     """Public Festival page: page cache for anonymous visitors, ETag / Last-Modified, 304 answers.
 
-    `pagina=False` for downloads (.ics): ETag and 304 only, the response keeps its own headers."""
+    `pagina=False` for downloads (.ics): ETag and 304 only, the response keeps its own headers.
+    `durata`: shorter for pages that depend on today's date ("today", "from today"), so that after
+    midnight they are stale for minutes at most."""
     if view is None:
-        return lambda v: condizionale(v, pagina=pagina)
-    in_cache = pagina_pubblica_in_cache(*AREE)(view) if pagina else view
+        return lambda v: condizionale(v, pagina=pagina, durata=durata)
+    in_cache = pagina_pubblica_in_cache(*AREE, durata=durata)(view) if pagina else view
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventi import cache as cache_eventi
-from eventi.cache import condizionale
+from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filtri import FiltroEventi, inizio_giorno
 from eventi.ical import calendario as ical_calendario
 from eventi.models import DataEvento, Evento
@@ -40,7 +40,7 @@ def _pagina(filtro: FiltroEventi, numero):
     return paginator.get_page(numero)
 
 
-@condizionale
+@condizionale(durata=DURATA_GIORNALIERA)
 def elenco(request):
     filtro = _filtro(request, predefinito_da=True)
     contesto = {
@@ -99,7 +99,7 @@ def _griglia(filtro: FiltroEventi, primo: date) -> dict:
     return {"settimane": righe, "totale": sum(len(v) for v in per_giorno.values())}
 
 
-@condizionale
+@condizionale(durata=DURATA_GIORNALIERA)
 def calendario(request):
     filtro = _filtro(request, predefinito_da=False)
     primo = _mese(request.GET.get("mese"))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.shortcuts import get_object_or_404, render
 
 from distretti.models import Comune, Scuola
-from eventi.cache import condizionale
+from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filtri import inizio_giorno
 from eventi.models import Edizione, Evento, Notizia
 from eventi.views.aiuti import contesto_cache, oggi, pigro, settimana, vetrina_progetti
@@ -63,7 +63,7 @@ def _contesto_edizione(request, edizione, corrente: bool) -> dict:
     }
 
 
-@condizionale
+@condizionale(durata=DURATA_GIORNALIERA)
 def festival(request):
     """The home of the current edition: the latest published edition."""
     edizione = pigro(lambda: _pubblicate().first())
