@@ -29,7 +29,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 CHIAVE_VERSIONE = "distretti:versione"
@@ -124,6 +123,6 @@ def pagina(request, nome: str, calcola: Callable[[], tuple[str, Any]]) -> tuple[
     attuale, voce = _leggi(chiave)
     if voce is None:
         html, extra = calcola()
-        voce = (attuale, str(html), extra)
+        voce = (attuale, html, extra)  # html is the SafeString of render_to_string: it pickles as such
         cache.set(chiave, voce, DURATA)
-    return mark_safe(voce[1]), voce[2]  # noqa: S308 - HTML rendered by our own templates
+    return voce[1], voce[2]
