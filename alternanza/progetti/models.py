@@ -291,8 +291,14 @@ class Progetto(models.Model):
                 name="progetto_vetrina_idx",
                 condition=models.Q(stato="pubblicato", consenso_vetrina=True),
             ),
-            # Created by migration 0003 only on PostgreSQL (GIN does not exist on SQLite).
+            # GIN indexes exist only on PostgreSQL: the migrations create them there, and keep them in the
+            # state only on the embedded SQLite default. The partial one serves the public search.
             GinIndex(fields=["ricerca"], name="progetto_ricerca_gin"),
+            GinIndex(
+                fields=["ricerca"],
+                name="progetto_ricerca_vetrina_gin",
+                condition=models.Q(stato="pubblicato", consenso_vetrina=True),
+            ),
         ]
         triggers = [
             pgtrigger.Trigger(
