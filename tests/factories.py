@@ -89,6 +89,7 @@ class IncaricoFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Incarico
+        skip_postgeneration_save = True
 
     utente = factory.SubFactory(UserFactory)
     ruolo = Incarico.Ruolo.REFERENTE_SCUOLA
