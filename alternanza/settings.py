@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alternanza.tasks.report_annuali",
         "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=7),
     },
+    # Nightly open-data exports of the projects (also queued after every publication).
+    "progetti-dati-aperti": {
+        "task": "alternanza.progetti.genera_dati_aperti",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------

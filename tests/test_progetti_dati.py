@@ -17,8 +17,47 @@ S = StatoProgetto
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _archivio_vuoto(settings, tmp_path):
+    """Exports are written to the default storage: each test starts without any."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def _testo(risposta) -> str:
     return b"".join(risposta.streaming_content).decode()
+
+
+def test_i_file_generati_dal_lavoro_sono_serviti_agli_url_stabili(client, scuola_a):
+    from alternanza.progetti.tasks import genera_dati_aperti
+
+    ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Prima")
+    genera_dati_aperti()
+    ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Dopo l'esportazione")
+    risposta = client.get(reverse("progetti:dati_progetti_csv"))
+    assert "Last-Modified" in risposta
+    titoli = [r["titolo"] for r in csv.DictReader(io.StringIO(_testo(risposta)))]
+    assert titoli == ["Prima"]  # the stored export, until the next one
+    genera_dati_aperti()
+    titoli = [
+        r["titolo"]
+        for r in csv.DictReader(io.StringIO(_testo(client.get(reverse("progetti:dati_progetti_csv")))))
+    ]
+    assert titoli == ["Prima", "Dopo l'esportazione"]
+
+
+def test_la_pubblicazione_mette_in_coda_una_sola_esportazione(
+    django_capture_on_commit_callbacks, monkeypatch, ufficio_a, scuola_a
+):
+    from alternanza.progetti import workflow
+    from alternanza.progetti.tasks import genera_dati_aperti
+
+    code = []
+    monkeypatch.setattr(genera_dati_aperti, "apply_async", lambda **kw: code.append(kw))
+    for _ in range(3):
+        progetto = ProgettoFactory(scuola=scuola_a, stato=S.VALIDATO)
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.esegui(progetto, workflow.Azione.PUBBLICA, ufficio_a)
+    assert len(code) == 1
 
 
 def test_il_csv_contiene_solo_i_progetti_pubblicati_con_consenso(client, scuola_a, organizzazione):

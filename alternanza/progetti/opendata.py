@@ -452,3 +452,64 @@ def datapackage() -> dict:
         "created": datetime.date.today().isoformat(),
         "resources": risorse,
     }
+
+
+# --- Stored exports -------------------------------------------------------------------------------
+# The projects' files are tens of MB at full scale: a Celery task ("pesanti" queue) writes them to the
+# default storage and the stable URLs serve the last export; a missing file is streamed live once.
+
+_CHIAVE_IN_CODA = "progetti:dati-aperti:in-coda"
+ATTESA_AGGIORNAMENTO = 5 * 60  # at most one export queued per 5 minutes, however many publications
+
+
+def percorso_file(nome: str, formato: str) -> str:
+    return f"dati-aperti/{nome}.{formato}"
+
+
+def scrivi_file(dataset: Dataset, formato: str) -> str:
+    """Write one export to the default storage (atomically on the file system); return its path."""
+    import os
+    import tempfile
+
+    from django.core.files.base import File
+    from django.core.files.storage import default_storage
+
+    generatore = csv_a_blocchi if formato == "csv" else json_a_blocchi
+    percorso = percorso_file(dataset.nome, formato)
+    try:
+        finale = default_storage.path(percorso)
+    except NotImplementedError:
+        finale = None
+    if finale:
+        os.makedirs(os.path.dirname(finale), exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=os.path.dirname(finale), delete=False
+        ) as tmp:
+            for pezzo in generatore(dataset):
+                tmp.write(pezzo)
+        os.replace(tmp.name, finale)
+        return percorso
+    with tempfile.TemporaryFile("w+b") as tmp:
+        for pezzo in generatore(dataset):
+            tmp.write(pezzo.encode())
+        tmp.seek(0)
+        default_storage.delete(percorso)
+        default_storage.save(percorso, File(tmp))
+    return percorso
+
+
+def genera_tutti() -> list[str]:
+    return [scrivi_file(dataset, formato) for dataset in DATASET.values() for formato in ("csv", "json")]
+
+
+def richiedi_aggiornamento() -> bool:
+    """Queue a new export after the current transaction commits, unless one is already queued."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    if not cache.add(_CHIAVE_IN_CODA, 1, ATTESA_AGGIORNAMENTO):
+        return False
+    from alternanza.progetti.tasks import genera_dati_aperti
+
+    transaction.on_commit(lambda: genera_dati_aperti.apply_async(countdown=ATTESA_AGGIORNAMENTO // 5))
+    return True

@@ -120,6 +120,10 @@ def _registra(progetto: Progetto, da: str, a: str, user, nota: str) -> Transizio
     from alternanza.progetti.tasks import notifica_transizione
 
     transaction.on_commit(lambda: notifica_transizione.delay(transizione.pk))
+    if S.PUBBLICATO in (da, a):
+        from alternanza.progetti.opendata import richiedi_aggiornamento
+
+        richiedi_aggiornamento()
     return transizione
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from alternanza.progetti import opendata
@@ -28,8 +30,15 @@ def _file(nome: str, formato: str):
         dataset = opendata.DATASET.get(nome)
         if dataset is None or formato not in _TIPI:
             raise Http404
-        generatore = opendata.csv_a_blocchi if formato == "csv" else opendata.json_a_blocchi
-        risposta = StreamingHttpResponse(generatore(dataset), content_type=_TIPI[formato])
+        percorso = opendata.percorso_file(nome, formato)
+        if default_storage.exists(percorso):
+            risposta = FileResponse(default_storage.open(percorso, "rb"), content_type=_TIPI[formato])
+            risposta["Last-Modified"] = http_date(default_storage.get_modified_time(percorso).timestamp())
+        else:
+            # No export yet (first run): stream it live once and queue the stored one.
+            opendata.richiedi_aggiornamento()
+            generatore = opendata.csv_a_blocchi if formato == "csv" else opendata.json_a_blocchi
+            risposta = StreamingHttpResponse(generatore(dataset), content_type=_TIPI[formato])
         risposta["Content-Disposition"] = f'inline; filename="{nome}.{formato}"'
         risposta["Link"] = f'<{opendata.LICENZA["path"]}>; rel="license"'
         risposta["Access-Control-Allow-Origin"] = "*"
