@@ -32,14 +32,8 @@ def _database_url() -> str:
     return f"postgres://{credenziali}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
-@pytest.fixture
-def worker(tmp_path, monkeypatch):
+def _avvia(log: Path) -> subprocess.Popen:
     """`celery -A alternanza worker -Q pesanti,default --concurrency 1 --pool prefork` on the test DB."""
-    from alternanza.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # only our Redis db: no task left over by an earlier run
     ambiente = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "EMAIL_"))}
     ambiente.update(
         {
@@ -53,9 +47,8 @@ def worker(tmp_path, monkeypatch):
             "LOG_LEVEL": "WARNING",
         }
     )
-    log = tmp_path / "worker.log"
     with open(log, "ab") as uscita:
-        processo = subprocess.Popen(
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -83,16 +76,45 @@ def worker(tmp_path, monkeypatch):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def _ferma(processo: subprocess.Popen) -> None:
+    if processo.poll() is None:
+        os.killpg(processo.pid, signal.SIGTERM)
+        try:
+            processo.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(processo.pid, signal.SIGKILL)
+            processo.wait(timeout=10)
+
+
+@pytest.fixture
+def broker_reale(monkeypatch):
+    from alternanza.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()  # only our Redis db: no task left over by an earlier run
+    return app
+
+
+@pytest.fixture
+def worker(tmp_path, broker_reale):
+    log = tmp_path / "worker.log"
+    processo = _avvia(log)
     try:
         yield processo, log
     finally:
-        if processo.poll() is None:
-            os.killpg(processo.pid, signal.SIGTERM)
-            try:
-                processo.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(processo.pid, signal.SIGKILL)
-                processo.wait(timeout=10)
+        _ferma(processo)
+
+
+def _attendi(condizione, secondi: float, descrizione: str, log: Path):
+    limite = time.monotonic() + secondi
+    while time.monotonic() < limite:
+        if condizione():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timeout waiting for {descrizione}: {log.read_text()[-3000:] if log.exists() else ''}")
 
 
 def test_worker_reale_produce_il_report_dalla_coda_pesanti(worker):
@@ -121,3 +143,44 @@ def test_worker_reale_produce_il_report_dalla_coda_pesanti(worker):
         assert f.read(5) == b"%PDF-"
     assert job.allegato
     assert ReportJob.objects.count() == 1
+
+
+def test_worker_ucciso_durante_la_generazione_il_job_viene_ripreso(tmp_path, broker_reale):
+    """SIGKILL to the worker while it renders: the heartbeat stops, the watcher re-queues the job and a
+    new worker completes it (never "in corso" forever)."""
+    import datetime
+
+    from django.utils import timezone
+
+    dati_piccoli()
+    log = tmp_path / "worker.log"
+    primo = _avvia(log)
+    try:
+        job = servizi.richiedi(TipoReport.METROPOLITANO, ANNO)
+        _attendi(
+            lambda: ReportJob.objects.filter(pk=job.pk, stato=StatoJob.IN_CORSO).exists(),
+            60,
+            "the job to start",
+            log,
+        )
+        os.killpg(primo.pid, signal.SIGKILL)  # the main process and its pool child die at once
+        primo.wait(timeout=10)
+    finally:
+        _ferma(primo)
+    job.refresh_from_db()
+    assert job.stato == StatoJob.IN_CORSO and job.tentativi == 1
+    # Nothing beats any more: three minutes later the watcher sees a stale heartbeat and re-queues it.
+    dopo = timezone.now() + servizi.HEARTBEAT_SCADUTO + datetime.timedelta(seconds=30)
+    assert servizi.sorveglia(adesso=dopo)["ripresi"] == 1
+    job.refresh_from_db()
+    assert job.stato == StatoJob.IN_CODA and job.task_id
+    secondo = _avvia(log)
+    try:
+        _attendi(lambda: ReportJob.objects.get(pk=job.pk).finito, 120, "the job to finish", log)
+    finally:
+        _ferma(secondo)
+    job.refresh_from_db()
+    assert job.stato == StatoJob.COMPLETATO, job.errore
+    assert job.tentativi == 2
+    with job.file.open("rb") as f:
+        assert f.read(5) == b"%PDF-"
