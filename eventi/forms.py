@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
 from eventi.immagini import valida_e_ricodifica
-from eventi.models import DataEvento, Edizione, Evento, organizzazioni_di
+from eventi.models import DataEvento, Edizione, Evento
 from eventi.testo import pulisci_html
 from partnership.models import Organizzazione
+from partnership.permissions import organizzazioni_di
 
 MAX_RIPETIZIONI = 20
 SLUG_RISERVATI = {"calendario"}  # /festival/eventi/calendario/ is the month view

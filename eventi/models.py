@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from eventi.testo import html_sicuro, pulisci_html, testo_semplice
 from partnership.models import Organizzazione
+from partnership.permissions import organizzazioni_di
 
 
 class Edizione(models.Model):
@@ -107,32 +108,6 @@ TRANSIZIONI = {
 }
 
 STATI_PUBBLICI = (StatoEvento.PUBBLICATO, StatoEvento.ANNULLATO)
-
-
-def _organizzazioni_di(user) -> frozenset[int]:
-    """Organisations the user acts for (approved contacts)."""
-    try:  # the shared helper of the partnership app, when it exists
-        from partnership.permissions import organizzazioni_di  # type: ignore[attr-defined]
-    except ImportError:
-        from distretti.models import StatoIncarico
-        from partnership.models import ReferenteOrganizzazione
-
-        if not user.is_authenticated:
-            return frozenset()
-        cached = getattr(user, "_eventi_organizzazioni", None)
-        if cached is None:
-            cached = frozenset(
-                ReferenteOrganizzazione.objects.filter(
-                    utente=user, stato=StatoIncarico.APPROVATO
-                ).values_list("organizzazione_id", flat=True)
-            )
-            user._eventi_organizzazioni = cached
-        return cached
-    return frozenset(organizzazioni_di(user))
-
-
-def organizzazioni_di(user) -> frozenset[int]:
-    return _organizzazioni_di(user)
 
 
 class EventoQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from distretti.permissions import ambito_di
 from eventi.forms import DecisioneForm, EventoForm, proponenti_di
 from eventi.models import Evento, StatoEvento
+from partnership.permissions import organizzazioni_di
 
 
 def _puo_proporre(user) -> bool:
@@ -75,7 +76,7 @@ def gestione(request):
         propri = Evento.objects.visibili_a(user).filter(
             Q(proposto_da=user)
             | Q(scuola_proponente__in=ambito.scuole)
-            | Q(organizzazione_proponente__in=proponenti_org(user))
+            | Q(organizzazione_proponente__in=organizzazioni_di(user))
         )
     if stato in StatoEvento.values:
         propri = propri.filter(stato=stato)
@@ -90,12 +91,6 @@ def gestione(request):
         "senza_valutazione": True,
     }
     return render(request, "eventi/gestione.html", contesto)
-
-
-def proponenti_org(user):
-    from eventi.models import organizzazioni_di
-
-    return organizzazioni_di(user)
 
 
 @login_required
