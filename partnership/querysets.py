@@ -7,6 +7,8 @@ an object outside `visibili_a(user)` answers 404, one visible but outside `modif
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -92,7 +94,7 @@ class ConvenzioneQuerySet(models.QuerySet):
     def in_scadenza(self, giorni: int = 30, oggi=None):
         """Not yet expired, expiring within `giorni` days."""
         oggi = oggi or timezone.localdate()
-        return self.filter(scadenza__gte=oggi, scadenza__lte=oggi + timezone.timedelta(days=giorni))
+        return self.filter(scadenza__gte=oggi, scadenza__lte=oggi + datetime.timedelta(days=giorni))
 
     def scadute(self, oggi=None):
         return self.filter(scadenza__lt=oggi or timezone.localdate())

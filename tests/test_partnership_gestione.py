@@ -319,3 +319,31 @@ def test_documenti_riservati_non_serviti_fuori_ambito(client, referente_b, scuol
     entra(client, referente_b)
     assert client.get(f"/rete/convenzioni/{c.pk}/file/pdf_firmato/").status_code == 404
     assert client.get(f"/rete/convenzioni/{c.pk}/file/password/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_elenco_convenzioni_filtra_quelle_in_scadenza(client, ufficio_a, scuola_a, scuola_b, organizzazione):
+    from django.utils import timezone
+
+    oggi = timezone.localdate()
+    vicina = Convenzione.objects.create(
+        scuola=scuola_a,
+        organizzazione=organizzazione,
+        scadenza=oggi + datetime.timedelta(days=10),
+        sezione_dvr="x",
+    )
+    Convenzione.objects.create(
+        scuola=scuola_a,
+        organizzazione=organizzazione,
+        scadenza=oggi + datetime.timedelta(days=90),
+        sezione_dvr="x",
+    )
+    Convenzione.objects.create(  # district B: not the office's business
+        scuola=scuola_b,
+        organizzazione=organizzazione,
+        scadenza=oggi + datetime.timedelta(days=5),
+        sezione_dvr="x",
+    )
+    entra(client, ufficio_a)
+    assert list(client.get("/rete/convenzioni/", {"stato": "in_scadenza"}).context["page_obj"]) == [vicina]
+    assert len(client.get("/rete/convenzioni/").context["page_obj"]) == 2
