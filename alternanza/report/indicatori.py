@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -267,33 +268,35 @@ def _misure(anni: list[str], distretti: list[Distretto], distretto=None, ambito=
         .order_by()
     )
 
-    ospiti = ProgettoOrganizzazione.objects.filter(
-        ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=qs.values("pk")
-    )
-    allineato = Q(
-        organizzazione_id__in=Organizzazione.aree_s3.through.objects.filter(
-            areas3_id__in=aree_prioritarie
-        ).values("organizzazione_id")
-    ) | Q(
-        progetto_id__in=Progetto.aree_s3.through.objects.filter(areas3_id__in=aree_prioritarie).values(
-            "progetto_id"
+    # Placements: per (year, district) and per year in one pass (GROUPING SETS), because distinct host
+    # organisations cannot be summed across districts. Aligned = host or project in a priority S3 area.
+    sotto, parametri = qs.values("pk").query.sql_with_params()
+    sql = f"""
+        SELECT p.anno_scolastico, p.distretto_id, GROUPING(p.distretto_id),
+               COUNT(DISTINCT po.organizzazione_id), COUNT(*),
+               COUNT(*) FILTER (WHERE po.organizzazione_id IN (
+                       SELECT organizzazione_id FROM {Organizzazione.aree_s3.through._meta.db_table}
+                       WHERE areas3_id = ANY(%s))
+                   OR po.progetto_id IN (
+                       SELECT progetto_id FROM {Progetto.aree_s3.through._meta.db_table}
+                       WHERE areas3_id = ANY(%s)))
+        FROM {ProgettoOrganizzazione._meta.db_table} po
+        JOIN {Progetto._meta.db_table} p ON p.id = po.progetto_id
+        WHERE po.ruolo = %s AND po.progetto_id IN ({sotto})
+        GROUP BY GROUPING SETS ((p.anno_scolastico, p.distretto_id), (p.anno_scolastico))
+    """  # noqa: S608 - table names from the models, values as parameters
+    ospitanti_totali = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [aree_prioritarie, aree_prioritarie, ProgettoOrganizzazione.Ruolo.OSPITANTE, *parametri]
         )
-    )
-    _accumula(
-        ospiti.values(anno=F("progetto__anno_scolastico"), distretto_id=F("progetto__distretto_id"))
-        .annotate(
-            organizzazioni_ospitanti=Count("organizzazione_id", distinct=True),
-            inserimenti=Count("id"),
-            inserimenti_s3=Count("id", filter=allineato),
-        )
-        .order_by()
-    )
-    # An organisation hosting in two districts counts once in the total: not additive.
-    ospitanti_totali = dict(
-        ospiti.values_list("progetto__anno_scolastico")
-        .annotate(n=Count("organizzazione_id", distinct=True))
-        .order_by()
-    )
+        for anno_r, distretto_id, solo_anno, organizzazioni, inserimenti, allineati in cursor.fetchall():
+            if solo_anno:
+                ospitanti_totali[anno_r] = organizzazioni
+                continue
+            m = per[anno_r][distretto_id]
+            m.organizzazioni_ospitanti = organizzazioni
+            m.inserimenti, m.inserimenti_s3 = inserimenti, allineati
 
     # Coverage: comuni and secondary schools with at least one project, per year (one join each).
     _accumula(
@@ -462,22 +465,26 @@ def calcola(
 
 def _aree_s3(qs, distretti) -> list[dict]:
     """Distinct host organisations per S3 area, per district and in total (None = no S3 area)."""
-    ospiti = ProgettoOrganizzazione.objects.filter(
-        ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=qs.values("pk")
-    )
+    # One pass for both levels (GROUPING SETS): distinct organisations cannot be summed across districts.
+    sotto, parametri = qs.values("pk").query.sql_with_params()
+    tabella_aree = Organizzazione.aree_s3.through._meta.db_table
+    sql = f"""
+        SELECT a.areas3_id, p.distretto_id, GROUPING(p.distretto_id), COUNT(DISTINCT po.organizzazione_id)
+        FROM {ProgettoOrganizzazione._meta.db_table} po
+        JOIN {Progetto._meta.db_table} p ON p.id = po.progetto_id
+        LEFT JOIN {tabella_aree} a ON a.organizzazione_id = po.organizzazione_id
+        WHERE po.ruolo = %s AND po.progetto_id IN ({sotto})
+        GROUP BY GROUPING SETS ((a.areas3_id, p.distretto_id), (a.areas3_id))
+    """  # noqa: S608 - table names from the models, values as parameters
     per = defaultdict(dict)
-    for r in (
-        ospiti.values(area_id=F("organizzazione__aree_s3__id"), distretto_id=F("progetto__distretto_id"))
-        .annotate(n=Count("organizzazione_id", distinct=True))
-        .order_by()
-    ):
-        per[r["area_id"]][r["distretto_id"]] = r["n"]
-    totali = {
-        r["area_id"]: r["n"]
-        for r in ospiti.values(area_id=F("organizzazione__aree_s3__id"))
-        .annotate(n=Count("organizzazione_id", distinct=True))
-        .order_by()
-    }
+    totali = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ProgettoOrganizzazione.Ruolo.OSPITANTE, *parametri])
+        for area_id, distretto_id, solo_area, n in cursor.fetchall():
+            if solo_area:
+                totali[area_id] = n
+            else:
+                per[area_id][distretto_id] = n
     aree = [(a.pk, a.nome, a.prioritaria) for a in AreaS3.objects.order_by("ordine", "nome")]
     aree.append((None, "Nessuna area S3 indicata", False))
     return [
