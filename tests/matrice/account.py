@@ -15,17 +15,46 @@ CON_MFA = ("ufficio_a", "ufficio_b", "staff", "superuser")
 SENZA_MFA = ("referente_a", "referente_b", "referente_org")
 
 VOCI = [
-    Voce("account_login", get=SOLO_ANONIMI),
-    Voce("account_signup", get=SOLO_ANONIMI),
-    Voce("account_logout", get=attesi(200, anonimo=302)),
+    Voce(
+        "account_login",
+        get=SOLO_ANONIMI,
+        post=[
+            Azione(
+                "password_sbagliata",
+                dati=lambda fx: {"login": "referente_a@example.org", "password": "sbagliata"},
+                attesi=SOLO_ANONIMI,
+            )
+        ],
+    ),
+    Voce("account_signup", get=SOLO_ANONIMI, post=[Azione("modulo_vuoto", attesi=SOLO_ANONIMI)]),
+    Voce("account_logout", get=attesi(200, anonimo=302), post=[Azione("esci", attesi=attesi(302))]),
     Voce("account_inactive", get=PUBBLICA),
-    Voce("account_reauthenticate", get=AUTENTICATI),
-    Voce("account_email", get=AUTENTICATI),
+    Voce(
+        "account_reauthenticate",
+        get=AUTENTICATI,
+        post=[Azione("password_sbagliata", dati={"password": "sbagliata"}, attesi=AUTENTICATI)],
+    ),
+    Voce(
+        "account_email",
+        get=AUTENTICATI,
+        post=[
+            Azione(
+                "aggiungi",
+                dati={"action_add": "", "email": "secondo.indirizzo@example.org"},
+                # allauth refuses a new (unverified) address on an account protected by MFA: form again.
+                attesi=attesi(302, anonimo=LOGIN, **dict.fromkeys(CON_MFA, 200)),
+            )
+        ],
+    ),
     Voce("account_email_verification_sent", get=PUBBLICA),
-    Voce("account_change_password", get=AUTENTICATI),
+    Voce("account_change_password", get=AUTENTICATI, post=[Azione("modulo_vuoto", attesi=AUTENTICATI)]),
     # Every persona has a password: "set password" sends them to "change password".
     Voce("account_set_password", get=attesi(302, anonimo=LOGIN)),
-    Voce("account_reset_password", get=PUBBLICA),
+    Voce(
+        "account_reset_password",
+        get=PUBBLICA,
+        post=[Azione("chiede_reset", dati={"email": "chiunque@example.org"}, attesi=attesi(302))],
+    ),
     Voce("account_reset_password_done", get=PUBBLICA),
     Voce("account_reset_password_from_key_done", get=PUBBLICA),
     # A forged key shows the "invalid link" page, to everyone.
@@ -34,7 +63,17 @@ VOCI = [
     Voce("account_confirm_login_code", get=SOLO_DURANTE_IL_LOGIN),
     Voce("mfa_index", get=AUTENTICATI),
     Voce("mfa_authenticate", get=SOLO_DURANTE_IL_LOGIN),
-    Voce("mfa_reauthenticate", get=attesi(302, anonimo=LOGIN, **dict.fromkeys(CON_MFA, 200))),
+    Voce(
+        "mfa_reauthenticate",
+        get=attesi(302, anonimo=LOGIN, **dict.fromkeys(CON_MFA, 200)),
+        post=[
+            Azione(
+                "codice_sbagliato",
+                dati={"code": "000000"},
+                attesi=attesi(302, anonimo=LOGIN, **dict.fromkeys(CON_MFA, 200)),
+            )
+        ],
+    ),
     Voce("mfa_activate_totp", get=attesi(302, anonimo=LOGIN)),
     Voce("mfa_deactivate_totp", get=attesi(302, anonimo=LOGIN, **dict.fromkeys(SENZA_MFA, 404))),
     # Nobody has recovery codes yet.
