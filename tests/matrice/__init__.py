@@ -51,6 +51,10 @@ starting data and a POST that changes state (approve, delete) does not disturb t
 Every POST action is also sent once without a CSRF token (as staff) and must be refused with 403,
 unless the action says ``csrf_esente=True`` (only RFC 8058 one-click unsubscribe may).
 
+A page that answers 200 and contains a POST form to itself (no action, or its own URL) must list at least
+one POST action (test_ogni_form_post_ha_le_sue_azioni_nella_matrice); entries that predate this rule are
+listed in POST_DA_AGGIUNGERE in tests/test_permessi_matrice.py until their area adds the actions.
+
 Rule of thumb for expectations (issue #4): an object outside the user's scope answers 404, a
 forbidden action on a visible object 403, an anonymous visitor of a private page is sent to LOGIN.
 """
