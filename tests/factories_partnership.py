@@ -128,3 +128,44 @@ class InteresseFactory(factory.django.DjangoModelFactory):
     scuola = factory.SubFactory(ScuolaFactory)
     studenti = 4
     messaggio = "Classe quarta, indirizzo meccatronico."
+
+
+def pagina_rete(chiave: str) -> str:
+    """Create the data of a public page of the network and return its Italian path (browser walks)."""
+    from distretti.models import AmbitoTematico, Distretto
+    from partnership.models import Organizzazione
+
+    mech = area_s3("mech")
+    percorsi = {
+        "organizzazioni": "/rete/",
+        "organizzazioni filtrate": f"/rete/?tipo=impresa&area_s3={mech.pk}",
+        "organizzazione": "/rete/organizzazioni/officine-felsinee/",
+        "partnership": "/rete/partnership/",
+        "scheda partnership": "/rete/partnership/meccatronica-bologna-imola/",
+    }
+    if Organizzazione.objects.filter(slug="officine-felsinee").exists():  # several pages, one data set
+        return percorsi[chiave]
+    org = OrganizzazioneFactory(
+        nome="Officine Felsinee S.r.l.",
+        slug="officine-felsinee",
+        codice_ateco="25.62.00",
+        sito_web="https://officine.example.org",
+        contatto_nome="Anna Rossi",
+        contatto_email="alternanza@officine.example.org",
+        profilo="Officina meccanica con 40 tecnici: accoglie studenti dal 2015.",
+        ruolo_rete="Ospita percorsi di meccatronica.",
+    )
+    org.aree_s3.add(mech)
+    for n in range(26):  # more than a page: the pagination is shown
+        OrganizzazioneFactory(nome=f"Impresa della rete {n:02d}").aree_s3.add(mech)
+    PartnershipFactory(
+        titolo="Meccatronica tra Bologna e Imola",
+        slug="meccatronica-bologna-imola",
+        livello=Partnership.Livello.INTERDISTRETTUALE,
+        distretti=list(Distretto.objects.filter(slug__in=["bologna", "imola"])),
+        organizzazioni=[org],
+        scuole=[ScuolaFactory()],
+        ambiti=list(AmbitoTematico.objects.all()[:2]),
+        pubblicata=True,
+    )
+    return percorsi[chiave]

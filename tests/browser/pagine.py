@@ -88,6 +88,12 @@ def _progetti(pagina: str) -> str:
     return pagina_progetti(pagina)
 
 
+def _rete(chiave: str) -> str:
+    from tests.factories_partnership import pagina_rete
+
+    return pagina_rete(chiave)
+
+
 def _festival(chiave: str) -> str:
     from tests.factories_eventi import pagina_festival
 
@@ -120,5 +126,15 @@ PAGINE_PUBBLICHE: list[Pagina] = [
     *[
         Pagina(f"progetti {chiave}", prepara=lambda chiave=chiave: _progetti(chiave))
         for chiave in ("vetrina", "ricerca", "progetto", "azioni", "azione", "modelli", "modello", "dati")
+    ],
+    *[
+        Pagina(f"rete {chiave}", prepara=lambda chiave=chiave: _rete(chiave))
+        for chiave in (
+            "organizzazioni",
+            "organizzazioni filtrate",
+            "organizzazione",
+            "partnership",
+            "scheda partnership",
+        )
     ],
 ]
