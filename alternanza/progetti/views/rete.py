@@ -190,13 +190,15 @@ def _crea_modello(request, *, progetto=None, azione=None):
         }
     elif azione is not None:
         iniziali = {"titolo": azione.titolo, "contesto": azione.descrizione}
-    form = ModelloForm(request.POST or None, initial=iniziali)
+    nascente = ModelloIntervento(
+        progetto=progetto,
+        azione=azione,
+        distretto=progetto.distretto if progetto else azione.promotore_distretto,
+    )
+    form = ModelloForm(request.POST or None, initial=iniziali, instance=nascente)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             nuovo = form.save(commit=False)
-            nuovo.progetto = progetto
-            nuovo.azione = azione
-            nuovo.distretto = progetto.distretto if progetto else azione.promotore_distretto
             nuovo.creato_da = request.user
             nuovo.save()
             form.save_m2m()
