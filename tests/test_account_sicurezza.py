@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from alternanza.account.models import EventoSicurezza, SessioneUtente
@@ -160,3 +162,28 @@ def test_elenco_utenti_con_numero_di_query_costante(
     entra(client, staff)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("utenti:utenti")).status_code == 200
+
+
+def test_registrazione_con_email_esistente_non_rivela_l_account(client, referente_a, scuola_a):
+    dati = {
+        "first_name": "X",
+        "last_name": "Y",
+        "password1": "una-password-robusta-2026",
+        "password2": "una-password-robusta-2026",
+        "ruolo": "scuola",
+        "scuola": scuola_a.codice_meccanografico,
+    }
+    esistente = client.post(reverse("account_signup"), {**dati, "email": referente_a.email})
+    nuovo = Client().post(reverse("account_signup"), {**dati, "email": "mai.vista@example.org"})
+    assert esistente.status_code == nuovo.status_code == 302
+    assert esistente["Location"] == nuovo["Location"]
+    # The owner of the address is told by e-mail; no second account, no new role request.
+    assert referente_a.incarichi.count() == 1
+    assert any(m.to == [referente_a.email] for m in mail.outbox)
+
+
+def test_reset_password_risponde_uguale_per_indirizzi_sconosciuti(client, referente_a):
+    noto = client.post(reverse("account_reset_password"), {"email": referente_a.email})
+    ignoto = client.post(reverse("account_reset_password"), {"email": "nessuno@example.org"})
+    assert noto.status_code == ignoto.status_code == 302
+    assert noto["Location"] == ignoto["Location"]
