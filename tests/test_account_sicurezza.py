@@ -187,3 +187,18 @@ def test_reset_password_risponde_uguale_per_indirizzi_sconosciuti(client, refere
     ignoto = client.post(reverse("account_reset_password"), {"email": "nessuno@example.org"})
     assert noto.status_code == ignoto.status_code == 302
     assert noto["Location"] == ignoto["Location"]
+
+
+def test_reset_della_password_chiude_tutte_le_sessioni(client, referente_a):
+    import re
+
+    collegato = Client()
+    entra(collegato, referente_a)
+    client.post(reverse("account_reset_password"), {"email": referente_a.email})
+    link = re.search(r"https?://[^/\s]+(/\S*/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    risposta = client.get(link, follow=True)
+    nuova = "nuova-password-lunga-2026"
+    risposta = client.post(risposta.redirect_chain[-1][0], {"password1": nuova, "password2": nuova})
+    assert risposta.status_code == 302
+    assert collegato.get(reverse("utenti:profilo")).status_code == 302
+    assert not SessioneUtente.objects.filter(utente=referente_a).exists()

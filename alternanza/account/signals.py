@@ -50,7 +50,7 @@ def _uscita(sender, request, user, **kwargs):
 def _chiudi_le_altre(request, user, motivo: str) -> None:
     corrente = request.session.session_key if request is not None else None
     chiuse = sessioni.chiudi_sessioni(user, tranne=corrente)
-    if request is not None and hasattr(request, "session"):
+    if request is not None and hasattr(request, "session") and getattr(request.user, "pk", None) == user.pk:
         # update_session_auth_hash() gave the current session a new key: keep it on record.
         sessioni.ricorda(request, user)
     if chiuse:
