@@ -137,3 +137,14 @@ def test_stato_delle_convenzioni_per_un_progetto_segnala_scadute_e_mancanti(scuo
             "partnership/_convenzione_stato.html", {"c": stato[organizzazione.pk]}
         )
         assert "mancante" in render_to_string("partnership/_convenzione_stato.html", {"c": None})
+
+
+def test_il_promemoria_e_nel_calendario_di_celery_beat_con_un_task_registrato():
+    from django.conf import settings
+
+    from alternanza.celery import app
+
+    voce = settings.CELERY_BEAT_SCHEDULE["partnership-promemoria-convenzioni"]
+    app.loader.import_default_modules()
+    assert voce["task"] in app.tasks
+    assert voce["schedule"] <= 24 * 3600  # at least daily: a 30-day window never misses a convenzione
