@@ -298,3 +298,21 @@ def test_le_statistiche_dell_ufficio_seguono_ogni_passaggio(client, ufficio_a, r
     entra(client, ufficio_a)
     dopo = client.get(reverse("progetti:revisione")).context["totali"]
     assert dict(dopo)[S.INVIATO] == 1
+
+
+def test_i_file_caricati_hanno_nomi_non_indovinabili(client, referente_a, scuola_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    progetto = ProgettoFactory(scuola=scuola_a)
+    entra(client, referente_a)
+    client.post(
+        reverse("progetti:allegati", args=[progetto.pk]),
+        {
+            "tipo": "documento",
+            "doc-titolo": "Relazione finale",
+            "doc-file": SimpleUploadedFile("r.pdf", b"%PDF-1.7"),
+        },
+    )
+    documento = progetto.documenti.get()
+    assert "relazione" not in documento.file.name and documento.file.name.endswith(".pdf")
+    risposta = client.get(reverse("progetti:documento", args=[progetto.pk, documento.pk]))
+    assert 'filename="relazione-finale.pdf"' in risposta["Content-Disposition"]

@@ -7,7 +7,9 @@ on the embedded SQLite default the column stays empty and search falls back to i
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 
 import pghistory
 import pgtrigger
@@ -423,12 +425,15 @@ class TransizioneProgetto(models.Model):
         return f"{self.progetto_id}: {self.da_stato} → {self.a_stato}"
 
 
+# Random file names: media files are served by the web server, so a non-public document or the photo of
+# an unpublished project must not sit at a guessable URL. Documents are downloaded through a view that
+# checks permissions and names the file after its title.
 def _percorso_documento(istanza, nome: str) -> str:
-    return f"progetti/{istanza.progetto_id}/documenti/{nome}"
+    return f"progetti/{istanza.progetto_id}/documenti/{uuid.uuid4().hex}{os.path.splitext(nome)[1].lower()}"
 
 
 def _percorso_foto(istanza, nome: str) -> str:
-    return f"progetti/{istanza.progetto_id}/foto/{nome}"
+    return f"progetti/{istanza.progetto_id}/foto/{uuid.uuid4().hex}{os.path.splitext(nome)[1].lower()}"
 
 
 class DocumentoProgetto(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -214,4 +217,7 @@ def documento(request, pk, documento):
         file = oggetto.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(file, as_attachment=True, filename=oggetto.file.name.rsplit("/", 1)[-1])
+    estensione = os.path.splitext(oggetto.file.name)[1]
+    return FileResponse(
+        file, as_attachment=True, filename=f"{slugify(oggetto.titolo) or 'documento'}{estensione}"
+    )
