@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -283,8 +283,16 @@ def importa_organizzazioni(nome: str, dati: bytes, *, rigoroso: bool = False) ->
         valide[cf] = (valori, aree)
     if rigoroso and esito.errori:
         return esito
-    with transaction.atomic():
-        _scrivi(valide, esito)
+    try:
+        with transaction.atomic():
+            _scrivi(valide, esito)
+    except IntegrityError:
+        # Another import (or a staff edit) created one of these tax codes meanwhile: nothing was written.
+        esito.create = esito.aggiornate = esito.invariate = 0
+        esito.errore_file = _(
+            "Un'altra modifica concorrente ha creato alcune di queste organizzazioni: riprova."
+        )
+        return esito
     esito.scritto = True
     return esito
 

@@ -171,3 +171,22 @@ def test_pagina_di_importazione_rifiuta_file_di_altro_tipo(client, staff):
     )
     assert risposta.status_code == 200
     assert ".csv o .xlsx" in risposta.content.decode()
+
+
+@pytest.mark.django_db
+def test_conflitto_concorrente_non_lascia_scritture_a_meta(monkeypatch):
+    from django.db import IntegrityError
+
+    from partnership import importazione
+
+    originale = importazione._scrivi
+
+    def scrivi_poi_conflitto(valide, esito):
+        originale(valide, esito)
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(importazione, "_scrivi", scrivi_poi_conflitto)
+    prima = Organizzazione.objects.count()
+    esito = importa_organizzazioni("camera.csv", csv_buono())
+    assert not esito.scritto and "riprova" in esito.errore_file
+    assert Organizzazione.objects.count() == prima
