@@ -48,6 +48,8 @@ class OrganizzazioniField(forms.CharField):
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
+        if isinstance(value, int):  # a foreign key's initial value is the pk
+            value = Organizzazione.objects.filter(pk=value).first()
         if isinstance(value, Organizzazione):
             return value.codice_fiscale or value.slug
         if hasattr(value, "__iter__") and not isinstance(value, str):
@@ -85,6 +87,8 @@ class ScuoleField(forms.CharField):
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
+        if isinstance(value, int):  # a foreign key's initial value is the pk
+            value = Scuola.objects.filter(pk=value).first()
         if isinstance(value, Scuola):
             return value.codice_meccanografico
         if hasattr(value, "__iter__") and not isinstance(value, str):
@@ -320,11 +324,18 @@ class OffertaForm(forms.ModelForm):
         ]
         widgets = {"data_inizio": DATA, "data_fine": DATA}
 
-    def __init__(self, *args, organizzazioni=None, **kwargs):
+    def __init__(self, *args, organizzazioni=None, tutte=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizzazione"].queryset = (
-            organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
-        )
+        if tutte:
+            # Staff may pick any of 20,000 organisations: by code, not from a <select>.
+            attuale = self.instance.organizzazione if self.instance.organizzazione_id else None
+            self.fields["organizzazione"] = OrganizzazioniField(label=_("Organizzazione"), multiple=False)
+            # The form's initial (the instance's pk) would win over the field's: give the code here.
+            self.initial["organizzazione"] = (attuale.codice_fiscale or attuale.slug) if attuale else None
+        else:
+            self.fields["organizzazione"].queryset = (
+                organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
+            )
         if self.instance.pk:
             # The organisation of an existing offer does not change.
             self.fields["organizzazione"].disabled = True

@@ -347,3 +347,54 @@ def test_elenco_convenzioni_filtra_quelle_in_scadenza(client, ufficio_a, scuola_
     entra(client, ufficio_a)
     assert list(client.get("/rete/convenzioni/", {"stato": "in_scadenza"}).context["page_obj"]) == [vicina]
     assert len(client.get("/rete/convenzioni/").context["page_obj"]) == 2
+
+
+@pytest.mark.django_db
+def test_staff_crea_e_modifica_offerte_indicando_l_organizzazione_per_codice(client, staff, organizzazione):
+    entra(client, staff)
+    pagina = client.get("/rete/offerte/nuova/").content.decode()
+    assert '<select name="organizzazione"' not in pagina  # no 20,000-option select
+    risposta = client.post(
+        "/rete/offerte/nuova/",
+        {"organizzazione": organizzazione.slug, "titolo": "Stage staff", "posti": 2,
+         "data_inizio": "2099-01-01", "data_fine": "2099-02-01"},
+    )  # fmt: skip
+    assert risposta.status_code == 302
+    offerta = OffertaOspitalita.objects.get(titolo="Stage staff")
+    assert offerta.organizzazione == organizzazione
+    risposta = client.post(
+        f"/rete/offerte/{offerta.pk}/modifica/",
+        {"organizzazione": "altra", "titolo": "Stage staff 2", "posti": 3,
+         "data_inizio": "2099-01-01", "data_fine": "2099-02-01"},
+    )  # fmt: skip
+    assert risposta.status_code == 302, risposta.context["form"].errors
+    offerta.refresh_from_db()
+    assert offerta.titolo == "Stage staff 2" and offerta.organizzazione == organizzazione
+
+
+@pytest.mark.django_db
+def test_moduli_di_modifica_mostrano_i_codici_e_si_salvano_senza_cambiarli(
+    client, staff, scuola_a, organizzazione
+):
+    """Re-submitting an edit form as shown keeps the school, organisations and promoter."""
+    import re
+
+    from tests.factories_partnership import ConvenzioneFactory, PartnershipFactory
+
+    c = ConvenzioneFactory(scuola=scuola_a, organizzazione=organizzazione)
+    p = PartnershipFactory(
+        scuole=[scuola_a], organizzazioni=[organizzazione], distretti=[scuola_a.comune.distretto],
+        promossa_da="partner", promotore_organizzazione=organizzazione,
+    )  # fmt: skip
+    entra(client, staff)
+    html = client.get(f"/rete/convenzioni/{c.pk}/modifica/").content.decode()
+    assert f'value="{scuola_a.codice_meccanografico}"' in html
+    assert f'value="{organizzazione.slug}"' in html
+    html = client.get(f"/rete/partnership/{p.slug}/modifica/").content.decode()
+    assert re.search(rf'name="promotore_organizzazione"[^>]*value="{organizzazione.slug}"', html)
+    dati = {
+        "titolo": p.titolo, "livello": p.livello, "stato": p.stato, "promossa_da": "partner",
+        "distretti": [scuola_a.comune.distretto_id], "scuole": scuola_a.codice_meccanografico,
+        "organizzazioni": organizzazione.slug, "promotore_organizzazione": organizzazione.slug,
+    }  # fmt: skip
+    assert client.post(f"/rete/partnership/{p.slug}/modifica/", dati).status_code == 302

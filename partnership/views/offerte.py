@@ -110,7 +110,12 @@ def dettaglio(request, pk):
 
 def _salva(request, istanza=None):
     organizzazioni = organizzazioni_modificabili_da(request.user).order_by("nome")
-    form = OffertaForm(request.POST or None, instance=istanza, organizzazioni=organizzazioni)
+    form = OffertaForm(
+        request.POST or None,
+        instance=istanza,
+        organizzazioni=organizzazioni,
+        tutte=ambito_di(request.user).staff,
+    )
     if request.method == "POST" and form.is_valid():
         offerta = form.save()
         messages.success(request, _("Offerta salvata."))
