@@ -398,3 +398,24 @@ def test_moduli_di_modifica_mostrano_i_codici_e_si_salvano_senza_cambiarli(
         "organizzazioni": organizzazione.slug, "promotore_organizzazione": organizzazione.slug,
     }  # fmt: skip
     assert client.post(f"/rete/partnership/{p.slug}/modifica/", dati).status_code == 302
+
+
+@pytest.mark.django_db
+def test_scheda_partnership_segnala_convenzioni_scadute_o_mancanti_a_chi_ne_risponde(
+    client, referente_a, scuola_a, organizzazione
+):
+    from tests.factories_partnership import ConvenzioneFactory, PartnershipFactory
+
+    senza = OrganizzazioneFactory(nome="Ospite senza convenzione")
+    ConvenzioneFactory(
+        scuola=scuola_a, organizzazione=organizzazione, data_firma=None, scadenza=datetime.date(2020, 1, 1)
+    )
+    p = PartnershipFactory(
+        scuole=[scuola_a], organizzazioni=[organizzazione, senza], distretti=[scuola_a.comune.distretto],
+        pubblicata=True,
+    )  # fmt: skip
+    anonimo = client.get(p.get_absolute_url()).content.decode()
+    assert "Convenzione scaduta" not in anonimo and "Convenzione mancante" not in anonimo
+    entra(client, referente_a)
+    html = client.get(p.get_absolute_url()).content.decode()
+    assert "Convenzione scaduta il" in html and "Convenzione mancante" in html

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from distretti.models import Distretto
 from distretti.permissions import ambito_di
 from partnership.filters import DirectoryFilter, PartnershipFilter
-from partnership.models import AreaS3, OffertaOspitalita, Organizzazione, Partnership
+from partnership.models import AreaS3, Convenzione, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import organizzazioni_di
 from partnership.views._comune import frammenti, pagina, pagina_pubblica
 
@@ -123,16 +123,44 @@ def partnership(request, slug):
     if not (ambito.staff or ambito.ha_ruolo or organizzazioni_di(request.user)):
         # Visitors only see the organisations that agreed to be public.
         organizzazioni = organizzazioni.filter(pubblica=True)
+    scuole = list(p.scuole.select_related("comune"))
+    organizzazioni = list(organizzazioni)
     return render(
         request,
         "partnership/partnership.html",
         {
             "p": p,
-            "scuole": p.scuole.select_related("comune"),
+            "scuole": scuole,
             "organizzazioni": organizzazioni,
+            "convenzioni": _convenzioni_della_partnership(request.user, scuole, organizzazioni),
             "distretti": p.distretti.all(),
             "ambiti": p.ambiti.all(),
             "puo_modificare": ambito.staff,
             "ultimo_aggiornamento": p.aggiornata_il,
         },
     )
+
+
+def _convenzioni_della_partnership(user, scuole, organizzazioni) -> list[tuple]:
+    """(school, organisation, latest convenzione or None) for the pairs this user may see: the expired
+    or missing ones are flagged on the page. One query; nothing for visitors."""
+    if not user.is_authenticated or not scuole or not organizzazioni:
+        return []
+    visibili = Convenzione.objects.visibili_a(user).filter(
+        scuola__in=scuole, organizzazione__in=organizzazioni
+    )
+    ultime = {}
+    for c in visibili.order_by("scadenza"):
+        ultime[(c.scuola_id, c.organizzazione_id)] = c
+    ambito = ambito_di(user)
+    proprie = organizzazioni_di(user)
+    return [
+        (s, o, ultime.get((s.pk, o.pk)))
+        for s in scuole
+        for o in organizzazioni
+        # the pairs the user has a say on: staff, the school's district office, the school, the organisation
+        if ambito.staff
+        or s.comune.distretto_id in ambito.distretti_ufficio
+        or s.pk in ambito.scuole
+        or o.pk in proprie
+    ]
