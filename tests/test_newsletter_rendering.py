@@ -214,9 +214,11 @@ def test_i_contenuti_sono_resi_una_volta_per_profilo_non_per_messaggio(
 ):
     IscrittoFactory.create_batch(5)
     IscrittoFactory.create_batch(4, distretti=[contenuti_del_periodo["imola"]])
+    from eventi.newsletter import rendering
+
     chiamate = []
-    originale = invio.rendi_numero
-    monkeypatch.setattr(invio, "rendi_numero", lambda *a: chiamate.append(a[1]) or originale(*a))
+    originale = rendering.rendi_numero
+    monkeypatch.setattr(rendering, "rendi_numero", lambda *a: chiamate.append(a[1]) or originale(*a))
     _invia(django_capture_on_commit_callbacks, _numero_del_periodo())
     assert len(mail.outbox) == 9
     assert len(set(chiamate)) == len(chiamate) == 2

@@ -285,6 +285,15 @@ def _segna(consegna: Consegna, numero_id: int, **campi) -> bool:
     return bool(riga) and riga[0] == StatoNumero.IN_INVIO
 
 
+def _commit_asincrono(attivo: bool) -> None:
+    """NEWSLETTER_SYNCHRONOUS_COMMIT=false: this session's commits skip the WAL flush wait while the
+    batch runs (see settings.py for what that trades); reset afterwards, the connection is reused."""
+    if settings.NEWSLETTER_SYNCHRONOUS_COMMIT or not _postgres() or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursore:
+        cursore.execute("SET synchronous_commit TO off" if attivo else "RESET synchronous_commit")
+
+
 def _in_invio(numero_id: int) -> bool:
     return Numero.objects.filter(pk=numero_id, stato=StatoNumero.IN_INVIO).exists()
 
@@ -310,19 +319,28 @@ class _Spedizione:
         self.connessione = connessione
         self.veloce = isinstance(connessione, SMTPBackend)
         self.mittente = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-        self._modelli: dict[int, rendering.ModelloGrezzo | None] = {}
 
     def invia(self, contenuto: rendering.Contenuto, iscritto: Iscritto, msgid: str) -> None:
         if self.veloce:
-            chiave = id(contenuto)
-            if chiave not in self._modelli:
-                self._modelli[chiave] = rendering.ModelloGrezzo.da(contenuto)
-            modello = self._modelli[chiave]
+            modello = contenuto.modello_grezzo()
             grezzo = modello.per(iscritto, msgid) if modello else None
             if grezzo is not None:
                 self.connessione.connection.sendmail(self.mittente, [iscritto.email], grezzo)
                 return
         self.connessione.send_messages([messaggio(contenuto, iscritto, msgid)])
+
+
+_EDIZIONI: dict[tuple, rendering.Edizione] = {}
+
+
+def _edizione(numero: Numero) -> rendering.Edizione:
+    """The issue's rendering state, kept across the batches this process runs (the last two issues)."""
+    chiave = (numero.pk, numero.aggiornato_il)
+    if chiave not in _EDIZIONI:
+        while len(_EDIZIONI) >= 2:
+            _EDIZIONI.pop(next(iter(_EDIZIONI)))
+        _EDIZIONI[chiave] = rendering.Edizione(numero)
+    return _EDIZIONI[chiave]
 
 
 def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
@@ -337,13 +355,14 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
         esito.fermato = True
         return esito
     profili = _interessi(consegna_ids)
-    contenuti: dict[Profilo, rendering.Contenuto] = {}
+    edizione = _edizione(numero)
     inizio = time.monotonic()
     connessione = get_connection(fail_silently=False)
     guasto: ErroreTemporaneo | None = None
     bloccati: list[int] = []
     try:
         connessione.open()  # once: send_messages() then reuses it instead of opening one per message
+        _commit_asincrono(True)
         spedizione = _Spedizione(connessione)
         for posizione in range(0, len(consegna_ids), GRUPPO):
             if time.monotonic() - inizio > DURATA_MASSIMA_LOTTO:
@@ -363,13 +382,11 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
                         esito.fermato = True
                         break
                     continue
-                profilo = profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua)
-                if profilo not in contenuti:
-                    contenuti[profilo] = rendi_numero(numero, profilo)
+                contenuto = edizione.per(profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua))
                 msgid = message_id(numero_id, consegna.pk)
                 limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
                 try:
-                    spedizione.invia(contenuti[profilo], iscritto, msgid)
+                    spedizione.invia(contenuto, iscritto, msgid)
                 except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
                     try:
                         permanente, descrizione = _classifica(exc)
@@ -410,6 +427,7 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
         raise ErroreTemporaneo(str(exc)) from exc
     finally:
         _sblocca(bloccati)
+        _commit_asincrono(False)
         try:
             connessione.close()
         except (OSError, smtplib.SMTPException):

@@ -96,33 +96,66 @@ class Contenuto:
     html: str
     blocchi: dict = field(default_factory=dict)
 
+    def modello_grezzo(self) -> ModelloGrezzo | None:
+        """The message bytes with placeholders, generated on first use (None: use Django's encoder)."""
+        if not hasattr(self, "_grezzo"):
+            self._grezzo = ModelloGrezzo.da(self)
+        return self._grezzo
+
     def personalizza(self, token: str) -> tuple[str, str]:
         return self.testo.replace(SEGNAPOSTO_TOKEN, token), self.html.replace(SEGNAPOSTO_TOKEN, token)
 
 
-def contesto_numero(numero: Numero, profilo: Profilo) -> dict:
+def contesto_numero(numero: Numero, profilo: Profilo, voci: dict | None = None) -> dict:
     corpo = pulisci_html(numero.corpo)  # already clean on save; cleaned again as the last line of defence
     return {
         "numero": numero,
         "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above
         "corpo_testo": html_in_testo(corpo),
-        "blocchi": blocchi.per_profilo(numero, profilo),
+        "blocchi": blocchi.per_profilo(numero, profilo) if voci is None else voci,
         "url_web": url_assoluto(numero.get_absolute_url()),
         "url_portale": settings.SITE_URL + "/",
         "PORTALE": settings.PORTALE,
     }
 
 
-def rendi_numero(numero: Numero, profilo: Profilo) -> Contenuto:
-    """Subject, text and inlined HTML of an issue for one profile (personal links as placeholders)."""
+def rendi_numero(numero: Numero, profilo: Profilo, voci: dict | None = None) -> Contenuto:
+    """Subject, text and inlined HTML of an issue for one profile (personal links as placeholders).
+
+    `voci`: the blocks' items already chosen (blocchi.scegli); None = query them for this profile.
+    """
     with translation.override(profilo.lingua):
-        contesto = contesto_numero(numero, profilo)
+        contesto = contesto_numero(numero, profilo, voci)
         contesto.update(_url_personali(SEGNAPOSTO_TOKEN, profilo.lingua))
         contesto["css"] = css_email()
         oggetto = " ".join(render_to_string("newsletter/email/numero_oggetto.txt", contesto).split())
         testo = render_to_string("newsletter/email/numero.txt", contesto)
         html = _inliner.inline(render_to_string("newsletter/email/numero.html", contesto))
     return Contenuto(oggetto=oggetto, testo=testo, html=html, blocchi=contesto["blocchi"])
+
+
+class Edizione:
+    """An issue being sent: the blocks' candidates are read once, each subscriber's items are chosen in
+    memory, and the rendering is shared by every subscriber who gets the same items in the same language
+    (kept for the process, bounded), so sending costs templates only per distinct content."""
+
+    MASSIMO_IN_MEMORIA = 500
+
+    def __init__(self, numero: Numero):
+        self.numero = numero
+        self.candidati = blocchi.candidati(numero)
+        self._resi: dict[tuple, Contenuto] = {}
+
+    def per(self, profilo: Profilo) -> Contenuto:
+        scelte = blocchi.scegli(self.candidati, profilo)
+        chiave = (profilo.lingua, tuple(sorted(scelte.items())))
+        contenuto = self._resi.get(chiave)
+        if contenuto is None:
+            if len(self._resi) >= self.MASSIMO_IN_MEMORIA:
+                self._resi.pop(next(iter(self._resi)))  # oldest first
+            contenuto = rendi_numero(self.numero, profilo, blocchi.voci(self.candidati, scelte))
+            self._resi[chiave] = contenuto
+        return contenuto
 
 
 def dominio_mittente() -> str:
