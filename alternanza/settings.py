@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
 ]
 
+# Audit context only for requests that write: on GET it would prefix every query (measured ~12 ms/page).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 ROOT_URLCONF = "alternanza.urls"
 WSGI_APPLICATION = "alternanza.wsgi.application"
 ASGI_APPLICATION = "alternanza.asgi.application"
@@ -301,6 +304,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted in now
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------------
