@@ -17,9 +17,10 @@ at the end of an import/bulk job (bulk_create and update() send no signals):
 
 A page is served from the cache only to anonymous visitors without a session or pending messages (those
 see personal content: the page is rendered for them as usual), for GET/HEAD answered 200. The key is the
-language + the full path (query string included) + the current version of each area, so nothing is ever
-deleted: a bumped version simply makes the old entries unreachable (they expire after `durata`). A hit
-costs two Redis round trips and no database query. The CSRF token of the forms in the page (language
+language + the full path (query string included); the entry remembers the version of each area it was
+rendered with, and is used only while those are still the current ones (nothing is ever deleted: a bumped
+version makes the entry stale; entries expire after `durata`). A hit costs ONE Redis round trip (MGET of
+the versions and the entry) and no database query. The CSRF token of the forms in the page (language
 switch, page feedback) is stored as a placeholder and each visitor gets their own on the way out.
 
 Areas in use: "territorio" (districts, comuni, thematic areas; invalidated by the receivers connected in
@@ -108,9 +109,20 @@ def _rilascio() -> str:
 
 
 def _chiave(request, aree: tuple[str, ...]) -> str:
-    versione = "-".join(str(v) for v in versioni(*aree))
     percorso = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pagine:{_rilascio()}:{get_language()}:{percorso}:{versione}"
+    return f"pagine:{_rilascio()}:{get_language()}:{'+'.join(aree)}:{percorso}"
+
+
+def _leggi(chiave: str, aree: tuple[str, ...]) -> tuple[list[int], tuple | None]:
+    """The areas' current versions and the cached entry, in ONE Redis round trip (MGET).
+
+    The entry holds the versions it was rendered with: it is fresh only if they are still current."""
+    chiavi_versioni = [_PREFISSO_VERSIONE + area for area in aree]
+    trovati = cache.get_many([*chiavi_versioni, chiave])
+    attuali = [trovati.get(k) for k in chiavi_versioni]
+    if None in attuali:  # first use of an area (or Redis was emptied)
+        attuali = versioni(*aree)
+    return attuali, trovati.get(chiave)
 
 
 def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
@@ -124,9 +136,9 @@ def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
             if _personale(request):
                 return view(request, *args, **kwargs)
             chiave = _chiave(request, aree)
-            salvata = cache.get(chiave)
-            if salvata is not None:
-                corpo, tipo = salvata
+            attuali, salvata = _leggi(chiave, aree)
+            if salvata is not None and salvata[0] == attuali:
+                _, corpo, tipo = salvata
                 if _SEGNAPOSTO_CSRF in corpo:
                     corpo = corpo.replace(_SEGNAPOSTO_CSRF, get_token(request).encode())
                 return HttpResponse(corpo, content_type=tipo)
@@ -139,7 +151,7 @@ def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
                 if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                     response.render()
                 corpo = _TOKEN_CSRF.sub(rb"\g<1>" + _SEGNAPOSTO_CSRF + rb"\g<3>", response.content)
-                cache.set(chiave, (corpo, response["Content-Type"]), durata)
+                cache.set(chiave, (attuali, corpo, response["Content-Type"]), durata)
             return response
 
         return wrapper
