@@ -23,6 +23,16 @@ MAX_RIPETIZIONI = 20
 SLUG_RISERVATI = {"calendario"}  # /festival/eventi/calendario/ is the month view
 
 
+def con_classi_bootstrap(form: forms.BaseForm) -> None:
+    """Bootstrap Italia classes on the widgets (checkboxes and radios keep their own markup)."""
+    for campo in form.fields.values():
+        widget = campo.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.HiddenInput):
+            continue
+        classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", classe)
+
+
 class DataOraInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -110,11 +120,16 @@ class EventoForm(forms.ModelForm):
         self.user = user
         self.fields["edizione"].queryset = Edizione.objects.filter(stato=Edizione.Stato.PUBBLICATA)
         self.fields["comune"].queryset = self.fields["comune"].queryset.order_by("nome")
+        con_classi_bootstrap(self)
         scelte = proponenti_di(user)
         if self.instance.pk:
             # The proposer of an existing event does not change.
             del self.fields["per_conto_di"]
             del self.fields["ripetizioni"]
+            if self.instance.date.count() > 1:
+                # Several dates: they are edited one by one (FormDate), the span follows them.
+                del self.fields["inizio"]
+                del self.fields["fine"]
         elif scelte:
             self.fields["per_conto_di"].choices = scelte
         else:
@@ -167,12 +182,34 @@ class EventoForm(forms.ModelForm):
                 DataEvento(evento=evento, inizio=inizio + timedelta(weeks=n), fine=fine + timedelta(weeks=n))
                 for n in range(ripetizioni + 1)
             )
-        elif evento.date.count() <= 1:
+        elif "inizio" in self.fields:
             # A single-date event edited in the form: its one date follows the form.
             evento.date.all().delete()
             DataEvento.objects.create(evento=evento, inizio=evento.inizio, fine=evento.fine)
         evento.ricalcola_periodo()
         return evento
+
+
+class DataEventoForm(forms.ModelForm):
+    class Meta:
+        model = DataEvento
+        fields = ["inizio", "fine"]
+        widgets = {"inizio": DataOraInput(), "fine": DataOraInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        con_classi_bootstrap(self)
+
+    def clean(self):
+        dati = super().clean()
+        if dati.get("inizio") and dati.get("fine") and dati["fine"] < dati["inizio"]:
+            self.add_error("fine", _("La fine non può precedere l'inizio."))
+        return dati
+
+
+FormDate = forms.inlineformset_factory(
+    Evento, DataEvento, form=DataEventoForm, extra=1, can_delete=True, min_num=1, validate_min=True
+)
 
 
 class DecisioneForm(forms.Form):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from eventi.models import Evento, StatoEvento
 from tests.conftest import entra
 from tests.factories import comune
-from tests.factories_eventi import EdizioneFactory, EventoFactory, immagine_png
+from tests.factories_eventi import EdizioneFactory, EventoFactory, immagine_png, ora_roma
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +219,46 @@ def test_visibili_a_e_modificabili_da(referente_a, referente_b, ufficio_a, staff
     assert not Evento.objects.modificabili_da(referente_b).exists()
     assert set(Evento.objects.approvabili_da(staff)) == {pubblicato, proposta_a}
     assert not Evento.objects.approvabili_da(referente_a).exists()
+
+
+def test_evento_con_piu_date_si_modifica_data_per_data(client, referente_a, scuola_a):
+    evento = EventoFactory(
+        stato=StatoEvento.PROPOSTO,
+        proposto_da=referente_a,
+        scuola_proponente=scuola_a,
+        date=[
+            (ora_roma(2026, 11, 3, 9), ora_roma(2026, 11, 3, 12)),
+            (ora_roma(2026, 11, 10, 9), ora_roma(2026, 11, 10, 12)),
+        ],
+    )
+    prima, seconda = evento.date.all()
+    entra(client, referente_a)
+    url = reverse("eventi:modifica", args=[evento.pk])
+    pagina = client.get(url)
+    assert "date-TOTAL_FORMS" in pagina.content.decode()
+    assert "inizio" not in pagina.context["form"].fields
+    dati = _dati()
+    for campo in ("immagine", "inizio", "fine", "ripetizioni"):
+        dati.pop(campo)
+    dati.update(
+        {
+            "date-TOTAL_FORMS": "3",
+            "date-INITIAL_FORMS": "2",
+            "date-MIN_NUM_FORMS": "1",
+            "date-MAX_NUM_FORMS": "1000",
+            "date-0-id": str(prima.pk),
+            "date-0-inizio": "2026-11-03T09:00",
+            "date-0-fine": "2026-11-03T12:00",
+            "date-0-DELETE": "on",
+            "date-1-id": str(seconda.pk),
+            "date-1-inizio": "2026-11-10T14:00",
+            "date-1-fine": "2026-11-10T16:00",
+            "date-2-inizio": "2026-11-17T14:00",
+            "date-2-fine": "2026-11-17T16:00",
+        }
+    )
+    response = client.post(url, dati)
+    assert response.status_code == 302, response.context["date"].errors
+    evento.refresh_from_db()
+    assert [d.inizio for d in evento.date.all()] == [ora_roma(2026, 11, 10, 14), ora_roma(2026, 11, 17, 14)]
+    assert evento.inizio == ora_roma(2026, 11, 10, 14) and evento.fine == ora_roma(2026, 11, 17, 16)

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from distretti.permissions import ambito_di
-from eventi.forms import DecisioneForm, EventoForm, proponenti_di
+from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di
 from eventi.models import Evento, StatoEvento
 from partnership.permissions import organizzazioni_di
 
@@ -49,15 +50,24 @@ def proponi(request):
 def modifica(request, pk):
     evento = _evento_modificabile(request, pk)
     form = EventoForm(request.POST or None, request.FILES or None, instance=evento, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    # An event with several dates edits them one by one; a single-date event uses start/end of the form.
+    date = None if "inizio" in form.fields else FormDate(request.POST or None, instance=evento, prefix="date")
+    if request.method == "POST" and form.is_valid() and (date is None or date.is_valid()):
+        with transaction.atomic():
+            form.save()
+            if date is not None:
+                date.save()
+                evento.ricalcola_periodo()
         messages.success(request, _("Evento aggiornato."))
         return redirect(evento)
-    return render(
-        request,
-        "eventi/proposta.html",
-        {"form": form, "evento": evento, "senza_valutazione": True, "titolo": _("Modifica l'evento")},
-    )
+    contesto = {
+        "form": form,
+        "date": date,
+        "evento": evento,
+        "senza_valutazione": True,
+        "titolo": _("Modifica l'evento"),
+    }
+    return render(request, "eventi/proposta.html", contesto)
 
 
 @login_required
