@@ -1,6 +1,7 @@
 """The portal's sitemap.xml: one section per kind of public page, in Italian and English.
 
-Registry: SEZIONI maps a section name to a Sitemap class. eventi is the top layer, so it may import
+Registry: SEZIONI maps a section name to a Sitemap class (territory, Festival, public organisations,
+published partnerships, showcased projects). eventi is the top layer, so it may import
 the lower apps' sitemaps: an app adds its public pages by defining `SITEMAPS = {"name": SitemapClass}`
 in its own `<app>/sitemaps.py` (e.g. partnership/sitemaps.py, alternanza/sitemaps.py); they are merged
 here automatically. No other wiring is needed.
@@ -113,6 +114,49 @@ class NotizieSitemap(SitemapBase):
         return item.aggiornata_il
 
 
+class OrganizzazioniSitemap(SitemapBase):
+    """Organisations that agreed to appear in the public directory."""
+
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        from partnership.models import Organizzazione
+
+        return Organizzazione.objects.pubbliche().order_by("pk").only("slug", "aggiornata_il")
+
+    def lastmod(self, item):
+        return item.aggiornata_il
+
+
+class PartnershipSitemap(SitemapBase):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        from partnership.models import Partnership
+
+        return Partnership.objects.pubblicate().order_by("pk").only("slug", "aggiornata_il")
+
+    def lastmod(self, item):
+        return item.aggiornata_il
+
+
+class ProgettiSitemap(SitemapBase):
+    """Published projects whose school consented to the showcase."""
+
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        from alternanza.progetti.models import Progetto
+
+        return Progetto.objects.pubblicati().order_by("pk").only("pk", "aggiornato_il")
+
+    def lastmod(self, item):
+        return item.aggiornato_il
+
+
 SEZIONI: dict[str, type[Sitemap]] = {
     "pagine": PagineSitemap,
     "distretti": DistrettiSitemap,
@@ -120,6 +164,9 @@ SEZIONI: dict[str, type[Sitemap]] = {
     "festival": EdizioniSitemap,
     "eventi": EventiSitemap,
     "notizie": NotizieSitemap,
+    "organizzazioni": OrganizzazioniSitemap,
+    "partnership": PartnershipSitemap,
+    "progetti": ProgettiSitemap,
 }
 
 # Lower apps that may publish a `sitemaps.SITEMAPS` dict of their own.

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from eventi.models import StatoEvento
-from tests.factories import ScuolaFactory, comune
+from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
 from tests.factories_eventi import EdizioneFactory, EventoFactory, NotiziaFactory, ora_roma
+from tests.factories_progetti import ProgettoPubblicatoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,12 @@ def test_sitemap_elenca_le_pagine_pubbliche_del_portale(client):
     proposto = EventoFactory(slug="proposto", stato=StatoEvento.PROPOSTO)
     notizia = NotiziaFactory()
     scuola = ScuolaFactory()
+    organizzazione = OrganizzazioneFactory(pubblica=True)
+    privata = OrganizzazioneFactory(pubblica=False)
+    progetto = ProgettoPubblicatoFactory()
     urls = _sitemap_urls(client)
+    assert organizzazione.get_absolute_url() in urls and privata.get_absolute_url() not in urls
+    assert progetto.get_absolute_url() in urls
     for atteso in (
         "/",
         "/festival/",
