@@ -346,8 +346,16 @@ def main() -> int:
             except Exception as exc:  # report and go on with the other jobs
                 lavori.append({"nome": nome, "errore": repr(exc)})
 
+    carico = os.getloadavg()
     print()
     print(_tabella(righe))
+    uno, cinque, quindici = carico
+    print(
+        f"\nCarico della macchina (1/5/15 min): {uno:.1f} {cinque:.1f} {quindici:.1f} su {os.cpu_count()} CPU"
+    )
+    if floor["p99"] > 20:
+        print("Attenzione: il p99 del floor stesso supera 20 ms, la macchina è carica: i verdetti di")
+        print("latenza non sono affidabili; i rapporti col floor (stessa esecuzione) sì, con cautela.")
     if lavori:
         print("\nLavori")
         for lavoro in lavori:
@@ -365,6 +373,7 @@ def main() -> int:
     file.write_text(
         json.dumps(
             {
+                "carico": carico,
                 "quando": quando,
                 "commit": commit,
                 "durata_s": argomenti.durata,
