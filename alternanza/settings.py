@@ -359,8 +359,8 @@ LOGGING = {
 
 # --- Portal -------------------------------------------------------------------------------------
 PORTALE = {
-    "nome": "Rete metropolitana per l'alternanza",
-    "ente": "Città metropolitana di Bologna",
+    "nome": _("Rete metropolitana per l'alternanza"),
+    "ente": _("Città metropolitana di Bologna"),
     "ente_url": "https://www.cittametropolitana.bo.it",
     "licenza": "CC BY 4.0",
     "licenza_url": "https://creativecommons.org/licenses/by/4.0/deed.it",

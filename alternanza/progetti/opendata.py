@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
 from distretti.models import Distretto
@@ -55,78 +56,114 @@ def url_assoluto(nome: str, **kwargs) -> str:
 
 
 # --- Datasets ------------------------------------------------------------------------------------
+# Field and dataset descriptions are marked with gettext_noop: the files, the data package and DCAT stay in
+# Italian (the national catalogue's language); the open-data page translates them when it renders.
 
 CAMPI_PROGETTI = [
-    Campo("id", "integer", "Identificativo del progetto nel portale."),
-    Campo("titolo", "string", "Titolo del progetto."),
-    Campo("anno_scolastico", "string", "Anno scolastico, nella forma 2025/26."),
-    Campo("scuola_codice", "string", "Codice meccanografico della scuola (anagrafe del Ministero)."),
-    Campo("scuola", "string", "Denominazione della scuola."),
-    Campo("indirizzo_studio", "string", "Indirizzo di studio o sede dell'istituto coinvolta."),
-    Campo("comune_scuola", "string", "Comune della scuola."),
-    Campo("comune_scuola_istat", "string", "Codice ISTAT del comune della scuola."),
-    Campo("distretto", "string", "Distretto della Città metropolitana di Bologna."),
+    Campo("id", "integer", gettext_noop("Identificativo del progetto nel portale.")),
+    Campo("titolo", "string", gettext_noop("Titolo del progetto.")),
+    Campo("anno_scolastico", "string", gettext_noop("Anno scolastico, nella forma 2025/26.")),
     Campo(
-        "comuni_svolgimento", "string", "Comuni in cui si svolge il progetto, separati da punto e virgola."
+        "scuola_codice",
+        "string",
+        gettext_noop("Codice meccanografico della scuola (anagrafe del Ministero)."),
     ),
-    Campo("ambiti_tematici", "string", "Ambiti tematici della rete, separati da punto e virgola."),
-    Campo("aree_s3", "string", "Aree della Strategia di specializzazione intelligente S3 / Clust-ER."),
-    Campo("organizzazioni_ospitanti", "string", "Strutture ospitanti, separate da punto e virgola."),
-    Campo("altre_organizzazioni", "string", "Altre organizzazioni (co-progettazione, formazione, altro)."),
-    Campo("ore_previste", "integer", "Ore di alternanza previste."),
-    Campo("ore_svolte", "integer", "Ore di alternanza svolte."),
-    Campo("data_inizio", "date", "Data di inizio.", formato="%Y-%m-%d"),
-    Campo("data_fine", "date", "Data di fine.", formato="%Y-%m-%d"),
-    Campo("studenti_totale", "integer", "Numero di studenti coinvolti (dato aggregato)."),
-    Campo("studenti_ragazze", "integer", "Di cui ragazze."),
+    Campo("scuola", "string", gettext_noop("Denominazione della scuola.")),
+    Campo("indirizzo_studio", "string", gettext_noop("Indirizzo di studio o sede dell'istituto coinvolta.")),
+    Campo("comune_scuola", "string", gettext_noop("Comune della scuola.")),
+    Campo("comune_scuola_istat", "string", gettext_noop("Codice ISTAT del comune della scuola.")),
+    Campo("distretto", "string", gettext_noop("Distretto della Città metropolitana di Bologna.")),
     Campo(
-        "studenti_con_formazione_sicurezza", "integer", "Di cui con formazione sulla sicurezza sul lavoro."
+        "comuni_svolgimento",
+        "string",
+        gettext_noop("Comuni in cui si svolge il progetto, separati da punto e virgola."),
     ),
-    Campo("sicurezza_ore", "integer", "Ore di formazione sulla sicurezza."),
-    Campo("sicurezza_svolta", "boolean", "La formazione sulla sicurezza è stata svolta."),
-    Campo("descrizione", "string", "Descrizione del progetto."),
-    Campo("pubblicato_il", "datetime", "Data e ora di pubblicazione nel portale."),
-    Campo("url", "string", "Pagina del progetto nel portale.", formato="uri"),
+    Campo(
+        "ambiti_tematici", "string", gettext_noop("Ambiti tematici della rete, separati da punto e virgola.")
+    ),
+    Campo(
+        "aree_s3",
+        "string",
+        gettext_noop("Aree della Strategia di specializzazione intelligente S3 / Clust-ER."),
+    ),
+    Campo(
+        "organizzazioni_ospitanti",
+        "string",
+        gettext_noop("Strutture ospitanti, separate da punto e virgola."),
+    ),
+    Campo(
+        "altre_organizzazioni",
+        "string",
+        gettext_noop("Altre organizzazioni (co-progettazione, formazione, altro)."),
+    ),
+    Campo("ore_previste", "integer", gettext_noop("Ore di alternanza previste.")),
+    Campo("ore_svolte", "integer", gettext_noop("Ore di alternanza svolte.")),
+    Campo("data_inizio", "date", gettext_noop("Data di inizio."), formato="%Y-%m-%d"),
+    Campo("data_fine", "date", gettext_noop("Data di fine."), formato="%Y-%m-%d"),
+    Campo("studenti_totale", "integer", gettext_noop("Numero di studenti coinvolti (dato aggregato).")),
+    Campo("studenti_ragazze", "integer", gettext_noop("Di cui ragazze.")),
+    Campo(
+        "studenti_con_formazione_sicurezza",
+        "integer",
+        gettext_noop("Di cui con formazione sulla sicurezza sul lavoro."),
+    ),
+    Campo("sicurezza_ore", "integer", gettext_noop("Ore di formazione sulla sicurezza.")),
+    Campo("sicurezza_svolta", "boolean", gettext_noop("La formazione sulla sicurezza è stata svolta.")),
+    Campo("descrizione", "string", gettext_noop("Descrizione del progetto.")),
+    Campo("pubblicato_il", "datetime", gettext_noop("Data e ora di pubblicazione nel portale.")),
+    Campo("url", "string", gettext_noop("Pagina del progetto nel portale."), formato="uri"),
 ]
 
 CAMPI_PARTNERSHIP = [
-    Campo("id", "integer", "Identificativo della partnership nel portale."),
-    Campo("titolo", "string", "Titolo della partnership."),
-    Campo("descrizione", "string", "Descrizione."),
-    Campo("livello", "string", "Livello: distrettuale, interdistrettuale o metropolitano."),
-    Campo("stato", "string", "Stato: proposta, attiva o conclusa."),
-    Campo("distretti", "string", "Distretti coinvolti, separati da punto e virgola."),
-    Campo("scuole", "string", "Codici meccanografici delle scuole, separati da punto e virgola."),
+    Campo("id", "integer", gettext_noop("Identificativo della partnership nel portale.")),
+    Campo("titolo", "string", gettext_noop("Titolo della partnership.")),
+    Campo("descrizione", "string", gettext_noop("Descrizione.")),
+    Campo("livello", "string", gettext_noop("Livello: distrettuale, interdistrettuale o metropolitano.")),
+    Campo("stato", "string", gettext_noop("Stato: proposta, attiva o conclusa.")),
+    Campo("distretti", "string", gettext_noop("Distretti coinvolti, separati da punto e virgola.")),
+    Campo(
+        "scuole", "string", gettext_noop("Codici meccanografici delle scuole, separati da punto e virgola.")
+    ),
     Campo(
         "organizzazioni",
         "string",
-        "Organizzazioni pubbliche nell'elenco dei partner, separate da punto e virgola.",
+        gettext_noop("Organizzazioni pubbliche nell'elenco dei partner, separate da punto e virgola."),
     ),
-    Campo("ambiti_tematici", "string", "Ambiti tematici, separati da punto e virgola."),
-    Campo("data_inizio", "date", "Data di inizio.", formato="%Y-%m-%d"),
-    Campo("data_fine", "date", "Data di fine.", formato="%Y-%m-%d"),
-    Campo("progetti_pubblicati", "integer", "Numero di progetti pubblicati della partnership."),
-    Campo("url", "string", "Pagina della partnership nel portale.", formato="uri"),
+    Campo("ambiti_tematici", "string", gettext_noop("Ambiti tematici, separati da punto e virgola.")),
+    Campo("data_inizio", "date", gettext_noop("Data di inizio."), formato="%Y-%m-%d"),
+    Campo("data_fine", "date", gettext_noop("Data di fine."), formato="%Y-%m-%d"),
+    Campo("progetti_pubblicati", "integer", gettext_noop("Numero di progetti pubblicati della partnership.")),
+    Campo("url", "string", gettext_noop("Pagina della partnership nel portale."), formato="uri"),
 ]
 
 CAMPI_INDICATORI = [
-    Campo("anno_scolastico", "string", "Anno scolastico."),
-    Campo("distretto", "string", "Distretto."),
+    Campo("anno_scolastico", "string", gettext_noop("Anno scolastico.")),
+    Campo("distretto", "string", gettext_noop("Distretto.")),
     Campo(
         "progetti_validati",
         "integer",
-        "Progetti validati dall'ufficio distrettuale (anche pubblicati o archiviati).",
+        gettext_noop("Progetti validati dall'ufficio distrettuale (anche pubblicati o archiviati)."),
     ),
-    Campo("progetti_pubblicati", "integer", "Progetti pubblicati nella vetrina (con consenso della scuola)."),
-    Campo("scuole", "integer", "Scuole con almeno un progetto validato."),
-    Campo("organizzazioni_ospitanti", "integer", "Organizzazioni distinte che ospitano studenti."),
-    Campo("studenti_totale", "integer", "Studenti coinvolti."),
-    Campo("studenti_ragazze", "integer", "Di cui ragazze."),
-    Campo("studenti_origine_straniera", "integer", "Di cui con cittadinanza o origine straniera."),
-    Campo("studenti_con_sostegno", "integer", "Di cui con sostegno per disabilità."),
-    Campo("studenti_con_formazione_sicurezza", "integer", "Di cui con formazione sulla sicurezza."),
-    Campo("ore_svolte", "integer", "Ore di alternanza svolte."),
-    Campo("quota_ragazze", "number", "Ragazze sul totale degli studenti (0–1)."),
+    Campo(
+        "progetti_pubblicati",
+        "integer",
+        gettext_noop("Progetti pubblicati nella vetrina (con consenso della scuola)."),
+    ),
+    Campo("scuole", "integer", gettext_noop("Scuole con almeno un progetto validato.")),
+    Campo(
+        "organizzazioni_ospitanti", "integer", gettext_noop("Organizzazioni distinte che ospitano studenti.")
+    ),
+    Campo("studenti_totale", "integer", gettext_noop("Studenti coinvolti.")),
+    Campo("studenti_ragazze", "integer", gettext_noop("Di cui ragazze.")),
+    Campo(
+        "studenti_origine_straniera", "integer", gettext_noop("Di cui con cittadinanza o origine straniera.")
+    ),
+    Campo("studenti_con_sostegno", "integer", gettext_noop("Di cui con sostegno per disabilità.")),
+    Campo(
+        "studenti_con_formazione_sicurezza", "integer", gettext_noop("Di cui con formazione sulla sicurezza.")
+    ),
+    Campo("ore_svolte", "integer", gettext_noop("Ore di alternanza svolte.")),
+    Campo("quota_ragazze", "number", gettext_noop("Ragazze sul totale degli studenti (0–1).")),
 ]
 
 
@@ -328,11 +365,15 @@ class Dataset:
 DATASET = {
     "progetti": Dataset(
         "progetti",
-        "Progetti di alternanza scuola-lavoro (PCTO) pubblicati – Città metropolitana di Bologna",
-        "I progetti di alternanza scuola-lavoro delle scuole della Città metropolitana di Bologna "
-        "validati dagli uffici tecnici distrettuali e pubblicati con il consenso della scuola: "
-        "scuola, distretto, luoghi, partner, ambiti tematici, aree S3, ore e numeri aggregati "
-        "di studenti (nessun dato personale).",
+        gettext_noop(
+            "Progetti di alternanza scuola-lavoro (PCTO) pubblicati – Città metropolitana di Bologna"
+        ),
+        gettext_noop(
+            "I progetti di alternanza scuola-lavoro delle scuole della Città metropolitana di Bologna "
+            "validati dagli uffici tecnici distrettuali e pubblicati con il consenso della scuola: "
+            "scuola, distretto, luoghi, partner, ambiti tematici, aree S3, ore e numeri aggregati "
+            "di studenti (nessun dato personale)."
+        ),
         CAMPI_PROGETTI,
         righe_progetti,
         ("alternanza scuola-lavoro", "PCTO", "scuola", "imprese", "Bologna"),
@@ -340,9 +381,13 @@ DATASET = {
     ),
     "partnership": Dataset(
         "partnership",
-        "Partnership della rete metropolitana per l'alternanza – Città metropolitana di Bologna",
-        "Le partnership pubbliche tra scuole, imprese e partner della rete metropolitana per l'alternanza: "
-        "livello, distretti, scuole, organizzazioni, ambiti tematici e periodo.",
+        gettext_noop(
+            "Partnership della rete metropolitana per l'alternanza – Città metropolitana di Bologna"
+        ),
+        gettext_noop(
+            "Le partnership pubbliche tra scuole, imprese e partner della rete metropolitana "
+            "per l'alternanza: livello, distretti, scuole, organizzazioni, ambiti tematici e periodo."
+        ),
         CAMPI_PARTNERSHIP,
         righe_partnership,
         ("partnership", "alternanza scuola-lavoro", "rete", "Bologna"),
@@ -350,11 +395,15 @@ DATASET = {
     ),
     "indicatori": Dataset(
         "indicatori",
-        "Indicatori dell'alternanza scuola-lavoro per distretto e anno scolastico – "
-        "Città metropolitana di Bologna",
-        "Numeri aggregati per distretto e anno scolastico dei progetti validati: progetti, scuole, "
-        "organizzazioni ospitanti, studenti (ragazze, origine straniera, con sostegno, formati sulla "
-        "sicurezza) e ore svolte.",
+        gettext_noop(
+            "Indicatori dell'alternanza scuola-lavoro per distretto e anno scolastico – "
+            "Città metropolitana di Bologna"
+        ),
+        gettext_noop(
+            "Numeri aggregati per distretto e anno scolastico dei progetti validati: progetti, scuole, "
+            "organizzazioni ospitanti, studenti (ragazze, origine straniera, con sostegno, formati sulla "
+            "sicurezza) e ore svolte."
+        ),
         CAMPI_INDICATORI,
         righe_indicatori,
         ("indicatori", "alternanza scuola-lavoro", "distretti", "parità di genere", "Bologna"),
