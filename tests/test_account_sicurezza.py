@@ -202,3 +202,25 @@ def test_reset_della_password_chiude_tutte_le_sessioni(client, referente_a):
     assert risposta.status_code == 302
     assert collegato.get(reverse("utenti:profilo")).status_code == 302
     assert not SessioneUtente.objects.filter(utente=referente_a).exists()
+
+
+def test_codice_mfa_sbagliato_registrato(client, staff):
+    risposta = _accedi(client, staff.email)
+    assert risposta["Location"] == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert EventoSicurezza.objects.filter(tipo="accesso_fallito", utente=staff, dettaglio="mfa").exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_ruolo_staff_approvato_nell_admin_da_accesso_all_admin(scuola_a):
+    from distretti.models import Incarico, StatoIncarico
+    from tests.factories import UserFactory
+
+    utente = UserFactory()
+    incarico = Incarico.objects.create(utente=utente, ruolo=Incarico.Ruolo.STAFF)
+    utente.refresh_from_db()
+    assert not utente.is_staff
+    incarico.stato = StatoIncarico.APPROVATO
+    incarico.save()
+    utente.refresh_from_db()
+    assert utente.is_staff

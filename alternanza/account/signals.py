@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, password_changed, password_reset
-from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+)
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from alternanza.account import sessioni
@@ -82,3 +87,17 @@ def _nomi_prima_di_eliminare(sender, instance, **kwargs):
     from alternanza.account.gdpr import conserva_nomi
 
     conserva_nomi(instance)
+
+
+@receiver(authentication_failed)
+def _secondo_fattore_fallito(sender, request, user, **kwargs):
+    registra(EventoSicurezza.Tipo.ACCESSO_FALLITO, request, user, identificativo=user.email, dettaglio="mfa")
+
+
+@receiver(post_save, sender="distretti.Incarico")
+def _incarico_salvato(sender, instance, **kwargs):
+    """A staff role approved or revoked anywhere (also in the admin) gives or takes Django admin access."""
+    from alternanza.account.ruoli import _applica
+
+    if instance.ruolo == instance.Ruolo.STAFF:
+        _applica(instance)
