@@ -53,8 +53,9 @@ tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 e2e: tests/e2e/node_modules/.package-lock.json
 
 ## Run the whole test suite on the local PostgreSQL and Redis (browser tests on the system Chromium).
+# --create-db: the suite always starts from a database built by the migrations (reused only by hand).
 test: venv deps-system services messages e2e lint check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 bench: venv deps-system services messages
 	$(PY) bench/run.py
