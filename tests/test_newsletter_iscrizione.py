@@ -301,3 +301,14 @@ def test_email_unica_senza_distinzione_tra_maiuscole_e_minuscole():
     IscrittoFactory(email="Anna@Example.org")
     with pytest.raises(IntegrityError), transaction.atomic():
         IscrittoFactory(email="anna@example.org")
+
+
+def test_modulo_di_iscrizione_in_inglese(client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        url = reverse("newsletter:iscrizione")
+    assert url.startswith("/en/")
+    testo = client.get(url).content.decode()
+    assert "Subscribe to the newsletter" in testo
+    assert "Iscriviti alla newsletter" not in testo
