@@ -23,6 +23,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from alternanza.report import grafici, indicatori
 from alternanza.report.models import TipoReport
@@ -325,17 +326,18 @@ def genera_documento(
 ) -> Risultato:
     """Build a report synchronously (used by the task and by `manage.py genera_report`)."""
     avanza = avanza or (lambda percento, fase="": None)
-    avanza(5, "lettura dei dati")
+    # Stages are stored in Italian (gettext_noop) and translated where they are shown (job page, JSON).
+    avanza(5, gettext_noop("lettura dei dati"))
     contesto = dati(tipo, anno, distretto, ambito)
-    avanza(35, "grafici e impaginazione")
+    avanza(35, gettext_noop("grafici e impaginazione"))
     html = html_report(contesto)
-    avanza(45, "composizione del PDF")
+    avanza(45, gettext_noop("composizione del PDF"))
     pdf, pagine = html_a_pdf(html)
     allegato = None
     if con_allegato:
-        avanza(85, "allegato con gli elenchi completi")
+        avanza(85, gettext_noop("allegato con gli elenchi completi"))
         allegato = allegato_xlsx(contesto)
-    avanza(95, "salvataggio")
+    avanza(95, gettext_noop("salvataggio"))
     return Risultato(pdf=pdf, pagine=pagine, allegato=allegato, dati_al=contesto["dati_al"])
 
 

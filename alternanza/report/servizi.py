@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from alternanza.report.models import InvioReport, ReportJob, StatoJob
@@ -205,7 +206,7 @@ def esegui(job_id: int, task_id: str = "") -> str:
         job.avviato_il = adesso
         job.heartbeat_il = adesso
         job.progresso = 0
-        job.fase = "avvio"
+        job.fase = gettext_noop("avvio")
         job.errore = ""
         job.tentativi += 1
         if task_id:
@@ -317,7 +318,10 @@ def sorveglia(adesso=None) -> dict[str, int]:
             Q(heartbeat_il=job.heartbeat_il) if job.heartbeat_il else Q(heartbeat_il__isnull=True)
         )
         ripreso = ReportJob.objects.filter(stesso_battito, pk=job.pk, stato=StatoJob.IN_CORSO).update(
-            stato=StatoJob.IN_CODA, task_id="", accodato_il=None, fase="ripreso dopo un'interruzione"
+            stato=StatoJob.IN_CODA,
+            task_id="",
+            accodato_il=None,
+            fase=gettext_noop("ripreso dopo un'interruzione"),
         )
         if ripreso:
             esito["ripresi"] += 1

@@ -14,6 +14,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext_noop
 
 from alternanza.report import servizi
 from alternanza.report.models import ReportJob, TipoReport, anno_scolastico_di
@@ -53,7 +54,7 @@ def genera_report(self, job_id: int) -> str:
         logger.warning("report %s: errore transitorio (%s), nuovo tentativo", job_id, exc)
         # If the database is still away the watcher will find the stale heartbeat.
         with contextlib.suppress(*TRANSITORI):
-            servizi.rimetti_in_coda(job_id, "nuovo tentativo dopo un errore temporaneo")
+            servizi.rimetti_in_coda(job_id, gettext_noop("nuovo tentativo dopo un errore temporaneo"))
         raise self.retry(exc=exc, countdown=attesa_prima_del_tentativo(self.request.retries)) from exc
     except Exception as exc:
         logger.exception("report %s: generazione fallita", job_id)

@@ -100,7 +100,7 @@ def stato(request, pk: int):
             "stato": oggetto.stato,
             "stato_etichetta": oggetto.get_stato_display(),
             "progresso": oggetto.progresso,
-            "fase": oggetto.fase,
+            "fase": _(oggetto.fase) if oggetto.fase else "",  # stored in Italian
             "finito": oggetto.finito,
             "errore": oggetto.errore if oggetto.stato == StatoJob.ERRORE else "",
         }
