@@ -262,3 +262,18 @@ def test_evento_con_piu_date_si_modifica_data_per_data(client, referente_a, scuo
     evento.refresh_from_db()
     assert [d.inizio for d in evento.date.all()] == [ora_roma(2026, 11, 10, 14), ora_roma(2026, 11, 17, 14)]
     assert evento.inizio == ora_roma(2026, 11, 10, 14) and evento.fine == ora_roma(2026, 11, 17, 16)
+
+
+def test_gestione_con_molte_proposte_ha_query_costanti(client, ufficio_a, django_assert_max_num_queries):
+    for n in range(25):
+        EventoFactory(
+            titolo=f"Proposta numero {n}", stato=StatoEvento.PROPOSTO, inizio=ora_roma(2026, 11, 1 + n, 9)
+        )
+    entra(client, ufficio_a)
+    client.get(reverse("eventi:gestione"))
+    with django_assert_max_num_queries(14):
+        testo = client.get(reverse("eventi:gestione")).content.decode()
+    sezione = testo.split('id="titolo-decidere"')[1].split("</section>")[0]
+    assert sezione.count("Proposta numero") == 20
+    assert "di 25 eventi in attesa" in sezione
+    assert "Proposta numero 0<" in sezione and "Proposta numero 24<" not in sezione

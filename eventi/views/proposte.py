@@ -17,6 +17,8 @@ from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di
 from eventi.models import Evento, StatoEvento
 from partnership.permissions import organizzazioni_di
 
+DA_DECIDERE_MOSTRATI = 20
+
 
 def _puo_proporre(user) -> bool:
     return ambito_di(user).staff or bool(proponenti_di(user))
@@ -91,7 +93,9 @@ def gestione(request):
     if stato in StatoEvento.values:
         propri = propri.filter(stato=stato)
     contesto = {
-        "da_decidere": da_decidere.select_related("comune").order_by("inizio")[:100],
+        # the nearest first; the rest is reached with the status filter below
+        "da_decidere": da_decidere.select_related("comune").order_by("inizio")[:DA_DECIDERE_MOSTRATI],
+        "da_decidere_totale": da_decidere.count(),
         "pagina": Paginator(propri.select_related("comune").order_by("-creato_il", "-pk"), 20).get_page(
             request.GET.get("pagina")
         ),
