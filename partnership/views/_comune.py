@@ -91,7 +91,7 @@ def frammenti(
         if html is None:
             html = render_to_string(template, contesto_fn(), request=request)
             nuovi[chiavi[parte]] = html
-        risultato[parte] = mark_safe(html)  # noqa: S308 - output of our own auto-escaped templates
+        risultato[parte] = mark_safe(html)  # noqa: S308 - output of our own auto-escaped templates  # nosec
     if nuovi:
         cache.set_many(nuovi, durata)
     return risultato
