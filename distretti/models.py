@@ -8,6 +8,7 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -225,7 +226,9 @@ class AmbitoTematico(models.Model):
         verbose_name_plural = _("ambiti tematici")
 
     def __str__(self) -> str:
-        return self.nome
+        # The names come from a data migration; their English is in the project catalog
+        # (alternanza/vocabolari.py). A name edited in the admin and not in the catalog stays as written.
+        return gettext(self.nome) if self.nome else ""
 
 
 class StatoIncarico(models.TextChoices):

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 
+from distretti.models import AmbitoTematico
 from tests.conftest import entra
 
 CATALOGO_PROGETTO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -221,17 +222,16 @@ def _testo(risposta) -> str:
 
 
 def _senza_vocabolari_dei_dati(testo: str) -> str:
-    """Database text is Italian only (no English column yet): the names of thematic areas, S3 areas and
-    organisations and the districts' descriptions are left out, so that a catalog phrase inside them is not
-    taken for the interface."""
-    from distretti.models import AmbitoTematico, Distretto
+    """Database text that stays Italian (proper names, districts' descriptions: no English column) is left
+    out, so that a catalog phrase inside it is not taken for the interface. The thematic areas are not left
+    out: their names are translated (alternanza/vocabolari.py)."""
+    from distretti.models import Distretto
     from partnership.models import AreaS3, Organizzazione
 
     dati = [
-        *AmbitoTematico.objects.values_list("nome", flat=True),
         *AreaS3.objects.values_list("nome", flat=True),
+        *Organizzazione.objects.values_list("nome", flat=True),
     ]
-    dati += Organizzazione.objects.values_list("nome", flat=True)  # proper names, never translated
     for riga in Distretto.objects.values_list(
         "descrizione", "ufficio_nome", "ufficio_indirizzo", "organi_governance"
     ):
@@ -266,6 +266,33 @@ def test_le_frasi_controllate_ci_sono_nella_versione_italiana(client, frasi):
         f for f in ITALIANO_DI_INTERFACCIA if f in testo
     }
     assert "Cerca e filtra i progetti" in frasi and "Cerca e filtra i progetti" in testo
+
+
+def test_ambiti_tematici_dei_dati_tutti_marcati_per_la_traduzione():
+    from alternanza.vocabolari import AMBITI_TEMATICI
+    from distretti.territorio import AMBITI_TEMATICI as DATI
+
+    assert [nome for _slug, nome in DATI] == AMBITI_TEMATICI
+    po = polib.pofile(str(CATALOGO_PROGETTO))
+    tradotti = {v.msgid for v in po.translated_entries()}
+    assert set(AMBITI_TEMATICI) <= tradotti
+
+
+@pytest.mark.django_db
+def test_ambiti_tematici_in_inglese_in_home_vetrina_e_filtri(client):
+    from tests.factories_progetti import ProgettoPubblicatoFactory
+
+    progetto = ProgettoPubblicatoFactory()
+    progetto.ambiti.set(AmbitoTematico.objects.filter(slug__in=["gap-di-genere", "orientamento"]))
+    home = _testo(client.get(_in_inglese("home")))
+    assert "Closing the gender gap in technical and scientific fields" in home
+    assert "Superamento del gap di genere" not in home
+    vetrina = _testo(client.get(_in_inglese("progetti:vetrina")))
+    assert vetrina.count("Closing the gender gap in technical and scientific fields") >= 2  # filter + card
+    assert "Superamento del gap di genere" not in vetrina
+    # The Italian pages keep the Italian names (the cached filter choices are shared by both languages).
+    italiano = html.unescape(client.get(translate_url(reverse("progetti:vetrina"), "it")).content.decode())
+    assert "Superamento del gap di genere in ambito tecnico e scientifico" in italiano
 
 
 @pytest.mark.django_db
@@ -340,6 +367,16 @@ def test_pagine_dei_report_in_inglese(client, frasi, staff):
     _controlla_in_inglese(client.get(_in_inglese("report:elenco")), "Request a report", frasi)
     _controlla_in_inglese(client.get(_in_inglese("report:nuovo")), "Type of report", frasi)
     _controlla_in_inglese(client.get(_in_inglese("report:cruscotto")), "Indicator dashboard", frasi)
+
+
+@pytest.mark.django_db
+def test_grafici_del_cruscotto_nella_lingua_della_pagina_anche_dalla_cache(client, staff):
+    entra(client, staff)
+    italiano = client.get(translate_url(reverse("report:cruscotto"), "it")).content.decode()
+    assert "Quota di progetti per ambito tematico" in html.unescape(italiano)
+    inglese = _testo(client.get(_in_inglese("report:cruscotto")))  # the Italian charts are in the cache now
+    assert "Share of projects by thematic area" in inglese
+    assert "Quota di progetti per ambito tematico" not in inglese
 
 
 @pytest.mark.django_db

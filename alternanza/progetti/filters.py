@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_filters as df
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.progetti.models import (
@@ -50,6 +51,8 @@ def _scelte(chiave: str):
                 "area_s3": list(AreaS3.objects.values_list("slug", "nome")),
             }
             cache.set("progetti:filtri:scelte", scelte, 10 * 60)
+        if chiave == "ambito":  # data-migration names, translated in the project catalog (vocabolari.py)
+            return [(slug, gettext(nome)) for slug, nome in scelte[chiave]]
         return scelte[chiave]
 
     return calcola

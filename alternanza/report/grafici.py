@@ -230,7 +230,7 @@ def grafici_report(ind) -> dict[str, str]:
         )
     grafici["ambiti"] = barre(
         _("Quota di progetti per ambito tematico (%)"),
-        [_breve(a["ambito"]) for a in ind.ambiti],
+        [_breve(_(a["ambito"])) for a in ind.ambiti],
         {_("% dei progetti"): [a["quota"] or 0 for a in ind.ambiti]},
         orizzontale=True,
         show_legend=False,

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -207,7 +208,8 @@ def cruscotto(request):
         distretto = form.fields["distretto"].queryset.order_by("nome").first()
         if distretto is None:
             raise PermissionDenied
-    chiave = f"report:cruscotto:{anno}:{distretto.pk if distretto else 'rete'}"
+    # The charts are rendered SVG with translated labels: one cache entry per language.
+    chiave = f"report:cruscotto:{anno}:{distretto.pk if distretto else 'rete'}:{get_language()}"
     dati = cache.get(chiave)
     if dati is None:
         ind = indicatori.calcola(anno, distretto=distretto)
