@@ -217,7 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
-    "partnership-promemoria-convenzioni": {"task": "partnership.promemoria_scadenze", "schedule": 24 * 3600.0},
+    "partnership-promemoria-convenzioni": {
+        "task": "partnership.promemoria_scadenze",
+        "schedule": 24 * 3600.0,
+    },
     # Reports (alternanza.report.tasks): dispatch requests kept while Redis was down, recover dead workers.
     "report-sorveglia": {"task": "alternanza.tasks.sorveglia_report", "schedule": 120.0},
     # Standard reports to the governance bodies: monthly during the school year, yearly in mid July.
@@ -272,10 +275,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions: inactivity timeout (SESSION_COOKIE_AGE, refreshed on every request); the absolute timeout
-# is enforced by the accounts middleware (SESSION_ABSOLUTE_TIMEOUT).
+# Sessions: inactivity timeout (SESSION_COOKIE_AGE, renewed by the accounts middleware at most every
+# SESSION_RINNOVO seconds); the absolute timeout is enforced by the same middleware.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RINNOVO = 60
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
