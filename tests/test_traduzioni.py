@@ -290,6 +290,10 @@ def test_ambiti_tematici_in_inglese_in_home_vetrina_e_filtri(client):
     vetrina = _testo(client.get(_in_inglese("progetti:vetrina")))
     assert vetrina.count("Closing the gender gap in technical and scientific fields") >= 2  # filter + card
     assert "Superamento del gap di genere" not in vetrina
+    from tests.factories_eventi import festival_di_prova
+
+    evento = _testo(client.get(translate_url(festival_di_prova()["bologna"].get_absolute_url(), "en")))
+    assert "Technical culture in primary and lower secondary school curricula" in evento
     # The Italian pages keep the Italian names (the cached filter choices are shared by both languages).
     italiano = html.unescape(client.get(translate_url(reverse("progetti:vetrina"), "it")).content.decode())
     assert "Superamento del gap di genere in ambito tecnico e scientifico" in italiano
