@@ -25,7 +25,20 @@ def normalizza_email(email: str) -> str:
     return f"{locale}@{dominio.lower()}" if locale else (email or "").strip()
 
 
-class _Interessi(forms.Form):
+class _Stile:
+    """Bootstrap Italia classes on the widgets (checkboxes are rendered by the template)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            widget = campo.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", classe)
+
+
+class _Interessi(_Stile, forms.Form):
     distretti = forms.ModelMultipleChoiceField(
         queryset=Distretto.objects.all(),
         required=False,
@@ -84,7 +97,7 @@ class PreferenzeForm(_Interessi):
     pass
 
 
-class NumeroForm(forms.ModelForm):
+class NumeroForm(_Stile, forms.ModelForm):
     class Meta:
         model = Numero
         fields = [
@@ -117,7 +130,7 @@ class NumeroForm(forms.ModelForm):
         return dati
 
 
-class ProgrammaForm(forms.Form):
+class ProgrammaForm(_Stile, forms.Form):
     programmato_per = forms.DateTimeField(
         label=_("Data e ora di invio"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -131,7 +144,7 @@ class ProgrammaForm(forms.Form):
         return quando
 
 
-class ImportaForm(forms.Form):
+class ImportaForm(_Stile, forms.Form):
     MAX_BYTES = 5 * 1024 * 1024
 
     file = forms.FileField(
@@ -162,7 +175,7 @@ class ImportaForm(forms.Form):
         return f
 
 
-class CercaIscrittiForm(forms.Form):
+class CercaIscrittiForm(_Stile, forms.Form):
     q = forms.CharField(label=_("Cerca per e-mail"), required=False, max_length=254)
     stato = forms.ChoiceField(
         label=_("Stato"),
