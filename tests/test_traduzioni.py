@@ -331,7 +331,7 @@ def test_pagine_pubbliche_in_inglese(client, frasi, distretto_a, organizzazione)
         (_in_inglese("partnership:organizzazioni"), "Organisations of the network"),
         (_in_inglese("privacy"), "Notice on the processing of personal data"),
         (_in_inglese("accessibilita"), "Accessibility statement"),
-        (_in_inglese("note_legali"), "Legal notes"),
+        (_in_inglese("note_legali"), "Legal notice"),
         (_in_inglese("contatti"), "Contacts"),
     ]
     for percorso, titolo in pagine:
