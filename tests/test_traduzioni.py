@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 
 from distretti.models import AmbitoTematico
+from tests.browser.pagine import PAGINE_PUBBLICHE
 from tests.conftest import entra
 
 CATALOGO_PROGETTO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -336,6 +337,16 @@ def test_pagine_pubbliche_in_inglese(client, frasi, distretto_a, organizzazione)
     ]
     for percorso, titolo in pagine:
         _controlla_in_inglese(client.get(percorso), titolo, frasi)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pagina", PAGINE_PUBBLICHE, ids=str)
+def test_ogni_pagina_pubblica_in_inglese_senza_frasi_italiane(client, frasi, pagina):
+    """Every page of the shared list of public pages (tests/browser/pagine.py), under /en/."""
+    risposta = client.get(pagina.percorso("en"))
+    testo = _senza_vocabolari_dei_dati(_testo(risposta))
+    rimaste = [f for f in ITALIANO_DI_INTERFACCIA if f in testo] + sorted(f for f in frasi if f in testo)
+    assert rimaste == []
 
 
 @pytest.mark.django_db
