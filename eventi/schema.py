@@ -86,4 +86,4 @@ def dati_evento(evento: Evento) -> dict:
 def script_jsonld(dati: dict):
     """A <script type="application/ld+json"> block; <, > and & escaped so the data can't close the tag."""
     testo = json.dumps(dati, ensure_ascii=False).translate(_ESCAPE)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(testo))  # noqa: S308  # nosec - JSON with <, > and & escaped
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(testo))  # noqa: S308 - <, > and & escaped  # nosec

@@ -29,7 +29,7 @@ def pulisci_html(testo: str | None) -> str:
 
 def html_sicuro(testo: str | None) -> SafeString:
     """Sanitised HTML ready for a template (cleaned again on output: stored text is never trusted)."""
-    return mark_safe(pulisci_html(testo))  # noqa: S308  # nosec - just sanitised by nh3
+    return mark_safe(pulisci_html(testo))  # noqa: S308 - just sanitised by nh3  # nosec
 
 
 def testo_semplice(testo: str | None, limite: int | None = None) -> str:

@@ -284,7 +284,7 @@ def _misure(anni: list[str], distretti: list[Distretto], distretto=None, ambito=
         JOIN {Progetto._meta.db_table} p ON p.id = po.progetto_id
         WHERE po.ruolo = %s AND po.progetto_id IN ({sotto})
         GROUP BY GROUPING SETS ((p.anno_scolastico, p.distretto_id), (p.anno_scolastico))
-    """  # noqa: S608 # nosec B608 - table names from the models, values as parameters
+    """  # noqa: S608 - table names from the models, values as parameters  # nosec B608
     ospitanti_totali = {}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -475,7 +475,7 @@ def _aree_s3(qs, distretti) -> list[dict]:
         LEFT JOIN {tabella_aree} a ON a.organizzazione_id = po.organizzazione_id
         WHERE po.ruolo = %s AND po.progetto_id IN ({sotto})
         GROUP BY GROUPING SETS ((a.areas3_id, p.distretto_id), (a.areas3_id))
-    """  # noqa: S608 # nosec B608 - table names from the models, values as parameters
+    """  # noqa: S608 - table names from the models, values as parameters  # nosec B608
     per = defaultdict(dict)
     totali = {}
     with connection.cursor() as cursor:
