@@ -8,6 +8,7 @@ title and none of the Italian interface strings of the catalogs. The pages need 
 
 import html
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import polib
@@ -114,6 +115,28 @@ def test_il_controllo_dei_segnaposto_vede_un_nome_cambiato():
     assert _segnaposto(voce.msgid, voce) != _segnaposto(voce.msgstr, voce)
     percento = polib.POEntry(msgid="%% dei progetti", msgstr="%% of projects", flags=["python-format"])
     assert _segnaposto(percento.msgid, percento) == _segnaposto(percento.msgstr, percento) == []
+
+
+def test_il_catalogo_del_progetto_non_cambia_le_traduzioni_delle_app():
+    """LOCALE_PATHS wins over the apps' catalogs: an entry of the project catalog with the same msgid (and
+    context) as an app's entry replaces it everywhere. Its English must be one the apps use too; words with
+    different meanings ("Mostra": show / exhibition, "Pubblica": publish / public) need a context
+    (pgettext, {% translate ... context ... %})."""
+    delle_app = defaultdict(set)
+    for catalogo in CATALOGHI:
+        if catalogo != CATALOGO_PROGETTO:
+            for voce in polib.pofile(str(catalogo)).translated_entries():
+                delle_app[(voce.msgctxt, voce.msgid)].add(tuple(t for _o, t in _traduzioni(voce)))
+    # Decided on purpose: the portal says "municipality" (as the partnership, account and Festival catalogs
+    # do), while the territory catalog keeps the Italian "comune"; the project catalog's wording wins.
+    voluti = {"%(n)s comune"}
+    diverse = []
+    for voce in polib.pofile(str(CATALOGO_PROGETTO)).translated_entries():
+        loro = delle_app.get((voce.msgctxt, voce.msgid))
+        nostra = tuple(t for _o, t in _traduzioni(voce))
+        if loro and nostra not in loro and voce.msgid not in voluti:
+            diverse.append((voce.msgid, nostra, loro))
+    assert diverse == []
 
 
 # The glossary of the English version: the same Italian term always gets the same English term.

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alternanza.progetti.models import (
     STATI_MODIFICABILI,
@@ -36,7 +37,8 @@ class Azione(models.TextChoices):
     INVIA = "invia", _("Invia all'ufficio distrettuale")
     VALIDA = "valida", _("Valida")
     RIMANDA = "rimanda", _("Rimanda con osservazioni")
-    PUBBLICA = "pubblica", _("Pubblica")
+    # The verb: "Pubblica" alone is also the adjective (a public organisation) in other catalogs.
+    PUBBLICA = "pubblica", pgettext_lazy("azione", "Pubblica")
     ARCHIVIA = "archivia", _("Archivia")
 
 
