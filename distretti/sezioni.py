@@ -5,7 +5,7 @@ their AppConfig.ready():
 
     from distretti.sezioni import registra_sezione
 
-    @registra_sezione
+    @registra_sezione(aree=("progetti",))
     def progetti_del_distretto(request, distretto):
         progetti = Progetto.objects.visibili_a(request.user).del_distretto(distretto)[:5]
         if not progetti:
@@ -33,13 +33,25 @@ class Sezione:
 
 
 _REGISTRO: list[Callable[..., Sezione | None]] = []
+# Cache areas (distretti.cache) of the content the sections show: the district's cached page is stale
+# when any of them is bumped (e.g. "progetti" when a project is published).
+_AREE: list[str] = []
 
 
-def registra_sezione(funzione: Callable[..., Sezione | None]):
-    """Register a function (request, distretto) -> Sezione | None; usable as a decorator."""
+def registra_sezione(funzione: Callable[..., Sezione | None] | None = None, *, aree: tuple[str, ...] = ()):
+    """Register a function (request, distretto) -> Sezione | None, with the cache areas of what it shows;
+    usable as a decorator, with or without arguments."""
+    if funzione is None:
+        return lambda f: registra_sezione(f, aree=aree)
     if funzione not in _REGISTRO:
         _REGISTRO.append(funzione)
+    _AREE.extend(a for a in aree if a not in _AREE)
     return funzione
+
+
+def aree_delle_sezioni() -> tuple[str, ...]:
+    """The cache areas of every registered section (complete once every AppConfig.ready has run)."""
+    return tuple(_AREE)
 
 
 def rimuovi_sezione(funzione) -> None:

@@ -1,0 +1,43 @@
+"""The section "Progetti" of a district's public page (registered in AlternanzaConfig.ready)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from alternanza.progetti.models import Progetto
+from distretti.sezioni import Sezione
+
+RIGHE = 5
+
+
+def progetti_del_distretto(request, distretto) -> Sezione | None:
+    """The latest projects of the district in the public showcase: one query, whatever their number."""
+    righe = list(
+        Progetto.objects.pubblicati()
+        .del_distretto(distretto)
+        .select_related("scuola__comune")
+        .only(
+            "titolo",
+            "anno_scolastico",
+            "pubblicato_il",
+            "scuola__denominazione",
+            "scuola__comune__nome",
+        )
+        # The showcase's own order, served by its partial index on published projects.
+        .order_by("-pubblicato_il", "-id")[:RIGHE]
+    )
+    if not righe:
+        return None
+    return Sezione(
+        _("Progetti"),
+        "alternanza/_sezione_distretto.html",
+        {
+            "righe": righe,
+            # The showcase's filter takes the district's slug (alternanza.progetti.filters.ProgettoFilter).
+            "tutti": f"{reverse('progetti:vetrina')}?{urlencode({'distretto': distretto.slug})}",
+        },
+        ordine=20,
+    )

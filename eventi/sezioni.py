@@ -1,0 +1,39 @@
+"""The section "Eventi" of a district's public page (registered in EventiConfig.ready)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from distretti.sezioni import Sezione
+from eventi.models import Evento
+
+RIGHE = 5
+
+
+def eventi_del_distretto(request, distretto) -> Sezione | None:
+    """The next published events in the district (under way or to come): one query."""
+    righe = list(
+        Evento.objects.pubblicati()
+        .del_distretto(distretto)
+        .filter(fine__gte=timezone.now())
+        .select_related("comune")
+        .only("titolo", "slug", "tipo", "inizio", "fine", "luogo", "online", "comune__nome")
+        .order_by("inizio", "pk")[:RIGHE]
+    )
+    if not righe:
+        return None
+    return Sezione(
+        _("Prossimi eventi"),
+        "eventi/_sezione_distretto.html",
+        {
+            "righe": righe,
+            # The event list's filter takes the district's slug (eventi.filtri.FiltroEventi); by default
+            # the list starts today.
+            "tutti": f"{reverse('eventi:elenco')}?{urlencode({'distretto': distretto.slug})}",
+        },
+        ordine=30,
+    )
