@@ -7,6 +7,11 @@ class EventiConfig(AppConfig):
     verbose_name = _("Festival, eventi, notizie e newsletter")
 
     def ready(self):
+        from distretti.sezioni import registra_sezione
+        from eventi.cache import AREA as AREA_FESTIVAL
+        from eventi.sezioni import eventi_del_distretto
         from eventi.signals import collega
 
         collega()
+        # The district's page lists its next events.
+        registra_sezione(eventi_del_distretto, aree=(AREA_FESTIVAL,))
