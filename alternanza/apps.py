@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AlternanzaConfig(AppConfig):
     name = "alternanza"
     verbose_name = _("Alternanza: progetti e azioni di rete")
-
-    def ready(self):
-        from alternanza.cache import collega_invalidazioni
-
-        collega_invalidazioni()

@@ -13,7 +13,7 @@ import random
 from django.db import transaction
 from django.db.models import Q
 
-from distretti.cache import invalida
+from distretti.cache import invalida_scuole
 from distretti.models import Comune, Distretto, Livello, Scuola
 
 QUANTE = {"base": 36, "grande": 1800}
@@ -130,7 +130,7 @@ def carica(scala: str, rng: random.Random) -> None:
     rng_uffici, rng_scuole = random.Random(rng.getrandbits(64)), random.Random(rng.getrandbits(64))
     _uffici(rng_uffici)
     _scuole(QUANTE.get(scala, QUANTE["base"]), rng_scuole)
-    transaction.on_commit(invalida)  # bulk writes send no signals: the cached pages are stale
+    transaction.on_commit(invalida_scuole)  # bulk writes send no signals: the cached pages are stale
 
 
 def _uffici(rng: random.Random) -> None:

@@ -37,7 +37,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from distretti.cache import invalida
+from distretti.cache import invalida_scuole
 from distretti.models import Comune, Livello, Scuola, ScuolaNome
 
 # Columns every registry file has (the ones we read); the state file adds COLONNE_STATALI.
@@ -462,7 +462,7 @@ def importa_anagrafe(files: list[tuple[str, bytes]], *, strict: bool = False) ->
     with transaction.atomic():
         _blocca()
         rapporti = [_scrivi(f) for f in letti]
-        transaction.on_commit(invalida)  # bulk writes send no signals: the cached pages are stale
+        transaction.on_commit(invalida_scuole)  # bulk writes send no signals: the cached pages are stale
     return EsitoImportazione(rapporti=rapporti, scritto=True)
 
 

@@ -58,9 +58,11 @@ def _contenuto_elenco(request) -> tuple[str, object]:
     return render_to_string("distretti/_elenco_contenuto.html", contesto, request), ultimo
 
 
-@cache.pagina_anonima_in_cache
+@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
 def elenco(request):
-    contenuto, ultimo_aggiornamento = cache.pagina(request, "elenco", lambda: _contenuto_elenco(request))
+    contenuto, ultimo_aggiornamento = cache.frammento(
+        request, "distretti:elenco", cache.AREE_TERRITORIO, lambda: _contenuto_elenco(request)
+    )
     return render(
         request,
         "distretti/elenco.html",
@@ -99,15 +101,18 @@ def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tupl
     return html, _piu_recente(distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni))
 
 
-@cache.pagina_anonima_in_cache
+@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
 def dettaglio(request, slug):
     distretto = get_object_or_404(Distretto, slug=slug)
     riservato = ambito_di(request.user).vede_distretto(distretto.pk)
     if riservato:
         contenuto, ultimo = _contenuto_dettaglio(request, distretto, riservato=True)
     else:
-        contenuto, ultimo = cache.pagina(
-            request, "dettaglio", lambda: _contenuto_dettaglio(request, distretto, riservato=False)
+        contenuto, ultimo = cache.frammento(
+            request,
+            "distretti:dettaglio",
+            cache.AREE_TERRITORIO,
+            lambda: _contenuto_dettaglio(request, distretto, riservato=False),
         )
     return render(
         request,
@@ -122,7 +127,7 @@ def dettaglio(request, slug):
     )
 
 
-@cache.pagina_anonima_in_cache
+@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
 def scuola(request, codice):
     scuola = get_object_or_404(
         Scuola.objects.visibili_a(request.user).select_related("comune__distretto"),

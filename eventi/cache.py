@@ -1,6 +1,6 @@
-"""Caching of the public Festival pages, on the portal's page cache (alternanza.cache).
+"""Caching of the public Festival pages, on the portal's page cache (distretti.cache).
 
-- Anonymous visitors get the whole page from Redis (alternanza.cache.pagina_pubblica_in_cache, areas
+- Anonymous visitors get the whole page from Redis (distretti.cache.pagina_pubblica_in_cache, areas
   "festival" and "territorio": the pages also show district and comune names); each visitor gets its
   own CSRF token on the way out, and a hit runs no database query.
 - Templates cache their expensive fragments (`{% cache %}` keyed by the same versions), which serves
@@ -23,8 +23,8 @@ from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils.http import quote_etag
 
-from alternanza.cache import invalida as invalida_aree
-from alternanza.cache import pagina_pubblica_in_cache, versioni
+from distretti.cache import invalida as invalida_aree
+from distretti.cache import pagina_pubblica_in_cache, versioni
 
 AREA = "festival"
 AREE = (AREA, "territorio")

@@ -26,7 +26,7 @@ from partnership.models import (
     Organizzazione,
     Partnership,
 )
-from partnership.segnali import nuova_generazione
+from partnership.segnali import invalida_rete
 from partnership.validatori import sezione_ateco
 
 QUANTE = {
@@ -102,7 +102,7 @@ def carica(scala: str, rng: random.Random) -> None:
     _accordi(quante["accordi"], org_ids, rng, oggi)
     _convenzioni(quante["convenzioni"], org_ids, rng, oggi)
     _offerte(quante["offerte"], org_ids, rng, oggi)
-    nuova_generazione()
+    invalida_rete()
 
 
 def _organizzazioni(quante: int, rng: random.Random) -> list[int]:

@@ -419,12 +419,13 @@ def test_il_contenuto_in_cache_non_contiene_token_csrf(client, monkeypatch):
     client.get(ELENCO)
     client.get("/territorio/distretti/imola/")
 
-    frammenti = [v[1] for v in salvati if isinstance(v, tuple) and isinstance(v[1], str)]
+    # Entries: (versions, (html, last update)) for the contents, (versions, body, type) for whole pages.
+    frammenti = [v[1][0] for v in salvati if isinstance(v, tuple) and isinstance(v[1], tuple)]
     intere = [v[1] for v in salvati if isinstance(v, tuple) and isinstance(v[1], bytes)]
     assert len(frammenti) == 2 and len(intere) == 2
     assert all("csrfmiddlewaretoken" not in html for html in frammenti)
     # Whole pages keep a placeholder where the token goes; each visitor gets their own on the way out.
-    assert all(b'name="csrfmiddlewaretoken" value="@@csrf-distretti@@"' in html for html in intere)
+    assert all(b'name="csrfmiddlewaretoken" value="@@csrf-pagina@@"' in html for html in intere)
     primo, secondo = client.get(ELENCO), Client().get(ELENCO)
     assert "@@csrf" not in primo.content.decode()
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

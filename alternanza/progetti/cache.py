@@ -1,4 +1,4 @@
-"""The projects' pages in the portal-wide page cache (alternanza.cache) under the area "progetti".
+"""The projects' pages in the portal-wide page cache (distretti.cache) under the area "progetti".
 
 Showcase pages also show districts, comuni and thematic areas (the filters), hence the "territorio" area.
 Every change visible to the public (a transition, an edit, an attachment, the demo load) calls
@@ -7,7 +7,7 @@ Every change visible to the public (a transition, an edit, an attachment, the de
 
 from __future__ import annotations
 
-from alternanza.cache import invalida, pagina_pubblica_in_cache
+from distretti.cache import invalida, pagina_pubblica_in_cache
 
 AREA = "progetti"
 
@@ -17,5 +17,5 @@ def invalida_vetrina() -> None:
 
 
 def pagina_in_cache():
-    """Decorator of the public projects pages (anonymous visitors only; see alternanza.cache)."""
+    """Decorator of the public projects pages (anonymous visitors only; see distretti.cache)."""
     return pagina_pubblica_in_cache(AREA, "territorio")

@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alternanza.cache import pagina_pubblica_in_cache
 from alternanza.models import ValutazionePagina
+from distretti.cache import pagina_pubblica_in_cache
 from distretti.models import AmbitoTematico, Distretto
 
 # Date of the last editorial change of each institutional page (shown at the bottom of the page).

@@ -249,7 +249,7 @@ def _blocca(ids: list[int]) -> list[int]:
     with connection.cursor() as cursore:
         # OFFSET 0 keeps the subquery apart, so the lock is only tried on rows that passed the filter.
         cursore.execute(
-            f"SELECT s.id FROM (SELECT id FROM {tabella} WHERE id = ANY(%s) AND stato = %s "  # noqa: S608
+            f"SELECT s.id FROM (SELECT id FROM {tabella} WHERE id = ANY(%s) AND stato = %s "  # noqa: S608 - table name from the model  # nosec B608
             "ORDER BY id OFFSET 0) s WHERE pg_try_advisory_lock(%s, s.id::integer)",
             [list(ids), StatoConsegna.IN_ATTESA, SPAZIO_LOCK],
         )
@@ -277,7 +277,7 @@ def _segna(consegna: Consegna, numero_id: int, **campi) -> bool:
     colonne = ", ".join(f"{Consegna._meta.get_field(nome).column} = %s" for nome in campi)
     with connection.cursor() as cursore:
         cursore.execute(
-            f"UPDATE {Consegna._meta.db_table} SET {colonne} WHERE id = %s "  # noqa: S608
+            f"UPDATE {Consegna._meta.db_table} SET {colonne} WHERE id = %s "  # noqa: S608 - names from the model  # nosec B608
             f"RETURNING (SELECT stato FROM {Numero._meta.db_table} WHERE id = %s)",
             [*campi.values(), consegna.pk, numero_id],
         )

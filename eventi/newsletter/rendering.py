@@ -110,7 +110,7 @@ def contesto_numero(numero: Numero, profilo: Profilo, voci: dict | None = None) 
     corpo = pulisci_html(numero.corpo)  # already clean on save; cleaned again as the last line of defence
     return {
         "numero": numero,
-        "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above
+        "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above  # nosec
         "corpo_testo": html_in_testo(corpo),
         "blocchi": blocchi.per_profilo(numero, profilo) if voci is None else voci,
         "url_web": url_assoluto(numero.get_absolute_url()),

@@ -8,11 +8,11 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from alternanza.cache import versioni
 from alternanza.progetti.cache import AREA
 from alternanza.progetti.filters import anni_scolastici
 from alternanza.progetti.models import Progetto, StatoProgetto
 from alternanza.progetti.views._accesso import richiede
+from distretti.cache import versioni
 from distretti.models import Distretto
 from distretti.permissions import ambito_di
 
@@ -65,7 +65,7 @@ def statistiche_distretti(distretti_ids, anno: str | None = None) -> list[dict]:
 
 def statistiche_in_cache(distretti_ids, anno: str | None) -> list[dict]:
     """The statistics aggregate tens of thousands of rows: cached until the next change of any project
-    (every transition and edit bumps the "progetti" version of alternanza.cache) or for 5 minutes."""
+    (every transition and edit bumps the "progetti" version of distretti.cache) or for 5 minutes."""
     (versione,) = versioni(AREA)
     chiave = f"progetti:statistiche:{versione}:{anno or '-'}:{','.join(map(str, distretti_ids))}"
     dati = cache.get(chiave)
