@@ -8,6 +8,8 @@ is cached (distretti.cache) until something of the territory changes.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +19,7 @@ from distretti import cache
 from distretti.filters import ScuoleDelDistrettoFilter
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
-from distretti.sezioni import sezioni_del_distretto
+from distretti.sezioni import aree_delle_sezioni, sezioni_del_distretto
 
 SCUOLE_PER_PAGINA = 25
 
@@ -101,7 +103,19 @@ def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tupl
     return html, _piu_recente(distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni))
 
 
-@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
+def _in_cache_con_le_sezioni(view):
+    """The whole page for anonymous visitors, stale also when the content of a section changes (the
+    sections' areas are known once every app's AppConfig.ready has registered its section)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        in_cache = cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO, *aree_delle_sezioni())(view)
+        return in_cache(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_in_cache_con_le_sezioni
 def dettaglio(request, slug):
     distretto = get_object_or_404(Distretto, slug=slug)
     riservato = ambito_di(request.user).vede_distretto(distretto.pk)

@@ -152,7 +152,8 @@ def test_pagina_del_distretto_con_numero_di_query_costante(client, django_assert
     poche = n_query(client, url)
     scuole(60, "Imola", livello=Livello.PRIMARIA)
     scuole(20, "Dozza", livello=Livello.INFANZIA)
-    with django_assert_max_num_queries(4):
+    # + one query for each section of the higher apps (partnership, projects, events: distretti.sezioni)
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
     assert n_query(client, url) == poche
 
