@@ -7,6 +7,7 @@ class AlternanzaConfig(AppConfig):
     verbose_name = _("Alternanza: progetti e azioni di rete")
 
     def ready(self):
+        from alternanza.progetti import segnali  # noqa: F401 - connects the cache invalidation receivers
         from alternanza.progetti.cache import AREA as AREA_PROGETTI
         from alternanza.progetti.sezioni import progetti_del_distretto
         from distretti.sezioni import registra_sezione

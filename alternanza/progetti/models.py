@@ -288,6 +288,10 @@ class Progetto(models.Model):
             models.Index(fields=["distretto", "stato"], name="progetto_distretto_stato_idx"),
             models.Index(fields=["scuola", "stato"], name="progetto_scuola_stato_idx"),
             models.Index(fields=["anno_scolastico", "stato"], name="progetto_anno_stato_idx"),
+            # The review queue: one status in order of last update (oldest submissions first), the
+            # districts filtered while walking the index, so a page reads 25 rows instead of sorting
+            # every submitted project.
+            models.Index(fields=["stato", "aggiornato_il", "id"], name="progetto_stato_aggiornato_idx"),
             models.Index(
                 fields=["-pubblicato_il", "-id"],
                 name="progetto_vetrina_idx",

@@ -75,6 +75,14 @@ def statistiche_in_cache(distretti_ids, anno: str | None) -> list[dict]:
     return dati
 
 
+class PaginatoreContato(Paginator):
+    """A paginator told the number of rows (from the statistics) instead of counting them."""
+
+    def __init__(self, object_list, per_page, *, conteggio: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = conteggio  # Paginator.count is a cached_property
+
+
 @richiede(ufficio=True)
 def revisione(request):
     ambito = ambito_di(request.user)
@@ -109,7 +117,10 @@ def revisione(request):
         coda = coda.filter(anno_scolastico=anno)
     # The oldest submissions first: they have waited longest.
     ordine = ("aggiornato_il", "id") if stato == S.INVIATO else ("-aggiornato_il", "-id")
-    pagina = Paginator(coda.order_by(*ordine), 25).get_page(request.GET.get("pagina"))
+    # The queue's size is already in the (cached) statistics: no COUNT over thousands of rows.
+    pagina = PaginatoreContato(coda.order_by(*ordine), 25, conteggio=totali[stato]).get_page(
+        request.GET.get("pagina")
+    )
     return render(
         request,
         "alternanza/revisione.html",
