@@ -48,7 +48,19 @@ def test_la_classifica_in_cache_si_aggiorna_a_ogni_modifica_anche_fuori_dalle_vi
     ]
     progetto.stato = S.ARCHIVIATO
     progetto.save()
-    assert _titoli(client.get(URL, {"q": "meccanica"})) == ["Meccanica di precisione"]
+    risposta = client.get(URL, {"q": "meccanica"})
+    assert _titoli(risposta) == ["Meccanica di precisione"]
+    assert "Officina meccanica" not in risposta.content.decode()  # the cached cards were refreshed too
+
+
+def test_le_schede_in_cache_seguono_la_lingua_e_il_nome_della_scuola(client, referente_a, scuola_a):
+    ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Officina meccanica")
+    entra(client, referente_a)
+    assert scuola_a.denominazione in client.get(URL, {"q": "meccanica"}).content.decode()
+    assert "/en/progetti/" in client.get("/en" + URL, {"q": "meccanica"}).content.decode()
+    scuola_a.denominazione = "Istituto rinominato"
+    scuola_a.save()
+    assert "Istituto rinominato" in client.get(URL, {"q": "meccanica"}).content.decode()
 
 
 def test_la_classifica_in_cache_segue_gli_ambiti_tematici_aggiunti(client, referente_a, scuola_a):

@@ -90,7 +90,11 @@ def vetrina(request):
     righe = Progetto.objects.filter(pk__in=pagina.object_list).select_related("scuola__comune", "distretto")
     per_pk = {p.pk: p for p in righe.only(*_CAMPI_ELENCO)} if pagina.object_list else {}
     pagina.object_list = [per_pk[pk] for pk in pagina.object_list if pk in per_pk]
-    prefetch_related_objects(pagina.object_list, "ambiti")
+
+    def schede() -> str:
+        prefetch_related_objects(pagina.object_list, "ambiti")
+        return render_to_string("alternanza/_schede_vetrina.html", {"pagina": pagina})
+
     parametri = request.GET.copy()
     parametri.pop("pagina", None)
     # Rendering the drop-downs (dozens of options through the form renderer) costs more than the page's
@@ -102,12 +106,16 @@ def vetrina(request):
         ("territorio",),
         lambda: render_to_string("alternanza/_filtri_vetrina.html", {"filtro": filtro}),
     )
+    # The result cards (excerpts, thematic areas, links) are the same for everybody at a given address:
+    # shared from the cache while no project, school, organisation or territory record changes.
+    html_schede = frammento(request, "progetti-schede", _AREE_RICERCA, schede)
     return render(
         request,
         "alternanza/vetrina.html",
         {
             "filtro": filtro,
             "filtri": mark_safe(filtri),  # noqa: S308 - our own template, escaped when rendered  # nosec
+            "schede": mark_safe(html_schede),  # noqa: S308 - our own template, escaped when rendered  # nosec
             "pagina": pagina,
             "parametri": parametri.urlencode(),
             "limite": LIMITE_CONTEGGIO,
