@@ -94,17 +94,26 @@ def gestione(request):
         )
     if stato in StatoEvento.values:
         propri = propri.filter(stato=stato)
-    contesto = {
-        # the nearest first; the rest is reached with the status filter below
-        "da_decidere": da_decidere.select_related("comune")
+    # the nearest first; the rest is reached with the status filter below
+    in_attesa = list(
+        da_decidere.select_related("comune")
         .only(*COLONNE_ELENCO, "comune__nome")
-        .order_by("inizio")[:DA_DECIDERE_MOSTRATI],
+        .order_by("inizio")[:DA_DECIDERE_MOSTRATI]
+    )
+    # Only the columns the table shows: an office sees thousands of events, and sorting their full
+    # rows (descriptions included) to keep 20 was most of the time of this page.
+    pagina = Paginator(propri.only(*COLONNE_ELENCO).order_by("-creato_il", "-pk"), 20).get_page(
+        request.GET.get("pagina")
+    )
+    pagina.object_list = list(pagina.object_list)
+    # The status label once per status (get_stato_display rebuilds the choices' dict on every row).
+    etichette = dict(StatoEvento.choices)
+    for evento in (*in_attesa, *pagina.object_list):
+        evento.etichetta_stato = etichette.get(evento.stato, evento.stato)
+    contesto = {
+        "da_decidere": in_attesa,
         "da_decidere_totale": da_decidere.count(),
-        # Only the columns the table shows: an office sees thousands of events, and sorting their full
-        # rows (descriptions included) to keep 20 was most of the time of this page.
-        "pagina": Paginator(propri.only(*COLONNE_ELENCO).order_by("-creato_il", "-pk"), 20).get_page(
-            request.GET.get("pagina")
-        ),
+        "pagina": pagina,
         "stati": StatoEvento.choices,
         "stato": stato,
         "puo_proporre": _puo_proporre(user),
