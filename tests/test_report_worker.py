@@ -89,7 +89,8 @@ def _ferma(processo: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def broker_reale(monkeypatch):
+def broker_reale(monkeypatch, con_dati_delle_migrazioni):
+    # con_dati_delle_migrazioni: an earlier transactional test may have flushed the districts.
     from alternanza.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
