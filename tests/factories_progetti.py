@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from html import unescape
 
 import factory
 
@@ -129,3 +131,10 @@ def pagina_progetti(chiave: str) -> str:
         "modello": reverse("progetti:modello", args=[modello.pk]),
         "dati": reverse("progetti:dati"),
     }[chiave]
+
+
+def titoli_schede(risposta) -> list[str]:
+    """The titles of the showcase's result cards, in order, as the visitor reads them (cached or not)."""
+    html = risposta.content.decode()
+    titoli = re.findall(r'<h2 class="h5 card-title"><a href="[^"]+">([^<]*)</a></h2>', html)
+    return [unescape(t) for t in titoli]

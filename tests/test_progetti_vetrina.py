@@ -8,15 +8,11 @@ from alternanza.progetti.models import ProgettoOrganizzazione, StatoProgetto
 from distretti.models import AmbitoTematico
 from tests.conftest import entra
 from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
-from tests.factories_progetti import ProgettoFactory, ProgettoPubblicatoFactory
+from tests.factories_progetti import ProgettoFactory, ProgettoPubblicatoFactory, titoli_schede
 
 S = StatoProgetto
 pytestmark = pytest.mark.django_db
 URL = "/progetti/"
-
-
-def _titoli(risposta):
-    return [p.titolo for p in risposta.context["pagina"].object_list]
 
 
 def test_il_nome_della_vetrina_e_quello_del_menu():
@@ -28,7 +24,7 @@ def test_i_visitatori_vedono_solo_i_pubblicati_con_consenso(client, scuola_a):
     ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Senza consenso", consenso_vetrina=False)
     for stato in (S.BOZZA, S.INVIATO, S.VALIDATO, S.RIMANDATO, S.ARCHIVIATO):
         ProgettoFactory(scuola=scuola_a, stato=stato, titolo=f"Stato {stato}")
-    assert _titoli(client.get(URL)) == ["Visibile"]
+    assert titoli_schede(client.get(URL)) == ["Visibile"]
 
 
 def test_la_ricerca_italiana_trova_le_forme_flesse_e_ordina_per_rilevanza(client, scuola_a):
@@ -42,7 +38,7 @@ def test_la_ricerca_italiana_trova_le_forme_flesse_e_ordina_per_rilevanza(client
     ProgettoPubblicatoFactory(
         scuola=scuola_a, titolo="Turismo", descrizione="Accoglienza", obiettivi="Lingue straniere"
     )
-    titoli = _titoli(client.get(URL, {"q": "meccanica"}))
+    titoli = titoli_schede(client.get(URL, {"q": "meccanica"}))
     # "meccanica" finds "meccanico" (Italian stemming); a match in the title (weight A) ranks first.
     assert titoli == ["Reparto meccanico", "Gita al museo"]
 
@@ -50,7 +46,7 @@ def test_la_ricerca_italiana_trova_le_forme_flesse_e_ordina_per_rilevanza(client
 def test_la_ricerca_trova_anche_il_nome_della_scuola(client):
     scuola = ScuolaFactory(denominazione="Istituto Belluzzi Fioravanti")
     ProgettoPubblicatoFactory(scuola=scuola, titolo="Stage")
-    assert _titoli(client.get(URL, {"q": "Belluzzi"})) == ["Stage"]
+    assert titoli_schede(client.get(URL, {"q": "Belluzzi"})) == ["Stage"]
 
 
 def test_filtri_per_distretto_comune_anno_ambito_e_ospitante(client, scuola_a, scuola_b):
@@ -60,12 +56,12 @@ def test_filtri_per_distretto_comune_anno_ambito_e_ospitante(client, scuola_a, s
     a.ambiti.add(ambito)
     b = ProgettoPubblicatoFactory(scuola=scuola_b, titolo="B")
     b.comuni.add(comune("Bologna"))
-    assert _titoli(client.get(URL, {"distretto": "imola"})) == ["B"]
-    assert sorted(_titoli(client.get(URL, {"comune": comune("Bologna").pk}))) == ["A", "B"]
-    assert _titoli(client.get(URL, {"anno": "2024/25"})) == ["A"]
-    assert _titoli(client.get(URL, {"ambito": ambito.slug})) == ["A"]
-    assert _titoli(client.get(URL, {"ospitante": "ducati"})) == ["A"]
-    assert _titoli(client.get(URL, {"scuola": scuola_b.codice_meccanografico})) == ["B"]
+    assert titoli_schede(client.get(URL, {"distretto": "imola"})) == ["B"]
+    assert sorted(titoli_schede(client.get(URL, {"comune": comune("Bologna").pk}))) == ["A", "B"]
+    assert titoli_schede(client.get(URL, {"anno": "2024/25"})) == ["A"]
+    assert titoli_schede(client.get(URL, {"ambito": ambito.slug})) == ["A"]
+    assert titoli_schede(client.get(URL, {"ospitante": "ducati"})) == ["A"]
+    assert titoli_schede(client.get(URL, {"scuola": scuola_b.codice_meccanografico})) == ["B"]
 
 
 def test_un_partner_non_ospitante_non_conta_come_ospitante(client, scuola_a):
@@ -74,7 +70,7 @@ def test_un_partner_non_ospitante_non_conta_come_ospitante(client, scuola_a):
     ProgettoOrganizzazione.objects.create(
         progetto=progetto, organizzazione=org, ruolo=ProgettoOrganizzazione.Ruolo.FORMAZIONE
     )
-    assert _titoli(client.get(URL, {"ospitante": "formatore"})) == []
+    assert titoli_schede(client.get(URL, {"ospitante": "formatore"})) == []
 
 
 @pytest.mark.parametrize("quanti", [3, 30])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -43,7 +44,7 @@ class PaginatoreLimitato(Paginator):
 _AREE_RICERCA = (AREA, "territorio", "scuole", "partnership")
 
 
-def _pk_ordinati(filtro, progetti) -> list[int]:
+def _pk_ordinati(filtro, progetti: Callable[[], QuerySet]) -> list[int]:
     """The primary keys of the first LIMITE_CONTEGGIO + 1 results, in order, cached per filter set.
 
     Ranking the Italian full-text matches (ts_rank over every match, thousands of rows) is most of the
@@ -57,7 +58,7 @@ def _pk_ordinati(filtro, progetti) -> list[int]:
     chiave = f"progetti:vetrina:pk:{LIMITE_CONTEGGIO}:{':'.join(map(str, versioni(*_AREE_RICERCA)))}:{firma}"
     pk = cache.get(chiave)
     if pk is None:
-        pk = list(progetti.values_list("pk", flat=True)[: LIMITE_CONTEGGIO + 1])
+        pk = list(progetti().values_list("pk", flat=True)[: LIMITE_CONTEGGIO + 1])
         cache.set(chiave, pk, 5 * 60)
     return pk
 
@@ -82,18 +83,24 @@ _CAMPI_ELENCO = (
 @pagina_in_cache()
 def vetrina(request):
     filtro = ProgettoFilter(request.GET or None, queryset=Progetto.objects.pubblicati())
-    progetti = filtro.qs
-    if not (filtro.form.is_valid() and filtro.form.cleaned_data.get("q")):
-        progetti = progetti.order_by("-pubblicato_il", "-id")
+
+    def progetti() -> QuerySet:
+        if filtro.form.is_valid() and filtro.form.cleaned_data.get("q"):
+            return filtro.qs  # ranked by the full-text filter
+        return filtro.qs.order_by("-pubblicato_il", "-id")
+
     pk = _pk_ordinati(filtro, progetti)
     pagina = PaginatoreLimitato(pk, PER_PAGINA).get_page(request.GET.get("pagina"))
-    righe = Progetto.objects.filter(pk__in=pagina.object_list).select_related("scuola__comune", "distretto")
-    per_pk = {p.pk: p for p in righe.only(*_CAMPI_ELENCO)} if pagina.object_list else {}
-    pagina.object_list = [per_pk[pk] for pk in pagina.object_list if pk in per_pk]
 
     def schede() -> str:
-        prefetch_related_objects(pagina.object_list, "ambiti")
-        return render_to_string("alternanza/_schede_vetrina.html", {"pagina": pagina})
+        # Only on a cache miss: the page's rows, in the order of the cached keys.
+        righe = Progetto.objects.filter(pk__in=pagina.object_list).select_related(
+            "scuola__comune", "distretto"
+        )
+        per_pk = {p.pk: p for p in righe.only(*_CAMPI_ELENCO)} if pagina.object_list else {}
+        progetti_pagina = [per_pk[pk] for pk in pagina.object_list if pk in per_pk]
+        prefetch_related_objects(progetti_pagina, "ambiti")
+        return render_to_string("alternanza/_schede_vetrina.html", {"progetti": progetti_pagina})
 
     parametri = request.GET.copy()
     parametri.pop("pagina", None)
