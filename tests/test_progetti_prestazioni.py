@@ -94,3 +94,44 @@ def test_la_coda_dell_ufficio_si_pagina_col_conteggio_delle_statistiche(client, 
     assert (pagina.paginator.count, pagina.paginator.num_pages) == (25, 1)
     validati = client.get(reverse("progetti:revisione"), {"stato": S.VALIDATO}).context["pagina"]
     assert validati.paginator.count == 2
+
+
+def test_la_bacheca_del_referente_viene_dalla_cache_solo_per_chi_ha_le_stesse_scuole(
+    client, django_assert_max_num_queries, referente_a, referente_b, scuola_a, scuola_b
+):
+    ProgettoFactory(scuola=scuola_a, titolo="Progetto della scuola A")
+    ProgettoFactory(scuola=scuola_b, titolo="Progetto della scuola B")
+    url = reverse("progetti:miei")
+    entra(client, referente_a)
+    assert "Progetto della scuola A" in client.get(url).content.decode()
+    with django_assert_max_num_queries(3):  # session, user, roles: the body comes from the cache
+        html = client.get(url).content.decode()
+    assert "Progetto della scuola A" in html and "Progetto della scuola B" not in html
+    client.logout()
+    entra(client, referente_b)
+    html = client.get(url).content.decode()
+    assert "Progetto della scuola B" in html and "Progetto della scuola A" not in html
+    # Any write, even outside the views, shows at once.
+    ProgettoFactory(scuola=scuola_b, titolo="Nuovo progetto della scuola B")
+    assert "Nuovo progetto della scuola B" in client.get(url).content.decode()
+
+
+def test_la_coda_in_cache_e_per_distretto_e_segue_ogni_invio(
+    client, django_assert_max_num_queries, ufficio_a, ufficio_b, scuola_a, scuola_b
+):
+    ProgettoFactory(scuola=scuola_a, stato=S.INVIATO, titolo="Inviato da Bologna")
+    ProgettoFactory(scuola=scuola_b, stato=S.INVIATO, titolo="Inviato da Imola")
+    url = reverse("progetti:revisione")
+    entra(client, ufficio_a)
+    assert "Inviato da Bologna" in client.get(url).content.decode()
+    with django_assert_max_num_queries(3):  # session, user, roles
+        html = client.get(url).content.decode()
+    assert "Inviato da Bologna" in html and "Inviato da Imola" not in html
+    client.logout()
+    entra(client, ufficio_b)
+    html = client.get(url).content.decode()
+    assert "Inviato da Imola" in html and "Inviato da Bologna" not in html
+    progetto = ProgettoFactory(scuola=scuola_b, titolo="Appena inviato")
+    progetto.stato = S.INVIATO
+    progetto.save()
+    assert "Appena inviato" in client.get(url).content.decode()

@@ -56,16 +56,11 @@ pagina_pubblica = pagina_pubblica_in_cache(AREA, durata=DURATA_FRAMMENTI)
 
 
 def chiave_ambito(user) -> str:
-    """Who sees the same list: staff all alike, others by their districts and organisations."""
+    """Who sees the same list: the scope of distretti.permissions plus the organisations one represents."""
     ambito = ambito_di(user)
-    if ambito.staff:
-        return "staff"
-    if not ambito.autenticato:
-        return "anonimo"
-    distretti = sorted(ambito.distretti_ufficio | ambito.distretti_scuole)
-    return f"d{'.'.join(map(str, distretti))}-s{'.'.join(map(str, sorted(ambito.scuole)))}-o" + ".".join(
-        map(str, sorted(organizzazioni_di(user)))
-    )
+    if ambito.staff or not ambito.autenticato:
+        return ambito.chiave
+    return f"{ambito.chiave}-o" + ".".join(map(str, sorted(organizzazioni_di(user))))
 
 
 def frammenti(

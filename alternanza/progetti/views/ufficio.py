@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from alternanza.progetti.cache import AREA
+from alternanza.progetti.cache import AREA, corpo_riservato
 from alternanza.progetti.filters import anni_scolastici
 from alternanza.progetti.models import Progetto, StatoProgetto
 from alternanza.progetti.views._accesso import richiede
@@ -86,45 +86,44 @@ class PaginatoreContato(Paginator):
 @richiede(ufficio=True)
 def revisione(request):
     ambito = ambito_di(request.user)
-    distretti_ids = (
-        list(Distretto.objects.values_list("id", flat=True))
-        if ambito.staff
-        else sorted(ambito.distretti_ufficio)
-    )
     anni = anni_scolastici()
     anno = request.GET.get("anno", "")
     if anno not in dict(anni):
         anno = ""
-    statistiche = statistiche_in_cache(distretti_ids, anno or None)
-    totali = {s: sum(dict(r["stati"])[s] for r in statistiche) for s in S}
     stato = request.GET.get("stato", S.INVIATO)
     if stato not in S.values:
         stato = S.INVIATO
-    coda = (
-        Progetto.objects.filter(distretto_id__in=distretti_ids, stato=stato)
-        .select_related("scuola", "distretto")
-        .only(
-            "id",
-            "titolo",
-            "stato",
-            "anno_scolastico",
-            "aggiornato_il",
-            "scuola__denominazione",
-            "distretto__nome",
+
+    def contesto() -> dict:
+        distretti_ids = (
+            list(Distretto.objects.values_list("id", flat=True))
+            if ambito.staff
+            else sorted(ambito.distretti_ufficio)
         )
-    )
-    if anno:
-        coda = coda.filter(anno_scolastico=anno)
-    # The oldest submissions first: they have waited longest.
-    ordine = ("aggiornato_il", "id") if stato == S.INVIATO else ("-aggiornato_il", "-id")
-    # The queue's size is already in the (cached) statistics: no COUNT over thousands of rows.
-    pagina = PaginatoreContato(coda.order_by(*ordine), 25, conteggio=totali[stato]).get_page(
-        request.GET.get("pagina")
-    )
-    return render(
-        request,
-        "alternanza/revisione.html",
-        {
+        statistiche = statistiche_in_cache(distretti_ids, anno or None)
+        totali = {s: sum(dict(r["stati"])[s] for r in statistiche) for s in S}
+        coda = (
+            Progetto.objects.filter(distretto_id__in=distretti_ids, stato=stato)
+            .select_related("scuola", "distretto")
+            .only(
+                "id",
+                "titolo",
+                "stato",
+                "anno_scolastico",
+                "aggiornato_il",
+                "scuola__denominazione",
+                "distretto__nome",
+            )
+        )
+        if anno:
+            coda = coda.filter(anno_scolastico=anno)
+        # The oldest submissions first: they have waited longest.
+        ordine = ("aggiornato_il", "id") if stato == S.INVIATO else ("-aggiornato_il", "-id")
+        # The queue's size is already in the (cached) statistics: no COUNT over thousands of rows.
+        pagina = PaginatoreContato(coda.order_by(*ordine), 25, conteggio=totali[stato]).get_page(
+            request.GET.get("pagina")
+        )
+        return {
             "totali": [(s, totali[s]) for s in S],
             "statistiche": statistiche,
             "pagina": pagina,
@@ -132,6 +131,8 @@ def revisione(request):
             "anni": anni,
             "anno": anno,
             "parametri": urlencode({"stato": stato, "anno": anno}),
-            "senza_valutazione": True,
-        },
-    )
+        }
+
+    # The school years offered change on 1 September: part of the fragment's name.
+    corpo = corpo_riservato(request, f"revisione-{anni[0][0]}", "alternanza/_revisione_corpo.html", contesto)
+    return render(request, "alternanza/revisione.html", {"corpo": corpo, "senza_valutazione": True})
