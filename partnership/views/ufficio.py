@@ -106,7 +106,7 @@ def organizzazioni(request):
     return _elenco(
         request,
         "organizzazioni",
-        OrganizzazioneFilter(request.GET, queryset=Organizzazione.objects.none()),
+        OrganizzazioneFilter,
         risultati,
     )
 
@@ -151,7 +151,7 @@ def partnership(request):
     return _elenco(
         request,
         "partnership",
-        PartnershipFilter(request.GET, queryset=Partnership.objects.none()),
+        PartnershipFilter,
         lambda: {"page_obj": pagina(request, _partnership(request).qs)},
     )
 
@@ -191,18 +191,23 @@ def accordi(request):
     return _elenco(
         request,
         "accordi",
-        AccordoFilter(request.GET, queryset=Accordo.objects.none()),
+        AccordoFilter,
         lambda: {"page_obj": pagina(request, _accordi(request).qs)},
     )
 
 
-def _elenco(request, nome, filtro, contesto_risultati):
-    """An office list page: filter form and results as fragments cached per scope and query string."""
+def _elenco(request, nome, classe_filtro, contesto_risultati):
+    """An office list page: filter form and results as fragments cached per scope and query string
+    (the filter form is built only on a miss: binding a FilterSet deep-copies all its filters)."""
+
+    def contesto_filtro():
+        return {"filtro": classe_filtro(request.GET, queryset=classe_filtro._meta.model.objects.none())}
+
     parti = frammenti(
         request,
         f"ufficio_{nome}",
         {
-            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
+            "filtro": ("partnership/_filtro.html", contesto_filtro),
             "risultati": (f"partnership/ufficio/_{nome}_risultati.html", contesto_risultati),
         },
     )
