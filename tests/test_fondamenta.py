@@ -123,3 +123,49 @@ def test_dopo_la_valutazione_il_messaggio_di_ringraziamento_non_viene_dalla_cach
     risposta = client.post(reverse("valutazione"), {"pagina": "/privacy/", "voto": "4"}, follow=True)
     assert "Grazie" in risposta.content.decode()
     assert "Grazie" not in client.get(reverse("privacy")).content.decode()
+
+
+# --- Error pages ------------------------------------------------------------------------------------
+# Django picks 400/403/404/500.html from the first template directory that has them: bootstrap_italia's
+# own (an app further down) reference static files this portal does not ship, so with the manifest
+# storage of production they would themselves crash. Ours come first and use only shipped files.
+
+
+def _origine(nome: str) -> str:
+    from django.template.loader import get_template
+
+    return str(get_template(nome).origin.name)
+
+
+@pytest.mark.parametrize("nome", ["400.html", "403.html", "404.html", "500.html"])
+def test_le_pagine_di_errore_sono_quelle_del_portale_e_usano_solo_file_statici_esistenti(nome):
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    origine = Path(_origine(nome))
+    assert origine.is_relative_to(settings.BASE_DIR / "templates"), origine
+    for modello in (origine, settings.BASE_DIR / "templates" / "base.html"):
+        for percorso in re.findall(r"{% static '([^']+)' %}", modello.read_text()):
+            assert finders.find(percorso), f"{modello.name}: {percorso} is not a shipped static file"
+
+
+def test_pagina_non_trovata_nel_layout_del_portale(client):
+    risposta = client.get("/questa-pagina-non-esiste/")
+    assert risposta.status_code == 404
+    testo = risposta.content.decode()
+    assert "Pagina non trovata" in testo and 'id="contenuto"' in testo
+    assert reverse("contatti") in testo
+    inglese = client.get("/en/this-page-does-not-exist/").content.decode()
+    assert "Page not found" in inglese
+
+
+def test_errore_del_server_senza_database_ne_sessione(rf, django_assert_num_queries):
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        risposta = server_error(rf.get("/"))
+    assert risposta.status_code == 500
+    assert "Errore del server" in risposta.content.decode()
