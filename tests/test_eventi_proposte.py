@@ -270,10 +270,37 @@ def test_gestione_con_molte_proposte_ha_query_costanti(client, ufficio_a, django
             titolo=f"Proposta numero {n}", stato=StatoEvento.PROPOSTO, inizio=ora_roma(2026, 11, 1 + n, 9)
         )
     entra(client, ufficio_a)
-    client.get(reverse("eventi:gestione"))
     with django_assert_max_num_queries(14):
         testo = client.get(reverse("eventi:gestione")).content.decode()
+    # Again: session, user, roles, organisations; the lists come from the cache.
+    with django_assert_max_num_queries(4):
+        di_nuovo = client.get(reverse("eventi:gestione")).content.decode()
+    assert di_nuovo.split("<main")[1].split("</main>")[0] == testo.split("<main")[1].split("</main>")[0]
     sezione = testo.split('id="titolo-decidere"')[1].split("</section>")[0]
     assert sezione.count("Proposta numero") == 20
     assert "di 25 eventi in attesa" in sezione
     assert "Proposta numero 0<" in sezione and "Proposta numero 24<" not in sezione
+
+
+def test_la_gestione_in_cache_e_per_utente_e_segue_ogni_decisione(client, referente_a, proposta_a, ufficio_a):
+    from tests.factories import referente_scuola
+
+    collega = referente_scuola(proposta_a.scuola_proponente, utente__username="collega_a")
+    EventoFactory(titolo="Proposta personale", stato=StatoEvento.PROPOSTO, proposto_da=collega)
+    # Two coordinators of the same school (same scope): each gets their own entry.
+    entra(client, collega)
+    testo = client.get(reverse("eventi:gestione")).content.decode()
+    assert "Proposta personale" in testo and "Proposta di Bologna" in testo
+    entra(client, referente_a)
+    testo = client.get(reverse("eventi:gestione")).content.decode()
+    assert "Proposta di Bologna" in testo and "Proposta personale" not in testo
+    entra(client, ufficio_a)
+    assert _decidi(client, proposta_a, "approva").status_code == 302
+    entra(client, referente_a)
+    riga = (
+        client.get(reverse("eventi:gestione"))
+        .content.decode()
+        .split("Proposta di Bologna")[1]
+        .split("</tr>")[0]
+    )
+    assert str(StatoEvento.APPROVATO.label) in riga

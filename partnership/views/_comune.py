@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from distretti.cache import frammento, pagina_pubblica_in_cache
 from distretti.permissions import ambito_di
-from partnership.querysets import organizzazioni_di
+from partnership.permissions import chiave_ambito
 from partnership.segnali import AREA
 
 PER_PAGINA = 25
@@ -53,14 +53,6 @@ def richiede_staff(vista):
 # viewer with the same scope; partnership.segnali bumps the area on any change to what the pages show.
 
 pagina_pubblica = pagina_pubblica_in_cache(AREA, durata=DURATA_FRAMMENTI)
-
-
-def chiave_ambito(user) -> str:
-    """Who sees the same list: the scope of distretti.permissions plus the organisations one represents."""
-    ambito = ambito_di(user)
-    if ambito.staff or not ambito.autenticato:
-        return ambito.chiave
-    return f"{ambito.chiave}-o" + ".".join(map(str, sorted(organizzazioni_di(user))))
 
 
 def frammenti(
