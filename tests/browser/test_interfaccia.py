@@ -60,3 +60,12 @@ def test_la_valutazione_della_pagina_si_invia(contesto, javascript):
     assert pagina.url.endswith("/privacy/")
     assert pagina.get_by_role("status").get_by_text("Grazie").is_visible()
     assert list(ValutazionePagina.objects.values_list("pagina", "voto")) == [("/privacy/", 4)]
+
+
+def test_la_pagina_non_trovata_e_accessibile_e_porta_alla_home(pagina):
+    risposta = pagina.goto("/questa-pagina-non-esiste/")
+    assert risposta.status == 404
+    assert pagina.get_by_role("heading", level=1).inner_text().strip() == "Pagina non trovata"
+    verifica_axe(pagina)
+    pagina.get_by_role("link", name="Torna alla pagina iniziale").click()
+    assert pagina.url.endswith("/")
