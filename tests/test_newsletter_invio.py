@@ -508,3 +508,100 @@ def test_il_percorso_veloce_smtp_produce_messaggi_completi_e_personali(esegui, s
         assert f"/newsletter/preferenze/{token}/" in html
         assert iscritto_da_personale(token) == iscritto
         assert "segnaposto" not in m.as_string().lower() and "NLTOKEN" not in m.as_string()
+
+
+def test_i_profili_del_lotto_sono_quelli_degli_interessi_degli_iscritti(esegui, monkeypatch):
+    from eventi.newsletter.rendering import Profilo
+
+    bologna, imola = Distretto.objects.get(slug="bologna"), Distretto.objects.get(slug="imola")
+    ambiti = list(AmbitoTematico.objects.all()[:3])
+    iscritti = [
+        IscrittoFactory(distretti=[imola, bologna], ambiti=[ambiti[2], ambiti[0]], lingua="en"),
+        IscrittoFactory(distretti=[bologna]),
+        IscrittoFactory(ambiti=ambiti),
+        IscrittoFactory(),
+    ]
+    numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    esegui(invio.avvia, numero.pk)
+    ids = list(numero.consegne.values_list("pk", flat=True))
+    attesi = {
+        i.pk: Profilo.di(i)
+        for i in Iscritto.objects.filter(pk__in=[i.pk for i in iscritti]).prefetch_related(
+            "distretti", "ambiti"
+        )
+    }
+    assert invio._interessi(ids) == attesi
+    assert attesi[iscritti[0].pk].lingua == "en" and len(attesi[iscritti[0].pk].ambiti) == 2
+
+
+def test_ogni_messaggio_e_registrato_prima_che_il_server_accetti_il_successivo(
+    esegui, smtp, settings, monkeypatch
+):
+    """The SMTP fast path carries the next message (MAIL, RCPT, DATA, the data) while the previous one's
+    record commits, but the final dot waits for that commit: the server never holds two accepted messages
+    whose records are missing, so a killed worker leaves at most one message in doubt."""
+    settings.NEWSLETTER_BATCH_SIZE = 50
+    IscrittoFactory.create_batch(8)
+    IscrittoFactory(email="no@example.org")
+    smtp.rifiuta["no@example.org"] = "550 5.1.1 No such user"
+    eventi = []
+    accetta = smtp.handle_DATA
+
+    async def accetta_e_annota(server, session, envelope):
+        eventi.append(("accettato", envelope.rcpt_tos[0]))
+        return await accetta(server, session, envelope)
+
+    smtp.handle_DATA = accetta_e_annota  # aiosmtpd reads the hooks when a connection opens
+    segna = invio._segna
+
+    def segna_e_annota(consegna, numero_id, **campi):
+        ancora = segna(consegna, numero_id, **campi)  # committed when it returns (autocommit outside tests)
+        eventi.append((campi.get("stato", "tentativo"), consegna.iscritto.email))
+        return ancora
+
+    monkeypatch.setattr(invio, "_segna", segna_e_annota)
+    numero = NumeroFactory()
+    esegui(invio.invia_ora, numero)
+    assert smtp.totale == 8
+    accettati = [email for tipo, email in eventi if tipo == "accettato"]
+    inviati = [e for e in eventi if e[0] != StatoConsegna.ERRORE_PERMANENTE]
+    assert inviati == [
+        e for email in accettati for e in (("accettato", email), (StatoConsegna.INVIATA, email))
+    ]
+    assert _stati(numero)["no@example.org"] == StatoConsegna.ERRORE_PERMANENTE
+    numero.refresh_from_db()
+    assert numero.stato == StatoNumero.INVIATO
+
+
+def test_la_pausa_scarta_il_messaggio_gia_in_viaggio_senza_il_punto_finale(
+    esegui, smtp, settings, monkeypatch
+):
+    settings.NEWSLETTER_BATCH_SIZE = 50
+    IscrittoFactory.create_batch(5)
+    numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    esegui(invio.avvia, numero.pk)
+    segna = invio._segna
+    registrati = []
+
+    def segna_con_pausa(consegna, numero_id, **campi):
+        registrati.append(consegna.pk)
+        if len(registrati) == 2:  # the staff pauses while the second record commits
+            Numero.objects.filter(pk=numero_id).update(stato=StatoNumero.IN_PAUSA)
+        return segna(consegna, numero_id, **campi)
+
+    monkeypatch.setattr(invio, "_segna", segna_con_pausa)
+    ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
+    esito = invio.invia_lotto(numero.pk, ids)
+    assert esito.inviate == 2 and esito.fermato
+    # The third message had gone up to its data when the record said "paused": the server dropped it.
+    assert smtp.totale == 2
+    terza = Consegna.objects.get(pk=ids[2])
+    assert terza.stato == StatoConsegna.IN_ATTESA and terza.tentativi == 0
+    monkeypatch.setattr(invio, "_segna", segna)
+    assert esegui(invio.riprendi, numero) is True
+    assert invio.invia_lotto(numero.pk, ids).inviate == 3
+    assert smtp.totale == 5 and set(smtp.ricevuti.values()) == {1}
+    numero.refresh_from_db()
+    assert numero.stato == StatoNumero.INVIATO

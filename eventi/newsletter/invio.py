@@ -8,11 +8,13 @@ The delivery row (Consegna, unique per issue and subscriber) is the truth of wha
 2. `invia_lotto` (the batch) sends over ONE SMTP connection. It claims its deliveries a few at a time
    with PostgreSQL session-level advisory locks (try-lock: a row claimed by another worker is skipped),
    re-reads them to keep only those still "in attesa", and for each one hands the message to the SMTP
-   server and then marks the row "inviata" in its own autocommitted UPDATE, right after the server
-   accepted THAT message; the same statement returns the issue's state, so a pause stops the batch
-   before the next message. If the worker dies, its session and so its claims vanish with it; the rows
-   not yet marked stay "in attesa": the only message in doubt is the one in flight at that instant (it
-   may be delivered again; its Message-ID is stable so receivers can de-duplicate it).
+   server and then marks the row "inviata" in its own autocommitted UPDATE, after the server accepted
+   THAT message and before the server accepts the next one (the next message's MAIL, RCPT and data
+   travel meanwhile on a helper thread, its final dot waits for the commit: see _Spedizione); the same
+   statement returns the issue's state, so a pause stops the batch before the next message. If the
+   worker dies, its session and so its claims vanish with it; the rows not yet marked stay "in attesa":
+   the only message in doubt is the one accepted and not yet recorded at that instant (it may be
+   delivered again; its Message-ID is stable so receivers can de-duplicate it).
 3. Tasks are acks_late. A task whose worker was killed is redelivered by the broker only after its
    visibility timeout (long, because it must exceed the longest task); `riprendi_invii` (Celery beat)
    re-enqueues the pending rows of any send that made no progress for NEWSLETTER_RESUME_AFTER seconds,
@@ -24,10 +26,14 @@ The delivery row (Consegna, unique per issue and subscriber) is the truth of wha
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import re
 import smtplib
+import socket
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -219,13 +225,23 @@ def _classifica(exc: Exception) -> tuple[bool, str]:
 
 
 def _interessi(ids: list[int]) -> dict[int, Profilo]:
-    """Profiles (interests, language) of the batch's subscribers, in two queries."""
-    iscritti = (
-        Iscritto.objects.filter(consegne__pk__in=ids)
-        .only("pk", "lingua")
-        .prefetch_related("distretti", "ambiti")
-    )
-    return {i.pk: Profilo.di(i) for i in iscritti}
+    """Profiles (interests, language) of the batch's subscribers, in three queries of plain values (the
+    same profiles as Profilo.di over prefetched instances, without two related managers per subscriber)."""
+    lingue = dict(Iscritto.objects.filter(consegne__pk__in=ids).values_list("pk", "lingua"))
+    interessi: dict[str, dict[int, list[int]]] = {}
+    for nome, colonna in (("distretti", "distretto_id"), ("ambiti", "ambitotematico_id")):
+        per_iscritto = interessi[nome] = {}
+        righe = getattr(Iscritto, nome).through.objects.filter(iscritto_id__in=list(lingue))
+        for iscritto_id, altro_id in righe.values_list("iscritto_id", colonna):
+            per_iscritto.setdefault(iscritto_id, []).append(altro_id)
+    return {
+        pk: Profilo(
+            distretti=tuple(sorted(interessi["distretti"].get(pk, ()))),
+            ambiti=tuple(sorted(interessi["ambiti"].get(pk, ()))),
+            lingua=lingua or "it",
+        )
+        for pk, lingua in lingue.items()
+    }
 
 
 # Claims are PostgreSQL session-level advisory locks (the technique of the Que and GoodJob job queues):
@@ -309,25 +325,124 @@ def _da_inviare(ids: list[int]) -> list[Consegna]:
     )  # fmt: skip
 
 
+_PUNTO_A_INIZIO_RIGA = re.compile(rb"(?m)^\.")
+
+
+def _rset(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
+
+
+def _prepara(smtp: smtplib.SMTP, mittente: str, destinatario: str, dati: bytes) -> None:
+    """What smtplib.SMTP.sendmail does for one recipient, up to the message data but not the final dot
+    (the same commands; the same replies raise the same exceptions after the same RSET or close)."""
+    smtp.ehlo_or_helo_if_needed()
+    opzioni = [f"size={len(dati)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    codice, risposta = smtp.mail(mittente, opzioni)
+    if codice != 250:
+        smtp.close() if codice == 421 else _rset(smtp)
+        raise smtplib.SMTPSenderRefused(codice, risposta, mittente)
+    codice, risposta = smtp.rcpt(destinatario)
+    if codice not in (250, 251):
+        smtp.close() if codice == 421 else _rset(smtp)
+        raise smtplib.SMTPRecipientsRefused({destinatario: (codice, risposta)})
+    smtp.putcmd("data")
+    codice, risposta = smtp.getreply()
+    if codice != 354:
+        raise smtplib.SMTPDataError(codice, risposta)
+    dati = _PUNTO_A_INIZIO_RIGA.sub(b"..", dati)
+    smtp.send(dati if dati.endswith(b"\r\n") else dati + b"\r\n")
+
+
+def _concludi(smtp: smtplib.SMTP) -> None:
+    """The final dot of the transaction _prepara left open: the server accepts the message or refuses it."""
+    smtp.send(b".\r\n")
+    codice, risposta = smtp.getreply()
+    if codice != 250:
+        smtp.close() if codice == 421 else _rset(smtp)
+        raise smtplib.SMTPDataError(codice, risposta)
+
+
 class _Spedizione:
-    """Sends over ONE open connection. With Django's SMTP backend each profile's message is generated
-    once as bytes with placeholders and each recipient's copy is a byte substitution (the MIME
-    generator costs more than the SMTP exchange); any other backend (tests: locmem) gets real
-    EmailMessage objects."""
+    """Sends over ONE open connection.
+
+    With Django's SMTP backend each profile's message is generated once as bytes with placeholders and each
+    recipient's copy is a byte substitution (the MIME generator costs more than the SMTP exchange), and each
+    SMTP transaction goes in two steps: `prepara` (MAIL, RCPT, DATA and the message, on a helper thread)
+    and `concludi` (the final dot: only then does the server take the message). While the helper carries
+    the next message up to its dot, the main thread commits the record of the previous one, and the dot
+    waits for that commit: at any instant at most one message is accepted and not yet recorded, as when
+    the two steps follow each other. A transaction whose dot never comes (pause, kill, error) is dropped
+    by the server when the connection closes (RFC 5321, 4.1.1.4).
+
+    Any other backend (tests: locmem), and addresses that need Django's encoder, get real EmailMessage
+    objects through send_messages."""
 
     def __init__(self, connessione):
         self.connessione = connessione
         self.veloce = isinstance(connessione, SMTPBackend)
         self.mittente = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        self._aiutante = ThreadPoolExecutor(1, thread_name_prefix="newsletter-smtp") if self.veloce else None
+        if self.veloce and connessione.connection.sock is not None:
+            # The final dot is a small write right after the message data: with Nagle's algorithm it
+            # would wait for the server's delayed ACK of that data (tens of milliseconds per message).
+            with contextlib.suppress(OSError):
+                connessione.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def grezzo(self, contenuto: rendering.Contenuto, iscritto: Iscritto, msgid: str) -> bytes | None:
+        """The recipient's message bytes for the two-step path, or None (send it with `invia`)."""
+        if not self.veloce:
+            return None
+        modello = contenuto.modello_grezzo()
+        return modello.per(iscritto, msgid) if modello else None
 
     def invia(self, contenuto: rendering.Contenuto, iscritto: Iscritto, msgid: str) -> None:
-        if self.veloce:
-            modello = contenuto.modello_grezzo()
-            grezzo = modello.per(iscritto, msgid) if modello else None
-            if grezzo is not None:
-                self.connessione.connection.sendmail(self.mittente, [iscritto.email], grezzo)
-                return
         self.connessione.send_messages([messaggio(contenuto, iscritto, msgid)])
+
+    def prepara(self, destinatario: str, dati: bytes) -> Future:
+        return self._aiutante.submit(_prepara, self.connessione.connection, self.mittente, destinatario, dati)
+
+    def concludi(self) -> None:
+        _concludi(self.connessione.connection)
+
+    def interrompi(self) -> None:
+        """Close the socket without the final dot: the open transaction is discarded."""
+        self.connessione.connection.close()
+
+    def chiudi(self) -> None:
+        if self._aiutante is not None:
+            self._aiutante.shutdown(wait=True)
+
+
+class _Registro:
+    """The outcome records of a batch, each committed on its own. The record of an accepted message may
+    wait (`rimanda`) while the next message travels; `scarica` writes it, and so does any other record
+    first. Each write says whether the issue is still sending."""
+
+    def __init__(self, numero_id: int):
+        self.numero_id = numero_id
+        self._pendente: tuple[Consegna, str, dt.datetime] | None = None
+
+    def rimanda(self, consegna: Consegna, msgid: str) -> None:
+        self._pendente = (consegna, msgid, timezone.now())
+
+    def scarica(self) -> bool:
+        if self._pendente is None:
+            return True
+        consegna, msgid, quando = self._pendente
+        self._pendente = None
+        return _segna(
+            consegna,
+            self.numero_id,
+            stato=StatoConsegna.INVIATA,
+            inviata_il=quando,
+            message_id=msgid,
+            errore="",
+        )
+
+    def segna(self, consegna: Consegna, **campi) -> bool:
+        ancora = self.scarica()
+        return _segna(consegna, self.numero_id, **campi) and ancora
 
 
 _EDIZIONI: dict[tuple, rendering.Edizione] = {}
@@ -358,8 +473,10 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     edizione = _edizione(numero)
     inizio = time.monotonic()
     connessione = get_connection(fail_silently=False)
+    registro = _Registro(numero_id)
     guasto: ErroreTemporaneo | None = None
     bloccati: list[int] = []
+    spedizione: _Spedizione | None = None
     try:
         connessione.open()  # once: send_messages() then reuses it instead of opening one per message
         _commit_asincrono(True)
@@ -372,53 +489,12 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
                 esito.fermato = True
                 break
             bloccati = _blocca(consegna_ids[posizione : posizione + GRUPPO])
-            for consegna in _da_inviare(bloccati):
-                iscritto = consegna.iscritto
-                consegna.tentativi += 1
-                if iscritto.stato != StatoIscritto.CONFERMATO:
-                    esito.saltate += 1
-                    consegna.tentativi -= 1
-                    if not _segna(consegna, numero_id, stato=StatoConsegna.SALTATA):
-                        esito.fermato = True
-                        break
-                    continue
-                contenuto = edizione.per(profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua))
-                msgid = message_id(numero_id, consegna.pk)
-                limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
-                try:
-                    spedizione.invia(contenuto, iscritto, msgid)
-                except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
-                    try:
-                        permanente, descrizione = _classifica(exc)
-                    except ErroreTemporaneo as temporaneo:
-                        _segna(consegna, numero_id, errore=str(exc)[:1000])  # the attempt, then retry
-                        guasto = temporaneo
-                        break
-                    if permanente or consegna.tentativi >= MAX_TENTATIVI:
-                        stato = (
-                            StatoConsegna.ERRORE_PERMANENTE if permanente else StatoConsegna.ERRORE_TEMPORANEO
-                        )
-                        esito.fallite += 1
-                        ancora = _segna(consegna, numero_id, stato=stato, errore=descrizione)
-                    else:
-                        esito.da_riprovare += 1
-                        ancora = _segna(consegna, numero_id, errore=descrizione)
-                    if not ancora:
-                        esito.fermato = True
-                        break
-                    continue
-                # The server accepted this message: record it (committed) before touching the next one.
-                esito.inviate += 1
-                if not _segna(
-                    consegna,
-                    numero_id,
-                    stato=StatoConsegna.INVIATA,
-                    inviata_il=timezone.now(),
-                    message_id=msgid,
-                    errore="",
-                ):
-                    esito.fermato = True  # paused meanwhile: stop before the next message
-                    break
+            try:
+                guasto = _invia_gruppo(spedizione, registro, _da_inviare(bloccati), edizione, profili, esito)
+            finally:
+                # The last accepted message is recorded before its claim goes, whatever stopped the group.
+                if not registro.scarica():
+                    esito.fermato = True
             _sblocca(bloccati)
             bloccati = []
             if guasto is not None or esito.fermato:
@@ -426,6 +502,8 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     except (OSError, smtplib.SMTPException) as exc:
         raise ErroreTemporaneo(str(exc)) from exc
     finally:
+        if spedizione is not None:
+            spedizione.chiudi()
         _sblocca(bloccati)
         _commit_asincrono(False)
         try:
@@ -437,6 +515,74 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     if not esito.fermato and esito.resto is None:
         chiudi_se_finito(numero_id)
     return esito
+
+
+def _invia_gruppo(
+    spedizione: _Spedizione,
+    registro: _Registro,
+    righe: list[Consegna],
+    edizione: rendering.Edizione,
+    profili: dict[int, Profilo],
+    esito: EsitoLotto,
+) -> ErroreTemporaneo | None:
+    """Send the claimed rows of one group; the temporary failure that must retry the batch, if any.
+
+    Sets esito.fermato when the issue stopped sending: nothing more goes out after the record that
+    said so (a message carried up to its dot meanwhile is dropped with the connection)."""
+    numero_id = registro.numero_id
+    for consegna in righe:
+        iscritto = consegna.iscritto
+        if iscritto.stato != StatoIscritto.CONFERMATO:
+            esito.saltate += 1
+            if not registro.segna(consegna, stato=StatoConsegna.SALTATA):
+                esito.fermato = True
+                return None
+            continue
+        consegna.tentativi += 1
+        contenuto = edizione.per(profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua))
+        msgid = message_id(numero_id, consegna.pk)
+        dati = spedizione.grezzo(contenuto, iscritto, msgid)
+        limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
+        try:
+            if dati is None:
+                if not registro.scarica():
+                    esito.fermato = True
+                    return None
+                spedizione.invia(contenuto, iscritto, msgid)
+            else:
+                in_viaggio = spedizione.prepara(iscritto.email, dati)
+                try:
+                    ancora = registro.scarica()  # the previous message's commit, while this one travels
+                finally:
+                    errore = in_viaggio.exception()  # the helper is done before anything else happens
+                if not ancora:
+                    spedizione.interrompi()  # paused meanwhile: this message never gets its dot
+                    esito.fermato = True
+                    return None
+                if errore is not None:
+                    raise errore
+                spedizione.concludi()
+        except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
+            try:
+                permanente, descrizione = _classifica(exc)
+            except ErroreTemporaneo as temporaneo:
+                registro.segna(consegna, errore=str(exc)[:1000])  # the attempt, then retry
+                return temporaneo
+            if permanente or consegna.tentativi >= MAX_TENTATIVI:
+                stato = StatoConsegna.ERRORE_PERMANENTE if permanente else StatoConsegna.ERRORE_TEMPORANEO
+                esito.fallite += 1
+                ancora = registro.segna(consegna, stato=stato, errore=descrizione)
+            else:
+                esito.da_riprovare += 1
+                ancora = registro.segna(consegna, errore=descrizione)
+            if not ancora:
+                esito.fermato = True
+                return None
+            continue
+        # The server accepted this message: its record is committed before the next one is accepted.
+        esito.inviate += 1
+        registro.rimanda(consegna, msgid)
+    return None
 
 
 def invia_prova(numero_id: int, email: str) -> None:
