@@ -1,7 +1,10 @@
 """The indicators of the reports and of the staff dashboard, computed in the database.
 
-Every figure is an aggregate query (values/annotate/aggregate, Exists subqueries): nothing loads the
-projects into Python, so the cost does not grow with 100,000 projects beyond what PostgreSQL does.
+Every figure is an aggregate computed by PostgreSQL, and all of them come from ONE statement (see
+_estrai): the projects of the two years are scanned once and their placements joined once, and each
+table is an aggregate over those sets; the small tables (actions, assistance, agreements) ride along as
+ORM-built subqueries. Nothing loads the projects into Python, so the cost does not grow with 100,000
+projects beyond what PostgreSQL does, and a report costs four queries whatever the data.
 `calcola(anno, distretto=None, ambito=None)` returns one `Indicatori` with a row per district (current
 year, previous year and the change), the network total, and the tables of the report (S3 areas,
 thematic areas, flows between districts, coverage gaps, bounded top lists).
@@ -16,14 +19,14 @@ Method (printed in the report's notes):
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,10 +111,6 @@ def progetti_contati(anno: str, distretto=None, ambito=None):
     if ambito is not None:
         qs = qs.filter(ambiti=ambito)
     return qs
-
-
-def _per_distretto(righe, chiave="distretto_id") -> dict:
-    return {r.pop(chiave): r for r in righe}
 
 
 def _quota(parte, totale) -> float | None:
@@ -221,113 +220,258 @@ class Indicatori:
         return [r.distretto for r in self.righe]
 
 
-def _misure(anni: list[str], distretti: list[Distretto], distretto=None, ambito=None) -> dict:
+# Raw SQL below (ruff S608, bandit B608): only the models' table names and this module's constants
+# are interpolated; every value travels as a query parameter.
+
+
+def _estrai(anno: str, prima: str, distretto=None, ambito=None, orm: dict | None = None) -> dict:
+    """Every figure of a report from ONE statement: a single pass over the projects, one round trip.
+
+    The counted projects of the two years are read once into a CTE with what the tables need (and the
+    "technical" flag), summed per school into a second one (which adds what the school determines) and
+    joined to their host placements once into a third; each table of the report is an aggregate over
+    those sets, returned as a JSON column (a few hundred small rows in all: project rows never
+    reach Python). `sel` marks the projects of the selection: a district report also reads the other
+    districts' projects of the current year, because the flows between districts cover the network.
+    `orm` adds the small-table queries built with the ORM, as {name: ("righe", queryset)} (its rows)
+    or {name: ("scalare", "aggregate over t", queryset)} (one value), in the same statement.
+    Returns {name: list of row dicts, or the value}; JSON numbers with a fraction come back as Decimal.
+    """
+    t = {
+        "progetto": Progetto._meta.db_table,
+        "po": ProgettoOrganizzazione._meta.db_table,
+        "p_aree": Progetto.aree_s3.through._meta.db_table,
+        "p_ambiti": Progetto.ambiti.through._meta.db_table,
+        "o_aree": Organizzazione.aree_s3.through._meta.db_table,
+        "org": Organizzazione._meta.db_table,
+        "scuola": Scuola._meta.db_table,
+        "comune": Comune._meta.db_table,
+        "distretto": Distretto._meta.db_table,
+        "ambito": AmbitoTematico._meta.db_table,
+        "area": AreaS3._meta.db_table,
+    }
+    parametri: list = []
+
+    def par(valore) -> str:
+        """A placeholder for `valore` (the SQL text is built in order, so parameters follow it)."""
+        parametri.append(valore)
+        return "%s"
+
+    def secondaria() -> str:
+        return f"s.attiva AND s.livello = {par(Livello.SECONDO_GRADO.value)}"
+
+    def nel_distretto(prefisso: str) -> str:
+        return "" if distretto is None else f"{prefisso} c.distretto_id = {par(distretto.pk)}"
+
+    def filtro_progetti() -> str:
+        """The selection's filters on the projects (a district report keeps the network's current year)."""
+        filtro = ""
+        if distretto is not None:
+            filtro += f"AND (p.distretto_id = {par(distretto.pk)} OR p.anno_scolastico = {par(anno)})"
+        if ambito is not None:
+            filtro += f" AND p.id IN (SELECT progetto_id FROM {t['p_ambiti']} WHERE ambitotematico_id = {par(ambito.pk)})"  # noqa: E501, S608  # nosec B608
+        return filtro
+
+    sel = "TRUE" if distretto is None else f"p.distretto_id = {par(distretto.pk)}"
+    # p: the projects (`corrente`, a boolean rather than the year's text, keeps sorts and groups cheap);
+    # ps: their sums per (year, district, school), with what the school determines (comune, district
+    # of the comune, secondary level, known enrolment): a few thousand rows for the school-side tables;
+    # po: the host placements of the projects.
+    sql = f"""
+    WITH p AS MATERIALIZED (
+        SELECT p.id, {sel} AS sel, p.anno_scolastico = {par(anno)} AS corrente, p.distretto_id AS d,
+               p.scuola_id, p.studenti_totale AS st, p.studenti_ragazze AS sr,
+               p.studenti_origine_straniera AS ss, p.ore_svolte AS ore, p.sicurezza_svolta AS sic,
+               (p.id IN (SELECT progetto_id FROM {t["p_aree"]})
+                OR p.id IN (SELECT progetto_id FROM {t["p_ambiti"]} WHERE ambitotematico_id IN (
+                    SELECT id FROM {t["ambito"]} WHERE slug = ANY({par(list(AMBITI_TECNICI))})))) AS tecnico
+        FROM {t["progetto"]} p
+        WHERE p.anno_scolastico = ANY({par([anno, prima])}) AND p.stato = ANY({par(list(STATI_CONTATI))})
+        {filtro_progetti()}
+    ),
+    ps AS MATERIALIZED (
+        SELECT x.*, s.denominazione, s.comune_id, c.nome AS comune_nome, c.distretto_id AS dc,
+               ({secondaria()}) AS secondaria, COALESCE(s.studenti > 0, FALSE) AS nota
+        FROM (SELECT corrente, d, sel, scuola_id, COUNT(*) AS n, SUM(st) AS st, SUM(sr) AS sr,
+                     SUM(ss) AS ss, SUM(ore) AS ore, COUNT(*) FILTER (WHERE sic) AS sic,
+                     SUM(st) FILTER (WHERE tecnico) AS tecnici_st,
+                     SUM(sr) FILTER (WHERE tecnico) AS tecnici_sr
+              FROM p GROUP BY corrente, d, sel, scuola_id) x
+        JOIN {t["scuola"]} s ON s.id = x.scuola_id
+        JOIN {t["comune"]} c ON c.id = s.comune_id
+    ),
+    po AS MATERIALIZED (
+        SELECT po.organizzazione_id AS org, po.progetto_id AS progetto, p.corrente, p.d, p.sel, p.st
+        FROM {t["po"]} po JOIN p ON p.id = po.progetto_id
+        WHERE po.ruolo = {par(ProgettoOrganizzazione.Ruolo.OSPITANTE.value)}
+    )
+    SELECT
+    """  # noqa: S608  # nosec B608
+    prioritarie = f"SELECT id FROM {t['area']} WHERE prioritaria"  # noqa: S608  # nosec B608
+    # name: (query, order of its rows in the JSON list). Built in this order: parameters follow.
+    tabelle = {}
+    # Project measures per (year, district of the project).
+    tabelle["misure"] = (
+        """SELECT corrente, d, SUM(n) AS progetti, COALESCE(SUM(st), 0) AS studenti,
+            COALESCE(SUM(sr), 0) AS ragazze, COALESCE(SUM(ss), 0) AS straniera, COALESCE(SUM(ore), 0) AS ore,
+            SUM(sic) AS sicurezza, COALESCE(SUM(tecnici_st), 0) AS tecnici_studenti,
+            COALESCE(SUM(tecnici_sr), 0) AS tecnici_ragazze,
+            COALESCE(SUM(st) FILTER (WHERE nota), 0) AS studenti_scuole_note
+        FROM ps WHERE sel GROUP BY corrente, d""",
+        "",
+    )
+    # Coverage per (year, district of the school's comune): comuni and secondary schools reached.
+    tabelle["copertura"] = (
+        """SELECT corrente, dc AS d, COUNT(DISTINCT comune_id) AS comuni_con,
+            COUNT(DISTINCT scuola_id) FILTER (WHERE secondaria) AS secondarie_con
+        FROM ps WHERE sel GROUP BY corrente, dc""",
+        "",
+    )
+    # Placements per (year, district) and per year (distinct hosts cannot be summed across districts);
+    # aligned = the host or the project in a priority S3 area.
+    tabelle["ospitanti"] = (
+        f"""SELECT corrente, d, GROUPING(d) AS solo_anno, COUNT(DISTINCT org) AS organizzazioni,
+            COUNT(*) AS inserimenti,
+            COUNT(*) FILTER (WHERE
+                org IN (SELECT organizzazione_id FROM {t["o_aree"]} WHERE areas3_id IN ({prioritarie}))
+                OR progetto IN (SELECT progetto_id FROM {t["p_aree"]} WHERE areas3_id IN ({prioritarie}))
+            ) AS allineati
+        FROM po WHERE sel GROUP BY GROUPING SETS ((corrente, d), (corrente))""",  # noqa: S608  # nosec B608
+        "",
+    )
+    # Distinct hosts per S3 area (NULL = none), per district and in total, current year.
+    tabelle["aree_s3"] = (
+        f"""SELECT a.areas3_id AS area, po.d, GROUPING(po.d) AS solo_area, COUNT(DISTINCT po.org) AS n
+        FROM po LEFT JOIN {t["o_aree"]} a ON a.organizzazione_id = po.org
+        WHERE po.sel AND po.corrente GROUP BY GROUPING SETS ((a.areas3_id, po.d), (a.areas3_id))""",  # noqa: S608  # nosec B608
+        "",
+    )
+    # Projects per thematic area and district, current year.
+    tabelle["ambiti"] = (
+        f"""SELECT pa.ambitotematico_id AS ambito, p.d, COUNT(*) AS n
+        FROM p JOIN {t["p_ambiti"]} pa ON pa.progetto_id = p.id
+        WHERE p.sel AND p.corrente GROUP BY 1, 2""",  # noqa: S608  # nosec B608
+        "",
+    )
+    # Flows: district of the project x district of the host's comune (NULL = outside), whole network.
+    tabelle["flussi"] = (
+        f"""SELECT po.d AS da, c.distretto_id AS a, COUNT(*) AS n
+        FROM po JOIN {t["org"]} o ON o.id = po.org LEFT JOIN {t["comune"]} c ON c.id = o.comune_id
+        WHERE po.corrente GROUP BY 1, 2""",  # noqa: S608  # nosec B608
+        "",
+    )
+    # Hosts with most placements (grouped by name and comune, as listed), current year.
+    tabelle["top_organizzazioni"] = (
+        f"""SELECT o.nome, c.nome AS comune, COUNT(*) AS inserimenti, SUM(po.st) AS studenti
+        FROM po JOIN {t["org"]} o ON o.id = po.org LEFT JOIN {t["comune"]} c ON c.id = o.comune_id
+        WHERE po.sel AND po.corrente GROUP BY o.nome, c.nome ORDER BY 3 DESC, 4 DESC, 1, 2 LIMIT {TOP_N:d}""",  # noqa: S608  # nosec B608
+        "t.inserimenti DESC, t.studenti DESC, t.nome, t.comune",
+    )
+    # Schools with most students (grouped by name and comune, as listed), current year.
+    tabelle["top_scuole"] = (
+        f"""SELECT denominazione AS nome, comune_nome AS comune, SUM(n) AS progetti, SUM(st) AS studenti
+        FROM ps WHERE sel AND corrente
+        GROUP BY denominazione, comune_nome ORDER BY 4 DESC, 3 DESC, 1, 2 LIMIT {TOP_N:d}""",  # noqa: S608  # nosec B608
+        "t.studenti DESC, t.progetti DESC, t.nome, t.comune",
+    )
+    # The projects with most students (their titles read for these rows only).
+    tabelle["elenco_progetti"] = (
+        f"""SELECT x.id AS pk, pr.titolo, x.st AS studenti_totale, x.sr AS studenti_ragazze,
+            x.ore AS ore_svolte, s.denominazione AS scuola_nome, dd.nome AS distretto_nome
+        FROM (SELECT id, st, sr, ore, scuola_id, d FROM p WHERE sel AND corrente
+              ORDER BY st DESC, ore DESC, id LIMIT {MAX_RIGHE_ELENCO:d}) x
+        JOIN {t["progetto"]} pr ON pr.id = x.id JOIN {t["scuola"]} s ON s.id = x.scuola_id
+        JOIN {t["distretto"]} dd ON dd.id = x.d""",  # noqa: S608  # nosec B608
+        "t.studenti_totale DESC, t.ore_svolte DESC, t.pk",
+    )
+    # Gaps: comuni where no school has a project, current year.
+    tabelle["comuni_senza"] = (
+        f"""SELECT c.nome, dd.nome AS distretto_nome
+        FROM {t["comune"]} c JOIN {t["distretto"]} dd ON dd.id = c.distretto_id
+        WHERE c.id NOT IN (SELECT comune_id FROM ps WHERE sel AND corrente) {nel_distretto("AND")}""",  # noqa: S608  # nosec B608
+        "t.distretto_nome, t.nome",
+    )
+    # Gaps: active secondary schools without projects, current year (all counted, the first listed;
+    # schools of the same name in the same comune in the order of their code).
+    tabelle["scuole_senza"] = (
+        f"""SELECT s.codice_meccanografico, s.denominazione, c.nome AS comune_nome,
+            dd.nome AS distretto_nome, COUNT(*) OVER () AS totale
+        FROM {t["scuola"]} s JOIN {t["comune"]} c ON c.id = s.comune_id
+        JOIN {t["distretto"]} dd ON dd.id = c.distretto_id
+        WHERE {secondaria()} AND s.id NOT IN (SELECT scuola_id FROM ps WHERE sel AND corrente)
+            {nel_distretto("AND")}
+        ORDER BY dd.nome, c.nome, s.denominazione, s.codice_meccanografico LIMIT {MAX_RIGHE_ELENCO:d}""",  # noqa: S608  # nosec B608
+        "t.distretto_nome, t.comune_nome, t.denominazione, t.codice_meccanografico",
+    )
+    # Small tables: comuni, active secondary schools and known enrolment per district.
+    tabelle["comuni"] = (
+        f"""SELECT c.distretto_id AS d, COUNT(*) AS n FROM {t["comune"]} c {nel_distretto("WHERE")}
+        GROUP BY 1""",  # noqa: S608  # nosec B608
+        "",
+    )
+    tabelle["scuole"] = (
+        f"""SELECT c.distretto_id AS d, COUNT(*) FILTER (WHERE {secondaria()}) AS secondarie,
+            SUM(s.studenti) FILTER (WHERE s.attiva AND s.studenti > 0) AS iscritti
+        FROM {t["scuola"]} s JOIN {t["comune"]} c ON c.id = s.comune_id {nel_distretto("WHERE")}
+        GROUP BY 1""",  # noqa: S608  # nosec B608
+        "",
+    )
+    colonne = []
+    for nome, (corpo, ordine) in tabelle.items():
+        ordinato = f" ORDER BY {ordine}" if ordine else ""
+        colonne.append(f"(SELECT COALESCE(json_agg(t{ordinato}), '[]')::text FROM ({corpo}) t) AS {nome}")  # noqa: S608  # nosec B608
+    orm = orm or {}
+    for nome, voce in orm.items():
+        sql_orm, parametri_orm = voce[-1].query.sql_with_params()
+        parametri.extend(parametri_orm)
+        if voce[0] == "righe":
+            colonne.append(f"(SELECT COALESCE(json_agg(t), '[]')::text FROM ({sql_orm}) t) AS {nome}")  # noqa: S608  # nosec B608
+        else:
+            colonne.append(f"(SELECT {voce[1]} FROM ({sql_orm}) t) AS {nome}")  # noqa: S608  # nosec B608
+    sql += ",\n".join(colonne)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parametri)
+        riga = cursor.fetchone()
+    nomi = [*tabelle, *orm]
+    return {
+        nome: valore if nome in orm and orm[nome][0] == "scalare" else json.loads(valore, parse_float=Decimal)
+        for nome, valore in zip(nomi, riga, strict=True)
+    }
+
+
+def _misure(estratto: dict, reti: dict, distretti: list[Distretto]) -> dict:
     """Raw sums per (year, district id) and per year for the whole selection: {anno: (per, totale)}.
 
-    Both years go through the same queries (grouped by year): every project-side measure costs one pass
-    over the projects of the two years, whatever their number.
+    `reti` maps [current year, previous year] to their rows of query_rete; the extracted project rows
+    tell the two years apart by `corrente`.
     """
-    qs = Progetto.objects.filter(anno_scolastico__in=anni, stato__in=STATI_CONTATI)
-    if distretto is not None:
-        qs = qs.filter(distretto=distretto)
-    if ambito is not None:
-        qs = qs.filter(ambiti=ambito)
-    per = {anno: defaultdict(Misure) for anno in anni}
+    anno, prima = reti
+    per = {anno: defaultdict(Misure), prima: defaultdict(Misure)}
 
-    def _accumula(righe, anno_k="anno", distretto_k="distretto_id"):
-        for r in righe:
-            m = per[r.pop(anno_k)][r.pop(distretto_k)]
+    def anno_di(r: dict) -> str:
+        return anno if r.pop("corrente") else prima
+
+    for tabella in ("misure", "copertura"):
+        for r in estratto[tabella]:
+            m = per[anno_di(r)][r.pop("d")]
             for k, v in r.items():
                 setattr(m, k, v)
-
-    # Conditions are IN (subquery) with literal ids inside: PostgreSQL hashes each subquery once instead
-    # of running a subplan per project row.
-    id_ambiti_tecnici = list(
-        AmbitoTematico.objects.filter(slug__in=AMBITI_TECNICI).values_list("pk", flat=True)
-    )
-    aree_prioritarie = list(AreaS3.objects.filter(prioritaria=True).values_list("pk", flat=True))
-    tecnico = Q(pk__in=Progetto.aree_s3.through.objects.values("progetto_id")) | Q(
-        pk__in=Progetto.ambiti.through.objects.filter(ambitotematico_id__in=id_ambiti_tecnici).values(
-            "progetto_id"
-        )
-    )
-    scuole_note = Q(scuola_id__in=Scuola.objects.filter(studenti__gt=0).values("pk"))
-    _accumula(
-        qs.values("distretto_id", anno=F("anno_scolastico"))
-        .annotate(
-            progetti=Count("id"),
-            studenti=Coalesce(Sum("studenti_totale"), 0),
-            ragazze=Coalesce(Sum("studenti_ragazze"), 0),
-            straniera=Coalesce(Sum("studenti_origine_straniera"), 0),
-            ore=Coalesce(Sum("ore_svolte"), 0),
-            sicurezza=Count("id", filter=Q(sicurezza_svolta=True)),
-            tecnici_studenti=Coalesce(Sum("studenti_totale", filter=tecnico), 0),
-            tecnici_ragazze=Coalesce(Sum("studenti_ragazze", filter=tecnico), 0),
-            studenti_scuole_note=Coalesce(Sum("studenti_totale", filter=scuole_note), 0),
-        )
-        .order_by()
-    )
-
-    # Placements: per (year, district) and per year in one pass (GROUPING SETS), because distinct host
-    # organisations cannot be summed across districts. Aligned = host or project in a priority S3 area.
-    sotto, parametri = qs.values("pk").query.sql_with_params()
-    sql = f"""
-        SELECT p.anno_scolastico, p.distretto_id, GROUPING(p.distretto_id),
-               COUNT(DISTINCT po.organizzazione_id), COUNT(*),
-               COUNT(*) FILTER (WHERE po.organizzazione_id IN (
-                       SELECT organizzazione_id FROM {Organizzazione.aree_s3.through._meta.db_table}
-                       WHERE areas3_id = ANY(%s))
-                   OR po.progetto_id IN (
-                       SELECT progetto_id FROM {Progetto.aree_s3.through._meta.db_table}
-                       WHERE areas3_id = ANY(%s)))
-        FROM {ProgettoOrganizzazione._meta.db_table} po
-        JOIN {Progetto._meta.db_table} p ON p.id = po.progetto_id
-        WHERE po.ruolo = %s AND po.progetto_id IN ({sotto})
-        GROUP BY GROUPING SETS ((p.anno_scolastico, p.distretto_id), (p.anno_scolastico))
-    """  # noqa: S608 - table names from the models, values as parameters  # nosec B608
     ospitanti_totali = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [aree_prioritarie, aree_prioritarie, ProgettoOrganizzazione.Ruolo.OSPITANTE, *parametri]
-        )
-        for anno_r, distretto_id, solo_anno, organizzazioni, inserimenti, allineati in cursor.fetchall():
-            if solo_anno:
-                ospitanti_totali[anno_r] = organizzazioni
-                continue
-            m = per[anno_r][distretto_id]
-            m.organizzazioni_ospitanti = organizzazioni
-            m.inserimenti, m.inserimenti_s3 = inserimenti, allineati
-
-    # Coverage: comuni and secondary schools with at least one project, per year (one join each).
-    _accumula(
-        qs.values("anno_scolastico", d=F("scuola__comune__distretto_id"))
-        .annotate(comuni_con=Count("scuola__comune_id", distinct=True))
-        .order_by(),
-        anno_k="anno_scolastico",
-        distretto_k="d",
-    )
-    _accumula(
-        qs.filter(scuola__attiva=True, scuola__livello=Livello.SECONDO_GRADO)
-        .values("anno_scolastico", d=F("scuola__comune__distretto_id"))
-        .annotate(secondarie_con=Count("scuola_id", distinct=True))
-        .order_by(),
-        anno_k="anno_scolastico",
-        distretto_k="d",
-    )
-    comuni = Comune.objects.all() if distretto is None else Comune.objects.filter(distretto=distretto)
-    n_comuni = dict(comuni.values_list("distretto_id").annotate(n=Count("id")).order_by())
-    secondarie = Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO)
-    if distretto is not None:
-        secondarie = secondarie.filter(comune__distretto=distretto)
-    n_secondarie = dict(secondarie.values_list("comune__distretto_id").annotate(n=Count("id")).order_by())
-    scuole = Scuola.objects.filter(attiva=True, studenti__gt=0)
-    if distretto is not None:
-        scuole = scuole.filter(comune__distretto=distretto)
-    iscritti = dict(scuole.values_list("comune__distretto_id").annotate(n=Sum("studenti")).order_by())
+    for r in estratto["ospitanti"]:
+        a = anno_di(r)
+        if r["solo_anno"]:
+            ospitanti_totali[a] = r["organizzazioni"]
+            continue
+        m = per[a][r["d"]]
+        m.organizzazioni_ospitanti = r["organizzazioni"]
+        m.inserimenti, m.inserimenti_s3 = r["inserimenti"], r["allineati"]
+    n_comuni = {r["d"]: r["n"] for r in estratto["comuni"]}
+    n_secondarie = {r["d"]: r["secondarie"] for r in estratto["scuole"]}
+    iscritti = {r["d"]: r["iscritti"] or 0 for r in estratto["scuole"]}
 
     risultato = {}
-    for anno in anni:
-        per_anno = per[anno]
+    for a, rete in reti.items():
+        per_anno = per[a]
         for d in distretti:
             m = per_anno[d.pk]
             m.iscritti_noti = iscritti.get(d.pk, 0)
@@ -335,24 +479,15 @@ def _misure(anni: list[str], distretti: list[Distretto], distretto=None, ambito=
             m.comuni_senza_progetti = m.comuni - getattr(m, "comuni_con", 0)
             m.scuole_secondarie = n_secondarie.get(d.pk, 0)
             m.scuole_senza_progetti = m.scuole_secondarie - getattr(m, "secondarie_con", 0)
-        totale = _misure_rete(anno, per_anno, distretti, distretto, ambito)
-        totale.organizzazioni_ospitanti = ospitanti_totali.get(anno, 0)
-        risultato[anno] = (per_anno, totale)
+        totale = _misure_rete(per_anno, distretti, rete)
+        totale.organizzazioni_ospitanti = ospitanti_totali.get(a, 0)
+        risultato[a] = (per_anno, totale)
     return risultato
 
 
-def _misure_rete(anno: str, per: dict, distretti, distretto=None, ambito=None) -> Misure:
-    """Actions, technical assistance and agreements of a year (small tables), and the network total."""
+def query_rete(anno: str, distretto=None, ambito=None) -> dict:
+    """The queries of actions, technical assistance and agreements of a year (small tables), for _estrai."""
     inizio, fine = periodo(anno)
-    totale = Misure()
-    additive = (
-        "progetti", "studenti", "ragazze", "straniera", "ore", "sicurezza", "tecnici_studenti",
-        "tecnici_ragazze", "studenti_scuole_note", "iscritti_noti", "inserimenti", "inserimenti_s3",
-        "comuni", "comuni_senza_progetti", "scuole_secondarie", "scuole_senza_progetti",
-    )  # fmt: skip
-    for nome in additive:
-        setattr(totale, nome, sum(getattr(per[d.pk], nome) for d in distretti))
-
     azioni = AzioneDiRete.objects.filter(livello=AzioneDiRete.Livello.INTERDISTRETTUALE).filter(
         Q(data_inizio__range=(inizio, fine))
         | Q(data_inizio__lt=inizio, data_fine__gte=inizio)
@@ -363,36 +498,56 @@ def _misure_rete(anno: str, per: dict, distretti, distretto=None, ambito=None) -
         azioni = azioni.filter(distretti=distretto)
     if ambito is not None:
         azioni = azioni.filter(ambiti=ambito)
-    for r in (
-        AzioneDiRete.distretti.through.objects.filter(azionedirete__in=azioni.values("pk"))
-        .values("distretto_id")
-        .annotate(n=Count("azionedirete_id", distinct=True))
-        .order_by()
-    ):
-        per[r["distretto_id"]].azioni_interdistrettuali = r["n"]
-    totale.azioni_interdistrettuali = azioni.values("pk").distinct().count()
-
     assistenze = AssistenzaTecnica.objects.filter(data__range=(inizio, fine))
     if distretto is not None:
         assistenze = assistenze.filter(distretto=distretto)
     if ambito is not None:
         assistenze = assistenze.filter(azione__ambiti=ambito)
-    for r in assistenze.values("distretto_id").annotate(ore_tot=Sum("ore")).order_by():
-        per[r["distretto_id"]].ore_assistenza = r["ore_tot"] or Decimal(0)
-    totale.ore_assistenza = assistenze.aggregate(t=Coalesce(Sum("ore"), Decimal(0)))["t"]
-
     accordi = accordi_attivi(anno)
     if distretto is not None:
         accordi = accordi.filter(distretti=distretto)
-    for r in (
-        Accordo.distretti.through.objects.filter(accordo__in=accordi.values("pk"))
-        .values("distretto_id")
-        .annotate(n=Count("accordo_id", distinct=True))
-        .order_by()
-    ):
-        per[r["distretto_id"]].accordi_attivi = r["n"]
-    totale.accordi_attivi = accordi.values("pk").distinct().count()
+    return {
+        "azioni": (
+            "righe",
+            AzioneDiRete.distretti.through.objects.filter(azionedirete__in=azioni.values("pk"))
+            .values("distretto_id")
+            .annotate(n=Count("azionedirete_id", distinct=True))
+            .order_by(),
+        ),
+        # An action or agreement involving several districts counts once in the total.
+        "azioni_totale": ("scalare", "COUNT(*)", azioni.values("pk").distinct()),
+        "assistenza": ("righe", assistenze.values("distretto_id").annotate(ore_tot=Sum("ore")).order_by()),
+        "assistenza_totale": ("scalare", "COALESCE(SUM(t.ore), 0)", assistenze.values("ore")),
+        "accordi": (
+            "righe",
+            Accordo.distretti.through.objects.filter(accordo__in=accordi.values("pk"))
+            .values("distretto_id")
+            .annotate(n=Count("accordo_id", distinct=True))
+            .order_by(),
+        ),
+        "accordi_totale": ("scalare", "COUNT(*)", accordi.values("pk").distinct()),
+    }
 
+
+def _misure_rete(per: dict, distretti, rete: dict) -> Misure:
+    """Actions, technical assistance and agreements of a year (rows of query_rete), and the network total."""
+    totale = Misure()
+    additive = (
+        "progetti", "studenti", "ragazze", "straniera", "ore", "sicurezza", "tecnici_studenti",
+        "tecnici_ragazze", "studenti_scuole_note", "iscritti_noti", "inserimenti", "inserimenti_s3",
+        "comuni", "comuni_senza_progetti", "scuole_secondarie", "scuole_senza_progetti",
+    )  # fmt: skip
+    for nome in additive:
+        setattr(totale, nome, sum(getattr(per[d.pk], nome) for d in distretti))
+    for r in rete["azioni"]:
+        per[r["distretto_id"]].azioni_interdistrettuali = r["n"]
+    totale.azioni_interdistrettuali = rete["azioni_totale"]
+    for r in rete["assistenza"]:
+        per[r["distretto_id"]].ore_assistenza = Decimal(r["ore_tot"] or 0)
+    totale.ore_assistenza = rete["assistenza_totale"]
+    for r in rete["accordi"]:
+        per[r["distretto_id"]].accordi_attivi = r["n"]
+    totale.accordi_attivi = rete["accordi_totale"]
     return totale
 
 
@@ -411,8 +566,17 @@ def calcola(
     """All the indicators of a selection (the network, one district, one thematic area) and its trend."""
     calcolati_il = timezone.now()
     prima = anno_precedente(anno)
-    distretti = [distretto] if distretto is not None else list(Distretto.objects.order_by("nome"))
-    misure = _misure([anno, prima], distretti, distretto, ambito)
+    tutti = list(Distretto.objects.order_by("nome"))
+    distretti = [distretto] if distretto is not None else tutti
+    # The small-table queries of both years travel in the same statement as the project figures.
+    query = [query_rete(a, distretto, ambito) for a in (anno, prima)]
+    orm = {f"{nome}_{i}": voce for i, q in enumerate(query) for nome, voce in q.items()}
+    estratto = _estrai(anno, prima, distretto, ambito, orm)
+    reti = {
+        a: {nome: estratto[f"{nome}_{i}"] for nome in q}
+        for i, (a, q) in enumerate(zip((anno, prima), query, strict=True))
+    }
+    misure = _misure(estratto, reti, distretti)
     per_att, tot_att = misure[anno]
     per_prec, tot_prec = misure[prima]
     righe = []
@@ -429,62 +593,31 @@ def calcola(
         righe=righe,
         totale=RigaDistretto(None, att, prec, _variazioni(att, prec)),
     )
-    qs = progetti_contati(anno, distretto, ambito)
-    ind.aree_s3 = _aree_s3(qs, distretti)
-    ind.ambiti = _ambiti(qs, distretti, {r.distretto.pk: r.att["progetti"] for r in righe}, att["progetti"])
-    ind.flussi = flussi(anno, distretti, distretto, ambito)
-    ind.comuni_senza_progetti, ind.scuole_senza_progetti, ind.scuole_senza_progetti_totale = _lacune(
-        qs, distretto
+    ind.aree_s3 = _aree_s3(estratto["aree_s3"], distretti)
+    ind.ambiti = _ambiti(
+        estratto["ambiti"], distretti, {r.distretto.pk: r.att["progetti"] for r in righe}, att["progetti"]
     )
-    ind.top_organizzazioni = list(
-        ProgettoOrganizzazione.objects.filter(
-            ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=qs.values("pk")
-        )
-        .values(nome=F("organizzazione__nome"), comune=F("organizzazione__comune__nome"))
-        .annotate(inserimenti=Count("id"), studenti=Coalesce(Sum("progetto__studenti_totale"), 0))
-        .order_by("-inserimenti", "-studenti", "nome")[:TOP_N]
-    )
-    ind.top_scuole = list(
-        qs.values(nome=F("scuola__denominazione"), comune=F("scuola__comune__nome"))
-        .annotate(progetti=Count("id"), studenti=Coalesce(Sum("studenti_totale"), 0))
-        .order_by("-studenti", "-progetti", "nome")[:TOP_N]
-    )
-    ind.elenco_progetti = list(
-        qs.order_by("-studenti_totale", "-ore_svolte", "pk").values(
-            "pk",
-            "titolo",
-            "studenti_totale",
-            "studenti_ragazze",
-            "ore_svolte",
-            scuola_nome=F("scuola__denominazione"),
-            distretto_nome=F("distretto__nome"),
-        )[:MAX_RIGHE_ELENCO]
-    )
+    ind.flussi = _flussi(estratto["flussi"], tutti, distretto)
+    ind.comuni_senza_progetti = estratto["comuni_senza"]
+    ind.scuole_senza_progetti = estratto["scuole_senza"]
+    ind.scuole_senza_progetti_totale = 0
+    for scuola in ind.scuole_senza_progetti:
+        ind.scuole_senza_progetti_totale = scuola.pop("totale")
+    ind.top_organizzazioni = estratto["top_organizzazioni"]
+    ind.top_scuole = estratto["top_scuole"]
+    ind.elenco_progetti = estratto["elenco_progetti"]
     return ind
 
 
-def _aree_s3(qs, distretti) -> list[dict]:
+def _aree_s3(righe_sql: list[dict], distretti) -> list[dict]:
     """Distinct host organisations per S3 area, per district and in total (None = no S3 area)."""
-    # One pass for both levels (GROUPING SETS): distinct organisations cannot be summed across districts.
-    sotto, parametri = qs.values("pk").query.sql_with_params()
-    tabella_aree = Organizzazione.aree_s3.through._meta.db_table
-    sql = f"""
-        SELECT a.areas3_id, p.distretto_id, GROUPING(p.distretto_id), COUNT(DISTINCT po.organizzazione_id)
-        FROM {ProgettoOrganizzazione._meta.db_table} po
-        JOIN {Progetto._meta.db_table} p ON p.id = po.progetto_id
-        LEFT JOIN {tabella_aree} a ON a.organizzazione_id = po.organizzazione_id
-        WHERE po.ruolo = %s AND po.progetto_id IN ({sotto})
-        GROUP BY GROUPING SETS ((a.areas3_id, p.distretto_id), (a.areas3_id))
-    """  # noqa: S608 - table names from the models, values as parameters  # nosec B608
     per = defaultdict(dict)
     totali = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ProgettoOrganizzazione.Ruolo.OSPITANTE, *parametri])
-        for area_id, distretto_id, solo_area, n in cursor.fetchall():
-            if solo_area:
-                totali[area_id] = n
-            else:
-                per[area_id][distretto_id] = n
+    for r in righe_sql:
+        if r["solo_area"]:
+            totali[r["area"]] = r["n"]
+        else:
+            per[r["area"]][r["d"]] = r["n"]
     aree = [(a.pk, a.nome, a.prioritaria) for a in AreaS3.objects.order_by("ordine", "nome")]
     aree.append((None, "Nessuna area S3 indicata", False))
     return [
@@ -498,16 +631,13 @@ def _aree_s3(qs, distretti) -> list[dict]:
     ]
 
 
-def _ambiti(qs, distretti, progetti_per_distretto: dict, progetti_totale: int) -> list[dict]:
+def _ambiti(
+    righe_sql: list[dict], distretti, progetti_per_distretto: dict, progetti_totale: int
+) -> list[dict]:
     """Projects per thematic area, per district and in total, with the share of projects covered."""
-    through = Progetto.ambiti.through.objects.filter(progetto_id__in=qs.values("pk"))
     per = defaultdict(dict)
-    for r in (
-        through.values("ambitotematico_id", distretto_id=F("progetto__distretto_id"))
-        .annotate(n=Count("progetto_id"))
-        .order_by()
-    ):
-        per[r["ambitotematico_id"]][r["distretto_id"]] = r["n"]
+    for r in righe_sql:
+        per[r["ambito"]][r["d"]] = r["n"]
     risultato = []
     for ambito in AmbitoTematico.objects.order_by("ordine", "nome"):
         valori = [per[ambito.pk].get(d.pk, 0) for d in distretti]
@@ -529,24 +659,15 @@ def _ambiti(qs, distretti, progetti_per_distretto: dict, progetti_totale: int) -
     return risultato
 
 
-def flussi(anno: str, distretti, distretto=None, ambito=None) -> dict:
+def _flussi(righe_sql: list[dict], tutti: list[Distretto], distretto=None) -> dict:
     """Placements by district of the school (rows) and district of the host organisation (columns).
 
     Computed over the whole network (a district report shows the flows leaving and entering it); the
     last column counts hosts outside the metropolitan city.
     """
-    qs = progetti_contati(anno, None, ambito)
-    tutti = list(Distretto.objects.order_by("nome"))
     indice = {d.pk: i for i, d in enumerate(tutti)}
     matrice = [[0] * (len(tutti) + 1) for _ in tutti]
-    for r in (
-        ProgettoOrganizzazione.objects.filter(
-            ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=qs.values("pk")
-        )
-        .values(da=F("progetto__distretto_id"), a=F("organizzazione__comune__distretto_id"))
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    for r in righe_sql:
         colonna = indice.get(r["a"], len(tutti))
         matrice[indice[r["da"]]][colonna] += r["n"]
     righe = []
@@ -565,30 +686,6 @@ def flussi(anno: str, distretti, distretto=None, ambito=None) -> dict:
             }
         )
     return {"colonne": tutti, "righe": righe}
-
-
-def _lacune(qs, distretto=None) -> tuple[list[dict], list[dict], int]:
-    comuni = Comune.objects.exclude(pk__in=qs.values("scuola__comune_id"))
-    if distretto is not None:
-        comuni = comuni.filter(distretto=distretto)
-    elenco_comuni = list(
-        comuni.order_by("distretto__nome", "nome").values("nome", distretto_nome=F("distretto__nome"))
-    )
-    scuole = Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO).exclude(
-        pk__in=qs.values("scuola_id")
-    )
-    if distretto is not None:
-        scuole = scuole.filter(comune__distretto=distretto)
-    totale = scuole.count()
-    elenco_scuole = list(
-        scuole.order_by("comune__distretto__nome", "comune__nome", "denominazione").values(
-            "codice_meccanografico",
-            "denominazione",
-            comune_nome=F("comune__nome"),
-            distretto_nome=F("comune__distretto__nome"),
-        )[:MAX_RIGHE_ELENCO]
-    )
-    return elenco_comuni, elenco_scuole, totale
 
 
 # --- Partnerships and agreements report ----------------------------------------------------------
