@@ -162,3 +162,22 @@ def test_radici_consentite_sono_static_e_media():
     assert Path(settings.MEDIA_ROOT).resolve() in radici
     assert any((r / "fonts" / "Titillium_Web").is_dir() for r in radici)
     assert Path("/etc") not in radici
+
+
+def test_dati_avvia_il_caricamento_di_weasyprint_in_parallelo():
+    """The PDF step's import of WeasyPrint starts with the data step, in a thread (a fresh process)."""
+    import os
+    import sys
+
+    codice = (
+        "import sys, django; django.setup()\n"
+        "from alternanza.report import rendering\n"
+        "assert 'weasyprint' not in sys.modules\n"
+        "filo = rendering.precarica_weasyprint()\n"
+        "assert filo is not None and filo.daemon\n"
+        "filo.join(120)\n"
+        "assert 'weasyprint.document' in sys.modules\n"
+        "assert rendering.precarica_weasyprint() is None  # already imported: nothing to do\n"
+    )
+    ambiente = {**os.environ, "DJANGO_SETTINGS_MODULE": "alternanza.settings_test"}
+    subprocess.run([sys.executable, "-c", codice], check=True, env=ambiente, timeout=180)
