@@ -605,3 +605,12 @@ def test_la_pausa_scarta_il_messaggio_gia_in_viaggio_senza_il_punto_finale(
     assert smtp.totale == 5 and set(smtp.ricevuti.values()) == {1}
     numero.refresh_from_db()
     assert numero.stato == StatoNumero.INVIATO
+
+
+def test_le_righe_che_iniziano_con_un_punto_arrivano_intatte(esegui, smtp):
+    IscrittoFactory(email="punto@example.org")
+    numero = NumeroFactory(corpo="<p>.bashrc e altri file nascosti</p><p>..due punti</p><p>.</p>")
+    esegui(invio.invia_ora, numero)
+    (messaggio,) = smtp.messaggi
+    testo = messaggio.get_payload()[0].get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert "\n.bashrc e altri file nascosti\n" in testo and "\n..due punti\n" in testo and "\n.\n" in testo
