@@ -614,3 +614,61 @@ def test_le_righe_che_iniziano_con_un_punto_arrivano_intatte(esegui, smtp):
     (messaggio,) = smtp.messaggi
     testo = messaggio.get_payload()[0].get_payload(decode=True).decode().replace("\r\n", "\n")
     assert "\n.bashrc e altri file nascosti\n" in testo and "\n..due punti\n" in testo and "\n.\n" in testo
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fuori_transazione_il_record_corre_su_una_seconda_sessione_e_precede_il_messaggio_successivo(
+    smtp, settings, monkeypatch
+):
+    """As in a worker (autocommit): the record of each accepted message is committed on a second,
+    non-blocking session while the next message travels, and the server sees that commit before it
+    accepts the next message. A pause committed meanwhile drops the message already carried up to its
+    dot."""
+    settings.NEWSLETTER_BATCH_SIZE = 50
+    IscrittoFactory.create_batch(6)
+    numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
+    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    invio.avvia(numero.pk)
+    ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
+    avviati = []
+    originale = invio._SecondaSessione.avvia
+    monkeypatch.setattr(
+        invio._SecondaSessione, "avvia", lambda self, *a: avviati.append(1) or originale(self, *a)
+    )
+    chiuse = []
+    chiudi = invio._SecondaSessione.chiudi
+    monkeypatch.setattr(invio._SecondaSessione, "chiudi", lambda self: chiuse.append(1) or chiudi(self))
+    altra = _altra_sessione()  # what the server checks, from its own thread
+    registrati_all_accettazione = []
+    accetta = smtp.handle_DATA
+
+    async def accetta_e_controlla(server, session, envelope):
+        with altra.cursor() as c:
+            c.execute(
+                "SELECT count(*) FROM newsletter_consegna WHERE numero_id = %s AND stato = %s",
+                [numero.pk, StatoConsegna.INVIATA],
+            )
+            registrati_all_accettazione.append(c.fetchone()[0])
+            if len(registrati_all_accettazione) == 4:  # the staff pauses as the fourth message arrives
+                c.execute(
+                    "UPDATE newsletter_numero SET stato = %s WHERE id = %s", [StatoNumero.IN_PAUSA, numero.pk]
+                )
+        return await accetta(server, session, envelope)
+
+    smtp.handle_DATA = accetta_e_controlla
+    try:
+        esito = invio.invia_lotto(numero.pk, ids)
+    finally:
+        smtp.handle_DATA = accetta  # for the next connection
+        altra.close()
+    assert registrati_all_accettazione == [0, 1, 2, 3]
+    assert avviati  # the records went through the second session
+    # The fourth record said "paused": the fifth message, carried up to its dot meanwhile, was dropped.
+    assert esito.inviate == 4 and esito.fermato and smtp.totale == 4
+    assert numero.consegne.filter(stato=StatoConsegna.INVIATA).count() == 4
+    quinta = Consegna.objects.get(pk=ids[4])
+    assert quinta.stato == StatoConsegna.IN_ATTESA and quinta.tentativi == 0
+    assert invio.riprendi(numero)
+    assert invio.invia_lotto(numero.pk, ids).inviate == 2
+    assert smtp.totale == 6 and set(smtp.ricevuti.values()) == {1}
+    assert chiuse == [1, 1]  # one second session per batch, closed at its end

@@ -9,8 +9,9 @@ The delivery row (Consegna, unique per issue and subscriber) is the truth of wha
    with PostgreSQL session-level advisory locks (try-lock: a row claimed by another worker is skipped),
    re-reads them to keep only those still "in attesa", and for each one hands the message to the SMTP
    server and then marks the row "inviata" in its own autocommitted UPDATE, after the server accepted
-   THAT message and before the server accepts the next one (the next message's MAIL, RCPT and data
-   travel meanwhile on a helper thread, its final dot waits for the commit: see _Spedizione); the same
+   THAT message and before the server accepts the next one (the UPDATE runs on a second, non-blocking
+   session while the next message's MAIL, RCPT and data travel; that message's final dot waits for the
+   commit: see _Spedizione, _Registro, _SecondaSessione); the same
    statement returns the issue's state, so a pause stops the batch before the next message. If the
    worker dies, its session and so its claims vanish with it; the rows not yet marked stay "in attesa":
    the only message in doubt is the one accepted and not yet recorded at that instant (it may be
@@ -30,10 +31,10 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import select
 import smtplib
 import socket
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -290,15 +291,70 @@ def _segna(consegna: Consegna, numero_id: int, **campi) -> bool:
     if not _postgres():
         Consegna.objects.filter(pk=consegna.pk).update(**campi)
         return _in_invio(numero_id)
-    colonne = ", ".join(f"{Consegna._meta.get_field(nome).column} = %s" for nome in campi)
     with connection.cursor() as cursore:
-        cursore.execute(
-            f"UPDATE {Consegna._meta.db_table} SET {colonne} WHERE id = %s "  # noqa: S608 - names from the model  # nosec B608
-            f"RETURNING (SELECT stato FROM {Numero._meta.db_table} WHERE id = %s)",
-            [*campi.values(), consegna.pk, numero_id],
-        )
-        riga = cursore.fetchone()
+        cursore.execute(*_istruzione_segna(consegna.pk, numero_id, campi))
+        return _ancora_in_invio(cursore.fetchone())
+
+
+def _istruzione_segna(consegna_id: int, numero_id: int, campi: dict) -> tuple[str, list]:
+    colonne = ", ".join(f"{Consegna._meta.get_field(nome).column} = %s" for nome in campi)
+    return (
+        f"UPDATE {Consegna._meta.db_table} SET {colonne} WHERE id = %s "  # noqa: S608 - names from the model  # nosec B608
+        f"RETURNING (SELECT stato FROM {Numero._meta.db_table} WHERE id = %s)",
+        [*campi.values(), consegna_id, numero_id],
+    )
+
+
+def _ancora_in_invio(riga) -> bool:
     return bool(riga) and riga[0] == StatoNumero.IN_INVIO
+
+
+class _SecondaSessione:
+    """A second PostgreSQL session, non-blocking (a psycopg2 asynchronous connection, autocommit): the
+    record of an accepted message is sent on it and committed while the same thread carries the next
+    message over SMTP, then waited for before that message's final dot. No helper thread, so no wake-up
+    latency between the two. Opened per batch, closed at its end (a killed worker's dies with it)."""
+
+    def __init__(self):
+        import psycopg2
+
+        self._conn = psycopg2.connect(**connection.get_connection_params(), async_=True)
+        self.in_corso = False
+        try:
+            self._attendi()
+            self._cursore = self._conn.cursor()
+            if not settings.NEWSLETTER_SYNCHRONOUS_COMMIT:
+                self._cursore.execute("SET synchronous_commit TO off")
+                self._attendi()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _attendi(self) -> None:
+        from psycopg2 import OperationalError, extensions
+
+        while True:
+            stato = self._conn.poll()  # raises the statement's error, if any
+            if stato == extensions.POLL_OK:
+                return
+            if stato == extensions.POLL_READ:
+                select.select([self._conn.fileno()], [], [])
+            elif stato == extensions.POLL_WRITE:
+                select.select([], [self._conn.fileno()], [])
+            else:
+                raise OperationalError(f"poll() returned {stato}")
+
+    def avvia(self, istruzione: str, parametri: list) -> None:
+        self._cursore.execute(istruzione, parametri)  # returns at once: the server works meanwhile
+        self.in_corso = True
+
+    def risultato(self):
+        self.in_corso = False
+        self._attendi()
+        return self._cursore.fetchone()
+
+    def chiudi(self) -> None:
+        self._conn.close()
 
 
 def _commit_asincrono(attivo: bool) -> None:
@@ -369,12 +425,11 @@ class _Spedizione:
 
     With Django's SMTP backend each profile's message is generated once as bytes with placeholders and each
     recipient's copy is a byte substitution (the MIME generator costs more than the SMTP exchange), and each
-    SMTP transaction goes in two steps: `prepara` (MAIL, RCPT, DATA and the message, on a helper thread)
-    and `concludi` (the final dot: only then does the server take the message). While the helper carries
-    the next message up to its dot, the main thread commits the record of the previous one, and the dot
-    waits for that commit: at any instant at most one message is accepted and not yet recorded, as when
-    the two steps follow each other. A transaction whose dot never comes (pause, kill, error) is dropped
-    by the server when the connection closes (RFC 5321, 4.1.1.4).
+    SMTP transaction goes in two steps: `prepara` (MAIL, RCPT, DATA and the message) and `concludi` (the
+    final dot: only then does the server take the message). Between the two the record of the previous
+    message is waited for (_Registro), so at any instant at most one message is accepted and not yet
+    recorded. A transaction whose dot never comes (pause, kill, error) is dropped by the server when the
+    connection closes (RFC 5321, 4.1.1.4).
 
     Any other backend (tests: locmem), and addresses that need Django's encoder, get real EmailMessage
     objects through send_messages."""
@@ -383,7 +438,6 @@ class _Spedizione:
         self.connessione = connessione
         self.veloce = isinstance(connessione, SMTPBackend)
         self.mittente = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-        self._aiutante = ThreadPoolExecutor(1, thread_name_prefix="newsletter-smtp") if self.veloce else None
         if self.veloce and connessione.connection.sock is not None:
             # The final dot is a small write right after the message data: with Nagle's algorithm it
             # would wait for the server's delayed ACK of that data (tens of milliseconds per message).
@@ -400,8 +454,8 @@ class _Spedizione:
     def invia(self, contenuto: rendering.Contenuto, iscritto: Iscritto, msgid: str) -> None:
         self.connessione.send_messages([messaggio(contenuto, iscritto, msgid)])
 
-    def prepara(self, destinatario: str, dati: bytes) -> Future:
-        return self._aiutante.submit(_prepara, self.connessione.connection, self.mittente, destinatario, dati)
+    def prepara(self, destinatario: str, dati: bytes) -> None:
+        _prepara(self.connessione.connection, self.mittente, destinatario, dati)
 
     def concludi(self) -> None:
         _concludi(self.connessione.connection)
@@ -410,36 +464,41 @@ class _Spedizione:
         """Close the socket without the final dot: the open transaction is discarded."""
         self.connessione.connection.close()
 
-    def chiudi(self) -> None:
-        if self._aiutante is not None:
-            self._aiutante.shutdown(wait=True)
-
 
 class _Registro:
-    """The outcome records of a batch, each committed on its own. The record of an accepted message may
-    wait (`rimanda`) while the next message travels; `scarica` writes it, and so does any other record
-    first. Each write says whether the issue is still sending."""
+    """The outcome records of a batch, each committed on its own. The record of an accepted message
+    waits (`rimanda`) while the next message travels: `avvia` sends it on the second session when there
+    is one (outside any transaction, on PostgreSQL), `scarica` writes it or waits for it; any other
+    record writes it first. Each write says whether the issue is still sending."""
 
-    def __init__(self, numero_id: int):
+    def __init__(self, numero_id: int, seconda: _SecondaSessione | None = None):
         self.numero_id = numero_id
+        self._seconda = seconda
         self._pendente: tuple[Consegna, str, dt.datetime] | None = None
 
     def rimanda(self, consegna: Consegna, msgid: str) -> None:
         self._pendente = (consegna, msgid, timezone.now())
 
-    def scarica(self) -> bool:
-        if self._pendente is None:
-            return True
+    def _campi(self) -> tuple[Consegna, dict]:
         consegna, msgid, quando = self._pendente
         self._pendente = None
-        return _segna(
-            consegna,
-            self.numero_id,
-            stato=StatoConsegna.INVIATA,
-            inviata_il=quando,
-            message_id=msgid,
-            errore="",
-        )
+        campi = {"stato": StatoConsegna.INVIATA, "inviata_il": quando, "message_id": msgid, "errore": ""}
+        return consegna, campi
+
+    def avvia(self) -> None:
+        """Start the deferred record on the second session, without waiting for it."""
+        if self._pendente is not None and self._seconda is not None and not self._seconda.in_corso:
+            consegna, campi = self._campi()
+            campi["tentativi"] = consegna.tentativi
+            self._seconda.avvia(*_istruzione_segna(consegna.pk, self.numero_id, campi))
+
+    def scarica(self) -> bool:
+        if self._seconda is not None and self._seconda.in_corso:
+            return _ancora_in_invio(self._seconda.risultato())
+        if self._pendente is None:
+            return True
+        consegna, campi = self._campi()
+        return _segna(consegna, self.numero_id, **campi)
 
     def segna(self, consegna: Consegna, **campi) -> bool:
         ancora = self.scarica()
@@ -474,14 +533,16 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     edizione = _edizione(numero)
     inizio = time.monotonic()
     connessione = get_connection(fail_silently=False)
-    registro = _Registro(numero_id)
     guasto: ErroreTemporaneo | None = None
     bloccati: list[int] = []
-    spedizione: _Spedizione | None = None
+    seconda: _SecondaSessione | None = None
     try:
         connessione.open()  # once: send_messages() then reuses it instead of opening one per message
         _commit_asincrono(True)
         spedizione = _Spedizione(connessione)
+        if spedizione.veloce and _postgres() and not connection.in_atomic_block:
+            seconda = _SecondaSessione()  # inside a transaction (tests) its rows would be invisible to it
+        registro = _Registro(numero_id, seconda)
         for posizione in range(0, len(consegna_ids), GRUPPO):
             if time.monotonic() - inizio > DURATA_MASSIMA_LOTTO:
                 esito.resto = consegna_ids[posizione:]
@@ -503,8 +564,8 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     except (OSError, smtplib.SMTPException) as exc:
         raise ErroreTemporaneo(str(exc)) from exc
     finally:
-        if spedizione is not None:
-            spedizione.chiudi()
+        if seconda is not None:
+            seconda.chiudi()
         _sblocca(bloccati)
         _commit_asincrono(False)
         try:
@@ -551,11 +612,13 @@ def _invia_gruppo(
                     return None
                 spedizione.invia(contenuto, iscritto, msgid)
             else:
-                in_viaggio = spedizione.prepara(iscritto.email, dati)
+                registro.avvia()  # the previous message's record commits while this one travels
                 try:
-                    ancora = registro.scarica()  # the previous message's commit, while this one travels
-                finally:
-                    errore = in_viaggio.exception()  # the helper is done before anything else happens
+                    spedizione.prepara(iscritto.email, dati)
+                    errore = None
+                except Exception as exc:  # noqa: BLE001 - raised below, once the previous record is in
+                    errore = exc
+                ancora = registro.scarica()
                 if not ancora:
                     spedizione.interrompi()  # paused meanwhile: this message never gets its dot
                     esito.fermato = True
