@@ -672,3 +672,24 @@ def test_fuori_transazione_il_record_corre_su_una_seconda_sessione_e_precede_il_
     assert invio.invia_lotto(numero.pk, ids).inviate == 2
     assert smtp.totale == 6 and set(smtp.ricevuti.values()) == {1}
     assert chiuse == [1, 1]  # one second session per batch, closed at its end
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_senza_seconda_sessione_i_record_restano_sulla_sessione_principale(
+    smtp, settings, monkeypatch, caplog
+):
+    import psycopg2
+
+    def rifiuta(*args, **kwargs):
+        raise psycopg2.OperationalError("FATAL: too many connections")
+
+    settings.NEWSLETTER_BATCH_SIZE = 50
+    IscrittoFactory.create_batch(3)
+    numero = NumeroFactory()
+    monkeypatch.setattr(psycopg2, "connect", rifiuta)  # only the second session connects from here on
+    invio.invia_ora(numero)  # autocommit: the tasks run inline at once
+    assert smtp.totale == 3
+    assert set(numero.consegne.values_list("stato", flat=True)) == {StatoConsegna.INVIATA}
+    assert "seconda sessione non disponibile" in caplog.text
+    numero.refresh_from_db()
+    assert numero.stato == StatoNumero.INVIATO

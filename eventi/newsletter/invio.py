@@ -465,6 +465,17 @@ class _Spedizione:
         self.connessione.connection.close()
 
 
+def _seconda_sessione() -> _SecondaSessione | None:
+    """The second session, or None (records on the main session, one after the other) if it cannot open."""
+    import psycopg2
+
+    try:
+        return _SecondaSessione()
+    except psycopg2.Error:
+        logger.warning("newsletter: seconda sessione non disponibile, registro in sequenza", exc_info=True)
+        return None
+
+
 class _Registro:
     """The outcome records of a batch, each committed on its own. The record of an accepted message
     waits (`rimanda`) while the next message travels: `avvia` sends it on the second session when there
@@ -541,7 +552,7 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
         _commit_asincrono(True)
         spedizione = _Spedizione(connessione)
         if spedizione.veloce and _postgres() and not connection.in_atomic_block:
-            seconda = _SecondaSessione()  # inside a transaction (tests) its rows would be invisible to it
+            seconda = _seconda_sessione()  # inside a transaction (tests) its rows would be invisible to it
         registro = _Registro(numero_id, seconda)
         for posizione in range(0, len(consegna_ids), GRUPPO):
             if time.monotonic() - inizio > DURATA_MASSIMA_LOTTO:
