@@ -100,6 +100,13 @@ def _festival(chiave: str) -> str:
     return pagina_festival(chiave)
 
 
+def _numero_newsletter() -> str:
+    from tests.factories_newsletter import NumeroInviatoFactory
+
+    numero = NumeroInviatoFactory(oggetto="Newsletter di prova", corpo="<h2>Eventi</h2><p>Le novità.</p>")
+    return reverse("newsletter:archivio_numero", args=[numero.pk])
+
+
 PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("home", "home"),
     Pagina("privacy", "privacy"),
@@ -137,4 +144,8 @@ PAGINE_PUBBLICHE: list[Pagina] = [
             "scheda partnership",
         )
     ],
+    Pagina("newsletter iscrizione", "newsletter:iscrizione"),
+    Pagina("newsletter controlla la posta", "newsletter:controlla_posta"),
+    Pagina("newsletter archivio", "newsletter:archivio"),
+    Pagina("newsletter numero", prepara=_numero_newsletter),
 ]
