@@ -236,3 +236,31 @@ def test_revoca_del_ruolo_staff_toglie_l_accesso_all_admin(client, superuser, st
     client.post(reverse("utenti:revoca", kwargs={"tipo": "incarico", "pk": incarico.pk}))
     staff.refresh_from_db()
     assert not staff.is_staff
+
+
+def test_i_ruoli_attivi_da_revocare_sono_paginati_dal_piu_recente(
+    client, ufficio_a, scuola_a, scuola_b, django_assert_max_num_queries
+):
+    import datetime
+
+    from django.utils import timezone
+
+    inizio = timezone.now() - datetime.timedelta(days=60)
+    for n in range(30):
+        IncaricoFactory(
+            scuola=ScuolaFactory(comune=scuola_a.comune),
+            stato=StatoIncarico.APPROVATO,
+            richiesto_il=inizio + datetime.timedelta(days=n),
+            utente__email=f"referente{n:02d}@example.org",
+        )
+    IncaricoFactory(scuola=scuola_b, stato=StatoIncarico.APPROVATO, utente__email="imola@example.org")
+    entra(client, ufficio_a)
+    client.get(reverse("utenti:richieste"))  # the first request also checks MFA and saves the session
+    # session, user, roles, two COUNTs and two page reads, the two pending-request queries
+    with django_assert_max_num_queries(9):
+        prima = client.get(reverse("utenti:richieste")).content.decode()
+    seconda = client.get(reverse("utenti:richieste"), {"pagina": 2}).content.decode()
+    assert "Pagina 1 di 2" in prima and "Pagina 2 di 2" in seconda
+    assert prima.index("referente29@") < prima.index("referente05@")  # newest first
+    assert "referente04@" not in prima and "referente04@" in seconda and "referente05@" not in seconda
+    assert "imola@example.org" not in prima + seconda  # another district's role

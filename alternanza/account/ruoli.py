@@ -174,6 +174,41 @@ def richieste_decidibili(decisore, stato: str | None = StatoIncarico.RICHIESTO):
     return sorted([*incarichi[:500], *referenze[:500]], key=lambda r: r.richiesto_il)
 
 
+class RuoliAttivi:
+    """The active roles (both kinds) this user may revoke, newest first, as one sequence for Paginator.
+
+    A page reads only as many rows of each kind as its end needs (two ordered LIMIT queries) and the
+    length is two COUNTs: the list is never loaded whole, however many roles a district has."""
+
+    _ORDINE = ("-richiesto_il", "-pk")
+
+    def __init__(self, decisore):
+        self._querysets = (
+            incarichi_decidibili_da(decisore)
+            .filter(stato=StatoIncarico.APPROVATO)
+            .select_related("utente", "scuola__comune__distretto", "distretto")
+            .order_by(*self._ORDINE),
+            referenze_decidibili_da(decisore)
+            .filter(stato=StatoIncarico.APPROVATO)
+            .select_related("utente", "organizzazione__comune")
+            .order_by(*self._ORDINE),
+        )
+
+    def count(self) -> int:
+        return sum(qs.count() for qs in self._querysets)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, fetta: slice) -> list:
+        if not isinstance(fetta, slice) or fetta.step is not None:
+            raise TypeError("RuoliAttivi supports plain slices only")
+        inizio, fine = fetta.start or 0, fetta.stop
+        righe = [r for qs in self._querysets for r in (qs[:fine] if fine is not None else qs)]
+        righe.sort(key=lambda r: (r.richiesto_il, r.pk), reverse=True)
+        return righe[inizio:fine]
+
+
 def richiesta_decidibile(decisore, tipo: str, pk: int):
     """The request, if this user may decide it; None otherwise (the view answers 404)."""
     if tipo == TIPO_INCARICO:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +14,9 @@ from django.views.decorators.http import require_POST
 from alternanza.account import ruoli
 from alternanza.account.accesso import solo_approvatori
 from alternanza.account.forms import DecisioneForm, RichiestaRuoloForm
-from distretti.models import StatoIncarico
 from distretti.permissions import ambito_di, puo_decidere_richieste, richiede_mfa
 
-MAX_APPROVATI = 200
+PER_PAGINA_ATTIVI = 25
 
 
 @login_required
@@ -56,6 +56,8 @@ def richiedi_ruolo(request):
 
 @solo_approvatori
 def richieste(request):
+    # The active roles one may revoke: a district can hold hundreds, so they are paginated.
+    attivi = Paginator(ruoli.RuoliAttivi(request.user), PER_PAGINA_ATTIVI).get_page(request.GET.get("pagina"))
     return render(
         request,
         "utenti/richieste.html",
@@ -63,10 +65,8 @@ def richieste(request):
             "richieste": [
                 (r, ruoli.tipo_di(r), ruoli.descrivi(r)) for r in ruoli.richieste_decidibili(request.user)
             ],
-            "approvati": [
-                (r, ruoli.tipo_di(r), ruoli.descrivi(r))
-                for r in ruoli.richieste_decidibili(request.user, StatoIncarico.APPROVATO)[-MAX_APPROVATI:]
-            ],
+            "approvati": [(r, ruoli.tipo_di(r), ruoli.descrivi(r)) for r in attivi],
+            "pagina": attivi,
             "form": DecisioneForm(),
             "senza_valutazione": True,
         },
