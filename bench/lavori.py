@@ -178,7 +178,8 @@ def _report_metropolitano() -> dict:
 
     A subprocess so that the peak memory is the report's alone (WeasyPrint does not give memory back).
     The command times each step (data, HTML and charts, PDF) and then renders the same HTML with
-    WeasyPrint alone: the target is total <= 1.3 x WeasyPrint alone, peak < 1 GB.
+    WeasyPrint alone: the target is total <= 1.3 x WeasyPrint alone, peak < 1 GB. The import of WeasyPrint
+    is timed apart: the PDF worker's processes import it when they start, before any report.
     """
     import json
     import os
@@ -194,11 +195,14 @@ def _report_metropolitano() -> dict:
     anno = Progetto.objects.order_by("-anno_scolastico").values_list("anno_scolastico", flat=True).first()
     if anno is None:
         return {"nota": "nessun progetto nel data set"}
-    # Fresh planner statistics, as autovacuum keeps them in production (the bench loads in bulk).
+    # Vacuumed tables with fresh planner statistics, as autovacuum keeps them in production (the bench
+    # loads in bulk, and this machine's PostgreSQL runs with autovacuum off): the visibility map lets the
+    # report read its covering index without visiting the table.
     with connection.cursor() as cursor:
         cursor.execute(
-            "ANALYZE alternanza_progetto, alternanza_progettoorganizzazione, alternanza_progetto_ambiti, "
-            "alternanza_progetto_aree_s3, partnership_organizzazione_aree_s3, distretti_scuola"
+            "VACUUM ANALYZE alternanza_progetto, alternanza_progettoorganizzazione, "
+            "alternanza_progetto_ambiti, alternanza_progetto_aree_s3, partnership_organizzazione_aree_s3, "
+            "distretti_scuola"
         )
     radice = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as cartella:
@@ -236,6 +240,7 @@ def _report_metropolitano() -> dict:
         "secondi HTML e grafici": cifre["secondi_html_grafici"],
         "secondi PDF": cifre["secondi_pdf"],
         "secondi WeasyPrint da solo": solo,
+        "secondi import WeasyPrint (all'avvio del processo, a parte)": cifre["secondi_import_weasyprint"],
         "rapporto su WeasyPrint": cifre["rapporto_su_weasyprint"],
         "obiettivo rapporto": "<= 1,3 " + ("PASS" if solo and totale <= 1.3 * solo else "FAIL"),
         "MB picco processo": cifre["picco_rss_mb"],

@@ -147,6 +147,9 @@ def dati(tipo: str, anno: str, distretto=None, ambito=None) -> dict:
             # enclosing transaction (a request, a test) that transaction's view is used instead.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                # The report's statement sorts and hashes ~100,000 placements at the large scale: with the
+                # default 4 MB they spill to disk. For this transaction only.
+                cursor.execute("SET LOCAL work_mem = '32MB'")
         istantanea = timezone.now()
         contesto: dict = {"tipo": tipo, "anno": anno, "distretto": distretto, "ambito": ambito}
         if tipo == TipoReport.PARTNERSHIP:
