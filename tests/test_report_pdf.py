@@ -181,3 +181,24 @@ def test_dati_avvia_il_caricamento_di_weasyprint_in_parallelo():
     )
     ambiente = {**os.environ, "DJANGO_SETTINGS_MODULE": "alternanza.settings_test"}
     subprocess.run([sys.executable, "-c", codice], check=True, env=ambiente, timeout=180)
+
+
+@pytest.mark.parametrize(("code", "caricata"), [(["pesanti"], True), (["default"], False)])
+def test_i_processi_del_worker_dei_pdf_caricano_weasyprint_all_avvio(code, caricata):
+    """worker_process_init: a process of the "pesanti" worker imports WeasyPrint before any task; the
+    processes of other queues don't (a fresh interpreter, as a forked worker child would be)."""
+    import os
+    import sys
+
+    codice = (
+        "import sys, django; django.setup()\n"
+        "from celery import current_app\n"
+        "from celery.signals import worker_process_init\n"
+        "import alternanza.report.tasks\n"
+        f"current_app.amqp.queues.select({code!r})\n"
+        "assert 'weasyprint' not in sys.modules\n"
+        "worker_process_init.send(sender=None)\n"
+        f"assert ('weasyprint' in sys.modules) is {caricata}\n"
+    )
+    ambiente = {**os.environ, "DJANGO_SETTINGS_MODULE": "alternanza.settings_test"}
+    subprocess.run([sys.executable, "-c", codice], check=True, env=ambiente, timeout=180)
