@@ -58,9 +58,11 @@ def test_comando_misura_stampa_tempi_pagine_e_memoria(tmp_path):
     out = io.StringIO()
     call_command(
         "genera_report", "--tipo", "metropolitano", "--anno", ANNO, "--output", str(tmp_path / "m.pdf"),
-        "--misura", stdout=out,
+        "--misura", "--ripetizioni", "2", stdout=out,
     )  # fmt: skip
     cifre = json.loads(out.getvalue())
+    assert cifre["ripetizioni"] == 2
+    assert len(cifre["secondi_totale_per_giro"]) == len(cifre["secondi_weasyprint_solo_per_giro"]) == 2
     assert cifre["pagine"] >= 8
     assert cifre["secondi_totale"] >= cifre["secondi_pdf"] > 0
     assert cifre["secondi_weasyprint_solo"] > 0 and cifre["picco_rss_mb"] > 0
@@ -78,3 +80,13 @@ def test_demo_crea_gli_organi_di_governance_una_volta_sola():
     demo.carica("base", random.Random(1))
     assert OrganoGovernance.objects.count() == 1 + 2 * 7
     assert OrganoGovernance.objects.filter(distretto__isnull=True).count() == 1
+
+
+def test_comando_misura_rifiuta_zero_ripetizioni(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="almeno 1"):
+        call_command(
+            "genera_report", "--tipo", "metropolitano", "--anno", ANNO, "--output", str(tmp_path / "m.pdf"),
+            "--misura", "--ripetizioni", "0",
+        )  # fmt: skip
