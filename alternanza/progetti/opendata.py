@@ -527,7 +527,7 @@ def scrivi_file(dataset: Dataset, formato: str) -> str:
     percorso = percorso_file(dataset.nome, formato)
     try:
         finale = default_storage.path(percorso)
-    except NotImplementedError:
+    except NotImplementedError:  # a storage without local paths (object storage): streamed upload below
         finale = None
     if finale:
         os.makedirs(os.path.dirname(finale), exist_ok=True)

@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -506,25 +506,26 @@ def query_rete(anno: str, distretto=None, ambito=None) -> dict:
     accordi = accordi_attivi(anno)
     if distretto is not None:
         accordi = accordi.filter(distretti=distretto)
-    return {
-        "azioni": (
+
+    def per_distretto(relazione, qs) -> tuple[str, QuerySet]:
+        """Rows (distretto_id, n): how many distinct records of `qs` involve each district."""
+        tramite = relazione.through
+        campo = relazione.field.m2m_field_name()  # the through table's column of the record
+        return (
             "righe",
-            AzioneDiRete.distretti.through.objects.filter(azionedirete__in=azioni.values("pk"))
+            tramite.objects.filter(**{f"{campo}__in": qs.values("pk")})
             .values("distretto_id")
-            .annotate(n=Count("azionedirete_id", distinct=True))
+            .annotate(n=Count(f"{campo}_id", distinct=True))
             .order_by(),
-        ),
+        )
+
+    return {
+        "azioni": per_distretto(AzioneDiRete.distretti, azioni),
         # An action or agreement involving several districts counts once in the total.
         "azioni_totale": ("scalare", "COUNT(*)", azioni.values("pk").distinct()),
         "assistenza": ("righe", assistenze.values("distretto_id").annotate(ore_tot=Sum("ore")).order_by()),
         "assistenza_totale": ("scalare", "COALESCE(SUM(t.ore), 0)", assistenze.values("ore")),
-        "accordi": (
-            "righe",
-            Accordo.distretti.through.objects.filter(accordo__in=accordi.values("pk"))
-            .values("distretto_id")
-            .annotate(n=Count("accordo_id", distinct=True))
-            .order_by(),
-        ),
+        "accordi": per_distretto(Accordo.distretti, accordi),
         "accordi_totale": ("scalare", "COUNT(*)", accordi.values("pk").distinct()),
     }
 
