@@ -71,11 +71,12 @@ INSTALLED_APPS = [
     # Project apps, lowest layer first: a lower app never imports a higher one (see DESIGN.md).
     "distretti",
     "partnership",
-    "alternanza",
-    "alternanza.account",
+    "alternanza.progetti",
+    "alternanza.utenti",
     "alternanza.report",
     "eventi",
     "eventi.newsletter",
+    "alternanza.pagine",
 ]
 
 MIDDLEWARE = [
@@ -90,10 +91,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Accounts: absolute session timeout, MFA required for staff/district offices, log of refused access.
-    "alternanza.account.middleware.SessioneAssolutaMiddleware",
-    "alternanza.account.middleware.MfaObbligatoriaMiddleware",
-    "alternanza.account.middleware.AutorizzazioniNegateMiddleware",
-    "alternanza.account.middleware.StoricoMiddleware",
+    "alternanza.utenti.middleware.SessioneAssolutaMiddleware",
+    "alternanza.utenti.middleware.MfaObbligatoriaMiddleware",
+    "alternanza.utenti.middleware.AutorizzazioniNegateMiddleware",
+    "alternanza.utenti.middleware.StoricoMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -116,7 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "alternanza.context_processors.portale",
+                "alternanza.pagine.context_processors.portale",
             ],
         },
     },
@@ -251,7 +252,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # Django's User keeps its unique username: allauth generates it from the e-mail (login is by e-mail only).
-ACCOUNT_SIGNUP_FORM_CLASS = "alternanza.account.forms.RegistrazioneForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "alternanza.utenti.forms.RegistrazioneForm"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rete alternanza] "

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from alternanza.views import pagine, salute
+from alternanza.pagine import salute
 from eventi.newsletter.urls import one_click_urlpatterns
 from eventi.views import seo
 
@@ -26,19 +26,13 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", pagine.home, name="home"),
-    path("privacy/", pagine.pagina_statica, {"pagina": "privacy"}, name="privacy"),
-    path("accessibilita/", pagine.pagina_statica, {"pagina": "accessibilita"}, name="accessibilita"),
-    path("note-legali/", pagine.pagina_statica, {"pagina": "note_legali"}, name="note_legali"),
-    path("contatti/", pagine.pagina_statica, {"pagina": "contatti"}, name="contatti"),
-    path("valutazione/", pagine.valutazione, name="valutazione"),
-    path("valutazioni/", pagine.valutazioni_staff, name="valutazioni_staff"),
+    path("", include("alternanza.pagine.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("account/", include("alternanza.account.urls")),
+    path("account/", include("alternanza.utenti.urls")),
     path("account/", include("allauth.urls")),
     path("territorio/", include("distretti.urls")),
     path("rete/", include("partnership.urls")),
-    path("progetti/", include("alternanza.urls_progetti")),
+    path("progetti/", include("alternanza.progetti.urls")),
     path("festival/", include("eventi.urls")),
     path("report/", include("alternanza.report.urls")),
     path("newsletter/", include("eventi.newsletter.urls")),

@@ -69,7 +69,7 @@ def cookie_di_sessione(utente) -> str:
     sessione[SESSION_KEY] = str(utente.pk)
     sessione[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     sessione[HASH_SESSION_KEY] = utente.get_session_auth_hash()
-    sessione["portale_inizio_sessione"] = int(time.time())  # alternanza.account.sessioni.CHIAVE_INIZIO
-    sessione["portale_mfa_ok"] = True  # alternanza.account.middleware.CHIAVE_MFA_OK
+    sessione["portale_inizio_sessione"] = int(time.time())  # alternanza.utenti.sessioni.CHIAVE_INIZIO
+    sessione["portale_mfa_ok"] = True  # alternanza.utenti.middleware.CHIAVE_MFA_OK
     sessione.create()
     return sessione.session_key

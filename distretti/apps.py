@@ -7,6 +7,6 @@ class DistrettiConfig(AppConfig):
     verbose_name = _("Territorio: distretti, comuni e scuole")
 
     def ready(self):
-        from distretti.cache import collega_invalidazioni
+        from alternanza.core.cache import collega_invalidazioni
 
         collega_invalidazioni()  # changes to the territory make its cached public pages stale

@@ -13,7 +13,7 @@ import random
 from django.db import transaction
 from django.db.models import Q
 
-from distretti.cache import invalida_scuole
+from alternanza.core.cache import invalida_scuole
 from distretti.models import Comune, Distretto, Livello, Scuola
 
 QUANTE = {"base": 36, "grande": 1800}

@@ -37,7 +37,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from distretti.cache import invalida_scuole
+from alternanza.core.cache import invalida_scuole
 from distretti.models import Comune, Livello, Scuola, ScuolaNome
 
 # Columns every registry file has (the ones we read); the state file adds COLONNE_STATALI.

@@ -248,7 +248,7 @@ class IncaricoQuerySet(models.QuerySet):
         return self.filter(stato=StatoIncarico.RICHIESTO)
 
 
-# Audit trail (trigger-based: it also records bulk QuerySet.update()); see alternanza/account/storico.py.
+# Audit trail (trigger-based: it also records bulk QuerySet.update()); see alternanza/utenti/storico.py.
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Incarico(models.Model):
     """A role held (or requested) by a user, scoped to a school, a district or the whole network.

@@ -40,7 +40,7 @@ class Ambito:
     @property
     def chiave(self) -> str:
         """A string equal for every user with the same scope: the `ambito` of cached reserved fragments
-        (distretti.cache.frammento), so a list is shared only by those allowed to see the same rows."""
+        (alternanza.core.cache.frammento), so a list is shared only by those allowed to see the same rows."""
         if self.staff:
             return "staff"
         if not self.autenticato:

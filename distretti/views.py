@@ -3,7 +3,7 @@
 Public visitors see the active schools of the registry; metropolitan staff and the district's own
 technical office also see what is not public (inactive schools, registry year, history of names).
 Every list runs a constant number of queries whatever the number of schools, and the public content
-is cached (distretti.cache) until something of the territory changes.
+is cached (alternanza.core.cache) until something of the territory changes.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
-from distretti import cache
+from alternanza.core import cache
+from alternanza.core.sezioni import aree_delle_sezioni, sezioni_del_distretto
 from distretti.filters import ScuoleDelDistrettoFilter
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
-from distretti.sezioni import aree_delle_sezioni, sezioni_del_distretto
 
 SCUOLE_PER_PAGINA = 25
 

@@ -7,7 +7,7 @@ class EventiConfig(AppConfig):
     verbose_name = _("Festival, eventi, notizie e newsletter")
 
     def ready(self):
-        from distretti.sezioni import registra_sezione
+        from alternanza.core.sezioni import registra_sezione
         from eventi.cache import AREA as AREA_FESTIVAL
         from eventi.sezioni import eventi_del_distretto
         from eventi.signals import collega

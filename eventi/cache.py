@@ -1,6 +1,6 @@
-"""Caching of the public Festival pages, on the portal's page cache (distretti.cache).
+"""Caching of the public Festival pages, on the portal's page cache (alternanza.core.cache).
 
-- Anonymous visitors get the whole page from Redis (distretti.cache.pagina_pubblica_in_cache, areas
+- Anonymous visitors get the whole page from Redis (alternanza.core.cache.pagina_pubblica_in_cache, areas
   "festival" and "territorio": the pages also show district and comune names); each visitor gets its
   own CSRF token on the way out, and a hit runs no database query.
 - Templates cache their expensive fragments (`{% cache %}` keyed by the same versions), which serves
@@ -23,8 +23,8 @@ from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils.http import quote_etag
 
-from distretti.cache import invalida as invalida_aree
-from distretti.cache import pagina_pubblica_in_cache, versioni
+from alternanza.core.cache import invalida as invalida_aree
+from alternanza.core.cache import pagina_pubblica_in_cache, versioni
 
 AREA = "festival"
 AREE = (AREA, "territorio")

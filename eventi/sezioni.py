@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from distretti.sezioni import Sezione
+from alternanza.core.sezioni import Sezione
 from eventi.models import Evento
 
 RIGHE = 5
@@ -31,7 +31,7 @@ def eventi_del_distretto(request, distretto) -> Sezione | None:
         "eventi/_sezione_distretto.html",
         {
             "righe": righe,
-            # The event list's filter takes the district's slug (eventi.filtri.FiltroEventi); by default
+            # The event list's filter takes the district's slug (eventi.filters.FiltroEventi); by default
             # the list starts today.
             "tutti": f"{reverse('eventi:elenco')}?{urlencode({'distretto': distretto.slug})}",
         },

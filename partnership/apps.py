@@ -7,9 +7,9 @@ class PartnershipConfig(AppConfig):
     verbose_name = _("Rete: organizzazioni, accordi e partnership")
 
     def ready(self):
-        from distretti.sezioni import registra_sezione
-        from partnership import segnali  # connects the receivers that bump the cache area
+        from alternanza.core.sezioni import registra_sezione
+        from partnership import signals  # connects the receivers that bump the cache area
         from partnership.sezioni import partnership_del_distretto
 
         # The district's page lists its latest public partnerships.
-        registra_sezione(partnership_del_distretto, aree=(segnali.AREA,))
+        registra_sezione(partnership_del_distretto, aree=(signals.AREA,))

@@ -26,7 +26,7 @@ from partnership.models import (
     Organizzazione,
     Partnership,
 )
-from partnership.segnali import invalida_rete
+from partnership.signals import invalida_rete
 from partnership.validatori import sezione_ateco
 
 QUANTE = {

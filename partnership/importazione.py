@@ -346,6 +346,6 @@ def _scrivi(valide: dict[str, tuple[dict, list[int]]], esito: EsitoImportazione)
             batch_size=1000,
         )
     if nuove or da_aggiornare or aree_da_impostare:
-        from partnership.segnali import invalida_rete
+        from partnership.signals import invalida_rete
 
         invalida_rete()

@@ -31,7 +31,7 @@ def organizzazioni_di(user) -> frozenset[int]:
 
 def chiave_ambito(user) -> str:
     """Who sees the same reserved lists: the scope of distretti.permissions plus the organisations the
-    user represents (the `ambito` of cached fragments, distretti.cache.frammento)."""
+    user represents (the `ambito` of cached fragments, alternanza.core.cache.frammento)."""
     ambito = ambito_di(user)
     if ambito.staff or not ambito.autenticato:
         return ambito.chiave

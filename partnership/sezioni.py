@@ -8,7 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from distretti.sezioni import Sezione
+from alternanza.core.sezioni import Sezione
 from partnership.models import Partnership
 
 RIGHE = 5

@@ -8,12 +8,14 @@ from html import unescape
 
 import factory
 
-from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
-from alternanza.progetti.models_rete import (
+from alternanza.progetti.models import (
     AdozioneModello,
     AssistenzaTecnica,
     AzioneDiRete,
     ModelloIntervento,
+    Progetto,
+    ProgettoOrganizzazione,
+    StatoProgetto,
 )
 from tests.factories import OrganizzazioneFactory, ScuolaFactory
 

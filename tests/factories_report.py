@@ -12,8 +12,13 @@ from decimal import Decimal
 
 import factory
 
-from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
-from alternanza.progetti.models_rete import AssistenzaTecnica, AzioneDiRete
+from alternanza.progetti.models import (
+    AssistenzaTecnica,
+    AzioneDiRete,
+    Progetto,
+    ProgettoOrganizzazione,
+    StatoProgetto,
+)
 from alternanza.report.models import OrganoGovernance, ReportJob, StatoJob, TipoReport
 from distretti.models import AmbitoTematico, Livello
 from partnership.models import Accordo, AreaS3

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 import alternanza.urls  # noqa: F401 - load the URLconf with DEBUG off: with it on, it adds dev-only media URLs
-from alternanza.account import demo
+from alternanza.utenti import demo
 from distretti.permissions import ambito_di
 from tests.factories import ScuolaFactory, comune
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from alternanza.account.gdpr import campi_verso_utente
-from alternanza.account.models import EventoSicurezza
+from alternanza.utenti.gdpr import campi_verso_utente
+from alternanza.utenti.models import EventoSicurezza
 from distretti.models import Incarico, StatoIncarico
 from tests.conftest import entra
 from tests.factories import PASSWORD_TEST, IncaricoFactory
@@ -82,7 +82,7 @@ def test_eliminazione_dall_admin_conserva_il_nome_dell_autore(staff, scuola_a):
 
 
 def test_nessun_record_condiviso_viene_cancellato_con_l_utente():
-    """Authorship FKs must be SET_NULL (+ a `<field>_nome` snapshot): see alternanza/account/gdpr.py."""
+    """Authorship FKs must be SET_NULL (+ a `<field>_nome` snapshot): see alternanza/utenti/gdpr.py."""
     cancellati = sorted(
         f"{model._meta.label}.{campo.name}"
         for model, campo in campi_verso_utente()

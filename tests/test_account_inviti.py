@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from alternanza.account.models import Invito
+from alternanza.utenti.models import Invito
 from distretti.models import StatoIncarico
 from distretti.permissions import ambito_di
 from tests.conftest import entra

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from alternanza.account.models import EventoSicurezza, SessioneUtente
+from alternanza.utenti.models import EventoSicurezza, SessioneUtente
 from tests.conftest import entra
 from tests.factories import PASSWORD_TEST, staff_cm, ufficio_distretto
 

@@ -50,7 +50,7 @@ def test_approvazione_registrata_con_autore_e_prima_dopo(client, staff, ufficio_
 def test_registro_delle_modifiche_con_numero_di_query_costante(
     client, staff, scuola_a, django_assert_max_num_queries
 ):
-    from alternanza.account.storico import modelli_tracciati
+    from alternanza.utenti.storico import modelli_tracciati
 
     for _ in range(60):
         IncaricoFactory(scuola=scuola_a)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from alternanza.models import ValutazionePagina
+from alternanza.pagine.models import ValutazionePagina
 
 pytestmark = pytest.mark.django_db
 

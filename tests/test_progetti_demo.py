@@ -5,13 +5,15 @@ import random
 import pytest
 from django.contrib.postgres.search import SearchQuery
 
-from alternanza import demo
-from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
-from alternanza.progetti.models_rete import (
+from alternanza.progetti import demo
+from alternanza.progetti.models import (
     AdozioneModello,
     AssistenzaTecnica,
     AzioneDiRete,
     ModelloIntervento,
+    Progetto,
+    ProgettoOrganizzazione,
+    StatoProgetto,
 )
 from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
 from tests.factories_progetti import ProgettoFactory

@@ -5,7 +5,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from alternanza.progetti.models import Progetto, anno_successivo, valida_anno_scolastico
+from alternanza.core.anno_scolastico import anno_successivo, valida_anno_scolastico
+from alternanza.progetti.models import Progetto
 from tests.factories import ScuolaFactory, comune
 from tests.factories_progetti import ProgettoFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from alternanza.progetti.models_rete import AdozioneModello, AssistenzaTecnica, AzioneDiRete
+from alternanza.progetti.models import AdozioneModello, AssistenzaTecnica, AzioneDiRete
 from tests.conftest import entra
 from tests.factories_progetti import AzioneDiReteFactory, ModelloInterventoFactory, ProgettoPubblicatoFactory
 

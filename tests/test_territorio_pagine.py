@@ -152,7 +152,7 @@ def test_pagina_del_distretto_con_numero_di_query_costante(client, django_assert
     poche = n_query(client, url)
     scuole(60, "Imola", livello=Livello.PRIMARIA)
     scuole(20, "Dozza", livello=Livello.INFANZIA)
-    # + one query for each section of the higher apps (partnership, projects, events: distretti.sezioni)
+    # + one query for each section of the higher apps (partnership, projects, events: alternanza.core.sezioni)
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
     assert n_query(client, url) == poche
@@ -272,7 +272,7 @@ def test_scuola_dimostrativa_segnalata(client):
 
 
 def test_sezione_registrata_da_un_altra_app_compare_nella_pagina_del_distretto(client, settings, tmp_path):
-    from distretti.sezioni import Sezione, registra_sezione, rimuovi_sezione
+    from alternanza.core.sezioni import Sezione, registra_sezione, rimuovi_sezione
 
     cartella = tmp_path / "templates"
     (cartella / "prova").mkdir(parents=True)
@@ -405,16 +405,16 @@ def test_la_cache_pubblica_non_arriva_all_ufficio_e_viceversa(client, ufficio_b)
 
 
 def test_il_contenuto_in_cache_non_contiene_token_csrf(client, monkeypatch):
-    import distretti.cache
+    import alternanza.core.cache
 
     salvati = []
-    originale = distretti.cache.cache.set
+    originale = alternanza.core.cache.cache.set
 
     def registra(chiave, valore, *args, **kwargs):
         salvati.append(valore)
         return originale(chiave, valore, *args, **kwargs)
 
-    monkeypatch.setattr(distretti.cache.cache, "set", registra)
+    monkeypatch.setattr(alternanza.core.cache.cache, "set", registra)
     scuole(1, "Imola")
 
     client.get(ELENCO)

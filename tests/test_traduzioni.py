@@ -293,8 +293,8 @@ def test_le_frasi_controllate_ci_sono_nella_versione_italiana(client, frasi):
 
 
 def test_ambiti_tematici_dei_dati_tutti_marcati_per_la_traduzione():
-    from alternanza.vocabolari import AMBITI_TEMATICI
     from distretti.territorio import AMBITI_TEMATICI as DATI
+    from distretti.vocabolari import AMBITI_TEMATICI
 
     assert [nome for _slug, nome in DATI] == AMBITI_TEMATICI
     po = polib.pofile(str(CATALOGO_PROGETTO))

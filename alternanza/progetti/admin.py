@@ -1,22 +1,20 @@
 """Django admin of projects and network actions: a fallback for staff (the work happens in the portal).
 
-Registered from alternanza/admin.py (Django's admin autodiscovery imports only `<app>.admin`).
+Found by the admin autodiscovery (`alternanza.progetti.admin`).
 """
 
 from django.contrib import admin
 
 from alternanza.progetti.models import (
-    DocumentoProgetto,
-    FotoProgetto,
-    Progetto,
-    ProgettoOrganizzazione,
-    TransizioneProgetto,
-)
-from alternanza.progetti.models_rete import (
     AdozioneModello,
     AssistenzaTecnica,
     AzioneDiRete,
+    DocumentoProgetto,
+    FotoProgetto,
     ModelloIntervento,
+    Progetto,
+    ProgettoOrganizzazione,
+    TransizioneProgetto,
 )
 
 

@@ -1,4 +1,4 @@
-"""The projects' pages in the portal-wide page cache (distretti.cache) under the area "progetti".
+"""The projects' pages in the portal-wide page cache (alternanza.core.cache) under the area "progetti".
 
 Showcase pages also show districts, comuni and thematic areas (the filters), hence the "territorio" area.
 Every change visible to the public (a transition, an edit, an attachment, the demo load) calls
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from distretti.cache import frammento, invalida, pagina_pubblica_in_cache
+from alternanza.core.cache import frammento, invalida, pagina_pubblica_in_cache
 from distretti.permissions import ambito_di
 
 AREA = "progetti"
@@ -25,7 +25,7 @@ def invalida_vetrina() -> None:
 
 
 def pagina_in_cache():
-    """Decorator of the public projects pages (anonymous visitors only; see distretti.cache)."""
+    """Decorator of the public projects pages (anonymous visitors only; see alternanza.core.cache)."""
     return pagina_pubblica_in_cache(AREA, "territorio")
 
 

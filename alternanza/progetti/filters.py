@@ -12,11 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.anno_scolastico import anno_scolastico_di, anno_successivo
 from alternanza.progetti.models import (
     Progetto,
     ProgettoOrganizzazione,
-    anno_scolastico_corrente,
-    anno_successivo,
 )
 from alternanza.progetti.ricerca import cerca
 from distretti.models import AmbitoTematico, Comune, Distretto
@@ -28,7 +27,7 @@ PRIMO_ANNO = "2022/23"
 def anni_scolastici() -> list[tuple[str, str]]:
     """School years offered by the filter, newest first (no query)."""
     anni, anno = [], PRIMO_ANNO
-    ultimo = anno_successivo(anno_scolastico_corrente())
+    ultimo = anno_successivo(anno_scolastico_di())
     while anno <= ultimo:
         anni.append((anno, anno))
         anno = anno_successivo(anno)

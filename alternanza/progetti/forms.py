@@ -7,12 +7,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.progetti.file import controlla_documento, ricodifica_foto
-from alternanza.progetti.models import DocumentoProgetto, FotoProgetto, Progetto, ProgettoOrganizzazione
-from alternanza.progetti.models_rete import (
+from alternanza.progetti.models import (
     AdozioneModello,
     AssistenzaTecnica,
     AzioneDiRete,
+    DocumentoProgetto,
+    FotoProgetto,
     ModelloIntervento,
+    Progetto,
+    ProgettoOrganizzazione,
 )
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di

@@ -56,9 +56,9 @@ def invia_notifica_transizione(transizione_id: int) -> int:
         "PORTALE": getattr(settings, "PORTALE", {}),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        oggetto = " ".join(render_to_string("alternanza/email/transizione_oggetto.txt", contesto).split())
-        testo = render_to_string("alternanza/email/transizione.txt", contesto)
-        html = render_to_string("alternanza/email/transizione.html", contesto)
+        oggetto = " ".join(render_to_string("progetti/email/transizione_oggetto.txt", contesto).split())
+        testo = render_to_string("progetti/email/transizione.txt", contesto)
+        html = render_to_string("progetti/email/transizione.html", contesto)
     connessione = get_connection()
     messaggi = []
     # One message per person: addresses of other schools' staff are not disclosed to each other.

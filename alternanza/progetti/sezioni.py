@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.sezioni import Sezione
 from alternanza.progetti.models import Progetto
-from distretti.sezioni import Sezione
 
 RIGHE = 5
 
@@ -33,7 +33,7 @@ def progetti_del_distretto(request, distretto) -> Sezione | None:
         return None
     return Sezione(
         _("Progetti"),
-        "alternanza/_sezione_distretto.html",
+        "progetti/_sezione_distretto.html",
         {
             "righe": righe,
             # The showcase's filter takes the district's slug (alternanza.progetti.filters.ProgettoFilter).

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from alternanza.core.anno_scolastico import anno_successivo
 from alternanza.progetti.models import (
     STATI_MODIFICABILI,
     Progetto,
     ProgettoOrganizzazione,
     StatoProgetto,
     TransizioneProgetto,
-    anno_successivo,
 )
 from distretti.permissions import ambito_di
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.report.models import OrganoGovernance, TipoReport, anno_precedente, anno_scolastico_di
+from alternanza.core.anno_scolastico import anno_precedente, anno_scolastico_di
+from alternanza.report.models import OrganoGovernance, TipoReport
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 

@@ -30,9 +30,14 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
-from alternanza.progetti.models_rete import AssistenzaTecnica, AzioneDiRete
-from alternanza.report.models import anno_precedente
+from alternanza.core.anno_scolastico import anno_precedente
+from alternanza.progetti.models import (
+    AssistenzaTecnica,
+    AzioneDiRete,
+    Progetto,
+    ProgettoOrganizzazione,
+    StatoProgetto,
+)
 from distretti.models import AmbitoTematico, Comune, Distretto, Livello, Scuola
 from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
 

@@ -9,7 +9,7 @@ the periodic `sorveglia_report` task.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,31 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.anno_scolastico import valida_anno_scolastico
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
-
-ANNO_RE = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-def anno_scolastico_di(giorno: date | None = None) -> str:
-    """The school year a day belongs to ("2025/26" from September 2025 to August 2026)."""
-    giorno = giorno or timezone.localdate()
-    inizio = giorno.year if giorno.month >= 9 else giorno.year - 1
-    return f"{inizio}/{(inizio + 1) % 100:02d}"
-
-
-def anno_precedente(anno: str) -> str:
-    """The school year before `anno` ("2024/25" for "2025/26")."""
-    inizio = int(valida_anno(anno)[:4]) - 1
-    return f"{inizio}/{(inizio + 1) % 100:02d}"
-
-
-def valida_anno(anno: str) -> str:
-    """Return `anno` if it is a well-formed school year ("2025/26"), else raise ValidationError."""
-    m = ANNO_RE.match(anno or "")
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise ValidationError(_("Anno scolastico non valido: usa la forma 2025/26."), code="anno")
-    return anno
 
 
 class TipoReport(models.TextChoices):
@@ -86,7 +64,9 @@ class ReportJob(models.Model):
         PIANIFICATO = "pianificato", _("calendario")
 
     tipo = models.CharField(_("tipo"), max_length=30, choices=TipoReport.choices)
-    anno_scolastico = models.CharField(_("anno scolastico"), max_length=7, validators=[valida_anno])
+    anno_scolastico = models.CharField(
+        _("anno scolastico"), max_length=7, validators=[valida_anno_scolastico]
+    )
     distretto = models.ForeignKey(
         Distretto,
         on_delete=models.PROTECT,

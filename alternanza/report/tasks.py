@@ -17,8 +17,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_noop
 
+from alternanza.core.anno_scolastico import anno_scolastico_di
 from alternanza.report import servizi
-from alternanza.report.models import ReportJob, TipoReport, anno_scolastico_di
+from alternanza.report.models import ReportJob, TipoReport
 
 logger = logging.getLogger("alternanza.report")
 

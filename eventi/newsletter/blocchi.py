@@ -105,7 +105,7 @@ def eventi(numero) -> list[Candidato]:
 
 
 def progetti(numero) -> list[Candidato]:
-    from alternanza.models import Progetto
+    from alternanza.progetti.models import Progetto
 
     inizio, fine = periodo_novita(numero)
     progetti_ = list(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from eventi import cache as cache_eventi
 from eventi.cache import DURATA_GIORNALIERA, condizionale
-from eventi.filtri import FiltroEventi, inizio_giorno
+from eventi.filters import FiltroEventi, inizio_giorno
 from eventi.ical import calendario as ical_calendario
 from eventi.models import DataEvento, Evento
 from eventi.views.aiuti import PER_PAGINA, contesto_cache, oggi, pigro

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from distretti.models import Comune, Scuola
 from eventi.cache import DURATA_GIORNALIERA, condizionale
-from eventi.filtri import inizio_giorno
+from eventi.filters import inizio_giorno
 from eventi.models import Edizione, Evento, Notizia
 from eventi.views.aiuti import contesto_cache, oggi, pigro, settimana, vetrina_progetti
 from partnership.models import Organizzazione

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from distretti.cache import frammento
+from alternanza.core.cache import frammento
 from distretti.permissions import ambito_di
 from eventi.cache import AREE
 from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
-from distretti.cache import frammento, pagina_pubblica_in_cache
+from alternanza.core.cache import frammento, pagina_pubblica_in_cache
 from distretti.permissions import ambito_di
 from partnership.permissions import chiave_ambito
-from partnership.segnali import AREA
+from partnership.signals import AREA
 
 PER_PAGINA = 25
 DURATA_FRAMMENTI = 600
@@ -47,10 +47,10 @@ def richiede_staff(vista):
     return controllata
 
 
-# --- Cache of the public pages (distretti.cache, area "partnership") ---------------------------------
+# --- Cache of the public pages (alternanza.core.cache, area "partnership") ---------------------------------
 # Anonymous visitors get whole pages; everyone else gets the expensive parts (filter form and list of
 # results) rendered once per (full path, language, area version, viewer's scope) and reused by every
-# viewer with the same scope; partnership.segnali bumps the area on any change to what the pages show.
+# viewer with the same scope; partnership.signals bumps the area on any change to what the pages show.
 
 pagina_pubblica = pagina_pubblica_in_cache(AREA, durata=DURATA_FRAMMENTI)
 

@@ -3,7 +3,7 @@ the page-feedback form."""
 
 import pytest
 
-from alternanza.models import ValutazionePagina
+from alternanza.pagine.models import ValutazionePagina
 from tests.browser.aiuti import verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
 

@@ -94,8 +94,8 @@ def prepara(fx):
         stato=StatoIncarico.RICHIESTO,
         deciso_il=None,
     )
-    from alternanza.account import inviti
-    from alternanza.account.models import Invito
+    from alternanza.utenti import inviti
+    from alternanza.utenti.models import Invito
 
     fx.invito_token = inviti.token_di(
         Invito.objects.create(

@@ -1,4 +1,4 @@
-"""Projects, network actions, models library and open data (alternanza.urls_progetti)."""
+"""Projects, network actions, models library and open data (alternanza.progetti.urls)."""
 
 from django.core.files.base import ContentFile
 
@@ -10,8 +10,7 @@ UFFICI = {"ufficio_a": 200, "ufficio_b": 200, "staff": 200, "superuser": 200}
 
 
 def prepara(fx):
-    from alternanza.progetti.models import DocumentoProgetto, StatoProgetto
-    from alternanza.progetti.models_rete import AzioneDiRete
+    from alternanza.progetti.models import AzioneDiRete, DocumentoProgetto, StatoProgetto
     from tests.factories_progetti import (
         AzioneDiReteFactory,
         ModelloInterventoFactory,

@@ -19,7 +19,7 @@ _TIPI = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=ut
 def dati(request):
     return render(
         request,
-        "alternanza/dati.html",
+        "progetti/dati.html",
         {"dataset": opendata.DATASET.values(), "licenza": opendata.LICENZA},
     )
 
@@ -83,7 +83,7 @@ def catalogo_dcat(request):
         )
     contenuto = render(
         request,
-        "alternanza/dcat.rdf",
+        "progetti/dcat.rdf",
         {
             "dataset": dataset,
             "ipa": opendata.CODICE_IPA,

@@ -15,8 +15,13 @@ from django.views.decorators.http import require_POST
 
 from alternanza.progetti import workflow
 from alternanza.progetti.forms import AdozioneForm, AssistenzaForm, AzioneForm, ModelloForm
-from alternanza.progetti.models import Progetto, StatoProgetto
-from alternanza.progetti.models_rete import AdozioneModello, AzioneDiRete, ModelloIntervento
+from alternanza.progetti.models import (
+    AdozioneModello,
+    AzioneDiRete,
+    ModelloIntervento,
+    Progetto,
+    StatoProgetto,
+)
 from alternanza.progetti.views._accesso import get_progetto_visibile, richiede
 from distretti.models import Distretto
 from distretti.permissions import ambito_di
@@ -50,7 +55,7 @@ def azioni(request):
     ambito = ambito_di(request.user)
     return render(
         request,
-        "alternanza/azioni.html",
+        "progetti/azioni.html",
         {
             "pagina": pagina,
             "livelli": AzioneDiRete.Livello.choices,
@@ -87,7 +92,7 @@ def azione(request, pk):
     }
     if ambito.staff or ambito.ufficio_distretto:
         contesto["assistenze"] = oggetto.assistenze.select_related("distretto")
-    return render(request, "alternanza/azione.html", contesto)
+    return render(request, "progetti/azione.html", contesto)
 
 
 def _salva_azione(request, oggetto):
@@ -101,7 +106,7 @@ def _salva_azione(request, oggetto):
         messages.success(request, _("Azione di rete salvata."))
         return redirect(nuova)
     return render(
-        request, "alternanza/azione_form.html", {"form": form, "azione": oggetto, "senza_valutazione": True}
+        request, "progetti/azione_form.html", {"form": form, "azione": oggetto, "senza_valutazione": True}
     )
 
 
@@ -133,7 +138,7 @@ def assistenza_nuova(request, pk):
         return redirect(oggetto)
     return render(
         request,
-        "alternanza/assistenza_form.html",
+        "progetti/assistenza_form.html",
         {"form": form, "azione": oggetto, "senza_valutazione": True},
     )
 
@@ -147,7 +152,7 @@ def modelli(request):
         .order_by("titolo", "id")
     )
     pagina = Paginator(qs, 20).get_page(request.GET.get("pagina"))
-    return render(request, "alternanza/modelli.html", {"pagina": pagina, "parametri": ""})
+    return render(request, "progetti/modelli.html", {"pagina": pagina, "parametri": ""})
 
 
 def modello(request, pk):
@@ -168,7 +173,7 @@ def modello(request, pk):
         progetto_origine = oggetto.progetto
     return render(
         request,
-        "alternanza/modello.html",
+        "progetti/modello.html",
         {
             "modello": oggetto,
             "adozioni": adozioni,
@@ -208,7 +213,7 @@ def _crea_modello(request, *, progetto=None, azione=None):
         return redirect(nuovo)
     return render(
         request,
-        "alternanza/modello_form.html",
+        "progetti/modello_form.html",
         {"form": form, "progetto": progetto, "azione": azione, "senza_valutazione": True},
     )
 

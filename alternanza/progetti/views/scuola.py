@@ -77,9 +77,9 @@ def miei(request):
 
     return render(
         request,
-        "alternanza/miei.html",
+        "progetti/miei.html",
         {
-            "corpo": corpo_riservato(request, "miei", "alternanza/_miei_corpo.html", contesto),
+            "corpo": corpo_riservato(request, "miei", "progetti/_miei_corpo.html", contesto),
             "senza_valutazione": True,
         },
     )
@@ -106,7 +106,7 @@ def _salva_progetto(request, progetto: Progetto | None):
         return redirect(oggetto)
     return render(
         request,
-        "alternanza/progetto_form.html",
+        "progetti/progetto_form.html",
         {
             "form": form,
             "formset": formset,
@@ -188,7 +188,7 @@ def allegati(request, pk):
                 return redirect("progetti:allegati", pk=progetto.pk)
     return render(
         request,
-        "alternanza/allegati.html",
+        "progetti/allegati.html",
         {
             "progetto": progetto,
             "documenti": progetto.documenti.all(),

@@ -8,11 +8,11 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from alternanza.core.cache import versioni
 from alternanza.progetti.cache import AREA, corpo_riservato
 from alternanza.progetti.filters import anni_scolastici
 from alternanza.progetti.models import Progetto, StatoProgetto
 from alternanza.progetti.views._accesso import richiede
-from distretti.cache import versioni
 from distretti.models import Distretto
 from distretti.permissions import ambito_di
 
@@ -65,7 +65,7 @@ def statistiche_distretti(distretti_ids, anno: str | None = None) -> list[dict]:
 
 def statistiche_in_cache(distretti_ids, anno: str | None) -> list[dict]:
     """The statistics aggregate tens of thousands of rows: cached until the next change of any project
-    (every transition and edit bumps the "progetti" version of distretti.cache) or for 5 minutes."""
+    (every transition and edit bumps the "progetti" version of alternanza.core.cache) or for 5 minutes."""
     (versione,) = versioni(AREA)
     chiave = f"progetti:statistiche:{versione}:{anno or '-'}:{','.join(map(str, distretti_ids))}"
     dati = cache.get(chiave)
@@ -134,5 +134,5 @@ def revisione(request):
         }
 
     # The school years offered change on 1 September: part of the fragment's name.
-    corpo = corpo_riservato(request, f"revisione-{anni[0][0]}", "alternanza/_revisione_corpo.html", contesto)
-    return render(request, "alternanza/revisione.html", {"corpo": corpo, "senza_valutazione": True})
+    corpo = corpo_riservato(request, f"revisione-{anni[0][0]}", "progetti/_revisione_corpo.html", contesto)
+    return render(request, "progetti/revisione.html", {"corpo": corpo, "senza_valutazione": True})

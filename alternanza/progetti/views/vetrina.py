@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from alternanza.core.anno_scolastico import anno_scolastico_di
+from alternanza.core.cache import frammento, versioni
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import AREA, pagina_in_cache
 from alternanza.progetti.filters import ProgettoFilter
@@ -19,10 +21,8 @@ from alternanza.progetti.models import (
     Progetto,
     ProgettoOrganizzazione,
     StatoProgetto,
-    anno_scolastico_corrente,
 )
 from alternanza.progetti.views._accesso import get_progetto_visibile
-from distretti.cache import frammento, versioni
 
 PER_PAGINA = 20
 LIMITE_CONTEGGIO = 1000
@@ -100,7 +100,7 @@ def vetrina(request):
         per_pk = {p.pk: p for p in righe.only(*_CAMPI_ELENCO)} if pagina.object_list else {}
         progetti_pagina = [per_pk[pk] for pk in pagina.object_list if pk in per_pk]
         prefetch_related_objects(progetti_pagina, "ambiti")
-        return render_to_string("alternanza/_schede_vetrina.html", {"progetti": progetti_pagina})
+        return render_to_string("progetti/_schede_vetrina.html", {"progetti": progetti_pagina})
 
     parametri = request.GET.copy()
     parametri.pop("pagina", None)
@@ -109,16 +109,16 @@ def vetrina(request):
     # school years offered (which change on 1 September), so it is shared from the cache.
     filtri = frammento(
         request,
-        f"progetti-filtri-{anno_scolastico_corrente()}",
+        f"progetti-filtri-{anno_scolastico_di()}",
         ("territorio",),
-        lambda: render_to_string("alternanza/_filtri_vetrina.html", {"filtro": filtro}),
+        lambda: render_to_string("progetti/_filtri_vetrina.html", {"filtro": filtro}),
     )
     # The result cards (excerpts, thematic areas, links) are the same for everybody at a given address:
     # shared from the cache while no project, school, organisation or territory record changes.
     html_schede = frammento(request, "progetti-schede", _AREE_RICERCA, schede)
     return render(
         request,
-        "alternanza/vetrina.html",
+        "progetti/vetrina.html",
         {
             "filtro": filtro,
             "filtri": mark_safe(filtri),  # noqa: S308 - our own template, escaped when rendered  # nosec
@@ -177,4 +177,4 @@ def progetto(request, pk):
     if ruoli:
         contesto["transizioni"] = progetto.transizioni.all()[:50]
         contesto["senza_valutazione"] = True
-    return render(request, "alternanza/progetto.html", contesto)
+    return render(request, "progetti/progetto.html", contesto)

@@ -21,12 +21,12 @@ from distretti.importazione import importa_percorsi
 
 ESTRATTO_ANAGRAFE = Path(__file__).resolve().parents[2] / "data" / "SCUANAGRAFEPAR-BOLOGNA-202324.csv"
 
-# In layer order. alternanza.account.demo is the hook for the accounts area's demo users.
+# In layer order. alternanza.utenti.demo is the hook for the accounts area's demo users.
 MODULI_DEMO = [
     "distretti.demo",
     "partnership.demo",
-    "alternanza.account.demo",
-    "alternanza.demo",
+    "alternanza.utenti.demo",
+    "alternanza.progetti.demo",
     "alternanza.report.demo",
     "eventi.demo",
     "eventi.newsletter.demo",

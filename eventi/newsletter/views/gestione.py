@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alternanza.account.accesso import solo_staff
+from alternanza.utenti.accesso import solo_staff
 from distretti.models import AmbitoTematico, Distretto
 
 from .. import invio, iscrizioni, trasferimento

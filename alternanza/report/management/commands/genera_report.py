@@ -11,8 +11,9 @@ from statistics import median
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from alternanza.core.anno_scolastico import valida_anno_scolastico
 from alternanza.report import rendering
-from alternanza.report.models import TipoReport, valida_anno
+from alternanza.report.models import TipoReport
 from distretti.models import AmbitoTematico, Distretto
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         **options,
     ):
         try:
-            valida_anno(anno)
+            valida_anno_scolastico(anno)
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from exc
         d = a = None

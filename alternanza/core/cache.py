@@ -1,0 +1,219 @@
+"""The portal's cache of public pages, in Redis, invalidated by content area. It sits in the lowest layer so
+that every app (distretti, partnership, alternanza, eventi) uses this one implementation.
+
+WHOLE PAGES for anonymous visitors:
+
+    from alternanza.core.cache import pagina_pubblica_in_cache
+
+    @pagina_pubblica_in_cache("territorio")            # the areas whose content the page shows
+    def elenco(request): ...
+
+    # class-based views: path("x/", pagina_pubblica_in_cache("partnership")(MyView.as_view()))
+
+and bump the area's version whenever that content changes, e.g. in a post_save/post_delete receiver or
+at the end of an import/bulk job (bulk_create and update() send no signals):
+
+    from alternanza.core.cache import invalida
+    invalida("partnership")                           # every page cached under "partnership" is now stale
+
+A page is served from the cache only to anonymous visitors without a session or pending messages (those
+see personal content: the page is rendered for them as usual), for GET/HEAD answered 200. The key is the
+running release (see `_rilascio`), the language, the areas and the full path (query string included); the
+entry remembers the version of each area it was rendered with, and is used only while those are still
+the current ones (nothing is ever deleted: a bumped version makes the entry stale; entries expire after
+`durata`). A hit costs ONE Redis round trip (MGET of the versions and the entry) and no database query.
+The CSRF token of the forms in the page (language switch, page feedback) is stored as a placeholder and
+each visitor gets their own on the way out (which also sets their CSRF cookie).
+
+FRAGMENTS for everyone else (e.g. logged-in users): `frammento(request, name, areas, compute, ambito=...)`
+returns what `compute()` returns (typically the HTML of a list), cached under the same versions, release,
+language and full path, plus `ambito`: a string naming who sees the same content (e.g. the viewer's
+districts), so that a fragment is never shown to someone with another scope. The page around it is
+rendered fresh (it carries CSRF tokens). Views showing reserved data must not cache them without a scope.
+
+Areas in use: "territorio" (districts, comuni, thematic areas), "scuole" (schools and their names; the
+registry import and the demo loader bump it themselves) — both connected in `collega_invalidazioni`,
+called from DistrettiConfig.ready — "partnership" (partnership.signals), "progetti"
+(alternanza.progetti.cache), "festival" (eventi.signals) and "istituzionali" (the static pages, which
+change only with a release). A new release (other templates or static files) gets new keys by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from functools import cache as una_volta
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+DURATA = 60 * 60  # seconds an entry lives at most (a bumped version makes it unreachable before)
+_PREFISSO_VERSIONE = "pagine:versione:"
+_SEGNAPOSTO_CSRF = b"@@csrf-pagina@@"
+_TOKEN_CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+_COOKIE_PERSONALI = ("messages",)
+
+
+def _nuova_versione() -> int:
+    return time.time_ns() // 1000
+
+
+def versioni(*aree: str) -> list[int]:
+    """The current version of each area (created on first use), in one Redis round trip."""
+    chiavi = [_PREFISSO_VERSIONE + area for area in aree]
+    trovate = cache.get_many(chiavi)
+    risultato = []
+    for chiave in chiavi:
+        valore = trovate.get(chiave)
+        if valore is None:
+            cache.add(chiave, _nuova_versione(), None)
+            valore = cache.get(chiave)
+        risultato.append(valore)
+    return risultato
+
+
+def invalida(*aree: str, **_kwargs) -> None:
+    """Content of these areas changed: every page and fragment cached under any of them becomes stale.
+
+    A version is a timestamp, so an emptied cache cannot bring an old one back."""
+    for area in aree:
+        chiave = _PREFISSO_VERSIONE + area
+        cache.set(chiave, max(_nuova_versione(), (cache.get(chiave) or 0) + 1), None)
+
+
+def _personale(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return True
+    cookie = request.COOKIES
+    if cookie.get(settings.SESSION_COOKIE_NAME) or any(cookie.get(nome) for nome in _COOKIE_PERSONALI):
+        return True
+    return request.user.is_authenticated
+
+
+@una_volta
+def _rilascio() -> str:
+    """Fingerprint of the running release: the static-files manifest (hashed names) and the templates.
+
+    A page cached by the previous release may reference static files that no longer exist."""
+    from django.apps import apps
+
+    impronta = hashlib.sha256()
+    manifesto = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifesto.exists():
+        impronta.update(manifesto.read_bytes())
+    cartelle = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
+    cartelle += [Path(app.path) / "templates" for app in apps.get_app_configs()]
+    for cartella in cartelle:
+        if cartella.is_dir():
+            for file in sorted(cartella.rglob("*.html")) + sorted(cartella.rglob("*.txt")):
+                impronta.update(f"{file}:{file.stat().st_mtime_ns}".encode())
+    return impronta.hexdigest()[:12]
+
+
+def _percorso(request) -> str:
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+
+
+def _leggi(chiave: str, aree: tuple[str, ...]) -> tuple[list[int], Any]:
+    """The areas' current versions and the entry if it is still fresh, in ONE Redis round trip (MGET).
+
+    The entry (versions, ...) holds the versions it was rendered with: fresh only if they are current."""
+    chiavi_versioni = [_PREFISSO_VERSIONE + area for area in aree]
+    trovati = cache.get_many([*chiavi_versioni, chiave])
+    attuali = [trovati.get(k) for k in chiavi_versioni]
+    if None in attuali:  # first use of an area (or Redis was emptied)
+        attuali = versioni(*aree)
+    voce = trovati.get(chiave)
+    return attuali, voce if voce is not None and voce[0] == attuali else None
+
+
+def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
+    """Decorator: cache the whole response of a public view for anonymous visitors (see the module doc)."""
+    if not aree:
+        raise ValueError("name at least one content area, so the page can be invalidated")
+
+    def decoratore(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if _personale(request):
+                return view(request, *args, **kwargs)
+            chiave = f"pagine:{_rilascio()}:{get_language()}:{'+'.join(aree)}:{_percorso(request)}"
+            attuali, voce = _leggi(chiave, aree)
+            if voce is not None:
+                _, corpo, tipo = voce
+                if _SEGNAPOSTO_CSRF in corpo:
+                    corpo = corpo.replace(_SEGNAPOSTO_CSRF, get_token(request).encode())
+                return HttpResponse(corpo, content_type=tipo)
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies.get(settings.SESSION_COOKIE_NAME)
+            ):
+                if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                    response.render()
+                corpo = _TOKEN_CSRF.sub(rb"\g<1>" + _SEGNAPOSTO_CSRF + rb"\g<3>", response.content)
+                cache.set(chiave, (attuali, corpo, response["Content-Type"]), durata)
+            return response
+
+        return wrapper
+
+    return decoratore
+
+
+def frammento(
+    request,
+    nome: str,
+    aree: tuple[str, ...],
+    calcola: Callable[[], Any],
+    ambito: str = "tutti",
+    durata: int = DURATA,
+) -> Any:
+    """What `calcola()` returns (e.g. rendered HTML), from the cache or computed and stored.
+
+    Keyed by `nome`, the release, the language, `ambito` (who sees the same content) and the full path;
+    fresh while the versions of `aree` are unchanged. One Redis round trip on a hit; `calcola` runs (and
+    queries the database) only on a miss. Store no CSRF token: fragments are shared between visitors."""
+    chiave = f"frammenti:{nome}:{_rilascio()}:{get_language()}:{ambito}:{_percorso(request)}"
+    attuali, voce = _leggi(chiave, aree)
+    if voce is None:
+        voce = (attuali, calcola())
+        cache.set(chiave, voce, durata)
+    return voce[1]
+
+
+# --- The territory's own areas ----------------------------------------------------------------------
+
+AREE_TERRITORIO = ("territorio", "scuole")  # the pages of districts, comuni and schools
+
+
+def invalida_scuole(**_kwargs) -> None:
+    """Schools changed (also after bulk writes: the registry import, the demo loader)."""
+    invalida("scuole")
+
+
+def _invalida_territorio(**_kwargs) -> None:
+    invalida("territorio")
+
+
+def collega_invalidazioni() -> None:
+    """Connect the receivers that bump the territory's areas (called once, from DistrettiConfig.ready)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, ScuolaNome
+
+    for modelli, ricevitore in (
+        ((Distretto, Comune, AmbitoTematico), _invalida_territorio),
+        ((Scuola, ScuolaNome), invalida_scuole),
+    ):
+        for modello in modelli:
+            for nome, segnale in (("save", post_save), ("delete", post_delete)):
+                segnale.connect(ricevitore, sender=modello, dispatch_uid=f"cache-{nome}-{modello.__name__}")

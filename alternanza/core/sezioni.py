@@ -1,0 +1,64 @@
+"""Sections that higher apps add to a district's page (partnerships, projects, events…).
+
+distretti is the lowest layer and never imports the apps above it; they register here instead, from
+their AppConfig.ready():
+
+    from alternanza.core.sezioni import registra_sezione
+
+    @registra_sezione(aree=("progetti",))
+    def progetti_del_distretto(request, distretto):
+        progetti = Progetto.objects.visibili_a(request.user).del_distretto(distretto)[:5]
+        if not progetti:
+            return None  # nothing to show: no section
+        return Sezione(_("Progetti"), "progetti/_progetti_distretto.html", {"progetti": progetti},
+                       ordine=20)
+
+The template is included with the section's `contesto` as `dati`, plus `distretto`. Each section must
+run a constant number of queries (the district page asserts its own bound).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Sezione:
+    titolo: str
+    template: str
+    contesto: dict[str, Any] = field(default_factory=dict)
+    ordine: int = 100
+
+
+_REGISTRO: list[Callable[..., Sezione | None]] = []
+# Cache areas (alternanza.core.cache) of the content the sections show: the district's cached page is stale
+# when any of them is bumped (e.g. "progetti" when a project is published).
+_AREE: list[str] = []
+
+
+def registra_sezione(funzione: Callable[..., Sezione | None] | None = None, *, aree: tuple[str, ...] = ()):
+    """Register a function (request, distretto) -> Sezione | None, with the cache areas of what it shows;
+    usable as a decorator, with or without arguments."""
+    if funzione is None:
+        return lambda f: registra_sezione(f, aree=aree)
+    if funzione not in _REGISTRO:
+        _REGISTRO.append(funzione)
+    _AREE.extend(a for a in aree if a not in _AREE)
+    return funzione
+
+
+def aree_delle_sezioni() -> tuple[str, ...]:
+    """The cache areas of every registered section (complete once every AppConfig.ready has run)."""
+    return tuple(_AREE)
+
+
+def rimuovi_sezione(funzione) -> None:
+    if funzione in _REGISTRO:
+        _REGISTRO.remove(funzione)
+
+
+def sezioni_del_distretto(request, distretto) -> list[Sezione]:
+    sezioni = [s for funzione in _REGISTRO if (s := funzione(request, distretto)) is not None]
+    return sorted(sezioni, key=lambda s: s.ordine)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgettiConfig(AppConfig):
+    name = "alternanza.progetti"
+    # The label of the first release: table names, migration history and content types stay as they are.
+    label = "alternanza"
+    verbose_name = _("Progetti di alternanza e azioni di rete")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from alternanza.core.sezioni import registra_sezione
+        from alternanza.progetti import signals  # noqa: F401 - connects the cache invalidation receivers
+        from alternanza.progetti.cache import AREA as AREA_PROGETTI
+        from alternanza.progetti.sezioni import progetti_del_distretto
+
+        # The district's page lists its latest showcased projects.
+        registra_sezione(progetti_del_distretto, aree=(AREA_PROGETTI,))

@@ -1,0 +1,34 @@
+"""Models of the projects app: the project and its parts (progetto.py), the network's actions, technical
+assistance and models library (rete.py)."""
+
+from alternanza.progetti.models.progetto import (
+    STATI_MODIFICABILI,
+    DocumentoProgetto,
+    FotoProgetto,
+    Progetto,
+    ProgettoOrganizzazione,
+    ProgettoQuerySet,
+    StatoProgetto,
+    TransizioneProgetto,
+)
+from alternanza.progetti.models.rete import (
+    AdozioneModello,
+    AssistenzaTecnica,
+    AzioneDiRete,
+    ModelloIntervento,
+)
+
+__all__ = [
+    "STATI_MODIFICABILI",
+    "AdozioneModello",
+    "AssistenzaTecnica",
+    "AzioneDiRete",
+    "DocumentoProgetto",
+    "FotoProgetto",
+    "ModelloIntervento",
+    "Progetto",
+    "ProgettoOrganizzazione",
+    "ProgettoQuerySet",
+    "StatoProgetto",
+    "TransizioneProgetto",
+]

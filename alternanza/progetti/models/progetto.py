@@ -1,0 +1,472 @@
+"""Alternation projects (PCTO): the project, its partners, its workflow history, documents and photos.
+
+Students are minors: a project stores only aggregate counts of students, never names.
+The search vector column `ricerca` is maintained by a PostgreSQL trigger (so bulk paths stay in sync);
+on the embedded SQLite default the column stays empty and search falls back to icontains.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from alternanza.core.anno_scolastico import valida_anno_scolastico
+from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
+from distretti.permissions import ambito_di
+from partnership.models import AreaS3, Organizzazione, Partnership
+
+
+class StatoProgetto(models.TextChoices):
+    BOZZA = "bozza", _("Bozza")
+    INVIATO = "inviato", _("Inviato all'ufficio distrettuale")
+    VALIDATO = "validato", _("Validato")
+    RIMANDATO = "rimandato", _("Rimandato con osservazioni")
+    PUBBLICATO = "pubblicato", _("Pubblicato")
+    ARCHIVIATO = "archiviato", _("Archiviato")
+
+    @property
+    def badge(self) -> str:
+        """Bootstrap Italia badge class of the status."""
+        return {
+            "bozza": "bg-secondary",
+            "inviato": "bg-primary",
+            "validato": "bg-success",
+            "rimandato": "bg-warning text-dark",
+            "pubblicato": "bg-success",
+            "archiviato": "bg-dark",
+        }[self.value]
+
+
+class ProgettoQuerySet(models.QuerySet):
+    def pubblicati(self):
+        """What visitors may see: published projects whose school consented to the showcase."""
+        return self.filter(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)
+
+    def del_distretto(self, distretto):
+        return self.filter(distretto=distretto)
+
+    def dell_anno(self, anno: str):
+        return self.filter(anno_scolastico=anno)
+
+    def visibili_a(self, user):
+        """Projects the user may read: staff all; the district office its district's submitted projects;
+        the coordinator its schools' projects; everybody the published ones with showcase consent."""
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.all()
+        condizione = models.Q(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)
+        if ambito.distretti_ufficio:
+            condizione |= models.Q(distretto_id__in=ambito.distretti_ufficio) & ~models.Q(
+                stato=StatoProgetto.BOZZA
+            )
+        if ambito.scuole:
+            condizione |= models.Q(scuola_id__in=ambito.scuole)
+        return self.filter(condizione)
+
+    def modificabili_da(self, user):
+        """Projects whose content the user may edit (see services.workflow for what editing triggers)."""
+        ambito = ambito_di(user)
+        if ambito.staff:
+            return self.exclude(stato=StatoProgetto.ARCHIVIATO)
+        if not ambito.scuole:
+            return self.none()
+        return self.filter(scuola_id__in=ambito.scuole, stato__in=STATI_MODIFICABILI)
+
+    def in_revisione_per(self, user):
+        """Projects the user's district office (or staff) has to look at."""
+        ambito = ambito_di(user)
+        qs = self.filter(stato=StatoProgetto.INVIATO)
+        if ambito.staff:
+            return qs
+        return qs.filter(distretto_id__in=ambito.distretti_ufficio)
+
+
+# A coordinator edits a project in these states; editing a validated one sends it back to review.
+STATI_MODIFICABILI = (StatoProgetto.BOZZA, StatoProgetto.RIMANDATO, StatoProgetto.VALIDATO)
+
+_PARTI_STUDENTI = (
+    "studenti_ragazze",
+    "studenti_origine_straniera",
+    "studenti_con_sostegno",
+    "studenti_con_formazione_sicurezza",
+)
+
+# Weighted Italian search vector: title A, description/objectives B, the rest C.
+_SQL_VETTORE = """
+NEW.ricerca :=
+    setweight(to_tsvector('italian', coalesce(NEW.titolo, '')), 'A') ||
+    setweight(to_tsvector('italian',
+        coalesce(NEW.descrizione, '') || ' ' || coalesce(NEW.obiettivi, '')
+    ), 'B') ||
+    setweight(to_tsvector('italian',
+        coalesce(NEW.risultati, '') || ' ' || coalesce(NEW.indirizzo, '') || ' ' || coalesce(NEW.classi, '')
+        || ' ' || coalesce((SELECT s.denominazione FROM distretti_scuola s WHERE s.id = NEW.scuola_id), '')
+    ), 'C');
+RETURN NEW;
+"""
+
+
+@pghistory.track(exclude=["ricerca"])
+class Progetto(models.Model):
+    """An alternation project (PCTO) of one school in one school year."""
+
+    scuola = models.ForeignKey(
+        Scuola, on_delete=models.PROTECT, related_name="progetti", verbose_name=_("scuola")
+    )
+    # Denormalised from scuola.comune.distretto (set in save() and in bulk paths): every list, the review
+    # queue and the reports filter by district, and a direct indexed column saves two joins on 100k rows.
+    distretto = models.ForeignKey(
+        Distretto,
+        on_delete=models.PROTECT,
+        related_name="progetti",
+        verbose_name=_("distretto"),
+        editable=False,
+    )
+    indirizzo = models.CharField(
+        _("indirizzo di studio / sede"),
+        max_length=200,
+        blank=True,
+        help_text=_("L'indirizzo di studio o la sede dell'istituto coinvolta, se serve."),
+    )
+    anno_scolastico = models.CharField(
+        _("anno scolastico"),
+        max_length=7,
+        validators=[valida_anno_scolastico],
+        help_text=_("Nella forma 2025/26."),
+    )
+    titolo = models.CharField(_("titolo"), max_length=200)
+    descrizione = models.TextField(_("descrizione"))
+    obiettivi = models.TextField(_("obiettivi"), blank=True)
+    organizzazioni = models.ManyToManyField(
+        Organizzazione,
+        through="ProgettoOrganizzazione",
+        related_name="progetti",
+        blank=True,
+        verbose_name=_("organizzazioni"),
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progetti",
+        verbose_name=_("partnership"),
+        help_text=_("La partnership di cui il progetto fa parte, se c'è."),
+    )
+    ambiti = models.ManyToManyField(
+        AmbitoTematico, related_name="progetti", blank=True, verbose_name=_("ambiti tematici")
+    )
+    aree_s3 = models.ManyToManyField(AreaS3, related_name="progetti", blank=True, verbose_name=_("aree S3"))
+    classi = models.CharField(_("classi coinvolte"), max_length=200, blank=True, help_text=_("Es. 3A, 4B."))
+    ore_previste = models.PositiveIntegerField(_("ore previste"), default=0)
+    ore_svolte = models.PositiveIntegerField(_("ore svolte"), default=0)
+    data_inizio = models.DateField(_("data di inizio"), null=True, blank=True)
+    data_fine = models.DateField(_("data di fine"), null=True, blank=True)
+    comuni = models.ManyToManyField(
+        Comune, related_name="progetti", blank=True, verbose_name=_("comuni in cui si svolge")
+    )
+    sicurezza_ore = models.PositiveSmallIntegerField(_("ore di formazione sulla sicurezza"), default=0)
+    sicurezza_ente = models.CharField(_("formazione sulla sicurezza erogata da"), max_length=200, blank=True)
+    sicurezza_svolta = models.BooleanField(_("formazione sulla sicurezza svolta"), default=False)
+    studenti_totale = models.PositiveIntegerField(_("studenti coinvolti (totale)"), default=0)
+    studenti_ragazze = models.PositiveIntegerField(_("di cui ragazze"), default=0)
+    studenti_origine_straniera = models.PositiveIntegerField(
+        _("di cui con cittadinanza straniera o di origine straniera"), default=0
+    )
+    studenti_con_sostegno = models.PositiveIntegerField(_("di cui con sostegno (disabilità)"), default=0)
+    studenti_con_formazione_sicurezza = models.PositiveIntegerField(
+        _("di cui con formazione sulla sicurezza"), default=0
+    )
+    risultati = models.TextField(_("risultati"), blank=True)
+    valutazione = models.TextField(_("valutazione"), blank=True)
+    consenso_vetrina = models.BooleanField(
+        _("consenso alla pubblicazione nella vetrina"),
+        default=False,
+        help_text=_("La scuola acconsente a mostrare il progetto pubblicato nella vetrina pubblica."),
+    )
+    stato = models.CharField(
+        _("stato"), max_length=20, choices=StatoProgetto.choices, default=StatoProgetto.BOZZA, db_index=True
+    )
+    creato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progetti_creati",
+        verbose_name=_("creato da"),
+    )
+    creato_da_nome = models.CharField(_("creato da (nome)"), max_length=200, blank=True)
+    copiato_da = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copie",
+        verbose_name=_("copiato da"),
+    )
+    creato_il = models.DateTimeField(_("creato il"), auto_now_add=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+    pubblicato_il = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+    ricerca = SearchVectorField(null=True, editable=False)
+    demo = models.BooleanField(_("dato dimostrativo"), default=False)
+
+    objects = ProgettoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-aggiornato_il", "-id"]
+        verbose_name = _("progetto di alternanza")
+        verbose_name_plural = _("progetti di alternanza")
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{parte}__lte": models.F("studenti_totale")}),
+                    name=f"progetto_{parte}_entro_totale",
+                )
+                for parte in _PARTI_STUDENTI
+            ],
+            models.CheckConstraint(
+                condition=models.Q(
+                    studenti_totale__gte=0,
+                    studenti_ragazze__gte=0,
+                    studenti_origine_straniera__gte=0,
+                    studenti_con_sostegno__gte=0,
+                    studenti_con_formazione_sicurezza__gte=0,
+                ),
+                name="progetto_studenti_non_negativi",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(data_fine__isnull=True)
+                | models.Q(data_inizio__isnull=True)
+                | models.Q(data_fine__gte=models.F("data_inizio")),
+                name="progetto_date_ordinate",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anno_scolastico__regex=r"^[0-9]{4}/[0-9]{2}$"),
+                name="progetto_anno_scolastico_formato",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["distretto", "stato"], name="progetto_distretto_stato_idx"),
+            models.Index(fields=["scuola", "stato"], name="progetto_scuola_stato_idx"),
+            # By year and status; on PostgreSQL it also carries what the governance reports sum, so their
+            # one statement reads the projects of two years with an index-only scan instead of the whole
+            # (wide: descriptions, search vector) table. Other databases ignore `include`.
+            models.Index(
+                fields=["anno_scolastico", "stato"],
+                include=[
+                    "id",
+                    "distretto",
+                    "scuola",
+                    "studenti_totale",
+                    "studenti_ragazze",
+                    "studenti_origine_straniera",
+                    "ore_svolte",
+                    "sicurezza_svolta",
+                ],
+                name="progetto_anno_stato_idx",
+            ),
+            # The review queue: one status in order of last update (oldest submissions first), the
+            # districts filtered while walking the index, so a page reads 25 rows instead of sorting
+            # every submitted project.
+            models.Index(fields=["stato", "aggiornato_il", "id"], name="progetto_stato_aggiornato_idx"),
+            models.Index(
+                fields=["-pubblicato_il", "-id"],
+                name="progetto_vetrina_idx",
+                condition=models.Q(stato="pubblicato", consenso_vetrina=True),
+            ),
+            # GIN indexes exist only on PostgreSQL: the migrations create them there, and keep them in the
+            # state only on the embedded SQLite default. The partial one serves the public search.
+            GinIndex(fields=["ricerca"], name="progetto_ricerca_gin"),
+            GinIndex(
+                fields=["ricerca"],
+                name="progetto_ricerca_vetrina_gin",
+                condition=models.Q(stato="pubblicato", consenso_vetrina=True),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="progetto_vettore_ricerca",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=_SQL_VETTORE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titolo} ({self.anno_scolastico})"
+
+    def save(self, *args, **kwargs):
+        if self.scuola_id and (not self.distretto_id or self._scuola_cambiata()):
+            self.distretto_id = (
+                Scuola.objects.filter(pk=self.scuola_id).values_list("comune__distretto_id", flat=True).get()
+            )
+        if kwargs.get("update_fields") is not None and "scuola" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "distretto"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("progetti:progetto", kwargs={"pk": self.pk})
+
+    @property
+    def stato_enum(self) -> StatoProgetto:
+        return StatoProgetto(self.stato)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        istanza = super().from_db(db, field_names, values)
+        istanza._scuola_id_caricata = istanza.__dict__.get("scuola_id")
+        return istanza
+
+    def _scuola_cambiata(self) -> bool:
+        """Whether the school changed since the row was loaded (the district must follow)."""
+        return self.pk is not None and getattr(self, "_scuola_id_caricata", self.scuola_id) != self.scuola_id
+
+    def clean(self):
+        errori: dict[str, list] = {}
+        if self.anno_scolastico:
+            try:
+                valida_anno_scolastico(self.anno_scolastico)
+            except ValidationError as exc:
+                errori.setdefault("anno_scolastico", []).extend(exc.messages)
+        totale = self.studenti_totale or 0
+        for parte in _PARTI_STUDENTI:
+            valore = getattr(self, parte)
+            if valore is None:
+                continue
+            if valore < 0:
+                errori.setdefault(parte, []).append(_("Il numero non può essere negativo."))
+            elif valore > totale:
+                errori.setdefault(parte, []).append(
+                    _("Non può superare il numero totale di studenti coinvolti (%(totale)s).")
+                    % {"totale": totale}
+                )
+        if self.data_inizio and self.data_fine and self.data_fine < self.data_inizio:
+            errori.setdefault("data_fine", []).append(_("La data di fine precede la data di inizio."))
+        if self.ore_svolte and self.ore_previste and self.ore_svolte > self.ore_previste * 2:
+            errori.setdefault("ore_svolte", []).append(
+                _("Le ore svolte superano di molto quelle previste: controlla il dato.")
+            )
+        if errori:
+            raise ValidationError(errori)
+
+
+class ProgettoOrganizzazione(models.Model):
+    """An organisation taking part in a project, with its role."""
+
+    class Ruolo(models.TextChoices):
+        OSPITANTE = "ospitante", _("Struttura ospitante")
+        CO_PROGETTAZIONE = "co_progettazione", _("Co-progettazione")
+        FORMAZIONE = "formazione", _("Formazione")
+        ALTRO = "altro", _("Altro")
+
+    progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="partecipazioni")
+    organizzazione = models.ForeignKey(
+        Organizzazione, on_delete=models.PROTECT, related_name="partecipazioni_progetti"
+    )
+    ruolo = models.CharField(_("ruolo"), max_length=20, choices=Ruolo.choices, default=Ruolo.OSPITANTE)
+
+    class Meta:
+        verbose_name = _("organizzazione del progetto")
+        verbose_name_plural = _("organizzazioni del progetto")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progetto", "organizzazione", "ruolo"], name="progetto_organizzazione_ruolo_unico"
+            ),
+        ]
+        indexes = [models.Index(fields=["organizzazione", "ruolo"], name="progorg_org_ruolo_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organizzazione} – {self.get_ruolo_display()}"
+
+
+class TransizioneProgetto(models.Model):
+    """One step of a project's workflow: who moved it, when, from which state to which, with a note."""
+
+    progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="transizioni")
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transizioni_progetti",
+        verbose_name=_("utente"),
+    )
+    utente_nome = models.CharField(_("utente (nome)"), max_length=200, blank=True)
+    da_stato = models.CharField(_("da"), max_length=20, choices=StatoProgetto.choices)
+    a_stato = models.CharField(_("a"), max_length=20, choices=StatoProgetto.choices)
+    nota = models.TextField(_("nota"), blank=True)
+    creata_il = models.DateTimeField(_("data"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-creata_il", "-id"]
+        verbose_name = _("passaggio di stato")
+        verbose_name_plural = _("passaggi di stato")
+
+    def __str__(self) -> str:
+        return f"{self.progetto_id}: {self.da_stato} → {self.a_stato}"
+
+
+# Random file names: media files are served by the web server, so a non-public document or the photo of
+# an unpublished project must not sit at a guessable URL. Documents are downloaded through a view that
+# checks permissions and names the file after its title.
+def _percorso_documento(istanza, nome: str) -> str:
+    return f"progetti/{istanza.progetto_id}/documenti/{uuid.uuid4().hex}{os.path.splitext(nome)[1].lower()}"
+
+
+def _percorso_foto(istanza, nome: str) -> str:
+    return f"progetti/{istanza.progetto_id}/foto/{uuid.uuid4().hex}{os.path.splitext(nome)[1].lower()}"
+
+
+class DocumentoProgetto(models.Model):
+    """A document attached to a project (PDF, office formats); type and size are checked on upload."""
+
+    progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="documenti")
+    titolo = models.CharField(_("titolo"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_percorso_documento)
+    tipo_mime = models.CharField(_("tipo"), max_length=100, blank=True)
+    dimensione = models.PositiveIntegerField(_("dimensione (byte)"), default=0)
+    pubblico = models.BooleanField(_("visibile nella vetrina"), default=False)
+    caricato_il = models.DateTimeField(_("caricato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["titolo"]
+        verbose_name = _("documento del progetto")
+        verbose_name_plural = _("documenti del progetto")
+
+    def __str__(self) -> str:
+        return self.titolo
+
+
+class FotoProgetto(models.Model):
+    """A photo of a project, re-encoded on upload (strips metadata such as GPS); alt text mandatory."""
+
+    progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="foto")
+    immagine = models.ImageField(
+        _("immagine"), upload_to=_percorso_foto, width_field="larghezza", height_field="altezza"
+    )
+    larghezza = models.PositiveIntegerField(default=0, editable=False)
+    altezza = models.PositiveIntegerField(default=0, editable=False)
+    testo_alternativo = models.CharField(
+        _("testo alternativo"), max_length=250, help_text=_("Descrive l'immagine a chi non la vede.")
+    )
+    didascalia = models.CharField(_("didascalia"), max_length=250, blank=True)
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    caricata_il = models.DateTimeField(_("caricata il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["ordine", "id"]
+        verbose_name = _("foto del progetto")
+        verbose_name_plural = _("foto del progetto")
+
+    def __str__(self) -> str:
+        return self.testo_alternativo
