@@ -8,7 +8,6 @@ not by templates or CSS inlining.
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import re
 import time
@@ -19,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import css_inline
-import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -28,7 +26,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from . import blocchi
-from .models import Iscritto, Numero, pulisci_html
+from .models import Iscritto, Numero, html_in_testo, pulisci_html
 from .tokens import token_personale
 
 logger = logging.getLogger(__name__)
@@ -59,19 +57,6 @@ def _url_personali(token: str, lingua: str = "it") -> dict[str, str]:
             "url_disiscrizione": url_assoluto(reverse("newsletter:disiscrizione", kwargs={"token": token})),
             "url_preferenze": url_assoluto(reverse("newsletter:preferenze", kwargs={"token": token})),
         }
-
-
-def html_in_testo(html: str) -> str:
-    """Plain-text version of the sanitised rich text (paragraphs, lists and links kept readable)."""
-    testo = re.sub(
-        r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", html, flags=re.S
-    )
-    testo = re.sub(r"<li[^>]*>", "- ", testo)
-    testo = re.sub(r"<br\s*/?>", "\n", testo)
-    testo = re.sub(r"</(p|li|h[1-6]|blockquote|ul|ol)>|<hr\s*/?>", "\n\n", testo)
-    testo = html_lib.unescape(nh3.clean(testo, tags=set()))
-    testo = re.sub(r"[ \t]+\n", "\n", testo)
-    return re.sub(r"\n{3,}", "\n\n", testo).strip()
 
 
 @dataclass(frozen=True)
