@@ -45,14 +45,13 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import limiti, rendering
+from . import limiti, rendering, tasks
 from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
 from .rendering import Profilo, message_id, messaggio, rendi_numero
 
 logger = logging.getLogger(__name__)
 
 MAX_TENTATIVI = 5  # per delivery, for temporary refusals of that recipient
-DURATA_MASSIMA_LOTTO = 240  # seconds: a longer batch hands the rest over to a new task (time limits)
 BLOCCO_INSERIMENTO = 5000
 
 
@@ -73,13 +72,11 @@ class EsitoLotto:
 # --- Staff actions --------------------------------------------------------------------------------
 def invia_ora(numero: Numero) -> bool:
     """Start sending as soon as a worker is free. False if the issue was already sent or sending."""
-    from .tasks import avvia_invio
-
     aggiornati = Numero.objects.filter(
         pk=numero.pk, stato__in=[StatoNumero.BOZZA, StatoNumero.PROGRAMMATO]
     ).update(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     if aggiornati:
-        transaction.on_commit(lambda: avvia_invio.delay(numero.pk))
+        transaction.on_commit(lambda: tasks.avvia_invio.delay(numero.pk))
     return bool(aggiornati)
 
 
@@ -157,8 +154,6 @@ def crea_consegne(numero: Numero) -> None:
 
 def accoda_lotti(numero_id: int) -> int:
     """Enqueue one task per batch of the issue's pending deliveries (after the current commit)."""
-    from .tasks import invia_lotto
-
     ids = list(
         Consegna.objects.filter(numero_id=numero_id, stato=StatoConsegna.IN_ATTESA)
         .order_by("pk")
@@ -169,12 +164,24 @@ def accoda_lotti(numero_id: int) -> int:
 
     def _accoda():
         for lotto in lotti:
-            invia_lotto.delay(numero_id, lotto)
+            tasks.invia_lotto.delay(numero_id, lotto)
 
     transaction.on_commit(_accoda)
     if not lotti:
         chiudi_se_finito(numero_id)
     return len(lotti)
+
+
+def avvia_programmati() -> list[int]:
+    """Start the scheduled issues whose time has come (a dispatcher task each)."""
+    ids = list(
+        Numero.objects.filter(stato=StatoNumero.PROGRAMMATO, programmato_per__lte=timezone.now()).values_list(
+            "pk", flat=True
+        )
+    )
+    for numero_id in ids:
+        tasks.avvia_invio.delay(numero_id)
+    return ids
 
 
 def riprendi_fermi(dopo_secondi: int | None = None) -> list[int]:
@@ -555,7 +562,7 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
             seconda = _seconda_sessione()  # inside a transaction (tests) its rows would be invisible to it
         registro = _Registro(numero_id, seconda)
         for posizione in range(0, len(consegna_ids), GRUPPO):
-            if time.monotonic() - inizio > DURATA_MASSIMA_LOTTO:
+            if time.monotonic() - inizio > tasks.DURATA_MASSIMA_LOTTO:
                 esito.resto = consegna_ids[posizione:]
                 break
             if not _in_invio(numero_id):
@@ -585,7 +592,9 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
             logger.info("newsletter %s: chiusura della connessione SMTP non riuscita", numero_id)
     if guasto is not None:
         raise guasto
-    if not esito.fermato and esito.resto is None:
+    if esito.resto:
+        tasks.invia_lotto.delay(numero_id, esito.resto)
+    elif not esito.fermato:
         chiudi_se_finito(numero_id)
     return esito
 
