@@ -1,8 +1,8 @@
 """Newsletter: subscribers with their consent history, issues and one delivery row per recipient.
 
 The delivery row (Consegna) is the source of truth of what was sent: the sending engine (invio.py)
-claims one row at a time and marks it sent right after the SMTP server accepted that message, so a
-crash can leave at most the message in flight in doubt.
+marks each claimed row sent right after the SMTP server accepted its message and before the next one
+goes, so a crash can leave at most the message in flight in doubt.
 """
 
 from __future__ import annotations
