@@ -208,10 +208,6 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # recipie
 # (the periodic task newsletter.riprendi_invii): recovers from a worker killed mid-batch without waiting
 # for the broker's visibility timeout.
 NEWSLETTER_RESUME_AFTER = env.int("NEWSLETTER_RESUME_AFTER", default=300)
-# false: the per-message "sent" commits of a newsletter batch do not wait for the WAL flush (much faster on
-# slow disks). A killed worker still loses nothing and duplicates at most its message in flight; only a
-# crash of PostgreSQL itself could then re-send the messages of its last ~0.6 s.
-NEWSLETTER_SYNCHRONOUS_COMMIT = env.bool("NEWSLETTER_SYNCHRONOUS_COMMIT", default=True)
 NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 CELERY_BEAT_SCHEDULE = {

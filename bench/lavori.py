@@ -270,7 +270,7 @@ def _newsletter_invio() -> dict:
     from alternanza.celery import app
     from eventi.newsletter import invio
     from eventi.newsletter.models import Iscritto, Numero
-    from eventi.newsletter.rendering import ModelloGrezzo, Profilo, message_id, rendi_numero
+    from eventi.newsletter.rendering import Profilo, message_id, messaggio, rendi_numero
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -299,7 +299,8 @@ def _newsletter_invio() -> dict:
         )
         # Raw: plain smtplib, one connection, the same bytes the engine sends.
         esempio = Iscritto.objects.confermati().first()
-        grezzo = ModelloGrezzo.da(rendi_numero(numero, Profilo())).per(esempio, message_id(numero.pk, 0))
+        grezzo = messaggio(rendi_numero(numero, Profilo()), esempio, message_id(numero.pk, 0)).message()
+        grezzo = grezzo.as_bytes(linesep="\r\n")
         quanti_grezzi = min(destinatari, 10_000)
         smtp = smtplib.SMTP("127.0.0.1", porta)
         t0 = time.perf_counter()

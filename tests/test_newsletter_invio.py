@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import time
 
 import pytest
 from django.core import mail
@@ -423,7 +424,7 @@ def test_un_secondo_dispatcher_non_riaccoda_un_invio_gia_avviato(esegui, monkeyp
     assert len(accodati) == 1
 
 
-# --- Claims and the SMTP fast path ----------------------------------------------------------------
+# --- Claims and the record of each message ----------------------------------------------------------------
 def _altra_sessione():
     """A second PostgreSQL session (another worker) on the test database."""
     import psycopg2
@@ -476,38 +477,45 @@ def test_nessun_lock_resta_dopo_il_lotto_anche_in_caso_di_errore(esegui, smtp, m
     assert smtp.totale == 4
 
 
-def test_il_percorso_veloce_smtp_produce_messaggi_completi_e_personali(esegui, smtp, settings):
-    from email.utils import parsedate_to_datetime
+def test_i_messaggi_arrivano_completi_personali_e_con_le_intestazioni(esegui, smtp, settings):
+    from email.header import decode_header, make_header
+    from email.utils import mktime_tz, parsedate_tz
 
     from eventi.newsletter.tokens import iscritto_da_personale, token_personale
 
     settings.SITE_URL = "https://alternanza.example.it"
+    settings.NEWSLETTER_REPLY_TO = "redazione@cittametropolitana.bo.it"
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "disiscrizioni@cittametropolitana.bo.it"
+    settings.DEFAULT_FROM_EMAIL = "Rete alternanza <newsletter@cittametropolitana.bo.it>"
     anna = IscrittoFactory(email="anna@example.org")
     bruno = IscrittoFactory(email="bruno@example.org")
     numero = NumeroFactory(oggetto="Novità di dicembre – àèìòù", corpo="<p>Buone feste a tutte e tutti!</p>")
-    from eventi.newsletter.rendering import ModelloGrezzo, Profilo, rendi_numero
-
-    assert ModelloGrezzo.da(rendi_numero(numero, Profilo())) is not None  # the fast path is the one taken
     esegui(invio.invia_ora, numero)
     messaggi = {m["To"]: m for m in smtp.messaggi}
     assert set(messaggi) == {"anna@example.org", "bruno@example.org"}
     for iscritto in (anna, bruno):
         m = messaggi[iscritto.email]
-        from email.header import decode_header, make_header
-
         assert str(make_header(decode_header(m["Subject"]))) == "Novità di dicembre – àèìòù"
         token = token_personale(iscritto)
-        assert token in m["List-Unsubscribe"] and "mailto:" in m["List-Unsubscribe"]
-        assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert " ".join(m["List-Unsubscribe"].split()) == (  # unfolded
+            f"<https://alternanza.example.it/newsletter/one-click/{token}>, "
+            "<mailto:disiscrizioni@cittametropolitana.bo.it?subject=unsubscribe>"
+        )
+        assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058 one-click
+        assert m["Reply-To"] == "redazione@cittametropolitana.bo.it"
         consegna = Consegna.objects.get(numero=numero, iscritto=iscritto)
-        assert m["Message-ID"] == consegna.message_id
-        assert abs((parsedate_to_datetime(m["Date"]) - timezone.now()).total_seconds()) < 120
-        testo, html = (p.get_payload(decode=True).decode() for p in m.get_payload())
+        atteso = f"<newsletter.{numero.pk}.{consegna.pk}@cittametropolitana.bo.it>"  # stable per delivery
+        assert m["Message-ID"] == consegna.message_id == atteso
+        assert abs(mktime_tz(parsedate_tz(m["Date"])) - time.time()) < 120
+        assert m.get_content_type() == "multipart/alternative"
+        testo, html = m.get_payload()
+        assert (testo.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+        testo, html = (p.get_payload(decode=True).decode() for p in (testo, html))
         assert "Buone feste" in testo and "Buone feste" in html
         assert f"/newsletter/disiscrizione/{token}/" in testo
         assert f"/newsletter/preferenze/{token}/" in html
         assert iscritto_da_personale(token) == iscritto
-        assert "segnaposto" not in m.as_string().lower() and "NLTOKEN" not in m.as_string()
+        assert "NLTOKEN" not in m.as_string()
 
 
 def test_i_profili_del_lotto_sono_quelli_degli_interessi_degli_iscritti(esegui, monkeypatch):
@@ -538,9 +546,8 @@ def test_i_profili_del_lotto_sono_quelli_degli_interessi_degli_iscritti(esegui, 
 def test_ogni_messaggio_e_registrato_prima_che_il_server_accetti_il_successivo(
     esegui, smtp, settings, monkeypatch
 ):
-    """The SMTP fast path carries the next message (MAIL, RCPT, DATA, the data) while the previous one's
-    record commits, but the final dot waits for that commit: the server never holds two accepted messages
-    whose records are missing, so a killed worker leaves at most one message in doubt."""
+    """Each accepted message is recorded before the next one is sent: the server never holds two accepted
+    messages whose records are missing, so a killed worker leaves at most one message in doubt."""
     settings.NEWSLETTER_BATCH_SIZE = 50
     IscrittoFactory.create_batch(8)
     IscrittoFactory(email="no@example.org")
@@ -574,7 +581,7 @@ def test_ogni_messaggio_e_registrato_prima_che_il_server_accetti_il_successivo(
     assert numero.stato == StatoNumero.INVIATO
 
 
-def test_la_pausa_scarta_il_messaggio_gia_in_viaggio_senza_il_punto_finale(
+def test_la_pausa_letta_registrando_un_messaggio_ferma_prima_del_successivo(
     esegui, smtp, settings, monkeypatch
 ):
     settings.NEWSLETTER_BATCH_SIZE = 50
@@ -595,7 +602,6 @@ def test_la_pausa_scarta_il_messaggio_gia_in_viaggio_senza_il_punto_finale(
     ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
     esito = invio.invia_lotto(numero.pk, ids)
     assert esito.inviate == 2 and esito.fermato
-    # The third message had gone up to its data when the record said "paused": the server dropped it.
     assert smtp.totale == 2
     terza = Consegna.objects.get(pk=ids[2])
     assert terza.stato == StatoConsegna.IN_ATTESA and terza.tentativi == 0
@@ -617,27 +623,18 @@ def test_le_righe_che_iniziano_con_un_punto_arrivano_intatte(esegui, smtp):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_fuori_transazione_il_record_corre_su_una_seconda_sessione_e_precede_il_messaggio_successivo(
+def test_in_autocommit_ogni_invio_e_gia_committato_quando_il_server_accetta_il_successivo(
     smtp, settings, monkeypatch
 ):
-    """As in a worker (autocommit): the record of each accepted message is committed on a second,
-    non-blocking session while the next message travels, and the server sees that commit before it
-    accepts the next message. A pause committed meanwhile drops the message already carried up to its
-    dot."""
+    """As in a worker (autocommit, no test transaction): when the server accepts a message, another
+    session already sees every earlier message recorded as sent. A pause committed by another session
+    stops the batch before the next message, and the resume sends the rest once."""
     settings.NEWSLETTER_BATCH_SIZE = 50
     IscrittoFactory.create_batch(6)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
     invio.avvia(numero.pk)
     ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
-    avviati = []
-    originale = invio._SecondaSessione.avvia
-    monkeypatch.setattr(
-        invio._SecondaSessione, "avvia", lambda self, *a: avviati.append(1) or originale(self, *a)
-    )
-    chiuse = []
-    chiudi = invio._SecondaSessione.chiudi
-    monkeypatch.setattr(invio._SecondaSessione, "chiudi", lambda self: chiuse.append(1) or chiudi(self))
     altra = _altra_sessione()  # what the server checks, from its own thread
     registrati_all_accettazione = []
     accetta = smtp.handle_DATA
@@ -662,8 +659,7 @@ def test_fuori_transazione_il_record_corre_su_una_seconda_sessione_e_precede_il_
         smtp.handle_DATA = accetta  # for the next connection
         altra.close()
     assert registrati_all_accettazione == [0, 1, 2, 3]
-    assert avviati  # the records went through the second session
-    # The fourth record said "paused": the fifth message, carried up to its dot meanwhile, was dropped.
+    # The fourth record read "paused": the fifth message was never sent.
     assert esito.inviate == 4 and esito.fermato and smtp.totale == 4
     assert numero.consegne.filter(stato=StatoConsegna.INVIATA).count() == 4
     quinta = Consegna.objects.get(pk=ids[4])
@@ -671,25 +667,5 @@ def test_fuori_transazione_il_record_corre_su_una_seconda_sessione_e_precede_il_
     assert invio.riprendi(numero)
     assert invio.invia_lotto(numero.pk, ids).inviate == 2
     assert smtp.totale == 6 and set(smtp.ricevuti.values()) == {1}
-    assert chiuse == [1, 1]  # one second session per batch, closed at its end
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_senza_seconda_sessione_i_record_restano_sulla_sessione_principale(
-    smtp, settings, monkeypatch, caplog
-):
-    import psycopg2
-
-    def rifiuta(*args, **kwargs):
-        raise psycopg2.OperationalError("FATAL: too many connections")
-
-    settings.NEWSLETTER_BATCH_SIZE = 50
-    IscrittoFactory.create_batch(3)
-    numero = NumeroFactory()
-    monkeypatch.setattr(psycopg2, "connect", rifiuta)  # only the second session connects from here on
-    invio.invia_ora(numero)  # autocommit: the tasks run inline at once
-    assert smtp.totale == 3
-    assert set(numero.consegne.values_list("stato", flat=True)) == {StatoConsegna.INVIATA}
-    assert "seconda sessione non disponibile" in caplog.text
     numero.refresh_from_db()
     assert numero.stato == StatoNumero.INVIATO

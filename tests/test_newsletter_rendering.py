@@ -224,41 +224,6 @@ def test_i_contenuti_sono_resi_una_volta_per_profilo_non_per_messaggio(
     assert len(set(chiamate)) == len(chiamate) == 2
 
 
-_CORPI = [
-    ("Solo ASCII\n", "<p>ascii</p>"),
-    ("Novità àèìòù – fine senza a capo", "<p>€ e “virgolette”</p>\n"),
-    ("righe\r\nmiste\rtra\nCR e LF\n\n", "<p>\r\n</p>\r"),
-    ("separatori\u2028unicode\x0ce moduli\x1c", "<p>tab\tqui</p>"),
-    ("link NLTOKENPERSONALE0000 e ancora NLTOKENPERSONALE0000", '<a href="/x/NLTOKENPERSONALE0000/">x</a>'),
-    (".riga che inizia con un punto\n..e due\n", ".\n"),
-    ("x" * 998 + "\n", "<p>riga di 998 byte, ancora 8bit</p>"),
-]
-
-
-@pytest.mark.parametrize(("testo", "html"), _CORPI)
-def test_lo_scheletro_mime_compone_gli_stessi_byte_del_generatore(testo, html):
-    from eventi.newsletter.rendering import Contenuto, ModelloGrezzo, Scheletro
-
-    oggetto = "Novità di dicembre – àèìòù, un oggetto abbastanza lungo da andare a capo nell'intestazione"
-    scheletro = Scheletro.da(oggetto)
-    contenuto = Contenuto(oggetto, testo, html)
-    veloce, lento = scheletro.modello(contenuto), ModelloGrezzo.da(contenuto)
-    assert veloce is not None and lento is not None
-    confine = re.search(rb'boundary="([^"]+)"', lento.grezzo).group(1)  # random for every generated message
-    assert veloce.grezzo == lento.grezzo.replace(confine, scheletro.confine)
-    assert scheletro.valido
-
-
-def test_lo_scheletro_lascia_al_generatore_righe_lunghe_e_corpi_con_il_confine():
-    from eventi.newsletter.rendering import Contenuto, Scheletro
-
-    scheletro = Scheletro.da("Oggetto")
-    assert scheletro.modello(Contenuto("Oggetto", "y" * 999, "<p>x</p>")) is None  # quoted-printable
-    confine = scheletro.confine.decode()
-    assert scheletro.modello(Contenuto("Oggetto", f"--{confine}\n", "<p>x</p>")) is None
-    assert scheletro.modello(Contenuto("Oggetto", "ok", "<p>ok</p>")) is not None
-
-
 def test_l_edizione_tiene_i_contenuti_usati_di_recente_entro_il_limite_di_memoria(
     contenuti_del_periodo, monkeypatch
 ):
@@ -280,4 +245,3 @@ def test_l_edizione_tiene_i_contenuti_usati_di_recente_entro_il_limite_di_memori
     monkeypatch.setattr(rendering, "rendi_numero", lambda *a: chiamate.append(a[1]) or originale(*a))
     edizione.per(imola)
     assert chiamate == [imola]
-    assert primo.modello_grezzo() is not None and primo.scheletro is not None and primo.scheletro.valido

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .models import html_in_testo
+
 MASSIMO_PER_BLOCCO = 6
 MASSIMO_CANDIDATI = 2000  # items of the period matched in memory against each subscriber's interests
 GIORNI_EVENTI = 60  # default window for upcoming events
@@ -148,8 +150,6 @@ def notizie(numero) -> list[Candidato]:
 
 
 def _taglia(testo: str, lunghezza: int = 200) -> str:
-    from .rendering import html_in_testo
-
     semplice = " ".join(html_in_testo(testo or "").split())
     return semplice if len(semplice) <= lunghezza else semplice[: lunghezza - 1].rsplit(" ", 1)[0] + "…"
 

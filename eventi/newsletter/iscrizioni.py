@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from . import consenso, limiti
+from . import consenso, limiti, rendering, tasks
 from .models import AzioneConsenso, ConsensoRegistro, FonteConsenso, Iscritto, StatoIscritto
+from .tokens import token_conferma, token_personale
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +32,6 @@ def richiedi_iscrizione(dati: dict, ip: str | None, lingua: str = "it") -> None:
     - confirmed address: nothing changes (no one can alter a subscription without its links); the
       owner gets a note with the personal links.
     """
-    from .tasks import invia_conferma
-
     email = dati["email"]
     adesso = timezone.now()
     with transaction.atomic():
@@ -59,7 +59,29 @@ def richiedi_iscrizione(dati: dict, ip: str | None, lingua: str = "it") -> None:
             )
         if limiti.consenti_email(email):
             iscritto_id = iscritto.pk
-            transaction.on_commit(lambda: invia_conferma.delay(iscritto_id, gia_confermato))
+            transaction.on_commit(lambda: tasks.invia_conferma.delay(iscritto_id, gia_confermato))
+
+
+def invia_email_conferma(iscritto_id: int, gia_confermato: bool = False) -> None:
+    """The double opt-in e-mail (or, for an address already confirmed, a note with its personal links)."""
+    iscritto = Iscritto.objects.filter(pk=iscritto_id).first()
+    if iscritto is None:
+        return
+    with translation.override(iscritto.lingua):
+        if gia_confermato:
+            token = token_personale(iscritto)
+            prefisso = "gia_iscritto"
+            contesto = {
+                "url_preferenze": rendering.url_assoluto(reverse("newsletter:preferenze", args=[token])),
+                "url_disiscrizione": rendering.url_assoluto(
+                    reverse("newsletter:disiscrizione", args=[token])
+                ),
+            }
+        else:
+            prefisso = "conferma"
+            url = rendering.url_assoluto(reverse("newsletter:conferma", args=[token_conferma(iscritto)]))
+            contesto = {"url_conferma": url, "giorni": 3}
+        rendering.invia_email_modello(prefisso, contesto, iscritto.email, iscritto.lingua)
 
 
 def conferma(iscritto: Iscritto, ip: str | None) -> bool:

@@ -1,12 +1,14 @@
 """Newsletter: subscribers with their consent history, issues and one delivery row per recipient.
 
 The delivery row (Consegna) is the source of truth of what was sent: the sending engine (invio.py)
-claims one row at a time and marks it sent right after the SMTP server accepted that message, so a
-crash can leave at most the message in flight in doubt.
+marks each claimed row sent right after the SMTP server accepted its message and before the next one
+goes, so a crash can leave at most the message in flight in doubt.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import uuid
 
 import nh3
@@ -36,6 +38,19 @@ def pulisci_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def html_in_testo(html: str) -> str:
+    """Plain-text version of the sanitised rich text (paragraphs, lists and links kept readable)."""
+    testo = re.sub(
+        r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", html, flags=re.S
+    )
+    testo = re.sub(r"<li[^>]*>", "- ", testo)
+    testo = re.sub(r"<br\s*/?>", "\n", testo)
+    testo = re.sub(r"</(p|li|h[1-6]|blockquote|ul|ol)>|<hr\s*/?>", "\n\n", testo)
+    testo = html_lib.unescape(nh3.clean(testo, tags=set()))
+    testo = re.sub(r"[ \t]+\n", "\n", testo)
+    return re.sub(r"\n{3,}", "\n\n", testo).strip()
 
 
 class Pubblico(models.Model):
