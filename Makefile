@@ -44,6 +44,10 @@ check: venv
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
+	@# Layers and cycles (docs/architecture.md), then types.
+	$(BIN)/lint-imports --no-cache
+	$(PY) scripts/import_cycles.py
+	$(BIN)/mypy alternanza distretti partnership eventi
 
 # Browser-test assets from npm (axe-core, vnu-jar), pinned by tests/e2e/package-lock.json.
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json

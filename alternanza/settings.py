@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "pghistory",
     "csp",
     "bootstrap_italia_template",
-    # Project apps, lowest layer first: a lower app never imports a higher one (see DESIGN.md).
+    # Project apps, lowest layer first: a lower app never imports a higher one (docs/architecture.md).
     "distretti",
     "partnership",
     "alternanza.progetti",

@@ -46,7 +46,7 @@ class DistrettoAdmin(admin.ModelAdmin):
 
 @admin.register(Comune)
 class ComuneAdmin(admin.ModelAdmin):
-    """Staff may correct a comune's district here (DESIGN.md): its schools follow."""
+    """Staff may correct a comune's district here (docs/architecture.md): its schools follow."""
 
     list_display = ("nome", "codice_istat", "codice_catastale", "distretto")
     list_filter = ("distretto",)

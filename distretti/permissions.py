@@ -94,7 +94,7 @@ def dimentica_ambito(user) -> None:
 
 
 def richiede_mfa(user) -> bool:
-    """Staff and district offices must use a second factor (DESIGN.md)."""
+    """Staff and district offices must use a second factor (docs/architecture.md)."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.progetti.models import Progetto, StatoProgetto
+from alternanza.progetti.models.progetto import Progetto, StatoProgetto
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 from partnership.models import Organizzazione, Partnership
