@@ -7,6 +7,9 @@ class EventiConfig(AppConfig):
     verbose_name = _("Festival, eventi, notizie e newsletter")
 
     def ready(self):
+        from alternanza.core.demo import registra_demo
+
+        registra_demo("eventi.demo.carica")
         from alternanza.core.sezioni import registra_sezione
         from eventi.cache import AREA as AREA_FESTIVAL
         from eventi.sezioni import eventi_del_distretto

@@ -7,6 +7,9 @@ class PartnershipConfig(AppConfig):
     verbose_name = _("Rete: organizzazioni, accordi e partnership")
 
     def ready(self):
+        from alternanza.core.demo import registra_demo
+
+        registra_demo("partnership.demo.carica")
         from alternanza.core.sezioni import registra_sezione
         from partnership import signals  # connects the receivers that bump the cache area
         from partnership.sezioni import partnership_del_distretto

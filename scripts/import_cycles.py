@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("alternanza", "distretti", "partnership", "eventi")
+BLOCKS = (ast.With, ast.For, ast.While, ast.ClassDef)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _module_name(path: Path) -> str:
@@ -58,11 +60,7 @@ def _imports(tree: ast.Module, module: str, is_package: bool) -> set[str]:
                     visit(handler.body)
                 visit(node.orelse)
                 visit(node.finalbody)
-            elif isinstance(node, (ast.With, ast.For, ast.While)):
-                visit(node.body)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not leaf:
-                visit(node.body)
-            elif isinstance(node, ast.ClassDef):
+            elif isinstance(node, BLOCKS) or (isinstance(node, FUNCTIONS) and not leaf):
                 visit(node.body)
 
     visit(tree.body)

@@ -10,6 +10,7 @@ import types
 import pytest
 from django.core.management import call_command
 
+from alternanza.core import demo as registro_demo
 from distretti import demo
 from distretti.importazione import RE_CODICE
 from distretti.management.commands import carica_demo
@@ -23,20 +24,20 @@ def solo_moduli(monkeypatch):
     """Run the command with the given modules only (the other apps' demo modules are theirs to test)."""
 
     def imposta(*nomi):
-        monkeypatch.setattr(carica_demo, "MODULI_DEMO", list(nomi))
+        monkeypatch.setattr(registro_demo, "_REGISTRO", [f"{nome}.carica" for nome in nomi])
 
     return imposta
 
 
 def test_carica_demo_importa_l_estratto_reale_e_le_scuole_dimostrative(solo_moduli):
-    solo_moduli("distretti.demo", "modulo_demo_inesistente.demo")
+    solo_moduli("distretti.demo")
     uscita = io.StringIO()
 
     call_command("carica_demo", stdout=uscita)
 
     assert Scuola.objects.filter(demo=False, ultimo_anno_anagrafe=202324).count() == 226
     assert Scuola.objects.filter(demo=True).count() == demo.QUANTE["base"]
-    assert "modulo_demo_inesistente.demo: modulo assente, saltato" in uscita.getvalue()
+    assert "distretti.demo.carica: caricato" in uscita.getvalue()
     assert not Distretto.objects.filter(ufficio_email="").exists()
     assert not Distretto.objects.filter(ufficio_telefono="").exists()
 
@@ -125,3 +126,15 @@ def test_stesso_seme_stesse_scuole():
 
 def test_tipi_e_pesi_coerenti():
     assert len(demo.TIPI) == len(demo.PESI_TIPI)
+
+
+def test_le_app_registrano_i_caricatori_in_ordine_di_livello():
+    assert registro_demo._REGISTRO == [
+        "distretti.demo.carica",
+        "partnership.demo.carica",
+        "alternanza.progetti.demo.carica",
+        "alternanza.utenti.demo.carica",
+        "alternanza.report.demo.carica",
+        "eventi.demo.carica",
+        "eventi.newsletter.demo.carica",
+    ]

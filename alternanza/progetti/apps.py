@@ -10,6 +10,9 @@ class ProgettiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from alternanza.core.demo import registra_demo
+
+        registra_demo("alternanza.progetti.demo.carica")
         from alternanza.core.sezioni import registra_sezione
         from alternanza.progetti import signals  # noqa: F401 - connects the cache invalidation receivers
         from alternanza.progetti.cache import AREA as AREA_PROGETTI

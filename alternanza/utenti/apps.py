@@ -9,4 +9,7 @@ class UtentiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alternanza.core.demo import registra_demo
+
+        registra_demo("alternanza.utenti.demo.carica")
         from alternanza.utenti import signals  # noqa: F401 - connects the receivers

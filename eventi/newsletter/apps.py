@@ -7,3 +7,8 @@ class NewsletterConfig(AppConfig):
     label = "newsletter"
     verbose_name = _("Newsletter")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from alternanza.core.demo import registra_demo
+
+        registra_demo("eventi.newsletter.demo.carica")
