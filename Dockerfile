@@ -21,9 +21,10 @@ RUN pip install .
 COPY . .
 
 # Static files (hashed names, compressed) and compiled translations are part of the image.
+# collectstatic opens no database connection: the build-only DATABASE_URL only satisfies the settings.
 RUN DEBUG=false SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=localhost \
-        python manage.py collectstatic --noinput -v0 \
-    && DEBUG=true python manage.py compilemessages --ignore=.venv -v0 \
+        DATABASE_URL=postgres://build-only@localhost/none python manage.py collectstatic --noinput -v0 \
+    && django-admin compilemessages --ignore=.venv -v0 \
     && mkdir -p var/media && chown -R portale:portale var
 
 USER portale

@@ -12,7 +12,7 @@ $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,incorporato]'
 	touch $@
 
 venv: $(BIN)/.installed
@@ -20,15 +20,16 @@ venv: $(BIN)/.installed
 deps-system:
 	@bash scripts/deps-system.sh
 
+# Without settings (compilemessages finds every locale/ directory itself): no DATABASE_URL is needed.
 messages: venv
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
+	$(BIN)/django-admin compilemessages --ignore=.venv -v0
 
-## Run the portal with demo data on the embedded default (SQLite, inline tasks, e-mails in var/mail/).
+## Run the portal with demo data (inline tasks, e-mails in var/mail/) on DATABASE_URL or, when it is not
+## set, on an embedded PostgreSQL server with its data in var/pgdata, stopped with the portal.
+DEMO := $(PY) manage.py migrate --no-input -v0 && $(PY) manage.py carica_demo \
+	&& echo "Portale su http://127.0.0.1:8000" && exec $(PY) manage.py runserver 127.0.0.1:8000
 run: venv deps-system messages
-	DEBUG=true $(PY) manage.py migrate --no-input -v0
-	DEBUG=true $(PY) manage.py carica_demo
-	@echo "Portale su http://127.0.0.1:8000"
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(if $(DATABASE_URL),,$(PY) -m alternanza.incorporato --) bash -c '$(DEMO)'
 
 services:
 	@bash scripts/services.sh
@@ -41,7 +42,9 @@ check: venv
 	@# The history check only reads django_migrations: the maintenance database (always there) will do.
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	  $(PY) manage.py makemigrations --check --dry-run --settings=alternanza.settings_test -v0
+	@# check --deploy opens no connection either: any PostgreSQL URL satisfies the settings.
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	  DATABASE_URL=postgres://check@localhost/deploy \
 	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
 	@# Layers and cycles (docs/architecture.md), then types.

@@ -1,9 +1,10 @@
 """Settings of the Rete metropolitana alternanza portal.
 
-This is the only module that reads the environment. With nothing set it runs on the embedded default
-(SQLite in var/, Celery tasks inline, local-memory cache, e-mails written as files in var/mail/); with
-DATABASE_URL / REDIS_URL / EMAIL_URL it uses PostgreSQL, Redis and SMTP. A wrong value fails at start.
-Every variable is documented in README.md and .env.example.
+This is the only module that reads the environment. The database is always PostgreSQL, given by
+DATABASE_URL: without it nothing starts (`make run` gives one, an embedded server in var/pgdata started
+by alternanza/incorporato.py). Without REDIS_URL / EMAIL_URL, Celery tasks run inline, the cache is in
+local memory and e-mails are written as files in var/mail/. A wrong value fails at start. Every variable
+is documented in README.md and .env.example.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ MIDDLEWARE = [
     "alternanza.utenti.middleware.SessioneAssolutaMiddleware",
     "alternanza.utenti.middleware.MfaObbligatoriaMiddleware",
     "alternanza.utenti.middleware.AutorizzazioniNegateMiddleware",
-    "alternanza.utenti.middleware.StoricoMiddleware",
+    # Audit trail: the acting user and URL on every event written during a request.
+    "pghistory.middleware.HistoryMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -124,20 +126,20 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
+# Also with DEBUG on: the code uses PostgreSQL only (search, triggers, COPY, advisory locks), so there is
+# no other engine to fall back on, and `make run` brings its own server.
 DATABASE_URL = _secret("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(
-            "DATABASE_URL must point to PostgreSQL (postgres://user:pass@host:port/db)."
-        )
-    # Opening a PostgreSQL connection costs ~5 ms: keep them (with a health check before reuse).
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    VAR_DIR.mkdir(exist_ok=True)
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}}
-USA_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Set it to a PostgreSQL database (postgres://user:pass@host:port/db), or "
+        "for local development use `make run`, which starts an embedded PostgreSQL in var/pgdata."
+    )
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://user:pass@host:port/db).")
+# Opening a PostgreSQL connection costs ~5 ms: keep them (with a health check before reuse).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -468,9 +468,8 @@ def importa_anagrafe(files: list[tuple[str, bytes]], *, strict: bool = False) ->
 
 def _blocca() -> None:
     """Serialise concurrent imports: two uploads at once would both create the same new codes."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursore:
-            cursore.execute("SELECT pg_advisory_xact_lock(%s)", [CHIAVE_BLOCCO])
+    with connection.cursor() as cursore:
+        cursore.execute("SELECT pg_advisory_xact_lock(%s)", [CHIAVE_BLOCCO])
 
 
 def _solo_lettura(file: FileAnagrafe) -> RapportoFile:

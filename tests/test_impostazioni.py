@@ -1,5 +1,6 @@
 """The settings module read from the environment, in a fresh interpreter each time (subprocess): the
-embedded default, production refusals with clear messages, *_FILE secrets, PostgreSQL/Redis/SMTP."""
+development defaults, refusals with clear messages (no SECRET_KEY, no or a non-PostgreSQL DATABASE_URL),
+*_FILE secrets, PostgreSQL/Redis/SMTP."""
 
 import json
 import subprocess
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 RADICE = Path(__file__).resolve().parent.parent
+# Never connected to: the settings only parse it.
+PG = "postgres://postgres@127.0.0.1:5432/alternanza"
 
 _STAMPA = """
 import json, django
@@ -65,10 +68,18 @@ def test_senza_nessuna_variabile_vale_la_produzione_e_quindi_serve_la_secret_key
     assert "SECRET_KEY is not set" in esito.stderr
 
 
-def test_default_incorporato_sqlite_cache_locale_task_in_linea_email_su_file():
-    valori = _impostazioni({"DEBUG": "true"})
-    assert valori["DB_ENGINE"] == "django.db.backends.sqlite3"
-    assert valori["DB_NAME"] == str(RADICE / "var" / "db.sqlite3")
+@pytest.mark.parametrize("env", [{"DEBUG": "true"}, {"DEBUG": "false", "SECRET_KEY": "k" * 60}])
+def test_senza_database_url_rifiuta_di_partire_e_indica_make_run(env):
+    esito = _avvia(env)
+    assert esito.returncode != 0
+    assert "ImproperlyConfigured" in esito.stderr
+    assert "DATABASE_URL is not set" in esito.stderr and "`make run`" in esito.stderr
+
+
+def test_sviluppo_su_postgresql_cache_locale_task_in_linea_email_su_file():
+    valori = _impostazioni({"DEBUG": "true", "DATABASE_URL": PG})
+    assert valori["DB_ENGINE"] == "django.db.backends.postgresql"
+    assert valori["DB_NAME"] == "alternanza"
     assert valori["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
     assert valori["EAGER"] is True
     assert valori["BROKER"] == "memory://"
@@ -80,7 +91,9 @@ def test_default_incorporato_sqlite_cache_locale_task_in_linea_email_su_file():
 def test_secret_key_letta_da_file(tmp_path):
     segreto = tmp_path / "secret_key"
     segreto.write_text("chiave-da-file-" + "x" * 50 + "\n", encoding="utf-8")
-    valori = _impostazioni({"DEBUG": "false", "SECRET_KEY_FILE": str(segreto), "ALLOWED_HOSTS": "a.example"})
+    valori = _impostazioni(
+        {"DEBUG": "false", "SECRET_KEY_FILE": str(segreto), "ALLOWED_HOSTS": "a.example", "DATABASE_URL": PG}
+    )
     assert valori["SECRET_KEY"] == "chiave-da-file-" + "x" * 50
 
 
@@ -125,7 +138,9 @@ def test_produzione_con_postgresql_redis_e_smtp():
 
 
 def test_email_host_senza_email_url():
-    valori = _impostazioni({"DEBUG": "true", "EMAIL_HOST": "smtp.example.it", "EMAIL_PORT": "587"})
+    valori = _impostazioni(
+        {"DEBUG": "true", "DATABASE_URL": PG, "EMAIL_HOST": "smtp.example.it", "EMAIL_PORT": "587"}
+    )
     assert valori["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (valori["EMAIL_HOST"], valori["EMAIL_PORT"]) == ("smtp.example.it", 587)
 
@@ -140,6 +155,7 @@ def test_check_deploy_senza_avvisi_con_le_impostazioni_di_produzione():
             "DEBUG": "false",
             "SECRET_KEY": "ab3$Zk9!" * 8,
             "ALLOWED_HOSTS": "alternanza.example.it",
+            "DATABASE_URL": PG,
         },
         capture_output=True,
         text=True,

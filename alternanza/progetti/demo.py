@@ -2,18 +2,18 @@
 
 Called by `manage.py carica_demo` as `carica(scala, rng)`. At scale "base" a few dozen readable projects;
 at scale "grande" 100,000 projects over the schools, school years 2024/25 and 2025/26, every status,
-host organisations and student counts, created with bulk_create in chunks (the search vector is filled
+host organisations and student counts, written with COPY in chunks (the search vector is filled
 by the database trigger; the audit trail of pghistory is skipped for this bulk load). Everything is
 marked demo=True; the same seed gives the same data, and a second run adds only what is missing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
 import random
 
+import pgtrigger
 from django.db import connection
 from django.utils import timezone
 
@@ -189,10 +189,6 @@ def _senza_storia():
     """Skip pghistory's audit trigger during the bulk load (it is not an edit to audit). pgtrigger sets
     its session variable on every statement Django executes; `_copia` runs a statement right before each
     COPY so the variable is set for the COPY too."""
-    if connection.vendor != "postgresql":
-        return contextlib.nullcontext()
-    import pgtrigger
-
     return pgtrigger.ignore("alternanza.Progetto:insert_insert")
 
 
@@ -210,17 +206,16 @@ def _progetti(quanti: int, rng: random.Random) -> None:
     organizzazioni = list(Organizzazione.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
     ambiti = list(AmbitoTematico.objects.values_list("pk", flat=True))
     aree = list(AreaS3.objects.values_list("pk", flat=True))
-    postgres = connection.vendor == "postgresql"
     with _senza_storia():
-        _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree, postgres)
+        _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree)
 
 
-def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree, postgres) -> None:
+def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree) -> None:
     stati, pesi = zip(*STATI, strict=True)
     adesso = timezone.now()
     for inizio in range(gia, quanti, BLOCCO):
         fine = min(inizio + BLOCCO, quanti)
-        ids = _nuovi_id("alternanza_progetto", fine - inizio) if postgres else [None] * (fine - inizio)
+        ids = _nuovi_id("alternanza_progetto", fine - inizio)
         righe, comuni_scuola = [], []
         for i, pid in zip(range(inizio, fine), ids, strict=True):
             scuola_id, comune_id, distretto_id = rng.choice(scuole)
@@ -271,18 +266,12 @@ def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree, postgres) -
                 )
             )
             comuni_scuola.append(comune_id)
-        if postgres:
-            _copia("alternanza_progetto", COLONNE_PROGETTO, righe)
-        else:
-            creati = Progetto.objects.bulk_create(
-                [Progetto(**dict(zip(COLONNE_PROGETTO[1:], r[1:], strict=True))) for r in righe]
-            )
-            ids = [p.pk for p in creati]
+        _copia("alternanza_progetto", COLONNE_PROGETTO, righe)
         stati_blocco = [r[COLONNE_PROGETTO.index("stato")] for r in righe]
-        _collegamenti(ids, stati_blocco, comuni_scuola, rng, organizzazioni, ambiti, aree, postgres)
+        _collegamenti(ids, stati_blocco, comuni_scuola, rng, organizzazioni, ambiti, aree)
 
 
-def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree, postgres) -> None:
+def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree) -> None:
     righe_ambiti, righe_aree, righe_comuni, partecipazioni = [], [], [], []
     ruoli = ProgettoOrganizzazione.Ruolo.values
     for pid, comune_id in zip(ids, comuni_scuola, strict=True):
@@ -320,12 +309,7 @@ def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree, 
         ),
     ]
     for modello, colonne, righe in tabelle:
-        if postgres:
-            _copia(modello._meta.db_table, colonne, righe)
-        else:
-            modello.objects.bulk_create(
-                [modello(**dict(zip(colonne, r, strict=True))) for r in righe], batch_size=2000
-            )
+        _copia(modello._meta.db_table, colonne, righe)
 
 
 def _rete(quante: int, rng: random.Random) -> None:

@@ -142,7 +142,7 @@ def dati(tipo: str, anno: str, distretto=None, ambito=None) -> dict:
     precarica_weasyprint()
     esterna = connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql" and not esterna:
+        if not esterna:
             # First statement of a new transaction: every figure comes from the same snapshot. Inside an
             # enclosing transaction (a request, a test) that transaction's view is used instead.
             with connection.cursor() as cursor:

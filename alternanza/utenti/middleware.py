@@ -114,20 +114,3 @@ class AutorizzazioniNegateMiddleware:
         elif isinstance(exception, Http404) and request.user.is_authenticated:
             registra_negato(request, 404)
         return None
-
-
-class StoricoMiddleware:
-    """Attach who and which URL to the audit-trail events written during a request (pghistory's
-    HistoryMiddleware). Only on PostgreSQL: the embedded SQLite default has no triggers and no context."""
-
-    def __init__(self, get_response):
-        from django.db import connection
-        from pghistory.middleware import HistoryMiddleware
-
-        self.get_response = get_response
-        self.storico = HistoryMiddleware(get_response) if connection.vendor == "postgresql" else None
-
-    def __call__(self, request):
-        if self.storico is None:
-            return self.get_response(request)
-        return self.storico(request)

@@ -1,8 +1,8 @@
 """The audit trail (django-pghistory): which models are tracked and their recent changes, for staff.
 
-Tracking is trigger-based (PostgreSQL), so bulk QuerySet.update() and raw SQL are recorded too; the
-StoricoMiddleware adds the acting user and URL to every event written during a request. To track a model,
-decorate it in its app and make a migration there:
+Tracking is trigger-based (PostgreSQL), so bulk QuerySet.update() and raw SQL are recorded too;
+pghistory's HistoryMiddleware adds the acting user and URL to every event written during a request. To
+track a model, decorate it in its app and make a migration there:
 
     import pghistory
 

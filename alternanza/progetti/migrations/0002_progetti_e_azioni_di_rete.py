@@ -11,18 +11,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def _crea_indice_gin(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX progetto_ricerca_gin ON alternanza_progetto USING gin (ricerca)"
-        )
-
-
-def _elimina_indice_gin(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS progetto_ricerca_gin")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -335,17 +323,9 @@ class Migration(migrations.Migration):
             model_name='progetto',
             index=models.Index(condition=models.Q(('consenso_vetrina', True), ('stato', 'pubblicato')), fields=['-pubblicato_il', '-id'], name='progetto_vetrina_idx'),
         ),
-        # GIN exists only on PostgreSQL: on the embedded SQLite default the index is in the state only.
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AddIndex(
-                    model_name='progetto',
-                    index=django.contrib.postgres.indexes.GinIndex(fields=['ricerca'], name='progetto_ricerca_gin'),
-                ),
-            ],
-            database_operations=[
-                migrations.RunPython(_crea_indice_gin, _elimina_indice_gin),
-            ],
+        migrations.AddIndex(
+            model_name='progetto',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['ricerca'], name='progetto_ricerca_gin'),
         ),
         migrations.AddConstraint(
             model_name='progetto',

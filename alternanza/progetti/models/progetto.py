@@ -1,8 +1,7 @@
 """Alternation projects (PCTO): the project, its partners, its workflow history, documents and photos.
 
 Students are minors: a project stores only aggregate counts of students, never names.
-The search vector column `ricerca` is maintained by a PostgreSQL trigger (so bulk paths stay in sync);
-on the embedded SQLite default the column stays empty and search falls back to icontains.
+The search vector column `ricerca` is maintained by a PostgreSQL trigger (so bulk paths stay in sync).
 """
 
 from __future__ import annotations
@@ -284,8 +283,7 @@ class Progetto(models.Model):
                 name="progetto_vetrina_idx",
                 condition=models.Q(stato="pubblicato", consenso_vetrina=True),
             ),
-            # GIN indexes exist only on PostgreSQL: the migrations create them there, and keep them in the
-            # state only on the embedded SQLite default. The partial one serves the public search.
+            # The partial GIN index serves the public search.
             GinIndex(fields=["ricerca"], name="progetto_ricerca_gin"),
             GinIndex(
                 fields=["ricerca"],
