@@ -87,15 +87,24 @@ def esegui(comando: list[str], ambiente: dict[str, str]) -> int:
 
     Ctrl-C and SIGTERM reach the launcher and are passed on to the whole group, so a command run through
     a shell (migrate, then runserver and its autoreloader child) stops entirely before the server does.
-    Its stdin is closed: a background process group must not read the terminal."""
-    figlio = subprocess.Popen(comando, env=ambiente, stdin=subprocess.DEVNULL, process_group=0)  # noqa: S603
+    The handlers are installed before the command starts: a caught signal is reset to its default in the
+    new program, while an ignored one (a launcher started with `&` by a script ignores SIGINT) would stay
+    ignored there. Its stdin is closed: a background process group must not read the terminal."""
+    ricevuti: list[int] = []
+    gruppo: list[int] = []
 
     def inoltra(numero: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(figlio.pid, numero)
+        ricevuti.append(numero)
+        for pid in gruppo:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, numero)
 
     precedenti = {numero: signal.signal(numero, inoltra) for numero in (signal.SIGINT, signal.SIGTERM)}
     try:
+        figlio = subprocess.Popen(comando, env=ambiente, stdin=subprocess.DEVNULL, process_group=0)  # noqa: S603
+        gruppo.append(figlio.pid)
+        for numero in ricevuti[:1]:  # arrived while the command was starting
+            os.killpg(figlio.pid, numero)
         esito = figlio.wait()
     finally:
         for numero, gestore in precedenti.items():
