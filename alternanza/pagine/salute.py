@@ -25,7 +25,7 @@ def _database_ok() -> bool:
 
 def _redis_ok() -> bool | None:
     if not settings.REDIS_URL:
-        return None  # embedded default: no Redis configured
+        return None  # no Redis configured (make run): nothing to check
     import redis
 
     try:
