@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.email import invia_modello
 from alternanza.utenti import ruoli
-from alternanza.utenti.email import invia
 from alternanza.utenti.models import Invito, TipoRuolo
 from distretti.models import StatoIncarico
 
@@ -71,8 +71,8 @@ def crea_e_invia(da, email: str, ruolo: str, scuola=None, distretto=None, organi
         creato_da=da,
         creato_da_nome=da.get_full_name() or da.email,
     )
-    invia(
-        "invito",
+    invia_modello(
+        "utenti/email/invito",
         [invito.email],
         {
             "invito": invito,
@@ -80,6 +80,7 @@ def crea_e_invia(da, email: str, ruolo: str, scuola=None, distretto=None, organi
             "url": reverse("utenti:accetta_invito", kwargs={"token": token_di(invito)}),
             "giorni": validita() // 86400,
         },
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
     return invito
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from alternanza.utenti.email import invia
+from alternanza.core.email import invia_modello
 from alternanza.utenti.gdpr import nome_di
 from alternanza.utenti.models import TipoRuolo
 from distretti.models import Distretto, Incarico, Scuola, StatoIncarico
@@ -254,8 +255,8 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
         riga.save(update_fields=campi)
     _applica(riga)
     richiesta.stato, richiesta.nota = riga.stato, riga.nota
-    invia(
-        "richiesta_approvata" if approva else "richiesta_rifiutata",
+    invia_modello(
+        "utenti/email/richiesta_approvata" if approva else "utenti/email/richiesta_rifiutata",
         [riga.utente.email],
         {
             "richiesta": riga,
@@ -263,6 +264,7 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
             "utente": riga.utente,
             "url": reverse("utenti:profilo"),
         },
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
 
 
@@ -280,10 +282,11 @@ def revoca(decisore, richiesta, nota: str = "") -> None:
         campi.append("deciso_da_nome")
     richiesta.save(update_fields=campi)
     _applica(richiesta)
-    invia(
-        "ruolo_revocato",
+    invia_modello(
+        "utenti/email/ruolo_revocato",
         [richiesta.utente.email],
         {"richiesta": richiesta, "descrizione": descrivi(richiesta), "utente": richiesta.utente},
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
 
 
@@ -308,8 +311,18 @@ def notifica_nuova_richiesta(richiesta) -> None:
         "utente": richiesta.utente,
         "url": reverse("utenti:richieste"),
     }
-    invia("nuova_richiesta", [u.email for u in approvatori(richiesta)], contesto)
-    invia("richiesta_ricevuta", [richiesta.utente.email], {**contesto, "url": reverse("utenti:profilo")})
+    invia_modello(
+        "utenti/email/nuova_richiesta",
+        [u.email for u in approvatori(richiesta)],
+        contesto,
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+    )
+    invia_modello(
+        "utenti/email/richiesta_ricevuta",
+        [richiesta.utente.email],
+        {**contesto, "url": reverse("utenti:profilo")},
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+    )
 
 
 def notifica_richieste_in_attesa(utente) -> None:
