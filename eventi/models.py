@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
-from eventi.testo import html_sicuro, pulisci_html, testo_semplice
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from alternanza.core.testo import pulisci_html
 from eventi.immagini import DIMENSIONE_MASSIMA, valida_e_ricodifica
 from eventi.models import Evento, StatoEvento
-from eventi.testo import pulisci_html
 from tests.factories import comune
 from tests.factories_eventi import EventoFactory, NotiziaFactory, immagine_png, ora_roma
 

@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alternanza.core.email import invia_modello
@@ -91,14 +90,6 @@ def _riattiva_o_crea(model, cerca: dict, extra: dict | None = None, preapprovato
         raise RichiestaNonValida(_("Hai già chiesto questo ruolo.")) from exc
 
 
-def _slug_unico(nome: str) -> str:
-    base = slugify(nome)[:250] or "organizzazione"
-    slug, n = base, 2
-    while Organizzazione.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def richiedi(
     utente,
     ruolo: str,
@@ -124,7 +115,6 @@ def richiedi(
                     raise RichiestaNonValida(_("Indica l'organizzazione."))
                 organizzazione = Organizzazione.objects.create(
                     nome=nuova_organizzazione.nome,
-                    slug=_slug_unico(nuova_organizzazione.nome),
                     codice_fiscale=nuova_organizzazione.codice_fiscale,
                     comune=nuova_organizzazione.comune,
                     pubblica=False,

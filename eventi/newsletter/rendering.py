@@ -22,9 +22,10 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from alternanza.core.email import invia_modello, rendi_modello
+from alternanza.core.testo import html_in_testo, pulisci_html
 
 from . import blocchi
-from .models import Iscritto, Numero, html_in_testo, pulisci_html
+from .models import TAG_IN_PIU_NUMERO, Iscritto, Numero
 from .tokens import token_personale
 
 # Placeholders substituted per message (they survive templates and CSS inlining unchanged).
@@ -88,7 +89,8 @@ class Contenuto:
 
 def _contesto_comune(numero: Numero) -> dict:
     """The part of the context that does not depend on the profile (in the active language)."""
-    corpo = pulisci_html(numero.corpo)  # already clean on save; cleaned again as the last line of defence
+    # Already clean on save; cleaned again as the last line of defence.
+    corpo = pulisci_html(numero.corpo, tag_in_piu=TAG_IN_PIU_NUMERO)
     return {
         "numero": numero,
         "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above  # nosec
