@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import ricodifica
 from alternanza.core.testo import pulisci_html
 from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
-from eventi.immagini import valida_e_ricodifica
-from eventi.models import DataEvento, Edizione, Evento
+from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
 
@@ -132,7 +132,7 @@ class EventoForm(forms.ModelForm):
     def clean_immagine(self):
         immagine = self.cleaned_data.get("immagine")
         if immagine and hasattr(immagine, "content_type"):  # a new upload (not the stored file)
-            return valida_e_ricodifica(immagine)
+            return ricodifica(immagine, REGOLE_IMMAGINE)
         return immagine
 
     def clean(self):
