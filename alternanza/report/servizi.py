@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from alternanza.core.email import invia_modello
+from alternanza.core.utenti import nome_leggibile
 from alternanza.report.models import InvioReport, ReportJob, StatoJob
 
 logger = logging.getLogger("alternanza.report")
@@ -72,7 +73,7 @@ def richiedi(
         origine=origine,
         parametri=parametri or {},
         richiesto_da=utente if utente is not None and utente.is_authenticated else None,
-        richiesto_da_nome=_nome_utente(utente),
+        richiesto_da_nome=nome_leggibile(utente, ReportJob._meta.get_field("richiesto_da_nome").max_length),
     )
     job.full_clean()
     job.save()
@@ -80,13 +81,6 @@ def richiedi(
         job.invia_a.set(invia_a)
     transaction.on_commit(partial(invia_al_broker, job.pk))
     return job
-
-
-def _nome_utente(utente) -> str:
-    if utente is None or not utente.is_authenticated:
-        return ""
-    nome = utente.get_full_name() if hasattr(utente, "get_full_name") else ""
-    return (nome or utente.get_username() or "")[:255]
 
 
 def invia_al_broker(job_id: int) -> bool:

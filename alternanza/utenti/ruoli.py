@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alternanza.core.email import invia_modello
-from alternanza.utenti.gdpr import nome_di
+from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti.models import TipoRuolo
 from distretti.models import Distretto, Incarico, Scuola, StatoIncarico
 from distretti.permissions import dimentica_ambito, incarichi_decidibili_da
@@ -31,6 +31,9 @@ TIPO_REFERENTE = "referente"
 
 class RichiestaNonValida(Exception):
     """The request cannot be created or decided (message is user-facing)."""
+
+
+_MAX_NOME_DECISORE = Incarico._meta.get_field("deciso_da_nome").max_length
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def richiedi(
     if preapprovato:
         extra = {"deciso_da": deciso_da, "deciso_il": timezone.now()}
         if deciso_da is not None and ruolo != TipoRuolo.REFERENTE_ORGANIZZAZIONE:
-            extra["deciso_da_nome"] = nome_di(deciso_da)
+            extra["deciso_da_nome"] = nome_leggibile(deciso_da, _MAX_NOME_DECISORE)
     with transaction.atomic():
         if ruolo == TipoRuolo.REFERENTE_ORGANIZZAZIONE:
             if organizzazione is None:
@@ -240,7 +243,7 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
         riga.nota = nota.strip()
         campi = ["stato", "deciso_da", "deciso_il", "nota"]
         if isinstance(riga, Incarico):
-            riga.deciso_da_nome = nome_di(decisore)
+            riga.deciso_da_nome = nome_leggibile(decisore, _MAX_NOME_DECISORE)
             campi.append("deciso_da_nome")
         riga.save(update_fields=campi)
     _applica(riga)
@@ -268,7 +271,7 @@ def revoca(decisore, richiesta, nota: str = "") -> None:
     richiesta.nota = nota.strip()
     campi = ["stato", "deciso_da", "deciso_il", "nota"]
     if isinstance(richiesta, Incarico):
-        richiesta.deciso_da_nome = nome_di(decisore)
+        richiesta.deciso_da_nome = nome_leggibile(decisore, _MAX_NOME_DECISORE)
         campi.append("deciso_da_nome")
     richiesta.save(update_fields=campi)
     _applica(richiesta)
