@@ -93,10 +93,29 @@ def dimentica_ambito(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def richiede_mfa(user) -> bool:
-    """Staff and district offices must use a second factor (docs/architecture.md)."""
+# Predicates of the role gates (alternanza.core.utenti.richiede); staff (and superusers) always pass.
+
+
+def di_staff(user) -> bool:
+    """Staff of the Città metropolitana."""
+    return ambito_di(user).staff
+
+
+def di_staff_o_ufficio(user) -> bool:
+    """Staff or a district office."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto
+
+
+def di_staff_o_scuola(user) -> bool:
+    """Staff or a school coordinator."""
+    ambito = ambito_di(user)
+    return ambito.staff or ambito.referente_scuola
+
+
+def richiede_mfa(user) -> bool:
+    """Staff and district offices must use a second factor (docs/architecture.md)."""
+    return di_staff_o_ufficio(user)
 
 
 def incarichi_decidibili_da(user):
@@ -118,5 +137,4 @@ def incarichi_decidibili_da(user):
 
 def puo_decidere_richieste(user) -> bool:
     """Whether the user approves role requests at all (staff and district offices)."""
-    ambito = ambito_di(user)
-    return ambito.staff or ambito.ufficio_distretto
+    return di_staff_o_ufficio(user)

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from eventi.immagini import valida_e_ricodifica
-from eventi.models import DataEvento, Edizione, Evento, Notizia
+from alternanza.core.immagini import ricodifica
+from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, Notizia
 
 
 class ImmagineVerificata(forms.ModelForm):
@@ -11,7 +11,7 @@ class ImmagineVerificata(forms.ModelForm):
     def clean_immagine(self):
         immagine = self.cleaned_data.get("immagine")
         if immagine and hasattr(immagine, "content_type"):
-            return valida_e_ricodifica(immagine)
+            return ricodifica(immagine, REGOLE_IMMAGINE)
         return immagine
 
 

@@ -8,14 +8,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import ricodifica
+from alternanza.core.testo import pulisci_html
+from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
-from eventi.immagini import valida_e_ricodifica
-from eventi.models import DataEvento, Edizione, Evento
-from eventi.testo import pulisci_html
+from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
 
@@ -38,19 +38,6 @@ class DataOraInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def slug_unico(titolo: str, escludi_pk=None) -> str:
-    base = slugify(titolo)[:200] or "evento"
-    if base in SLUG_RISERVATI:
-        base = f"{base}-evento"
-    slug, n = base, 2
-    qs = Evento.objects.all()
-    if escludi_pk:
-        qs = qs.exclude(pk=escludi_pk)
-    while qs.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def proponenti_di(user) -> list[tuple[str, str]]:
@@ -145,7 +132,7 @@ class EventoForm(forms.ModelForm):
     def clean_immagine(self):
         immagine = self.cleaned_data.get("immagine")
         if immagine and hasattr(immagine, "content_type"):  # a new upload (not the stored file)
-            return valida_e_ricodifica(immagine)
+            return ricodifica(immagine, REGOLE_IMMAGINE)
         return immagine
 
     def clean(self):
@@ -161,7 +148,9 @@ class EventoForm(forms.ModelForm):
         evento = super().save(commit=False)
         nuovo = evento.pk is None
         if nuovo:
-            evento.slug = slug_unico(evento.titolo)
+            evento.slug = slug_unico(
+                Evento.objects.all(), evento.titolo, predefinito="evento", riservati=SLUG_RISERVATI
+            )
             evento.proposto_da = self.user
             tipo, _sep, pk = (self.cleaned_data.get("per_conto_di") or "").partition(":")
             if tipo == "scuola":

@@ -8,8 +8,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from alternanza.core.testo import testo_semplice
 from eventi.models import StatoEvento
-from eventi.testo import testo_semplice
 
 ROMA = ZoneInfo("Europe/Rome")
 

@@ -10,10 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import Regole
+from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
-from eventi.testo import html_sicuro, pulisci_html, testo_semplice
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
+
+# Cover images of editions, events and news, whether uploaded on the public form or in the admin.
+REGOLE_IMMAGINE = Regole(
+    max_byte=5 * 1024 * 1024,
+    lato_massimo=1920,
+    formati=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
+    messaggio_formato=_("Formato non ammesso: usa JPEG, PNG, WebP o GIF."),
+    nome_predefinito="immagine",
+)
 
 
 class Edizione(models.Model):

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from alternanza.core.testo import testo_semplice
 from eventi.models import Evento, StatoEvento
-from eventi.testo import testo_semplice
 
 _ESCAPE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 

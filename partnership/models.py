@@ -6,9 +6,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.url import slug_unico
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, StatoIncarico
 from partnership.querysets import (
     AccordoQuerySet,
@@ -26,16 +26,6 @@ from partnership.validatori import (
     valida_codice_fiscale,
     valida_pdf,
 )
-
-
-def slug_unico(modello, testo: str, campo: str = "slug", max_length: int = 270) -> str:
-    """A slug for `testo` not yet used by `modello` (suffix -2, -3… on clashes)."""
-    base = slugify(testo)[:max_length] or "voce"
-    slug, n = base, 2
-    while modello._default_manager.filter(**{campo: slug}).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
 
 
 class AreaS3(models.Model):
@@ -145,7 +135,7 @@ class Organizzazione(models.Model):
         self.codice_ateco = normalizza_ateco(self.codice_ateco)
         self.sezione_ateco = sezione_ateco(self.codice_ateco)
         if not self.slug:
-            self.slug = slug_unico(Organizzazione, self.nome)
+            self.slug = slug_unico(Organizzazione.objects.all(), self.nome, predefinito="organizzazione")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -443,7 +433,7 @@ class Partnership(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slug_unico(Partnership, self.titolo)
+            self.slug = slug_unico(Partnership.objects.all(), self.titolo, predefinito="partnership")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

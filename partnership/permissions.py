@@ -53,10 +53,6 @@ def organizzazioni_modificabili_da(user):
     return Organizzazione.objects.filter(pk__in=ids)
 
 
-def puo_modificare_organizzazione(user, organizzazione: Organizzazione) -> bool:
-    return ambito_di(user).staff or organizzazione.pk in organizzazioni_di(user)
-
-
 def referenze_decidibili_da(user):
     """The organisation-contact requests this user may approve or reject (never their own).
 

@@ -8,11 +8,10 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from alternanza.core.email import invia_modello
 from distretti.models import Incarico, StatoIncarico
 from partnership.models import Convenzione, ReferenteOrganizzazione
 
@@ -89,25 +88,12 @@ def invia_promemoria_convenzione(convenzione_id: int) -> int:
         if convenzione is None or convenzione.promemoria_inviato_il is not None:
             return 0
         indirizzi = destinatari(convenzione)
-        with translation.override(settings.LANGUAGE_CODE):
-            contesto = {
-                "c": convenzione,
-                "giorni": (convenzione.scadenza - timezone.localdate()).days,
-                "url": settings.SITE_URL + convenzione.get_absolute_url(),
-            }
-            oggetto = " ".join(render_to_string("partnership/email/promemoria_oggetto.txt", contesto).split())
-            testo = render_to_string("partnership/email/promemoria_testo.txt", contesto)
-            html = render_to_string("partnership/email/promemoria.html", contesto)
-        connessione = get_connection()
-        messaggi = []
-        for indirizzo in indirizzi:
-            # One message per address: the parties do not see each other's addresses.
-            m = EmailMultiAlternatives(
-                oggetto, testo, settings.DEFAULT_FROM_EMAIL, [indirizzo], connection=connessione
-            )
-            m.attach_alternative(html, "text/html")
-            messaggi.append(m)
-        inviati = connessione.send_messages(messaggi) or 0 if messaggi else 0
+        contesto = {
+            "c": convenzione,
+            "giorni": (convenzione.scadenza - timezone.localdate()).days,
+            "url": settings.SITE_URL + convenzione.get_absolute_url(),
+        }
+        inviati = invia_modello("partnership/email/promemoria", indirizzi, contesto, settings.LANGUAGE_CODE)
         convenzione.promemoria_inviato_il = timezone.now()
         convenzione.save(update_fields=["promemoria_inviato_il"])
     logger.info("Expiry reminder of convenzione %s sent to %d addresses", convenzione_id, inviati)

@@ -16,7 +16,6 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
 # Default limit for uploaded documents; settings may override it.
-PDF_MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 
 
@@ -129,11 +128,6 @@ def sezione_ateco(valore: str) -> str:
     return nodo.code if nodo is not None else ""
 
 
-def titolo_ateco(valore: str) -> str:
-    nodo = _nodo_ateco(normalizza_ateco(valore)) if valore else None
-    return nodo.title if nodo is not None else ""
-
-
 @lru_cache(maxsize=1)
 def sezioni_ateco() -> list[tuple[str, str]]:
     """(letter, title) of every ATECO section, for filter choices."""
@@ -149,7 +143,7 @@ def valida_pdf(file) -> None:
     """A real PDF (magic bytes, not only the extension) within the size limit."""
     if not file:
         return
-    limite = getattr(settings, "PARTNERSHIP_PDF_MAX_BYTES", PDF_MAX_BYTES_DEFAULT)
+    limite = settings.PARTNERSHIP_PDF_MAX_BYTES
     if file.size > limite:
         raise ValidationError(
             _("Il file è troppo grande (%(mb).1f MB): il limite è %(limite)d MB."),

@@ -11,7 +11,6 @@ from partnership.models import (
     Accordo,
     AreaS3,
     Convenzione,
-    InteresseOfferta,
     OffertaOspitalita,
     Partnership,
 )
@@ -118,16 +117,6 @@ class OffertaFactory(factory.django.DjangoModelFactory):
     data_fine = datetime.date(2026, 12, 20)
     comune = factory.LazyFunction(lambda: comune("Bologna"))
     attiva = True
-
-
-class InteresseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = InteresseOfferta
-
-    offerta = factory.SubFactory(OffertaFactory)
-    scuola = factory.SubFactory(ScuolaFactory)
-    studenti = 4
-    messaggio = "Classe quarta, indirizzo meccatronico."
 
 
 def pagina_rete(chiave: str) -> str:

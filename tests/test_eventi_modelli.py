@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from eventi.immagini import DIMENSIONE_MASSIMA, valida_e_ricodifica
-from eventi.models import Evento, StatoEvento
-from eventi.testo import pulisci_html
+from alternanza.core.immagini import ricodifica
+from alternanza.core.testo import pulisci_html
+from eventi.models import REGOLE_IMMAGINE, Evento, StatoEvento
 from tests.factories import comune
 from tests.factories_eventi import EventoFactory, NotiziaFactory, immagine_png, ora_roma
 
@@ -72,7 +72,7 @@ def test_immagine_valida_viene_ricodificata_senza_metadati():
     exif[0x010E] = "dati personali"
     immagine.save(buffer, "JPEG", exif=exif)
     caricato = SimpleUploadedFile("foto.jpeg", buffer.getvalue(), content_type="image/jpeg")
-    nuovo = valida_e_ricodifica(caricato)
+    nuovo = ricodifica(caricato, REGOLE_IMMAGINE)
     with Image.open(nuovo) as risultato:
         assert risultato.format == "JPEG"
         assert max(risultato.size) <= 1920
@@ -83,21 +83,23 @@ def test_immagine_valida_viene_ricodificata_senza_metadati():
 def test_file_che_non_e_un_immagine_viene_rifiutato():
     finto = SimpleUploadedFile("virus.png", b"<?php system($_GET['c']); ?>", content_type="image/png")
     with pytest.raises(ValidationError) as errore:
-        valida_e_ricodifica(finto)
+        ricodifica(finto, REGOLE_IMMAGINE)
     assert errore.value.code == "non_immagine"
 
 
 def test_immagine_troppo_grande_viene_rifiutata():
-    grande = SimpleUploadedFile("grande.png", b"0" * (DIMENSIONE_MASSIMA + 1), content_type="image/png")
+    grande = SimpleUploadedFile("grande.png", b"0" * (REGOLE_IMMAGINE.max_byte + 1), content_type="image/png")
     with pytest.raises(ValidationError) as errore:
-        valida_e_ricodifica(grande)
+        ricodifica(grande, REGOLE_IMMAGINE)
     assert errore.value.code == "troppo_grande"
 
 
 def test_png_trasparente_resta_png():
     buffer = io.BytesIO()
     Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(buffer, "PNG")
-    nuovo = valida_e_ricodifica(SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png"))
+    nuovo = ricodifica(
+        SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png"), REGOLE_IMMAGINE
+    )
     assert nuovo.name == "logo.png"
     assert immagine_png().size > 0
 

@@ -66,7 +66,7 @@ def test_csp_rigorosa_senza_script_inline(client):
     assert "unsafe-inline" not in csp
 
 
-# --- Whole-page cache of the public pages (distretti/cache.py) --------------------------------------
+# --- Whole-page cache of the public pages (alternanza/core/cache.py) ------------------------------------
 
 
 def test_home_anonima_servita_dalla_cache_senza_query(client, django_assert_num_queries):

@@ -271,8 +271,15 @@ def test_scuola_dimostrativa_segnalata(client):
 # --- sections added by higher apps, links, levels -----------------------------------------------------
 
 
-def test_sezione_registrata_da_un_altra_app_compare_nella_pagina_del_distretto(client, settings, tmp_path):
-    from alternanza.core.sezioni import Sezione, registra_sezione, rimuovi_sezione
+def test_sezione_registrata_da_un_altra_app_compare_nella_pagina_del_distretto(
+    client, settings, tmp_path, monkeypatch
+):
+    from alternanza.core import sezioni
+    from alternanza.core.sezioni import Sezione, registra_sezione
+
+    # The test's section goes into a copy of the registry, dropped when the test ends.
+    monkeypatch.setattr(sezioni, "_REGISTRO", list(sezioni._REGISTRO))
+    monkeypatch.setattr(sezioni, "_AREE", list(sezioni._AREE))
 
     cartella = tmp_path / "templates"
     (cartella / "prova").mkdir(parents=True)
@@ -285,11 +292,8 @@ def test_sezione_registrata_da_un_altra_app_compare_nella_pagina_del_distretto(c
         return Sezione("Progetti del distretto", "prova/_sezione.html", {"n": 7})
 
     registra_sezione(progetti)
-    try:
-        testo = client.get("/territorio/distretti/imola/").content.decode()
-        altro = client.get("/territorio/distretti/bologna/").content.decode()
-    finally:
-        rimuovi_sezione(progetti)
+    testo = client.get("/territorio/distretti/imola/").content.decode()
+    altro = client.get("/territorio/distretti/bologna/").content.decode()
 
     assert "Progetti del distretto" in testo and "<p>Progetti di Imola: 7</p>" in testo
     assert "Progetti del distretto" not in altro

@@ -54,11 +54,6 @@ def aree_delle_sezioni() -> tuple[str, ...]:
     return tuple(_AREE)
 
 
-def rimuovi_sezione(funzione) -> None:
-    if funzione in _REGISTRO:
-        _REGISTRO.remove(funzione)
-
-
 def sezioni_del_distretto(request, distretto) -> list[Sezione]:
     sezioni = [s for funzione in _REGISTRO if (s := funzione(request, distretto)) is not None]
     return sorted(sezioni, key=lambda s: s.ordine)

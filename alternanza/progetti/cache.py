@@ -38,7 +38,7 @@ def corpo_riservato(request, nome: str, template: str, contesto: Callable[[], di
         request,
         f"progetti-{nome}",
         AREE_RISERVATE,
-        lambda: render_to_string(template, contesto()),
+        lambda: render_to_string(template, contesto(), request=request),
         ambito=ambito_di(request.user).chiave,
     )
     return mark_safe(html)  # noqa: S308 - rendered from our own escaping template  # nosec

@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.progetti.file import controlla_documento, ricodifica_foto
+from alternanza.core.immagini import ricodifica
+from alternanza.progetti.file import REGOLE_FOTO, controlla_documento
 from alternanza.progetti.models import (
     AdozioneModello,
     AssistenzaTecnica,
@@ -177,7 +178,7 @@ class FotoForm(Stile, forms.ModelForm):
         widgets = {"immagine": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
 
     def clean_immagine(self):
-        return ricodifica_foto(self.cleaned_data["immagine"])
+        return ricodifica(self.cleaned_data["immagine"], REGOLE_FOTO)
 
 
 class AzioneForm(Stile, forms.ModelForm):

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import translation
 
+from alternanza.core.email import invia_modello
 from alternanza.progetti.models import TransizioneProgetto
 from distretti.models import Incarico, StatoIncarico
 
@@ -53,18 +51,5 @@ def invia_notifica_transizione(transizione_id: int) -> int:
         "transizione": transizione,
         "progetto": progetto,
         "url": settings.SITE_URL + progetto.get_absolute_url(),
-        "PORTALE": getattr(settings, "PORTALE", {}),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        oggetto = " ".join(render_to_string("progetti/email/transizione_oggetto.txt", contesto).split())
-        testo = render_to_string("progetti/email/transizione.txt", contesto)
-        html = render_to_string("progetti/email/transizione.html", contesto)
-    connessione = get_connection()
-    messaggi = []
-    # One message per person: addresses of other schools' staff are not disclosed to each other.
-    for indirizzo in indirizzi:
-        messaggio = EmailMultiAlternatives(oggetto, testo, to=[indirizzo], connection=connessione)
-        messaggio.attach_alternative(html, "text/html")
-        messaggi.append(messaggio)
-    connessione.send_messages(messaggi)
-    return len(messaggi)
+    return invia_modello("progetti/email/transizione", indirizzi, contesto, settings.LANGUAGE_CODE)

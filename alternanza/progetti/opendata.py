@@ -34,9 +34,7 @@ LICENZA = {
     "title": "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
-# Code of the Città metropolitana di Bologna in the IPA index (publisher / rights holder in DCAT-AP_IT).
-# Overridable in settings (OPENDATA_CODICE_IPA); to be confirmed by the administration's open-data office.
-CODICE_IPA = getattr(settings, "OPENDATA_CODICE_IPA", "cm_bo")
+CODICE_IPA = settings.OPENDATA_CODICE_IPA
 BLOCCO = 2000
 STATI_CONVALIDATI = (StatoProgetto.VALIDATO, StatoProgetto.PUBBLICATO, StatoProgetto.ARCHIVIATO)
 

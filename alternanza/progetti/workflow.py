@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from alternanza.core.anno_scolastico import anno_successivo
+from alternanza.core.utenti import nome_leggibile
 from alternanza.progetti.models import (
     STATI_MODIFICABILI,
     Progetto,
@@ -109,15 +110,14 @@ def puo_copiare(user, progetto: Progetto) -> bool:
     return bool(ruoli_su(user, progetto) & {SCUOLA, STAFF})
 
 
-def _nome(user) -> str:
-    if user is None:
-        return ""
-    return (user.get_full_name() or user.email or user.get_username())[:200]
-
-
 def _registra(progetto: Progetto, da: str, a: str, user, nota: str) -> TransizioneProgetto:
     transizione = TransizioneProgetto.objects.create(
-        progetto=progetto, utente=user, utente_nome=_nome(user), da_stato=da, a_stato=a, nota=nota
+        progetto=progetto,
+        utente=user,
+        utente_nome=nome_leggibile(user, TransizioneProgetto._meta.get_field("utente_nome").max_length),
+        da_stato=da,
+        a_stato=a,
+        nota=nota,
     )
     from alternanza.progetti.tasks import notifica_transizione
 
@@ -204,7 +204,7 @@ def copia_anno_successivo(progetto: Progetto, user) -> Progetto:
             anno_scolastico=anno_successivo(progetto.anno_scolastico),
             stato=S.BOZZA,
             creato_da=user,
-            creato_da_nome=_nome(user),
+            creato_da_nome=nome_leggibile(user, Progetto._meta.get_field("creato_da_nome").max_length),
             copiato_da=progetto,
         )
         nuovo.save()

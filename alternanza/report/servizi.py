@@ -19,15 +19,15 @@ import redis.exceptions
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from alternanza.core.email import invia_modello
+from alternanza.core.utenti import nome_leggibile
 from alternanza.report.models import InvioReport, ReportJob, StatoJob
 
 logger = logging.getLogger("alternanza.report")
@@ -73,7 +73,7 @@ def richiedi(
         origine=origine,
         parametri=parametri or {},
         richiesto_da=utente if utente is not None and utente.is_authenticated else None,
-        richiesto_da_nome=_nome_utente(utente),
+        richiesto_da_nome=nome_leggibile(utente, ReportJob._meta.get_field("richiesto_da_nome").max_length),
     )
     job.full_clean()
     job.save()
@@ -81,13 +81,6 @@ def richiedi(
         job.invia_a.set(invia_a)
     transaction.on_commit(partial(invia_al_broker, job.pk))
     return job
-
-
-def _nome_utente(utente) -> str:
-    if utente is None or not utente.is_authenticated:
-        return ""
-    nome = utente.get_full_name() if hasattr(utente, "get_full_name") else ""
-    return (nome or utente.get_username() or "")[:255]
 
 
 def invia_al_broker(job_id: int) -> bool:
@@ -344,27 +337,17 @@ def _url_assoluto(percorso: str) -> str:
     return settings.SITE_URL + percorso
 
 
-def _invia_email(modello: str, contesto: dict, destinatari: list[str]) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        contesto = {"PORTALE": settings.PORTALE, **contesto}
-        oggetto = " ".join(render_to_string(f"report/email/{modello}_oggetto.txt", contesto).split())
-        testo = render_to_string(f"report/email/{modello}.txt", contesto)
-        html = render_to_string(f"report/email/{modello}.html", contesto)
-    messaggio = EmailMultiAlternatives(oggetto, testo, settings.DEFAULT_FROM_EMAIL, destinatari)
-    messaggio.attach_alternative(html, "text/html")
-    messaggio.send()
-
-
 def notifica_richiedente(job: ReportJob) -> None:
     """E-mail the requester a link to the job page (done or failed). Scheduled jobs have no requester."""
     utente = job.richiesto_da
     if utente is None or not utente.email:
         return
     try:
-        _invia_email(
-            "pronto" if job.stato == StatoJob.COMPLETATO else "errore",
-            {"job": job, "url": _url_assoluto(job.get_absolute_url())},
+        invia_modello(
+            "report/email/pronto" if job.stato == StatoJob.COMPLETATO else "report/email/errore",
             [utente.email],
+            {"job": job, "url": _url_assoluto(job.get_absolute_url())},
+            settings.LANGUAGE_CODE,
         )
     except Exception:  # the report exists anyway: a failed notification must not fail the job
         logger.exception("report %s: notifica al richiedente non inviata", job.pk)
@@ -423,10 +406,13 @@ def esegui_invio(invio_id: int) -> str:
         )
         if invio is None or invio.stato != InvioReport.Stato.DA_INVIARE:
             return "saltato"
-        _invia_email(
-            "invio_organo",
-            {"job": invio.job, "organo": invio.organo, "url": link_documento(invio)},
+        # One message to the body's addresses: they are a shared list, not private persons.
+        invia_modello(
+            "report/email/invio_organo",
             invio.indirizzi,
+            {"job": invio.job, "organo": invio.organo, "url": link_documento(invio)},
+            settings.LANGUAGE_CODE,
+            un_messaggio=True,
         )
         invio.stato = InvioReport.Stato.INVIATO
         invio.inviato_il = timezone.now()

@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
+from alternanza.core.utenti import nome_leggibile
+
 logger = logging.getLogger("alternanza.security")
 
 
@@ -40,19 +42,15 @@ def campi_verso_utente() -> list[tuple[type[models.Model], models.ForeignKey]]:
     return risultato
 
 
-def nome_di(utente) -> str:
-    return (utente.get_full_name() or utente.email or utente.get_username())[:300]
-
-
 def conserva_nomi(utente) -> int:
     """Fill every `<fk>_nome` snapshot field still empty on records pointing to `utente`."""
-    nome = nome_di(utente)
     aggiornati = 0
     for model, campo in campi_verso_utente():
         nome_campo = f"{campo.name}_nome"
-        if nome_campo in {f.name for f in model._meta.concrete_fields}:
+        istantanea = next((f for f in model._meta.concrete_fields if f.name == nome_campo), None)
+        if istantanea is not None:
             aggiornati += model._default_manager.filter(**{campo.name: utente, nome_campo: ""}).update(
-                **{nome_campo: nome}
+                **{nome_campo: nome_leggibile(utente, istantanea.max_length)}
             )
     return aggiornati
 

@@ -1,7 +1,7 @@
 """Invitations by e-mail with a pre-approved role (allauth has none: built on its adapter hooks).
 
 The link carries the invitation id signed with a TimestampSigner: a tampered link fails the signature,
-an old one fails max_age (INVITO_VALIDITA seconds, default 7 days), a used one is refused by its row.
+an old one fails max_age (settings.INVITO_VALIDITA seconds), a used one is refused by its row.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.email import invia_modello
+from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti import ruoli
-from alternanza.utenti.email import invia
 from alternanza.utenti.models import Invito, TipoRuolo
 from distretti.models import StatoIncarico
 
@@ -25,7 +26,7 @@ SALT = "alternanza.utenti.invito"
 
 
 def validita() -> int:
-    return getattr(settings, "INVITO_VALIDITA", 7 * 24 * 3600)
+    return settings.INVITO_VALIDITA
 
 
 class InvitoNonValido(Exception):
@@ -69,10 +70,10 @@ def crea_e_invia(da, email: str, ruolo: str, scuola=None, distretto=None, organi
         distretto=distretto if ruolo == TipoRuolo.UFFICIO_DISTRETTO else None,
         organizzazione=organizzazione if ruolo == TipoRuolo.REFERENTE_ORGANIZZAZIONE else None,
         creato_da=da,
-        creato_da_nome=da.get_full_name() or da.email,
+        creato_da_nome=nome_leggibile(da, Invito._meta.get_field("creato_da_nome").max_length),
     )
-    invia(
-        "invito",
+    invia_modello(
+        "utenti/email/invito",
         [invito.email],
         {
             "invito": invito,
@@ -80,6 +81,7 @@ def crea_e_invia(da, email: str, ruolo: str, scuola=None, distretto=None, organi
             "url": reverse("utenti:accetta_invito", kwargs={"token": token_di(invito)}),
             "giorni": validita() // 86400,
         },
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
     return invito
 

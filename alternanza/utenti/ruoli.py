@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from alternanza.utenti.email import invia
-from alternanza.utenti.gdpr import nome_di
+from alternanza.core.email import invia_modello
+from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti.models import TipoRuolo
 from distretti.models import Distretto, Incarico, Scuola, StatoIncarico
 from distretti.permissions import dimentica_ambito, incarichi_decidibili_da
@@ -31,6 +31,9 @@ TIPO_REFERENTE = "referente"
 
 class RichiestaNonValida(Exception):
     """The request cannot be created or decided (message is user-facing)."""
+
+
+_MAX_NOME_DECISORE = Incarico._meta.get_field("deciso_da_nome").max_length
 
 
 @dataclass(frozen=True)
@@ -90,14 +93,6 @@ def _riattiva_o_crea(model, cerca: dict, extra: dict | None = None, preapprovato
         raise RichiestaNonValida(_("Hai già chiesto questo ruolo.")) from exc
 
 
-def _slug_unico(nome: str) -> str:
-    base = slugify(nome)[:250] or "organizzazione"
-    slug, n = base, 2
-    while Organizzazione.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def richiedi(
     utente,
     ruolo: str,
@@ -115,7 +110,7 @@ def richiedi(
     if preapprovato:
         extra = {"deciso_da": deciso_da, "deciso_il": timezone.now()}
         if deciso_da is not None and ruolo != TipoRuolo.REFERENTE_ORGANIZZAZIONE:
-            extra["deciso_da_nome"] = nome_di(deciso_da)
+            extra["deciso_da_nome"] = nome_leggibile(deciso_da, _MAX_NOME_DECISORE)
     with transaction.atomic():
         if ruolo == TipoRuolo.REFERENTE_ORGANIZZAZIONE:
             if organizzazione is None:
@@ -123,7 +118,6 @@ def richiedi(
                     raise RichiestaNonValida(_("Indica l'organizzazione."))
                 organizzazione = Organizzazione.objects.create(
                     nome=nuova_organizzazione.nome,
-                    slug=_slug_unico(nuova_organizzazione.nome),
                     codice_fiscale=nuova_organizzazione.codice_fiscale,
                     comune=nuova_organizzazione.comune,
                     pubblica=False,
@@ -249,13 +243,13 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
         riga.nota = nota.strip()
         campi = ["stato", "deciso_da", "deciso_il", "nota"]
         if isinstance(riga, Incarico):
-            riga.deciso_da_nome = nome_di(decisore)
+            riga.deciso_da_nome = nome_leggibile(decisore, _MAX_NOME_DECISORE)
             campi.append("deciso_da_nome")
         riga.save(update_fields=campi)
     _applica(riga)
     richiesta.stato, richiesta.nota = riga.stato, riga.nota
-    invia(
-        "richiesta_approvata" if approva else "richiesta_rifiutata",
+    invia_modello(
+        "utenti/email/richiesta_approvata" if approva else "utenti/email/richiesta_rifiutata",
         [riga.utente.email],
         {
             "richiesta": riga,
@@ -263,6 +257,7 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
             "utente": riga.utente,
             "url": reverse("utenti:profilo"),
         },
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
 
 
@@ -276,14 +271,15 @@ def revoca(decisore, richiesta, nota: str = "") -> None:
     richiesta.nota = nota.strip()
     campi = ["stato", "deciso_da", "deciso_il", "nota"]
     if isinstance(richiesta, Incarico):
-        richiesta.deciso_da_nome = nome_di(decisore)
+        richiesta.deciso_da_nome = nome_leggibile(decisore, _MAX_NOME_DECISORE)
         campi.append("deciso_da_nome")
     richiesta.save(update_fields=campi)
     _applica(richiesta)
-    invia(
-        "ruolo_revocato",
+    invia_modello(
+        "utenti/email/ruolo_revocato",
         [richiesta.utente.email],
         {"richiesta": richiesta, "descrizione": descrivi(richiesta), "utente": richiesta.utente},
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
 
 
@@ -308,8 +304,18 @@ def notifica_nuova_richiesta(richiesta) -> None:
         "utente": richiesta.utente,
         "url": reverse("utenti:richieste"),
     }
-    invia("nuova_richiesta", [u.email for u in approvatori(richiesta)], contesto)
-    invia("richiesta_ricevuta", [richiesta.utente.email], {**contesto, "url": reverse("utenti:profilo")})
+    invia_modello(
+        "utenti/email/nuova_richiesta",
+        [u.email for u in approvatori(richiesta)],
+        contesto,
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+    )
+    invia_modello(
+        "utenti/email/richiesta_ricevuta",
+        [richiesta.utente.email],
+        {**contesto, "url": reverse("utenti:profilo")},
+        prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+    )
 
 
 def notifica_richieste_in_attesa(utente) -> None:

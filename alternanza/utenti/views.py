@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.utenti import richiede
 from alternanza.utenti import ruoli
-from alternanza.utenti.accesso import solo_approvatori
 from alternanza.utenti.forms import DecisioneForm, RichiestaRuoloForm
 from distretti.permissions import ambito_di, puo_decidere_richieste, richiede_mfa
 
@@ -54,7 +54,7 @@ def richiedi_ruolo(request):
     return render(request, "utenti/richiedi_ruolo.html", {"form": form, "senza_valutazione": True})
 
 
-@solo_approvatori
+@richiede(puo_decidere_richieste)
 def richieste(request):
     # The active roles one may revoke: a district can hold hundreds, so they are paginated.
     attivi = Paginator(ruoli.RuoliAttivi(request.user), PER_PAGINA_ATTIVI).get_page(request.GET.get("pagina"))
@@ -74,7 +74,7 @@ def richieste(request):
 
 
 @require_POST
-@solo_approvatori
+@richiede(puo_decidere_richieste)
 def decidi(request, tipo: str, pk: int):
     richiesta = ruoli.richiesta_decidibile(request.user, tipo, pk)
     if richiesta is None:
@@ -98,7 +98,7 @@ def decidi(request, tipo: str, pk: int):
 
 
 @require_POST
-@solo_approvatori
+@richiede(puo_decidere_richieste)
 def revoca(request, tipo: str, pk: int):
     """Whoever may approve a role may also revoke it (e.g. a coordinator who left the school)."""
     richiesta = ruoli.richiesta_decidibile(request.user, tipo, pk)

@@ -9,15 +9,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from alternanza.core.utenti import richiede
 from alternanza.utenti import inviti
-from alternanza.utenti.accesso import solo_staff
 from alternanza.utenti.forms import AccettaInvitoForm, InvitoForm
 from alternanza.utenti.models import Invito
+from distretti.permissions import di_staff
 
 BACKEND_ALLAUTH = "allauth.account.auth_backends.AuthenticationBackend"
 
 
-@solo_staff
+@richiede(di_staff)
 def elenco(request):
     form = InvitoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -10,15 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.utenti import richiede
 from alternanza.utenti import sessioni
-from alternanza.utenti.accesso import solo_staff
 from alternanza.utenti.models import EventoSicurezza
 from alternanza.utenti.sicurezza import registra
+from distretti.permissions import di_staff
 
 PER_PAGINA = 50
 
 
-@solo_staff
+@richiede(di_staff)
 def utenti(request):
     q = request.GET.get("q", "").strip()
     qs = (
@@ -33,7 +34,7 @@ def utenti(request):
 
 
 @require_POST
-@solo_staff
+@richiede(di_staff)
 def chiudi_sessioni(request, pk: int):
     utente = get_object_or_404(get_user_model(), pk=pk)
     tranne = request.session.session_key if utente == request.user else None
@@ -49,7 +50,7 @@ def chiudi_sessioni(request, pk: int):
     return redirect("utenti:utenti")
 
 
-@solo_staff
+@richiede(di_staff)
 def sicurezza(request):
     qs = EventoSicurezza.objects.select_related("utente")
     tipo = request.GET.get("tipo", "")
@@ -63,7 +64,7 @@ def sicurezza(request):
     )
 
 
-@solo_staff
+@richiede(di_staff)
 def modifiche(request):
     from alternanza.utenti import storico
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import html_in_testo
+from alternanza.core.testo import html_in_testo
 
 MASSIMO_PER_BLOCCO = 6
 MASSIMO_CANDIDATI = 2000  # items of the period matched in memory against each subscriber's interests

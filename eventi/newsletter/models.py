@@ -7,11 +7,8 @@ goes, so a crash can leave at most the message in flight in doubt.
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 import uuid
 
-import nh3
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -20,37 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.testo import pulisci_html
 from distretti.models import AmbitoTematico, Distretto
 
-# Tags and attributes a staff member may use in the body of an issue (sanitised with nh3 on save).
-TAG_CONSENTITI = {
-    "p", "br", "strong", "em", "b", "i", "u", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "hr",
-}  # fmt: skip
-ATTRIBUTI_CONSENTITI = {"a": {"href", "title"}}
-
-
-def pulisci_html(html: str) -> str:
-    """The HTML a staff member wrote, reduced to the safe subset that e-mail clients render well."""
-    return nh3.clean(
-        html or "",
-        tags=TAG_CONSENTITI,
-        attributes=ATTRIBUTI_CONSENTITI,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
-
-
-def html_in_testo(html: str) -> str:
-    """Plain-text version of the sanitised rich text (paragraphs, lists and links kept readable)."""
-    testo = re.sub(
-        r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", html, flags=re.S
-    )
-    testo = re.sub(r"<li[^>]*>", "- ", testo)
-    testo = re.sub(r"<br\s*/?>", "\n", testo)
-    testo = re.sub(r"</(p|li|h[1-6]|blockquote|ul|ol)>|<hr\s*/?>", "\n\n", testo)
-    testo = html_lib.unescape(nh3.clean(testo, tags=set()))
-    testo = re.sub(r"[ \t]+\n", "\n", testo)
-    return re.sub(r"\n{3,}", "\n\n", testo).strip()
+# An issue is a document of its own: its sections start at <h2> and may be set apart by rules, while
+# an event's or news item's text sits below the page's own <h2> headings (core.testo's allow-list).
+TAG_IN_PIU_NUMERO = frozenset({"h2", "hr"})
 
 
 class Pubblico(models.Model):
@@ -248,7 +220,7 @@ class Numero(models.Model):
         return self.oggetto
 
     def save(self, *args, **kwargs):
-        self.corpo = pulisci_html(self.corpo)
+        self.corpo = pulisci_html(self.corpo, tag_in_piu=TAG_IN_PIU_NUMERO)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

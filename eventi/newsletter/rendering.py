@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from alternanza.core.email import invia_modello, rendi_modello
+from alternanza.core.testo import html_in_testo, pulisci_html
+
 from . import blocchi
-from .models import Iscritto, Numero, html_in_testo, pulisci_html
+from .models import TAG_IN_PIU_NUMERO, Iscritto, Numero
 from .tokens import token_personale
 
 # Placeholders substituted per message (they survive templates and CSS inlining unchanged).
@@ -87,7 +89,8 @@ class Contenuto:
 
 def _contesto_comune(numero: Numero) -> dict:
     """The part of the context that does not depend on the profile (in the active language)."""
-    corpo = pulisci_html(numero.corpo)  # already clean on save; cleaned again as the last line of defence
+    # Already clean on save; cleaned again as the last line of defence.
+    corpo = pulisci_html(numero.corpo, tag_in_piu=TAG_IN_PIU_NUMERO)
     return {
         "numero": numero,
         "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above  # nosec
@@ -125,9 +128,9 @@ def rendi_numero(
     with translation.override(profilo.lingua):
         contesto = dict(comune if comune is not None else contesto_email(numero, profilo.lingua))
         contesto["blocchi"] = blocchi.per_profilo(numero, profilo) if voci is None else voci
-        oggetto = " ".join(render_to_string("newsletter/email/numero_oggetto.txt", contesto).split())
-        testo = render_to_string("newsletter/email/numero.txt", contesto)
-        html = _inliner.inline(render_to_string("newsletter/email/numero.html", contesto))
+        oggetto, testo, html = rendi_modello(
+            "newsletter/email/numero", contesto, profilo.lingua, elabora_html=_inliner.inline
+        )
     return Contenuto(oggetto=oggetto, testo=testo, html=html, blocchi=contesto["blocchi"])
 
 
@@ -224,18 +227,12 @@ def messaggio(contenuto: Contenuto, iscritto: Iscritto, msgid: str) -> EmailMult
     return msg
 
 
-def invia_email_modello(prefisso: str, contesto: dict, destinatario: str, lingua: str = "it") -> None:
-    """Send a template triplet newsletter/email/<prefisso>_oggetto.txt, _testo.txt, .html."""
-    with translation.override(lingua):
-        contesto = {**contesto, "PORTALE": settings.PORTALE, "css": css_email()}
-        oggetto = " ".join(render_to_string(f"newsletter/email/{prefisso}_oggetto.txt", contesto).split())
-        testo = render_to_string(f"newsletter/email/{prefisso}_testo.txt", contesto)
-        html = _inliner.inline(render_to_string(f"newsletter/email/{prefisso}.html", contesto))
-    msg = EmailMultiAlternatives(oggetto, testo, settings.DEFAULT_FROM_EMAIL, [destinatario])
-    msg.attach_alternative(html, "text/html")
-    msg.send()
-
-
-def mittente_leggibile() -> str:
-    nome, indirizzo = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((nome, indirizzo))
+def invia_email_modello(prefisso: str, contesto: dict, destinatario: str, lingua: str) -> None:
+    """Send the subscription e-mail newsletter/email/<prefisso> with the newsletter's inlined CSS."""
+    invia_modello(
+        f"newsletter/email/{prefisso}",
+        [destinatario],
+        {**contesto, "css": css_email()},
+        lingua,
+        elabora_html=_inliner.inline,
+    )

@@ -9,12 +9,12 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from alternanza.core.testo import testo_semplice
 from eventi.cache import condizionale
 from eventi.forms import DecisioneForm
 from eventi.ical import calendario as ical_calendario
 from eventi.models import Evento
 from eventi.schema import dati_evento, script_jsonld
-from eventi.testo import testo_semplice
 from eventi.views.aiuti import contesto_cache, pigro, url_sicuro
 from eventi.views.elenco import eventi_con_date
 

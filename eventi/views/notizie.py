@@ -10,9 +10,9 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.testo import testo_semplice
 from eventi.cache import condizionale
 from eventi.models import Notizia
-from eventi.testo import testo_semplice
 from eventi.views.aiuti import PER_PAGINA, contesto_cache, pigro
 
 

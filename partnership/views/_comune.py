@@ -1,16 +1,11 @@
-"""Helpers shared by the partnership views: role gates, pagination, the cache of the public pages."""
+"""Helpers shared by the partnership views: pagination and the cache of the public pages."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
 from alternanza.core.cache import frammento, pagina_pubblica_in_cache
-from distretti.permissions import ambito_di
 from partnership.permissions import chiave_ambito
 from partnership.signals import AREA
 
@@ -20,31 +15,6 @@ DURATA_FRAMMENTI = 600
 
 def pagina(request, queryset, per_pagina: int = PER_PAGINA):
     return Paginator(queryset, per_pagina).get_page(request.GET.get("pagina"))
-
-
-def richiede_ufficio(vista):
-    """District offices and staff: the browsing pages of the network."""
-
-    @login_required
-    @wraps(vista)
-    def controllata(request, *args, **kwargs):
-        ambito = ambito_di(request.user)
-        if not (ambito.staff or ambito.ufficio_distretto):
-            raise PermissionDenied
-        return vista(request, *args, **kwargs)
-
-    return controllata
-
-
-def richiede_staff(vista):
-    @login_required
-    @wraps(vista)
-    def controllata(request, *args, **kwargs):
-        if not ambito_di(request.user).staff:
-            raise PermissionDenied
-        return vista(request, *args, **kwargs)
-
-    return controllata
 
 
 # --- Cache of the public pages (alternanza.core.cache, area "partnership") ---------------------------------

@@ -10,7 +10,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from distretti.permissions import ambito_di
+from alternanza.core.utenti import richiede
+from distretti.permissions import ambito_di, di_staff
 from partnership.forms import (
     AccordoForm,
     DocumentiFormSet,
@@ -21,7 +22,6 @@ from partnership.forms import (
 )
 from partnership.importazione import importa_organizzazioni
 from partnership.models import Accordo, DocumentoAccordo, Organizzazione, Partnership
-from partnership.views._comune import richiede_staff
 
 
 def _modulo(request, template_ctx: dict):
@@ -40,7 +40,7 @@ def _modificabile(request, queryset_visibili, queryset_modificabili, **lookup):
 # --- Organisations --------------------------------------------------------------------------------
 
 
-@richiede_staff
+@richiede(di_staff)
 def organizzazione_nuova(request):
     form = OrganizzazioneForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +111,7 @@ def _salva_accordo(request, istanza=None):
     return _modulo(request, {"form": form, "formset": documenti, "titolo": titolo, "oggetto": istanza})
 
 
-@richiede_staff
+@richiede(di_staff)
 def accordo_nuovo(request):
     return _salva_accordo(request)
 
@@ -140,7 +140,7 @@ def _salva_partnership(request, istanza=None):
     return _modulo(request, {"form": form, "titolo": titolo, "oggetto": istanza})
 
 
-@richiede_staff
+@richiede(di_staff)
 def partnership_nuova(request):
     return _salva_partnership(request)
 
@@ -159,7 +159,7 @@ def partnership_modifica(request, slug):
 # --- Import ---------------------------------------------------------------------------------------
 
 
-@richiede_staff
+@richiede(di_staff)
 def importa(request):
     form = ImportaOrganizzazioniForm(request.POST or None, request.FILES or None)
     esito = None

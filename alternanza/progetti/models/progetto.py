@@ -54,9 +54,6 @@ class ProgettoQuerySet(models.QuerySet):
     def del_distretto(self, distretto):
         return self.filter(distretto=distretto)
 
-    def dell_anno(self, anno: str):
-        return self.filter(anno_scolastico=anno)
-
     def visibili_a(self, user):
         """Projects the user may read: staff all; the district office its district's submitted projects;
         the coordinator its schools' projects; everybody the published ones with showcase consent."""
@@ -73,21 +70,13 @@ class ProgettoQuerySet(models.QuerySet):
         return self.filter(condizione)
 
     def modificabili_da(self, user):
-        """Projects whose content the user may edit (see services.workflow for what editing triggers)."""
+        """Projects whose content the user may edit (alternanza.progetti.workflow: what editing triggers)."""
         ambito = ambito_di(user)
         if ambito.staff:
             return self.exclude(stato=StatoProgetto.ARCHIVIATO)
         if not ambito.scuole:
             return self.none()
         return self.filter(scuola_id__in=ambito.scuole, stato__in=STATI_MODIFICABILI)
-
-    def in_revisione_per(self, user):
-        """Projects the user's district office (or staff) has to look at."""
-        ambito = ambito_di(user)
-        qs = self.filter(stato=StatoProgetto.INVIATO)
-        if ambito.staff:
-            return qs
-        return qs.filter(distretto_id__in=ambito.distretti_ufficio)
 
 
 # A coordinator edits a project in these states; editing a validated one sends it back to review.

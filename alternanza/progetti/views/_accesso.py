@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from alternanza.progetti import workflow
 from alternanza.progetti.models import Progetto
-from distretti.permissions import ambito_di
 
 
 def get_progetto_visibile(request, pk: int, queryset=None) -> Progetto:
@@ -23,20 +19,3 @@ def get_progetto_modificabile(request, pk: int) -> Progetto:
     if not workflow.puo_modificare(request.user, progetto):
         raise PermissionDenied
     return progetto
-
-
-def richiede(*, scuola: bool = False, ufficio: bool = False):
-    """Login required, then one of the roles (staff always passes); otherwise 403."""
-
-    def decoratore(vista):
-        @login_required
-        @functools.wraps(vista)
-        def avvolta(request, *args, **kwargs):
-            ambito = ambito_di(request.user)
-            if not (ambito.staff or (scuola and ambito.scuole) or (ufficio and ambito.distretti_ufficio)):
-                raise PermissionDenied
-            return vista(request, *args, **kwargs)
-
-        return avvolta
-
-    return decoratore

@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.utenti import richiede
 from alternanza.progetti import workflow
 from alternanza.progetti.forms import AdozioneForm, AssistenzaForm, AzioneForm, ModelloForm
 from alternanza.progetti.models import (
@@ -22,9 +22,9 @@ from alternanza.progetti.models import (
     Progetto,
     StatoProgetto,
 )
-from alternanza.progetti.views._accesso import get_progetto_visibile, richiede
+from alternanza.progetti.views._accesso import get_progetto_visibile
 from distretti.models import Distretto
-from distretti.permissions import ambito_di
+from distretti.permissions import ambito_di, di_staff_o_ufficio
 
 
 def _puo_assistere(user, azione: AzioneDiRete) -> bool:
@@ -62,7 +62,6 @@ def azioni(request):
             "livello": livello,
             "distretti": Distretto.objects.only("id", "nome", "slug"),
             "distretto": distretto,
-            "parametri": urlencode({"livello": livello, "distretto": distretto}),
             "puo_creare": ambito.staff or ambito.ufficio_distretto,
         },
     )
@@ -110,7 +109,7 @@ def _salva_azione(request, oggetto):
     )
 
 
-@richiede(ufficio=True)
+@richiede(di_staff_o_ufficio)
 def azione_nuova(request):
     return _salva_azione(request, None)
 
@@ -152,7 +151,7 @@ def modelli(request):
         .order_by("titolo", "id")
     )
     pagina = Paginator(qs, 20).get_page(request.GET.get("pagina"))
-    return render(request, "progetti/modelli.html", {"pagina": pagina, "parametri": ""})
+    return render(request, "progetti/modelli.html", {"pagina": pagina})
 
 
 def modello(request, pk):

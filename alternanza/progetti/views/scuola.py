@@ -12,11 +12,11 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.utenti import nome_leggibile, richiede
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import corpo_riservato, invalida_vetrina
 from alternanza.progetti.forms import (
@@ -28,17 +28,13 @@ from alternanza.progetti.forms import (
     TransizioneForm,
 )
 from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
-from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile, richiede
-from distretti.permissions import ambito_di
+from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
+from distretti.permissions import ambito_di, di_staff_o_scuola
 
 S = StatoProgetto
 
 
-def _nome(user) -> str:
-    return (user.get_full_name() or user.email or user.get_username())[:200]
-
-
-@richiede(scuola=True)
+@richiede(di_staff_o_scuola)
 def miei(request):
     """Dashboard of a coordinator: counts per status, what awaits them, all their projects."""
     ambito = ambito_di(request.user)
@@ -72,7 +68,6 @@ def miei(request):
             "da_fare": da_fare,
             "pagina": pagina,
             "stato_scelto": stato,
-            "parametri": urlencode({"stato": stato}) if stato else "",
         }
 
     return render(
@@ -94,7 +89,9 @@ def _salva_progetto(request, progetto: Progetto | None):
             oggetto = form.save(commit=False)
             if nuovo:
                 oggetto.creato_da = request.user
-                oggetto.creato_da_nome = _nome(request.user)
+                oggetto.creato_da_nome = nome_leggibile(
+                    request.user, Progetto._meta.get_field("creato_da_nome").max_length
+                )
             oggetto.save()
             form.save_m2m()
             formset.instance = oggetto
@@ -117,7 +114,7 @@ def _salva_progetto(request, progetto: Progetto | None):
     )
 
 
-@richiede(scuola=True)
+@richiede(di_staff_o_scuola)
 def nuovo(request):
     return _salva_progetto(request, None)
 

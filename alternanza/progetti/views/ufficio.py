@@ -6,15 +6,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
-from django.utils.http import urlencode
 
 from alternanza.core.cache import versioni
+from alternanza.core.utenti import richiede
 from alternanza.progetti.cache import AREA, corpo_riservato
 from alternanza.progetti.filters import anni_scolastici
 from alternanza.progetti.models import Progetto, StatoProgetto
-from alternanza.progetti.views._accesso import richiede
 from distretti.models import Distretto
-from distretti.permissions import ambito_di
+from distretti.permissions import ambito_di, di_staff_o_ufficio
 
 S = StatoProgetto
 STATI_CONVALIDATI = (S.VALIDATO, S.PUBBLICATO, S.ARCHIVIATO)
@@ -83,7 +82,7 @@ class PaginatoreContato(Paginator):
         self.__dict__["count"] = conteggio  # Paginator.count is a cached_property
 
 
-@richiede(ufficio=True)
+@richiede(di_staff_o_ufficio)
 def revisione(request):
     ambito = ambito_di(request.user)
     anni = anni_scolastici()
@@ -130,7 +129,6 @@ def revisione(request):
             "stato_scelto": S(stato),
             "anni": anni,
             "anno": anno,
-            "parametri": urlencode({"stato": stato, "anno": anno}),
         }
 
     # The school years offered change on 1 September: part of the fragment's name.

@@ -102,8 +102,6 @@ def vetrina(request):
         prefetch_related_objects(progetti_pagina, "ambiti")
         return render_to_string("progetti/_schede_vetrina.html", {"progetti": progetti_pagina})
 
-    parametri = request.GET.copy()
-    parametri.pop("pagina", None)
     # Rendering the drop-downs (dozens of options through the form renderer) costs more than the page's
     # queries: the fields' HTML depends only on the query string, the language, the territory and the
     # school years offered (which change on 1 September), so it is shared from the cache.
@@ -124,7 +122,6 @@ def vetrina(request):
             "filtri": mark_safe(filtri),  # noqa: S308 - our own template, escaped when rendered  # nosec
             "schede": mark_safe(html_schede),  # noqa: S308 - our own template, escaped when rendered  # nosec
             "pagina": pagina,
-            "parametri": parametri.urlencode(),
             "limite": LIMITE_CONTEGGIO,
         },
     )

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alternanza.utenti.accesso import solo_staff
+from alternanza.core.utenti import richiede
 from distretti.models import AmbitoTematico, Distretto
+from distretti.permissions import di_staff
 
 from .. import invio, iscrizioni, trasferimento
 from ..forms import CercaIscrittiForm, ImportaForm, NumeroForm, ProgrammaForm
@@ -29,7 +30,7 @@ def _numero(pk: int) -> Numero:
     return get_object_or_404(Numero, pk=pk)
 
 
-@solo_staff
+@richiede(di_staff)
 def numeri(request):
     qs = Numero.objects.annotate(
         inviate=Count("consegne", filter=Q(consegne__stato="inviata")),
@@ -43,7 +44,7 @@ def numeri(request):
     )
 
 
-@solo_staff
+@richiede(di_staff)
 @require_http_methods(["GET", "POST"])
 def numero_nuovo(request):
     form = NumeroForm(request.POST or None)
@@ -57,7 +58,7 @@ def numero_nuovo(request):
     return render(request, "newsletter/gestione/numero_form.html", {"form": form, "senza_valutazione": True})
 
 
-@solo_staff
+@richiede(di_staff)
 @require_http_methods(["GET", "POST"])
 def numero_modifica(request, pk: int):
     numero = _numero(pk)
@@ -76,7 +77,7 @@ def numero_modifica(request, pk: int):
     )
 
 
-@solo_staff
+@richiede(di_staff)
 def numero(request, pk: int):
     """The issue's page for staff: actions and the live progress of the send."""
     numero = _numero(pk)
@@ -92,7 +93,7 @@ def numero(request, pk: int):
     return render(request, "newsletter/gestione/numero.html", contesto)
 
 
-@solo_staff
+@richiede(di_staff)
 def numero_stato(request, pk: int):
     """Progress as JSON for the page's polling script."""
     numero = _numero(pk)
@@ -106,7 +107,7 @@ def _profilo_richiesto(request) -> Profilo:
     return Profilo(distretti=_ids("distretto"), ambiti=_ids("ambito"), lingua=request.LANGUAGE_CODE or "it")
 
 
-@solo_staff
+@richiede(di_staff)
 def numero_anteprima(request, pk: int):
     """Preview in the portal's layout, for a chosen profile of interests (segmentation)."""
     numero = _numero(pk)
@@ -124,7 +125,7 @@ def numero_anteprima(request, pk: int):
     return render(request, "newsletter/numero_web.html", contesto)
 
 
-@solo_staff
+@richiede(di_staff)
 @csp_replace({"style-src": ["'unsafe-inline'"], "img-src": ["'self'", "data:", "https:"]})
 def numero_anteprima_email(request, pk: int):
     """The exact HTML part of the e-mail (inline styles: allowed for this response only, no scripts)."""
@@ -136,7 +137,7 @@ def numero_anteprima_email(request, pk: int):
     return risposta
 
 
-@solo_staff
+@richiede(di_staff)
 @require_POST
 def numero_prova(request, pk: int):
     numero = _numero(pk)
@@ -149,7 +150,7 @@ def numero_prova(request, pk: int):
     return redirect("newsletter:numero", pk=numero.pk)
 
 
-@solo_staff
+@richiede(di_staff)
 @require_POST
 def numero_invia(request, pk: int):
     """Send now, or schedule (with a date in the form)."""
@@ -174,7 +175,7 @@ def numero_invia(request, pk: int):
     return redirect("newsletter:numero", pk=numero.pk)
 
 
-@solo_staff
+@richiede(di_staff)
 @require_POST
 def numero_annulla(request, pk: int):
     numero = _numero(pk)
@@ -183,7 +184,7 @@ def numero_annulla(request, pk: int):
     return redirect("newsletter:numero", pk=numero.pk)
 
 
-@solo_staff
+@richiede(di_staff)
 @require_POST
 def numero_pausa(request, pk: int):
     numero = _numero(pk)
@@ -192,7 +193,7 @@ def numero_pausa(request, pk: int):
     return redirect("newsletter:numero", pk=numero.pk)
 
 
-@solo_staff
+@richiede(di_staff)
 @require_POST
 def numero_riprendi(request, pk: int):
     numero = _numero(pk)
@@ -202,7 +203,7 @@ def numero_riprendi(request, pk: int):
 
 
 # --- Subscribers ----------------------------------------------------------------------------------
-@solo_staff
+@richiede(di_staff)
 def iscritti(request):
     form = CercaIscrittiForm(request.GET or None)
     qs = Iscritto.objects.only("pk", "email", "stato", "fonte", "importato_con_consenso", "creato_il")
@@ -227,7 +228,7 @@ def iscritti(request):
     )
 
 
-@solo_staff
+@richiede(di_staff)
 def iscritto(request, pk: int):
     """A subscriber with its consent log (the answer to an access request), and the erasure button."""
     iscritto = get_object_or_404(Iscritto.objects.prefetch_related("distretti", "ambiti", "pubblici"), pk=pk)
@@ -238,7 +239,7 @@ def iscritto(request, pk: int):
     )
 
 
-@solo_staff
+@richiede(di_staff)
 @require_POST
 def iscritto_elimina(request, pk: int):
     iscritto = get_object_or_404(Iscritto, pk=pk)
@@ -247,12 +248,12 @@ def iscritto_elimina(request, pk: int):
     return redirect("newsletter:iscritti")
 
 
-@solo_staff
+@richiede(di_staff)
 def iscritti_esporta(request):
     return trasferimento.esporta_csv()
 
 
-@solo_staff
+@richiede(di_staff)
 @require_http_methods(["GET", "POST"])
 def iscritti_importa(request):
     form = ImportaForm(request.POST or None, request.FILES or None)

@@ -1,0 +1,42 @@
+"""Who is acting: the name kept beside a user reference, and the role gate of the views.
+
+Records keep a snapshot of the user's name next to the foreign key so that they stay readable after
+the account is erased (GDPR). Views gate on a predicate of the user (the predicates live in
+distretti.permissions, the one place that says who acts where): anonymous visitors go to the login
+page, signed-in users without the role get 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+
+Vista = TypeVar("Vista", bound=Callable[..., HttpResponseBase])
+
+
+def nome_leggibile(user: Any, max_length: int) -> str:
+    """Full name, else e-mail, else username, cut to the snapshot field's `max_length`; "" for nobody."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return (user.get_full_name() or user.email or user.get_username() or "")[:max_length]
+
+
+def richiede(predicato: Callable[[Any], bool], messaggio: str = "") -> Callable[[Vista], Vista]:
+    """Decorator: login required, then `predicato(request.user)`, otherwise PermissionDenied (403)."""
+
+    def decoratore(vista: Vista) -> Vista:
+        @login_required
+        @wraps(vista)
+        def controllata(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not predicato(request.user):
+                raise PermissionDenied(messaggio) if messaggio else PermissionDenied
+            return vista(request, *args, **kwargs)
+
+        return controllata  # type: ignore[return-value]
+
+    return decoratore
