@@ -9,6 +9,8 @@ is documented in README.md and .env.example.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
 from pathlib import Path
 
@@ -305,6 +307,21 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+
+def _rilascio_installato() -> str:
+    """The installed version plus a digest of the static-files manifest (hashed names), when there is one:
+    pages cached by another build must not point at static files that are gone."""
+    versione = importlib.metadata.version("rete-alternanza")
+    manifesto = STATIC_ROOT / "staticfiles.json"
+    if manifesto.is_file():
+        versione += "-" + hashlib.sha256(manifesto.read_bytes()).hexdigest()[:12]
+    return versione
+
+
+# Names the running release in the keys of the page cache (alternanza.core.cache): set it to the commit
+# or image tag when deploying, so a release that changes only code gets fresh pages too.
+RELEASE = env.str("RELEASE", default="") or _rilascio_installato()
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted in now
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

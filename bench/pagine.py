@@ -8,7 +8,7 @@
                                                   # "referente_org" (bench/persone.py creates the user
                                                   # and a logged-in session cookie for wrk)
         "obiettivo": "pubblica",                  # optional: "pubblica" (>= 0.30 x floor, p99 <= 20 ms)
-                                                  # or "riservata" (>= 0.05 x floor, p95 <= 100 ms);
+                                                  # or "riservata" (p95 <= 100 ms at 4 connections);
                                                   # default: "pubblica" if anonymous, else "riservata"
     }
 

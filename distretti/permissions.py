@@ -37,17 +37,6 @@ class Ambito:
     def ha_ruolo(self) -> bool:
         return self.staff or self.ufficio_distretto or self.referente_scuola
 
-    @property
-    def chiave(self) -> str:
-        """A string equal for every user with the same scope: the `ambito` of cached reserved fragments
-        (alternanza.core.cache.frammento), so a list is shared only by those allowed to see the same rows."""
-        if self.staff:
-            return "staff"
-        if not self.autenticato:
-            return "anonimo"
-        parti = (self.distretti_ufficio, self.scuole, self.distretti_scuole)
-        return "d{}-s{}-ds{}".format(*(".".join(str(i) for i in sorted(ids - {None})) for ids in parti))
-
     def vede_distretto(self, distretto_id: int) -> bool:
         """Whether the user may see the non-public records of this district."""
         return self.staff or distretto_id in self.distretti_ufficio

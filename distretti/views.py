@@ -2,8 +2,8 @@
 
 Public visitors see the active schools of the registry; metropolitan staff and the district's own
 technical office also see what is not public (inactive schools, registry year, history of names).
-Every list runs a constant number of queries whatever the number of schools, and the public content
-is cached (alternanza.core.cache) until something of the territory changes.
+Every list runs a constant number of queries whatever the number of schools, and the public pages are
+cached whole for anonymous visitors (alternanza.core.cache) until something of the territory changes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from functools import wraps
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from alternanza.core import cache
 from alternanza.core.sezioni import aree_delle_sezioni, sezioni_del_distretto
@@ -40,7 +39,8 @@ def _piu_recente(*date):
     return max(date) if date else None
 
 
-def _contenuto_elenco(request) -> tuple[str, object]:
+@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
+def elenco(request):
     distretti = list(
         Distretto.objects.annotate(
             n_comuni=Count("comuni", distinct=True),
@@ -50,57 +50,20 @@ def _contenuto_elenco(request) -> tuple[str, object]:
     )
     for d in distretti:
         d.area_mappa = AREE_MAPPA.get(d.slug, "")
-    contesto = {
-        "distretti": distretti,
-        "totale_comuni": sum(d.n_comuni for d in distretti),
-        "totale_scuole": sum(d.n_scuole for d in distretti),
-        "mappa": all(d.area_mappa for d in distretti),
-    }
-    ultimo = _piu_recente(*(d.aggiornato_il for d in distretti), *(d.scuole_aggiornate_il for d in distretti))
-    return render_to_string("distretti/_elenco_contenuto.html", contesto, request), ultimo
-
-
-@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
-def elenco(request):
-    contenuto, ultimo_aggiornamento = cache.frammento(
-        request, "distretti:elenco", cache.AREE_TERRITORIO, lambda: _contenuto_elenco(request)
-    )
     return render(
         request,
         "distretti/elenco.html",
         {
-            "contenuto": contenuto,
+            "distretti": distretti,
+            "totale_comuni": sum(d.n_comuni for d in distretti),
+            "totale_scuole": sum(d.n_scuole for d in distretti),
+            "mappa": all(d.area_mappa for d in distretti),
             "staff": ambito_di(request.user).staff,
-            "ultimo_aggiornamento": ultimo_aggiornamento,
+            "ultimo_aggiornamento": _piu_recente(
+                *(d.aggiornato_il for d in distretti), *(d.scuole_aggiornate_il for d in distretti)
+            ),
         },
     )
-
-
-def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tuple[str, object]:
-    filtro_attive = Q() if riservato else Q(scuole__attiva=True)
-    comuni = list(
-        Comune.objects.filter(distretto=distretto).annotate(
-            n_scuole=Count("scuole", filter=filtro_attive), scuole_aggiornate_il=Max("scuole__aggiornato_il")
-        )
-    )
-    scuole = Scuola.objects.visibili_a(request.user).filter(comune__in=[c.pk for c in comuni])
-    filtro = ScuoleDelDistrettoFilter(
-        request.GET or None,
-        queryset=scuole.select_related("comune").order_by("denominazione", "pk"),
-        comuni=comuni,
-        riservato=riservato,
-    )
-    pagina = Paginator(filtro.qs, SCUOLE_PER_PAGINA).get_page(request.GET.get("pagina"))
-    contesto = {
-        "distretto": distretto,
-        "comuni": comuni,
-        "filtro": filtro,
-        "pagina": pagina,
-        "riservato": riservato,
-        "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
-    }
-    html = render_to_string("distretti/_dettaglio_contenuto.html", contesto, request)
-    return html, _piu_recente(distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni))
 
 
 def _in_cache_con_le_sezioni(view):
@@ -119,24 +82,33 @@ def _in_cache_con_le_sezioni(view):
 def dettaglio(request, slug):
     distretto = get_object_or_404(Distretto, slug=slug)
     riservato = ambito_di(request.user).vede_distretto(distretto.pk)
-    if riservato:
-        contenuto, ultimo = _contenuto_dettaglio(request, distretto, riservato=True)
-    else:
-        contenuto, ultimo = cache.frammento(
-            request,
-            "distretti:dettaglio",
-            cache.AREE_TERRITORIO,
-            lambda: _contenuto_dettaglio(request, distretto, riservato=False),
+    filtro_attive = Q() if riservato else Q(scuole__attiva=True)
+    comuni = list(
+        Comune.objects.filter(distretto=distretto).annotate(
+            n_scuole=Count("scuole", filter=filtro_attive), scuole_aggiornate_il=Max("scuole__aggiornato_il")
         )
+    )
+    scuole = Scuola.objects.visibili_a(request.user).filter(comune__distretto=distretto)
+    filtro = ScuoleDelDistrettoFilter(
+        request.GET or None,
+        queryset=scuole.select_related("comune").order_by("denominazione", "pk"),
+        comuni=comuni,
+        riservato=riservato,
+    )
     return render(
         request,
         "distretti/dettaglio.html",
         {
             "distretto": distretto,
-            "contenuto": contenuto,
+            "comuni": comuni,
+            "filtro": filtro,
+            "pagina": Paginator(filtro.qs, SCUOLE_PER_PAGINA).get_page(request.GET.get("pagina")),
             "riservato": riservato,
+            "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
             "sezioni": sezioni_del_distretto(request, distretto),
-            "ultimo_aggiornamento": _piu_recente(distretto.aggiornato_il, ultimo),
+            "ultimo_aggiornamento": _piu_recente(
+                distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni)
+            ),
         },
     )
 

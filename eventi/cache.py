@@ -2,9 +2,8 @@
 
 - Anonymous visitors get the whole page from Redis (alternanza.core.cache.pagina_pubblica_in_cache, areas
   "festival" and "territorio": the pages also show district and comune names); each visitor gets its
-  own CSRF token on the way out, and a hit runs no database query.
-- Templates cache their expensive fragments (`{% cache %}` keyed by the same versions), which serves
-  logged-in users and the first visitor of another query string of the same data.
+  own CSRF token on the way out, and a hit runs no database query. The .ics downloads go through it
+  too: their headers (Content-Type, Content-Disposition) come back with the entry.
 - The area "festival" is bumped whenever an edition, event, date or news item changes (signals in
   eventi.signals; eventi.demo calls `invalida()` after its bulk inserts), so nothing is stale for longer
   than a save.
@@ -17,37 +16,24 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils.http import quote_etag
 
+from alternanza.core.cache import DURATA, pagina_pubblica_in_cache
 from alternanza.core.cache import invalida as invalida_aree
-from alternanza.core.cache import pagina_pubblica_in_cache, versioni
 
 AREA = "festival"
 AREE = (AREA, "territorio")
-DURATA = 60 * 60  # entries expire anyway after an hour (fragments showing "today" have the date in the key)
 DURATA_GIORNALIERA = 5 * 60  # pages that depend on today's date
 
 
 def invalida(**_kwargs) -> None:
     """A public Festival record changed: every cached Festival page becomes stale."""
     invalida_aree(AREA)
-
-
-def versioni_della_richiesta(request) -> list[int]:
-    """The versions of the areas, read from Redis once per request."""
-    valore = getattr(request, "_versioni_eventi", None)
-    if valore is None:
-        valore = request._versioni_eventi = versioni(*AREE)
-    return valore
-
-
-def versione_della_richiesta(request) -> str:
-    """One string for the fragment keys: changes when any area of the pages changes."""
-    return "-".join(map(str, versioni_della_richiesta(request)))
 
 
 _TOKEN_CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -61,15 +47,14 @@ def etag(corpo: bytes, csrf: str) -> str:
     return quote_etag(impronta.hexdigest()[:32])
 
 
-def condizionale(view=None, *, pagina: bool = True, durata: int = DURATA):
-    """Public Festival page: page cache for anonymous visitors, ETag / Last-Modified, 304 answers.
+def condizionale(view: Callable | None = None, *, durata: int = DURATA) -> Callable:
+    """Public Festival page or download: page cache for anonymous visitors, ETag, 304 answers.
 
-    `pagina=False` for downloads (.ics): ETag and 304 only, the response keeps its own headers.
     `durata`: shorter for pages that depend on today's date ("today", "from today"), so that after
     midnight they are stale for minutes at most."""
     if view is None:
-        return lambda v: condizionale(v, pagina=pagina, durata=durata)
-    in_cache = pagina_pubblica_in_cache(*AREE, durata=durata)(view) if pagina else view
+        return lambda v: condizionale(v, durata=durata)
+    in_cache = pagina_pubblica_in_cache(*AREE, durata=durata)(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -29,15 +29,6 @@ def organizzazioni_di(user) -> frozenset[int]:
     return cached
 
 
-def chiave_ambito(user) -> str:
-    """Who sees the same reserved lists: the scope of distretti.permissions plus the organisations the
-    user represents (the `ambito` of cached fragments, alternanza.core.cache.frammento)."""
-    ambito = ambito_di(user)
-    if ambito.staff or not ambito.autenticato:
-        return ambito.chiave
-    return f"{ambito.chiave}-o" + ".".join(map(str, sorted(organizzazioni_di(user))))
-
-
 def dimentica_organizzazioni(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -41,18 +41,12 @@ class OrganizzazioneQuerySet(models.QuerySet):
         proprie = organizzazioni_di(user)
         if not distretti and not proprie:
             return self.none()
-        from distretti.models import Comune
         from partnership.models import Partnership
 
-        # Two small id lists instead of a join + EXISTS: PostgreSQL then combines two index scans
-        # (comune_id, id) rather than scanning every organisation (20,000 in the demo set).
-        comuni = list(Comune.objects.filter(distretto__in=distretti).values_list("pk", flat=True))
-        in_partnership = set(
-            Partnership.organizzazioni.through.objects.filter(
-                partnership__distretti__in=distretti
-            ).values_list("organizzazione_id", flat=True)
-        )
-        return self.filter(Q(comune_id__in=comuni) | Q(pk__in=in_partnership | set(proprie)))
+        in_partnership = Partnership.organizzazioni.through.objects.filter(
+            partnership__distretti__in=distretti
+        ).values("organizzazione_id")
+        return self.filter(Q(comune__distretto__in=distretti) | Q(pk__in=in_partnership) | Q(pk__in=proprie))
 
     def visibili_a(self, user):
         ambito = ambito_di(user)

@@ -66,7 +66,67 @@ def test_csp_rigorosa_senza_script_inline(client):
     assert "unsafe-inline" not in csp
 
 
-# --- Whole-page cache of the public pages (alternanza/core/cache.py) ------------------------------------
+# --- Whole-page cache of the public pages (alternanza/core/cache.py) -------------------------------
+
+
+def _vista_contata(intestazioni: dict | None = None):
+    """A public view cached under the area "prova", counting how many times it really runs."""
+    from django.http import HttpResponse
+
+    from alternanza.core.cache import pagina_pubblica_in_cache
+
+    chiamate = []
+
+    @pagina_pubblica_in_cache("prova")
+    def vista(request):
+        chiamate.append(request.path)
+        risposta = HttpResponse(f"corpo {len(chiamate)}", headers=intestazioni)
+        risposta.set_cookie("traccia", "di chi ha riempito la cache")
+        return risposta
+
+    return vista, chiamate
+
+
+def _richiesta_anonima(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    richiesta = rf.get("/prova/")
+    richiesta.user = AnonymousUser()
+    return richiesta
+
+
+def test_un_rilascio_di_solo_codice_ha_chiavi_nuove(rf, settings):
+    vista, chiamate = _vista_contata()
+    settings.RELEASE = "1.0.0"
+    assert vista(_richiesta_anonima(rf)).content == b"corpo 1"
+    assert vista(_richiesta_anonima(rf)).content == b"corpo 1"  # from the cache
+    settings.RELEASE = "1.0.1"  # same templates and static files, other code
+    assert vista(_richiesta_anonima(rf)).content == b"corpo 2"
+    assert len(chiamate) == 2
+
+
+def test_il_rilascio_predefinito_e_la_versione_installata():
+    import importlib.metadata
+
+    from django.conf import settings
+
+    assert settings.RELEASE.startswith(importlib.metadata.version("rete-alternanza"))
+
+
+def test_le_intestazioni_della_vista_tornano_con_la_pagina_in_cache(rf):
+    intestazioni = {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": 'inline; filename="eventi.ics"',
+        "Cache-Control": "public, max-age=0, must-revalidate",
+        "Link": '</static/x.css>; rel="preload"',
+        "X-Robots-Tag": "noindex",
+    }
+    vista, chiamate = _vista_contata(intestazioni)
+    prima = vista(_richiesta_anonima(rf))
+    seconda = vista(_richiesta_anonima(rf))
+    assert len(chiamate) == 1 and seconda.content == prima.content
+    assert {nome: seconda[nome] for nome in intestazioni} == intestazioni
+    assert "traccia" in prima.cookies and not seconda.cookies  # cookies are never replayed
 
 
 def test_home_anonima_servita_dalla_cache_senza_query(client, django_assert_num_queries):

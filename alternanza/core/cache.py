@@ -18,24 +18,23 @@ at the end of an import/bulk job (bulk_create and update() send no signals):
 
 A page is served from the cache only to anonymous visitors without a session or pending messages (those
 see personal content: the page is rendered for them as usual), for GET/HEAD answered 200. The key is the
-running release (see `_rilascio`), the language, the areas and the full path (query string included); the
-entry remembers the version of each area it was rendered with, and is used only while those are still
+running release (settings.RELEASE), the language, the areas and the full path (query string included);
+the entry remembers the version of each area it was rendered with, and is used only while those are still
 the current ones (nothing is ever deleted: a bumped version makes the entry stale; entries expire after
-`durata`). A hit costs ONE Redis round trip (MGET of the versions and the entry) and no database query.
-The CSRF token of the forms in the page (language switch, page feedback) is stored as a placeholder and
-each visitor gets their own on the way out (which also sets their CSRF cookie).
+`durata`). A hit costs ONE Redis round trip (MGET of the versions and the entry) and no database query,
+and answers with the body and the headers the view set (Content-Type, Content-Language, Vary,
+Cache-Control, ...; never Set-Cookie). The CSRF token of the forms in the page (language switch, page
+feedback) is stored as a placeholder and each visitor gets their own on the way out (which also sets
+their CSRF cookie).
 
-FRAGMENTS for everyone else (e.g. logged-in users): `frammento(request, name, areas, compute, ambito=...)`
-returns what `compute()` returns (typically the HTML of a list), cached under the same versions, release,
-language and full path, plus `ambito`: a string naming who sees the same content (e.g. the viewer's
-districts), so that a fragment is never shown to someone with another scope. The page around it is
-rendered fresh (it carries CSRF tokens). Views showing reserved data must not cache them without a scope.
+Everyone else (logged-in users, visitors with a session) gets the page rendered by the view: reserved
+pages keep a constant number of queries instead (see the query-count tests).
 
 Areas in use: "territorio" (districts, comuni, thematic areas), "scuole" (schools and their names; the
 registry import and the demo loader bump it themselves) — both connected in `collega_invalidazioni`,
 called from DistrettiConfig.ready — "partnership" (partnership.signals), "progetti"
 (alternanza.progetti.cache), "festival" (eventi.signals) and "istituzionali" (the static pages, which
-change only with a release). A new release (other templates or static files) gets new keys by itself.
+change only with a release). A new release (settings.RELEASE) gets new keys by itself.
 """
 
 from __future__ import annotations
@@ -44,9 +43,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
-from functools import cache as una_volta
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -60,6 +57,9 @@ _PREFISSO_VERSIONE = "pagine:versione:"
 _SEGNAPOSTO_CSRF = b"@@csrf-pagina@@"
 _TOKEN_CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 _COOKIE_PERSONALI = ("messages",)
+# Response headers that are not part of the page: set by the middleware on the way out (per visitor or
+# per response) or personal; every other header the view set is stored with the entry and replayed.
+_INTESTAZIONI_NON_SALVATE = frozenset({"set-cookie", "content-length"})
 
 
 def _nuova_versione() -> int:
@@ -81,7 +81,7 @@ def versioni(*aree: str) -> list[int]:
 
 
 def invalida(*aree: str, **_kwargs) -> None:
-    """Content of these areas changed: every page and fragment cached under any of them becomes stale.
+    """Content of these areas changed: every page cached under any of them becomes stale.
 
     A version is a timestamp, so an emptied cache cannot bring an old one back."""
     for area in aree:
@@ -96,26 +96,6 @@ def _personale(request) -> bool:
     if cookie.get(settings.SESSION_COOKIE_NAME) or any(cookie.get(nome) for nome in _COOKIE_PERSONALI):
         return True
     return request.user.is_authenticated
-
-
-@una_volta
-def _rilascio() -> str:
-    """Fingerprint of the running release: the static-files manifest (hashed names) and the templates.
-
-    A page cached by the previous release may reference static files that no longer exist."""
-    from django.apps import apps
-
-    impronta = hashlib.sha256()
-    manifesto = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifesto.exists():
-        impronta.update(manifesto.read_bytes())
-    cartelle = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
-    cartelle += [Path(app.path) / "templates" for app in apps.get_app_configs()]
-    for cartella in cartelle:
-        if cartella.is_dir():
-            for file in sorted(cartella.rglob("*.html")) + sorted(cartella.rglob("*.txt")):
-                impronta.update(f"{file}:{file.stat().st_mtime_ns}".encode())
-    return impronta.hexdigest()[:12]
 
 
 def _percorso(request) -> str:
@@ -135,7 +115,7 @@ def _leggi(chiave: str, aree: tuple[str, ...]) -> tuple[list[int], Any]:
     return attuali, voce if voce is not None and voce[0] == attuali else None
 
 
-def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
+def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA) -> Callable[[Callable], Callable]:
     """Decorator: cache the whole response of a public view for anonymous visitors (see the module doc)."""
     if not aree:
         raise ValueError("name at least one content area, so the page can be invalidated")
@@ -145,13 +125,13 @@ def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
         def wrapper(request, *args, **kwargs):
             if _personale(request):
                 return view(request, *args, **kwargs)
-            chiave = f"pagine:{_rilascio()}:{get_language()}:{'+'.join(aree)}:{_percorso(request)}"
+            chiave = f"pagine:{settings.RELEASE}:{get_language()}:{'+'.join(aree)}:{_percorso(request)}"
             attuali, voce = _leggi(chiave, aree)
             if voce is not None:
-                _, corpo, tipo = voce
+                _, corpo, intestazioni = voce
                 if _SEGNAPOSTO_CSRF in corpo:
                     corpo = corpo.replace(_SEGNAPOSTO_CSRF, get_token(request).encode())
-                return HttpResponse(corpo, content_type=tipo)
+                return HttpResponse(corpo, headers=intestazioni)
             response = view(request, *args, **kwargs)
             if (
                 response.status_code == 200
@@ -161,33 +141,17 @@ def pagina_pubblica_in_cache(*aree: str, durata: int = DURATA):
                 if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                     response.render()
                 corpo = _TOKEN_CSRF.sub(rb"\g<1>" + _SEGNAPOSTO_CSRF + rb"\g<3>", response.content)
-                cache.set(chiave, (attuali, corpo, response["Content-Type"]), durata)
+                intestazioni = {
+                    nome: valore
+                    for nome, valore in response.items()
+                    if nome.lower() not in _INTESTAZIONI_NON_SALVATE
+                }
+                cache.set(chiave, (attuali, corpo, intestazioni), durata)
             return response
 
         return wrapper
 
     return decoratore
-
-
-def frammento(
-    request,
-    nome: str,
-    aree: tuple[str, ...],
-    calcola: Callable[[], Any],
-    ambito: str = "tutti",
-    durata: int = DURATA,
-) -> Any:
-    """What `calcola()` returns (e.g. rendered HTML), from the cache or computed and stored.
-
-    Keyed by `nome`, the release, the language, `ambito` (who sees the same content) and the full path;
-    fresh while the versions of `aree` are unchanged. One Redis round trip on a hit; `calcola` runs (and
-    queries the database) only on a miss. Store no CSRF token: fragments are shared between visitors."""
-    chiave = f"frammenti:{nome}:{_rilascio()}:{get_language()}:{ambito}:{_percorso(request)}"
-    attuali, voce = _leggi(chiave, aree)
-    if voce is None:
-        voce = (attuali, calcola())
-        cache.set(chiave, voce, durata)
-    return voce[1]
 
 
 # --- The territory's own areas ----------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 The views also call `invalida_vetrina()` after their writes; these receivers cover every other path (the
 admin, the shell, tasks, other apps, tests' factories), so nothing cached under the area can outlive a
-change: the anonymous pages and the ranked search results shared with logged-in users (see
-views.vetrina._pk_ordinati). Bulk writes (the demo loader) send no signals and call it themselves.
+change to a page cached whole for anonymous visitors. Bulk writes (the demo loader) send no signals and
+call it themselves.
 """
 
 from __future__ import annotations

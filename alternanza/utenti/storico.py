@@ -16,48 +16,11 @@ Every event model appears on the staff page "Registro delle modifiche" without f
 
 from __future__ import annotations
 
-import unicodedata
-from html import escape
-
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from pghistory.models import Event
 
 PER_PAGINA = 50
-LUNGHEZZA_VALORE = 80  # characters of a value shown before truncation
-
-
-def _valore(v) -> str:
-    """A value as the page shows it: "–" for None, otherwise the text cut at LUNGHEZZA_VALORE characters.
-
-    The same result as the template filters `default_if_none:"–"|truncatechars:80`, computed in Python
-    because a page holds over a thousand values: a text no longer than the limit is returned whole (only
-    normalised), without going through Truncator.
-    """
-    if v is None:
-        return "–"
-    testo = str(v)
-    if len(testo) <= LUNGHEZZA_VALORE:
-        return unicodedata.normalize("NFC", testo)
-    return Truncator(testo).chars(LUNGHEZZA_VALORE)
-
-
-def _cambi_html(cambi, confronto: bool) -> str:
-    """The list items "field: before → after" of one event, escaped (before only when compared).
-
-    Built with html.escape (what the template's autoescape applies to these plain strings) rather than
-    per-value template nodes or format_html: this is the bulk of the page.
-    """
-    if confronto:
-        voci = (
-            f"<li><strong>{escape(k)}</strong>: {escape(_valore(a))} → {escape(_valore(b))}</li>"
-            for k, a, b in cambi
-        )
-    else:
-        voci = (f"<li><strong>{escape(k)}</strong>: {escape(_valore(b))}</li>" for k, _a, b in cambi)
-    return mark_safe("".join(voci))  # noqa: S308 - every value above is escaped  # nosec
 
 
 def modelli_tracciati() -> dict[str, type]:
@@ -145,7 +108,6 @@ def modifiche(modello: str | None = None, pagina: int = 1) -> tuple[list[dict], 
                 "chi": (utente.get_full_name() or utente.email) if utente else (f"#{uid}" if uid else ""),
                 "url": contesto.get("url", ""),
                 "cambi": cambi,
-                "cambi_html": _cambi_html(cambi, prima is not None),
                 "confronto": prima is not None,
             }
         )

@@ -6,7 +6,6 @@ import calendar
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -14,13 +13,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eventi import cache as cache_eventi
 from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filters import FiltroEventi, inizio_giorno
 from eventi.ical import calendario as ical_calendario
 from eventi.models import DataEvento, Evento
-from eventi.views.aiuti import PER_PAGINA, contesto_cache, oggi, pigro
 
+PER_PAGINA = 20
 MAX_PER_GIORNO = 4
 # The feed covers the events that ended less than a year ago and all the future ones.
 FEED_GIORNI_PASSATI = 365
@@ -31,7 +29,8 @@ def _filtro(request, predefinito_da: bool) -> FiltroEventi:
     dati.pop("pagina", None)
     dati.pop("mese", None)
     if predefinito_da and not dati.get("da") and not dati.get("a") and not dati.get("edizione"):
-        dati["da"] = oggi().isoformat()  # by default the list starts today (a bookmark keeps its own dates)
+        # by default the list starts today (a bookmark keeps its own dates)
+        dati["da"] = timezone.localdate().isoformat()
     return FiltroEventi(dati, queryset=Evento.objects.pubblici().select_related("comune"))
 
 
@@ -45,9 +44,8 @@ def elenco(request):
     filtro = _filtro(request, predefinito_da=True)
     contesto = {
         "filtro": filtro,
-        "pagina": pigro(lambda: _pagina(filtro, request.GET.get("pagina"))),
+        "pagina": _pagina(filtro, request.GET.get("pagina")),
         "vista": "elenco",
-        **contesto_cache(request, oggi()),
     }
     return render(request, "eventi/elenco.html", contesto)
 
@@ -57,7 +55,7 @@ def _mese(valore: str | None) -> date:
         anno, mese = (int(x) for x in (valore or "").split("-", 1))
         return date(anno, mese, 1)
     except (TypeError, ValueError):
-        return oggi().replace(day=1)
+        return timezone.localdate().replace(day=1)
 
 
 def _griglia(filtro: FiltroEventi, primo: date) -> dict:
@@ -89,7 +87,7 @@ def _griglia(filtro: FiltroEventi, primo: date) -> dict:
                 {
                     "giorno": giorno,
                     "nel_mese": giorno.month == primo.month,
-                    "oggi": giorno == oggi(),
+                    "oggi": giorno == timezone.localdate(),
                     "voci": voci[:MAX_PER_GIORNO],
                     "altri": max(0, len(voci) - MAX_PER_GIORNO),
                     "totale": len(voci),
@@ -110,9 +108,8 @@ def calendario(request):
         "mese": primo,
         "precedente": precedente,
         "successivo": successivo,
-        "griglia": pigro(lambda: _griglia(filtro, primo)),
+        "griglia": _griglia(filtro, primo),
         "vista": "calendario",
-        **contesto_cache(request, oggi()),
     }
     return render(request, "eventi/calendario.html", contesto)
 
@@ -123,18 +120,15 @@ def eventi_con_date(queryset):
     )
 
 
-@condizionale(pagina=False)
+@condizionale
 def feed_ics(request):
     """All public events (optionally filtered like the list) as a subscribable iCalendar feed."""
-    contesto = contesto_cache(request)
-    chiave = f"eventi:ics:{contesto['versione_cache']}:{contesto['chiave_cache']}"
-    corpo = cache.get(chiave)
-    if corpo is None:
-        filtro = _filtro(request, predefinito_da=False)
-        limite = timezone.now() - timedelta(days=FEED_GIORNI_PASSATI)
-        eventi = eventi_con_date(filtro.qs.filter(fine__gte=limite).order_by("inizio", "pk"))
-        corpo = ical_calendario(eventi, _("Festival della Cultura tecnica – eventi"))
-        cache.set(chiave, corpo, cache_eventi.DURATA)
-    risposta = HttpResponse(corpo, content_type="text/calendar; charset=utf-8")
+    filtro = _filtro(request, predefinito_da=False)
+    limite = timezone.now() - timedelta(days=FEED_GIORNI_PASSATI)
+    eventi = eventi_con_date(filtro.qs.filter(fine__gte=limite).order_by("inizio", "pk"))
+    risposta = HttpResponse(
+        ical_calendario(eventi, _("Festival della Cultura tecnica – eventi")),
+        content_type="text/calendar; charset=utf-8",
+    )
     risposta["Content-Disposition"] = 'inline; filename="eventi.ics"'
     return risposta

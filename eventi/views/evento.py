@@ -15,7 +15,6 @@ from eventi.forms import DecisioneForm
 from eventi.ical import calendario as ical_calendario
 from eventi.models import Evento
 from eventi.schema import dati_evento, script_jsonld
-from eventi.views.aiuti import contesto_cache, pigro, url_sicuro
 from eventi.views.elenco import eventi_con_date
 
 
@@ -44,13 +43,13 @@ def _correlati(evento: Evento, limite: int = 4) -> list[Evento]:
 
 def _organizzatori(evento: Evento) -> list[dict]:
     voci = [
-        {"nome": s.denominazione, "url": url_sicuro(s), "descrizione": s.comune.nome, "tipo": "scuola"}
+        {"nome": s.denominazione, "url": s.get_absolute_url(), "descrizione": s.comune.nome, "tipo": "scuola"}
         for s in evento.scuole.select_related("comune")
     ]
     voci += [
         {
             "nome": o.nome,
-            "url": url_sicuro(o) if o.pubblica else "",
+            "url": o.get_absolute_url() if o.pubblica else "",
             "descrizione": testo_semplice(o.profilo, 300),
             "tipo": o.get_tipo_display(),
         }
@@ -83,18 +82,17 @@ def _dettaglio(request, evento: Evento):
     contesto = {
         "evento": evento,
         "url_assoluto": settings.SITE_URL + evento.get_absolute_url(),
-        "date": pigro(lambda: list(evento.date.all())),
-        "pubblici": pigro(lambda: list(evento.pubblici.all())),
-        "ambiti": pigro(lambda: list(evento.ambiti.all())),
-        "organizzatori": pigro(lambda: _organizzatori(evento)),
-        "correlati": pigro(lambda: _correlati(evento)),
+        "date": list(evento.date.all()),
+        "pubblici": list(evento.pubblici.all()),
+        "ambiti": list(evento.ambiti.all()),
+        "organizzatori": _organizzatori(evento),
+        "correlati": _correlati(evento),
         "condivisione": _condivisione(evento),
-        "jsonld": pigro(lambda: script_jsonld(dati_evento(evento))),
+        "jsonld": script_jsonld(dati_evento(evento)),
         "azioni": azioni,
         "modificabile": modificabile,
         "form_decisione": DecisioneForm() if azioni else None,
         "ultimo_aggiornamento": evento.aggiornato_il,
-        **contesto_cache(request, evento.stato, evento.aggiornato_il.timestamp()),
     }
     return render(request, "eventi/evento.html", contesto)
 
@@ -104,7 +102,7 @@ def evento(request, slug):
     return _dettaglio(request, _evento_visibile(request, slug))
 
 
-@condizionale(pagina=False)
+@condizionale
 def evento_ics(request, slug):
     evento = get_object_or_404(eventi_con_date(Evento.objects.visibili_a(request.user)), slug=slug)
     corpo = ical_calendario([evento], evento.titolo)

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from alternanza.core.anno_scolastico import anno_della_primavera
+from alternanza.progetti.models import Progetto
 from distretti.models import Comune, Scuola
 from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filters import inizio_giorno
 from eventi.models import Edizione, Evento, Notizia
-from eventi.views.aiuti import contesto_cache, oggi, pigro, settimana, vetrina_progetti
 from partnership.models import Organizzazione
 
 
 def _pubblicate():
     return Edizione.objects.filter(stato=Edizione.Stato.PUBBLICATA)
+
+
+def _settimana(giorno: date) -> tuple[date, date]:
+    """Monday..Sunday of the week of `giorno`."""
+    lunedi = giorno - timedelta(days=giorno.weekday())
+    return lunedi, lunedi + timedelta(days=6)
+
+
+def _vetrina_progetti(edizione: Edizione, limite: int = 6) -> list[Progetto]:
+    """Published projects (with showcase consent) of the school year whose spring hosts the edition."""
+    return list(
+        Progetto.objects.pubblicati()
+        .filter(anno_scolastico=anno_della_primavera(edizione.anno))
+        .select_related("scuola__comune")
+        .order_by("-pubblicato_il", "-id")[:limite]
+    )
 
 
 def _contatori(edizione) -> dict:
@@ -37,37 +55,34 @@ def _nel_periodo(inizio, fine, limite=6):
     )
 
 
-def _contesto_edizione(request, edizione, corrente: bool) -> dict:
-    """Everything the edition page shows, computed lazily (only on a cache miss)."""
-    giorno = oggi()
-    lunedi, domenica = settimana(giorno)
+def _contesto_edizione(edizione: Edizione | None, corrente: bool) -> dict:
+    """Everything the edition page shows (the current edition also shows today's and this week's events)."""
+    if edizione is None:
+        return {"edizione": None, "corrente": corrente}
+    giorno = timezone.localdate()
+    lunedi, domenica = _settimana(giorno)
     return {
         "edizione": edizione,
         "corrente": corrente,
-        "contatori": pigro(lambda: _contatori(edizione)),
-        "in_evidenza": pigro(
-            lambda: list(
-                Evento.objects.pubblici()
-                .filter(edizione=edizione)
-                .order_by("-in_evidenza", "inizio", "pk")
-                .select_related("comune")[:6]
-            )
+        "contatori": _contatori(edizione),
+        "in_evidenza": list(
+            Evento.objects.pubblici()
+            .filter(edizione=edizione)
+            .order_by("-in_evidenza", "inizio", "pk")
+            .select_related("comune")[:6]
         ),
-        "oggi": pigro(lambda: _nel_periodo(giorno, giorno)) if corrente else [],
-        "settimana": pigro(lambda: _nel_periodo(lunedi, domenica)) if corrente else [],
-        "notizie": pigro(lambda: list(Notizia.objects.pubblicate().filter(edizione=edizione)[:3])),
-        "archivio": pigro(lambda: list(_pubblicate().exclude(pk=edizione.pk).only("anno", "titolo", "tema"))),
-        "progetti": pigro(lambda: vetrina_progetti(edizione.anno)),
-        # the date is part of the key: "today" and "this week" change at midnight
-        **contesto_cache(request, giorno),
+        "oggi": _nel_periodo(giorno, giorno) if corrente else [],
+        "settimana": _nel_periodo(lunedi, domenica) if corrente else [],
+        "notizie": list(Notizia.objects.pubblicate().filter(edizione=edizione)[:3]),
+        "archivio": list(_pubblicate().exclude(pk=edizione.pk).only("anno", "titolo", "tema")),
+        "progetti": _vetrina_progetti(edizione),
     }
 
 
 @condizionale(durata=DURATA_GIORNALIERA)
 def festival(request):
     """The home of the current edition: the latest published edition."""
-    edizione = pigro(lambda: _pubblicate().first())
-    contesto = _contesto_edizione(request, edizione, corrente=True)
+    contesto = _contesto_edizione(_pubblicate().first(), corrente=True)
     return render(request, "eventi/festival.html", contesto)
 
 
@@ -75,12 +90,11 @@ def festival(request):
 def edizione(request, anno):
     edizione = get_object_or_404(_pubblicate(), anno=anno)
     # An edition's own page shows the edition, not "today": that is the Festival home's job.
-    contesto = _contesto_edizione(request, edizione, corrente=False)
+    contesto = _contesto_edizione(edizione, corrente=False)
     contesto["ultimo_aggiornamento"] = edizione.aggiornata_il
     return render(request, "eventi/festival.html", contesto)
 
 
 @condizionale
 def archivio(request):
-    edizioni = pigro(lambda: list(_pubblicate()))
-    return render(request, "eventi/archivio.html", {"edizioni": edizioni, **contesto_cache(request)})
+    return render(request, "eventi/archivio.html", {"edizioni": _pubblicate()})

@@ -13,28 +13,24 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.testo import testo_semplice
 from eventi.cache import condizionale
 from eventi.models import Notizia
-from eventi.views.aiuti import PER_PAGINA, contesto_cache, pigro
+
+PER_PAGINA = 20
 
 
 @condizionale
 def notizie(request):
-    pagina = pigro(
-        lambda: Paginator(Notizia.objects.pubblicate().select_related("edizione"), PER_PAGINA).get_page(
-            request.GET.get("pagina")
-        )
+    pagina = Paginator(Notizia.objects.pubblicate().select_related("edizione"), PER_PAGINA).get_page(
+        request.GET.get("pagina")
     )
-    return render(request, "eventi/notizie.html", {"pagina": pagina, **contesto_cache(request)})
+    return render(request, "eventi/notizie.html", {"pagina": pagina})
 
 
 @condizionale
 def notizia(request, slug):
     notizia = get_object_or_404(Notizia.objects.pubblicate().select_related("edizione"), slug=slug)
-    contesto = {
-        "notizia": notizia,
-        "ultimo_aggiornamento": notizia.aggiornata_il,
-        **contesto_cache(request, notizia.aggiornata_il.timestamp()),
-    }
-    return render(request, "eventi/notizia.html", contesto)
+    return render(
+        request, "eventi/notizia.html", {"notizia": notizia, "ultimo_aggiornamento": notizia.aggiornata_il}
+    )
 
 
 class FeedNotizie(Feed):

@@ -9,17 +9,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alternanza.core.cache import frammento
 from distretti.permissions import ambito_di
-from eventi.cache import AREE
 from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di
 from eventi.models import Evento, StatoEvento
-from partnership.permissions import chiave_ambito, organizzazioni_di
+from partnership.permissions import organizzazioni_di
 
 DA_DECIDERE_MOSTRATI = 20
 # What the tables of the management page show (link, title, date, status): nothing else is read.
@@ -87,49 +83,32 @@ def gestione(request):
         raise PermissionDenied
     stato = request.GET.get("stato", "")
 
-    def corpo() -> str:
-        da_decidere = Evento.objects.approvabili_da(user).filter(
-            stato__in=[StatoEvento.PROPOSTO, StatoEvento.APPROVATO]
+    da_decidere = Evento.objects.approvabili_da(user).filter(
+        stato__in=[StatoEvento.PROPOSTO, StatoEvento.APPROVATO]
+    )
+    propri = Evento.objects.modificabili_da(user).exclude(pk__in=da_decidere.values("pk"))
+    if not (ambito.staff or ambito.distretti_ufficio):
+        propri = Evento.objects.visibili_a(user).filter(
+            Q(proposto_da=user)
+            | Q(scuola_proponente__in=ambito.scuole)
+            | Q(organizzazione_proponente__in=organizzazioni_di(user))
         )
-        propri = Evento.objects.modificabili_da(user).exclude(pk__in=da_decidere.values("pk"))
-        if not (ambito.staff or ambito.distretti_ufficio):
-            propri = Evento.objects.visibili_a(user).filter(
-                Q(proposto_da=user)
-                | Q(scuola_proponente__in=ambito.scuole)
-                | Q(organizzazione_proponente__in=organizzazioni_di(user))
-            )
-        if stato in StatoEvento.values:
-            propri = propri.filter(stato=stato)
-        # the nearest first; the rest is reached with the status filter below
-        in_attesa = list(
-            da_decidere.select_related("comune")
-            .only(*COLONNE_ELENCO, "comune__nome")
-            .order_by("inizio")[:DA_DECIDERE_MOSTRATI]
-        )
-        # Only the columns the table shows: an office sees thousands of events, and sorting their full
-        # rows (descriptions included) to keep 20 was most of the time of this page.
-        pagina = Paginator(propri.only(*COLONNE_ELENCO).order_by("-creato_il", "-pk"), 20).get_page(
-            request.GET.get("pagina")
-        )
-        pagina.object_list = list(pagina.object_list)
-        # The status label once per status (get_stato_display rebuilds the choices' dict on every row).
-        etichette = dict(StatoEvento.choices)
-        for evento in (*in_attesa, *pagina.object_list):
-            evento.etichetta_stato = etichette.get(evento.stato, evento.stato)
-        contesto = {
-            "da_decidere": in_attesa,
-            "da_decidere_totale": da_decidere.count(),
-            "pagina": pagina,
-            "stati": StatoEvento.choices,
-            "stato": stato,
-        }
-        return render_to_string("eventi/_gestione_corpo.html", contesto, request=request)
-
-    # The lists depend on who proposed what: shared from the cache only with the same user (and scope),
-    # until any Festival record or the territory changes.
-    html = frammento(request, "eventi-gestione", AREE, corpo, ambito=f"u{user.pk}-{chiave_ambito(user)}")
+    if stato in StatoEvento.values:
+        propri = propri.filter(stato=stato)
+    # the nearest first; the rest is reached with the status filter below
+    in_attesa = (
+        da_decidere.select_related("comune").only(*COLONNE_ELENCO, "comune__nome").order_by("inizio")
+    )[:DA_DECIDERE_MOSTRATI]
+    # Only the columns the table shows: an office sees thousands of events with long descriptions.
+    pagina = Paginator(propri.only(*COLONNE_ELENCO).order_by("-creato_il", "-pk"), 20).get_page(
+        request.GET.get("pagina")
+    )
     contesto = {
-        "corpo": mark_safe(html),  # noqa: S308 - rendered from our own escaping template  # nosec
+        "da_decidere": in_attesa,
+        "da_decidere_totale": da_decidere.count(),
+        "pagina": pagina,
+        "stati": StatoEvento.choices,
+        "stato": stato,
         "puo_proporre": _puo_proporre(user),
         "senza_valutazione": True,
     }

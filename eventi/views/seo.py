@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache as memo
+from functools import cache
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
@@ -14,7 +14,7 @@ from eventi.sitemaps import sezioni
 DURATA_SITEMAP = 60 * 60
 
 
-@memo
+@cache
 def _sezioni():
     return sezioni()
 

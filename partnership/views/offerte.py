@@ -16,7 +16,7 @@ from partnership.forms import InteresseForm, OffertaForm
 from partnership.models import InteresseOfferta, OffertaOspitalita, Organizzazione
 from partnership.permissions import organizzazioni_modificabili_da
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import frammenti, pagina
+from partnership.views._comune import pagina
 
 
 def _vede_offerte(user) -> bool:
@@ -29,31 +29,20 @@ def elenco(request):
     if not _vede_offerte(request.user):
         raise PermissionDenied
 
-    def risultati():
-        qs = (
-            OffertaOspitalita.objects.visibili_a(request.user)
-            .attive()
-            .select_related("organizzazione", "comune", "area_s3")
-            .order_by("data_inizio", "titolo")
-        )
-        return {"page_obj": pagina(request, OffertaFilter(request.GET, queryset=qs).qs)}
-
-    filtro = OffertaFilter(request.GET, queryset=OffertaOspitalita.objects.none())
-    parti = frammenti(
-        request,
-        "offerte",
-        {
-            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
-            "risultati": ("partnership/_offerte_risultati.html", risultati),
-        },
+    qs = (
+        OffertaOspitalita.objects.visibili_a(request.user)
+        .attive()
+        .select_related("organizzazione", "comune", "area_s3")
+        .order_by("data_inizio", "titolo")
     )
+    filtro = OffertaFilter(request.GET, queryset=qs)
     ambito = ambito_di(request.user)
     return render(
         request,
         "partnership/offerte.html",
         {
-            "filtro_html": parti["filtro"],
-            "risultati": parti["risultati"],
+            "filtro": filtro,
+            "page_obj": pagina(request, filtro.qs),
             "puo_creare": ambito.staff or bool(organizzazioni_di(request.user)),
             "senza_valutazione": True,
         },

@@ -10,7 +10,7 @@ from distretti.permissions import ambito_di
 from partnership.filters import DirectoryFilter, PartnershipFilter
 from partnership.models import AreaS3, Convenzione, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import frammenti, pagina, pagina_pubblica
+from partnership.views._comune import pagina, pagina_pubblica
 
 
 @pagina_pubblica
@@ -32,25 +32,13 @@ def organizzazioni(request):
         )
         .order_by("-partner_istituzionale", "nome"),
     )
-    parti = frammenti(
-        request,
-        "directory",
-        {
-            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
-            "risultati": (
-                "partnership/_directory_risultati.html",
-                lambda: {"page_obj": pagina(request, filtro.qs)},
-            ),
-        },
-        per_ambito=False,
-    )
     ambito = ambito_di(request.user)
     return render(
         request,
         "partnership/organizzazioni.html",
         {
-            "filtro_html": parti["filtro"],
-            "risultati": parti["risultati"],
+            "filtro": filtro,
+            "page_obj": pagina(request, filtro.qs),
             "area_ufficio": ambito.staff or ambito.ufficio_distretto,
             "area_organizzazione": bool(organizzazioni_di(request.user)),
             "area_scuola": ambito.referente_scuola,
@@ -91,22 +79,10 @@ def partnership_pubbliche(request):
         .prefetch_related(Prefetch("distretti", queryset=Distretto.objects.only("id", "nome")), "ambiti")
         .order_by("-data_inizio", "titolo"),
     )
-    parti = frammenti(
-        request,
-        "partnership",
-        {
-            "filtro": ("partnership/_filtro.html", lambda: {"filtro": filtro}),
-            "risultati": (
-                "partnership/_partnership_risultati.html",
-                lambda: {"page_obj": pagina(request, filtro.qs)},
-            ),
-        },
-        per_ambito=False,
-    )
     return render(
         request,
         "partnership/partnership_pubbliche.html",
-        {"filtro_html": parti["filtro"], "risultati": parti["risultati"]},
+        {"filtro": filtro, "page_obj": pagina(request, filtro.qs)},
     )
 
 

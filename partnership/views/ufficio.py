@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from distretti.permissions import ambito_di, di_staff_o_ufficio
 from partnership import esportazioni
 from partnership.filters import AccordoFilter, OrganizzazioneFilter, PartnershipFilter
 from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
-from partnership.views._comune import frammenti, pagina
+from partnership.views._comune import pagina
 
 FORMATI = ("csv", "xlsx")
 
@@ -31,7 +31,7 @@ def _nomi(relazione) -> str:
 
 
 def _organizzazioni(request):
-    """The filtered queryset (the scope query runs here, so a cached page never pays for it)."""
+    """The filtered organisations of the viewer's territory."""
     qs = (
         Organizzazione.objects.del_territorio_di(request.user)
         .select_related("comune__distretto")
@@ -100,16 +100,9 @@ CAMPI_ELENCO_ORGANIZZAZIONI = (
 
 @richiede(di_staff_o_ufficio)
 def organizzazioni(request):
-    def risultati():
-        righe = _organizzazioni(request).qs.only(*CAMPI_ELENCO_ORGANIZZAZIONI)  # a few columns of wide rows
-        return {"page_obj": pagina(request, righe)}
-
-    return _elenco(
-        request,
-        "organizzazioni",
-        OrganizzazioneFilter,
-        risultati,
-    )
+    filtro = _organizzazioni(request)
+    righe = filtro.qs.only(*CAMPI_ELENCO_ORGANIZZAZIONI)  # a few columns of wide rows
+    return _elenco(request, "organizzazioni", filtro, righe)
 
 
 @richiede(di_staff_o_ufficio)
@@ -149,12 +142,8 @@ COLONNE_PARTNERSHIP = [
 
 @richiede(di_staff_o_ufficio)
 def partnership(request):
-    return _elenco(
-        request,
-        "partnership",
-        PartnershipFilter,
-        lambda: {"page_obj": pagina(request, _partnership(request).qs)},
-    )
+    filtro = _partnership(request)
+    return _elenco(request, "partnership", filtro, filtro.qs)
 
 
 @richiede(di_staff_o_ufficio)
@@ -189,35 +178,18 @@ COLONNE_ACCORDI = [
 
 @richiede(di_staff_o_ufficio)
 def accordi(request):
-    return _elenco(
-        request,
-        "accordi",
-        AccordoFilter,
-        lambda: {"page_obj": pagina(request, _accordi(request).qs)},
-    )
+    filtro = _accordi(request)
+    return _elenco(request, "accordi", filtro, filtro.qs)
 
 
-def _elenco(request, nome, classe_filtro, contesto_risultati):
-    """An office list page: filter form and results as fragments cached per scope and query string
-    (the filter form is built only on a miss: binding a FilterSet deep-copies all its filters)."""
-
-    def contesto_filtro():
-        return {"filtro": classe_filtro(request.GET, queryset=classe_filtro._meta.model.objects.none())}
-
-    parti = frammenti(
-        request,
-        f"ufficio_{nome}",
-        {
-            "filtro": ("partnership/_filtro.html", contesto_filtro),
-            "risultati": (f"partnership/ufficio/_{nome}_risultati.html", contesto_risultati),
-        },
-    )
+def _elenco(request, nome: str, filtro, righe) -> HttpResponse:
+    """An office list page: the filter form and one page of the filtered rows."""
     return render(
         request,
         f"partnership/ufficio/{nome}.html",
         {
-            "filtro_html": parti["filtro"],
-            "risultati": parti["risultati"],
+            "filtro": filtro,
+            "page_obj": pagina(request, righe),
             "puo_gestire": ambito_di(request.user).staff,
             "senza_valutazione": True,
         },

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from alternanza.core.utenti import nome_leggibile, richiede
 from alternanza.progetti import workflow
-from alternanza.progetti.cache import corpo_riservato, invalida_vetrina
+from alternanza.progetti.cache import invalida_vetrina
 from alternanza.progetti.forms import (
     AVVISO_MINORI,
     DocumentoForm,
@@ -42,39 +42,34 @@ def miei(request):
     if stato not in S.values:
         stato = ""
 
-    def contesto() -> dict:
-        base = Progetto.objects.all()
-        if not ambito.staff:
-            base = base.filter(scuola_id__in=ambito.scuole)
-        conteggi = base.aggregate(**{s.value: Count("id", filter=Q(stato=s.value)) for s in S})
-        ultima_osservazione = TransizioneProgetto.objects.filter(
-            progetto=OuterRef("pk"), a_stato=S.RIMANDATO
-        ).order_by("-creata_il", "-id")
-        da_fare = list(
-            base.filter(stato__in=(S.BOZZA, S.RIMANDATO))
-            .select_related("scuola")
-            .only("id", "titolo", "stato", "anno_scolastico", "aggiornato_il", "scuola__denominazione")
-            .annotate(osservazioni=Subquery(ultima_osservazione.values("nota")[:1]))
-            .order_by("-stato", "-aggiornato_il")[:20]
-        )
-        elenco = base.select_related("scuola").only(
-            "id", "titolo", "stato", "anno_scolastico", "aggiornato_il", "scuola__denominazione"
-        )
-        if stato:
-            elenco = elenco.filter(stato=stato)
-        pagina = Paginator(elenco.order_by("-aggiornato_il", "-id"), 25).get_page(request.GET.get("pagina"))
-        return {
-            "conteggi": [(S(s), conteggi[s]) for s in S.values],
-            "da_fare": da_fare,
-            "pagina": pagina,
-            "stato_scelto": stato,
-        }
-
+    base = Progetto.objects.all()
+    if not ambito.staff:
+        base = base.filter(scuola_id__in=ambito.scuole)
+    conteggi = base.aggregate(**{s.value: Count("id", filter=Q(stato=s.value)) for s in S})
+    ultima_osservazione = TransizioneProgetto.objects.filter(
+        progetto=OuterRef("pk"), a_stato=S.RIMANDATO
+    ).order_by("-creata_il", "-id")
+    da_fare = (
+        base.filter(stato__in=(S.BOZZA, S.RIMANDATO))
+        .select_related("scuola")
+        .only("id", "titolo", "stato", "anno_scolastico", "aggiornato_il", "scuola__denominazione")
+        .annotate(osservazioni=Subquery(ultima_osservazione.values("nota")[:1]))
+        .order_by("-stato", "-aggiornato_il")[:20]
+    )
+    elenco = base.select_related("scuola").only(
+        "id", "titolo", "stato", "anno_scolastico", "aggiornato_il", "scuola__denominazione"
+    )
+    if stato:
+        elenco = elenco.filter(stato=stato)
+    pagina = Paginator(elenco.order_by("-aggiornato_il", "-id"), 25).get_page(request.GET.get("pagina"))
     return render(
         request,
         "progetti/miei.html",
         {
-            "corpo": corpo_riservato(request, "miei", "progetti/_miei_corpo.html", contesto),
+            "conteggi": [(S(s), conteggi[s]) for s in S.values],
+            "da_fare": da_fare,
+            "pagina": pagina,
+            "stato_scelto": stato,
             "senza_valutazione": True,
         },
     )

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
-from alternanza.core.cache import versioni
 from alternanza.core.utenti import richiede
-from alternanza.progetti.cache import AREA, corpo_riservato
 from alternanza.progetti.filters import anni_scolastici
 from alternanza.progetti.models import Progetto, StatoProgetto
 from distretti.models import Distretto
@@ -62,18 +59,6 @@ def statistiche_distretti(distretti_ids, anno: str | None = None) -> list[dict]:
     return risultato
 
 
-def statistiche_in_cache(distretti_ids, anno: str | None) -> list[dict]:
-    """The statistics aggregate tens of thousands of rows: cached until the next change of any project
-    (every transition and edit bumps the "progetti" version of alternanza.core.cache) or for 5 minutes."""
-    (versione,) = versioni(AREA)
-    chiave = f"progetti:statistiche:{versione}:{anno or '-'}:{','.join(map(str, distretti_ids))}"
-    dati = cache.get(chiave)
-    if dati is None:
-        dati = statistiche_distretti(distretti_ids, anno)
-        cache.set(chiave, dati, 5 * 60)
-    return dati
-
-
 class PaginatoreContato(Paginator):
     """A paginator told the number of rows (from the statistics) instead of counting them."""
 
@@ -93,44 +78,44 @@ def revisione(request):
     if stato not in S.values:
         stato = S.INVIATO
 
-    def contesto() -> dict:
-        distretti_ids = (
-            list(Distretto.objects.values_list("id", flat=True))
-            if ambito.staff
-            else sorted(ambito.distretti_ufficio)
+    distretti_ids = (
+        list(Distretto.objects.values_list("id", flat=True))
+        if ambito.staff
+        else sorted(ambito.distretti_ufficio)
+    )
+    statistiche = statistiche_distretti(distretti_ids, anno or None)
+    totali = {s: sum(dict(r["stati"])[s] for r in statistiche) for s in S}
+    coda = (
+        Progetto.objects.filter(distretto_id__in=distretti_ids, stato=stato)
+        .select_related("scuola", "distretto")
+        .only(
+            "id",
+            "titolo",
+            "stato",
+            "anno_scolastico",
+            "aggiornato_il",
+            "scuola__denominazione",
+            "distretto__nome",
         )
-        statistiche = statistiche_in_cache(distretti_ids, anno or None)
-        totali = {s: sum(dict(r["stati"])[s] for r in statistiche) for s in S}
-        coda = (
-            Progetto.objects.filter(distretto_id__in=distretti_ids, stato=stato)
-            .select_related("scuola", "distretto")
-            .only(
-                "id",
-                "titolo",
-                "stato",
-                "anno_scolastico",
-                "aggiornato_il",
-                "scuola__denominazione",
-                "distretto__nome",
-            )
-        )
-        if anno:
-            coda = coda.filter(anno_scolastico=anno)
-        # The oldest submissions first: they have waited longest.
-        ordine = ("aggiornato_il", "id") if stato == S.INVIATO else ("-aggiornato_il", "-id")
-        # The queue's size is already in the (cached) statistics: no COUNT over thousands of rows.
-        pagina = PaginatoreContato(coda.order_by(*ordine), 25, conteggio=totali[stato]).get_page(
-            request.GET.get("pagina")
-        )
-        return {
+    )
+    if anno:
+        coda = coda.filter(anno_scolastico=anno)
+    # The oldest submissions first: they have waited longest.
+    ordine = ("aggiornato_il", "id") if stato == S.INVIATO else ("-aggiornato_il", "-id")
+    # The queue's size is already in the statistics: no second COUNT over thousands of rows.
+    pagina = PaginatoreContato(coda.order_by(*ordine), 25, conteggio=totali[stato]).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "progetti/revisione.html",
+        {
             "totali": [(s, totali[s]) for s in S],
             "statistiche": statistiche,
             "pagina": pagina,
             "stato_scelto": S(stato),
             "anni": anni,
             "anno": anno,
-        }
-
-    # The school years offered change on 1 September: part of the fragment's name.
-    corpo = corpo_riservato(request, f"revisione-{anni[0][0]}", "progetti/_revisione_corpo.html", contesto)
-    return render(request, "progetti/revisione.html", {"corpo": corpo, "senza_valutazione": True})
+            "senza_valutazione": True,
+        },
+    )
