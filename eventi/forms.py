@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.tipi import Utente, campo_di
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
 from eventi.immagini import valida_e_ricodifica
@@ -53,7 +55,7 @@ def slug_unico(titolo: str, escludi_pk=None) -> str:
     return slug
 
 
-def proponenti_di(user) -> list[tuple[str, str]]:
+def proponenti_di(user: Utente) -> list[tuple[str, str]]:
     """The schools and organisations the user may propose events for, as form choices."""
     ambito = ambito_di(user)
     scelte = [
@@ -115,11 +117,15 @@ class EventoForm(forms.ModelForm):
             "immagine_alt": _("Descrivi l'immagine per chi non può vederla."),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: Utente, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["edizione"].queryset = Edizione.objects.filter(stato=Edizione.Stato.PUBBLICATA)
-        self.fields["comune"].queryset = self.fields["comune"].queryset.order_by("nome")
+        campo_di(self, "edizione", forms.ModelChoiceField).queryset = Edizione.objects.filter(
+            stato=Edizione.Stato.PUBBLICATA
+        )
+        comune = campo_di(self, "comune", forms.ModelChoiceField)
+        if comune.queryset is not None:
+            comune.queryset = comune.queryset.order_by("nome")
         con_classi_bootstrap(self)
         scelte = proponenti_di(user)
         if self.instance.pk:
@@ -131,7 +137,7 @@ class EventoForm(forms.ModelForm):
                 del self.fields["inizio"]
                 del self.fields["fine"]
         elif scelte:
-            self.fields["per_conto_di"].choices = scelte
+            campo_di(self, "per_conto_di", forms.ChoiceField).choices = scelte
         else:
             self.fields["per_conto_di"].required = False
             self.fields["per_conto_di"].widget = forms.HiddenInput()
@@ -148,11 +154,11 @@ class EventoForm(forms.ModelForm):
             return valida_e_ricodifica(immagine)
         return immagine
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         scelta = dati.get("per_conto_di")
         campo = self.fields.get("per_conto_di")
-        if campo is not None and scelta and scelta not in dict(campo.choices):
+        if isinstance(campo, forms.ChoiceField) and scelta and not campo.valid_value(scelta):
             self.add_error("per_conto_di", _("Scelta non valida."))
         return dati
 
@@ -200,8 +206,8 @@ class DataEventoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         con_classi_bootstrap(self)
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         if dati.get("inizio") and dati.get("fine") and dati["fine"] < dati["inizio"]:
             self.add_error("fine", _("La fine non può precedere l'inizio."))
         return dati
