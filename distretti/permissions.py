@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
+from alternanza.core.tipi import Utente
 from distretti.models import Incarico, StatoIncarico
 
 _CACHE_ATTR = "_ambito_rete_cache"
@@ -46,7 +49,9 @@ class Ambito:
         if not self.autenticato:
             return "anonimo"
         parti = (self.distretti_ufficio, self.scuole, self.distretti_scuole)
-        return "d{}-s{}-ds{}".format(*(".".join(str(i) for i in sorted(ids - {None})) for ids in parti))
+        return "d{}-s{}-ds{}".format(
+            *(".".join(str(i) for i in sorted(i for i in ids if i is not None)) for ids in parti)
+        )
 
     def vede_distretto(self, distretto_id: int) -> bool:
         """Whether the user may see the non-public records of this district."""
@@ -56,7 +61,7 @@ class Ambito:
 ANONIMO = Ambito()
 
 
-def ambito_di(user) -> Ambito:
+def ambito_di(user: Utente | None) -> Ambito:
     """The user's approved scope, computed with one query and cached on the user object."""
     if user is None or not user.is_authenticated:
         return ANONIMO
@@ -66,8 +71,10 @@ def ambito_di(user) -> Ambito:
     righe = Incarico.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
         "ruolo", "scuola_id", "distretto_id", "scuola__comune__distretto_id"
     )
-    staff = bool(user.is_superuser)
-    distretti, scuole, distretti_scuole = set(), set(), set()
+    staff = bool(getattr(user, "is_superuser", False))
+    distretti: set[int] = set()
+    scuole: set[int] = set()
+    distretti_scuole: set[int] = set()
     for ruolo, scuola_id, distretto_id, distretto_scuola_id in righe:
         if ruolo == Incarico.Ruolo.STAFF:
             staff = True
@@ -87,19 +94,19 @@ def ambito_di(user) -> Ambito:
     return ambito
 
 
-def dimentica_ambito(user) -> None:
+def dimentica_ambito(user: Utente) -> None:
     """Drop the cached scope (after a role changes within the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def richiede_mfa(user) -> bool:
+def richiede_mfa(user: Utente) -> bool:
     """Staff and district offices must use a second factor (DESIGN.md)."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto
 
 
-def incarichi_decidibili_da(user):
+def incarichi_decidibili_da(user: Utente) -> QuerySet[Incarico]:
     """The role requests this user may approve or reject (never their own).
 
     Staff decide every role; a district office decides the school-coordinator roles of the schools of its
@@ -116,7 +123,7 @@ def incarichi_decidibili_da(user):
     return qs.none()
 
 
-def puo_decidere_richieste(user) -> bool:
+def puo_decidere_richieste(user: Utente) -> bool:
     """Whether the user approves role requests at all (staff and district offices)."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto

@@ -11,9 +11,11 @@ CASCADE without being listed as the user's own personal data.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -40,11 +42,11 @@ def campi_verso_utente() -> list[tuple[type[models.Model], models.ForeignKey]]:
     return risultato
 
 
-def nome_di(utente) -> str:
+def nome_di(utente: User) -> str:
     return (utente.get_full_name() or utente.email or utente.get_username())[:300]
 
 
-def conserva_nomi(utente) -> int:
+def conserva_nomi(utente: User) -> int:
     """Fill every `<fk>_nome` snapshot field still empty on records pointing to `utente`."""
     nome = nome_di(utente)
     aggiornati = 0
@@ -61,7 +63,7 @@ def _data(valore):
     return valore.isoformat() if valore else None
 
 
-def esporta(utente) -> dict:
+def esporta(utente: User) -> dict[str, Any]:
     """Everything the portal holds about the user, as JSON-serialisable data."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
@@ -79,7 +81,7 @@ def esporta(utente) -> dict:
         (EventoSicurezza, "utente"),
         (Invito, "utente"),
     }
-    dati = {
+    dati: dict[str, Any] = {
         "generato_il": timezone.now().isoformat(),
         "account": {
             "id": utente.pk,
@@ -137,7 +139,7 @@ def esporta(utente) -> dict:
     return dati
 
 
-def elimina(utente) -> None:
+def elimina(utente: User) -> None:
     """Delete the account: personal data go, records the user edited stay with a name snapshot."""
     from alternanza.utenti.sessioni import chiudi_sessioni
 

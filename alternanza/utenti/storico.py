@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from html import escape
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -60,8 +61,11 @@ def _cambi_html(cambi, confronto: bool) -> str:
     return mark_safe("".join(voci))  # noqa: S308 - every value above is escaped  # nosec
 
 
-def modelli_tracciati() -> dict[str, type]:
-    """Event models by label, e.g. {"distretti.IncaricoEvent": IncaricoEvent}."""
+def modelli_tracciati() -> dict[str, Any]:
+    """Event models by label, e.g. {"distretti.IncaricoEvent": IncaricoEvent}.
+
+    Typed `Any`: pghistory generates these models, and their pgh_* fields are not on the `Event` base.
+    """
     return {
         m._meta.label: m
         for m in apps.get_models()
@@ -135,7 +139,7 @@ def modifiche(modello: str | None = None, pagina: int = 1) -> tuple[list[dict], 
         else:
             cambi = [(k, None, v) for k, v in dati.items()]
         uid = contesto.get("user")
-        utente = utenti.get(uid)
+        utente = utenti.get(uid) if uid is not None else None
         risultato.append(
             {
                 "quando": riga.pgh_created_at,

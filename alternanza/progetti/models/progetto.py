@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Collection
+from typing import Any, Self
 
 import pghistory
 import pgtrigger
@@ -21,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.tipi import Utente
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
 from partnership.models import AreaS3, Organizzazione, Partnership
@@ -58,7 +61,7 @@ class ProgettoQuerySet(models.QuerySet):
     def dell_anno(self, anno: str):
         return self.filter(anno_scolastico=anno)
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Projects the user may read: staff all; the district office its district's submitted projects;
         the coordinator its schools' projects; everybody the published ones with showcase consent."""
         ambito = ambito_di(user)
@@ -73,7 +76,7 @@ class ProgettoQuerySet(models.QuerySet):
             condizione |= models.Q(scuola_id__in=ambito.scuole)
         return self.filter(condizione)
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         """Projects whose content the user may edit (see services.workflow for what editing triggers)."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -82,7 +85,7 @@ class ProgettoQuerySet(models.QuerySet):
             return self.none()
         return self.filter(scuola_id__in=ambito.scuole, stato__in=STATI_MODIFICABILI)
 
-    def in_revisione_per(self, user):
+    def in_revisione_per(self, user: Utente) -> Self:
         """Projects the user's district office (or staff) has to look at."""
         ambito = ambito_di(user)
         qs = self.filter(stato=StatoProgetto.INVIATO)
@@ -141,13 +144,13 @@ class Progetto(models.Model):
     anno_scolastico = models.CharField(
         _("anno scolastico"),
         max_length=7,
-        validators=[valida_anno_scolastico],
+        validators=[valida_anno_scolastico],  # type: ignore[list-item]  # stubs want validators to return None; Django ignores the value
         help_text=_("Nella forma 2025/26."),
     )
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"))
     obiettivi = models.TextField(_("obiettivi"), blank=True)
-    organizzazioni = models.ManyToManyField(
+    organizzazioni: models.ManyToManyField[Organizzazione, ProgettoOrganizzazione] = models.ManyToManyField(
         Organizzazione,
         through="ProgettoOrganizzazione",
         related_name="progetti",
@@ -321,8 +324,11 @@ class Progetto(models.Model):
     def stato_enum(self) -> StatoProgetto:
         return StatoProgetto(self.stato)
 
+    # The school id as loaded from the database (set by from_db; absent on a new instance).
+    _scuola_id_caricata: int | None
+
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         istanza = super().from_db(db, field_names, values)
         istanza._scuola_id_caricata = istanza.__dict__.get("scuola_id")
         return istanza
