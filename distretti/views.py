@@ -8,6 +8,7 @@ is cached (alternanza.core.cache) until something of the territory changes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import wraps
 
 from django.core.paginator import Paginator
@@ -23,24 +24,13 @@ from distretti.permissions import ambito_di
 
 SCUOLE_PER_PAGINA = 25
 
-# Position of each district in the schematic map of the elenco page (CSS grid areas, roughly north up).
-AREE_MAPPA = {
-    "pianura-ovest": "po",
-    "pianura-est": "pe",
-    "reno-lavino-e-samoggia": "rls",
-    "bologna": "bo",
-    "san-lazzaro-di-savena": "sl",
-    "imola": "im",
-    "appennino-bolognese": "ap",
-}
+
+def _piu_recente(*date: datetime | None) -> datetime | None:
+    presenti = [d for d in date if d]
+    return max(presenti) if presenti else None
 
 
-def _piu_recente(*date):
-    date = [d for d in date if d]
-    return max(date) if date else None
-
-
-def _contenuto_elenco(request) -> tuple[str, object]:
+def _contenuto_elenco(request) -> tuple[str, datetime | None]:
     distretti = list(
         Distretto.objects.annotate(
             n_comuni=Count("comuni", distinct=True),
@@ -48,8 +38,6 @@ def _contenuto_elenco(request) -> tuple[str, object]:
             scuole_aggiornate_il=Max("comuni__scuole__aggiornato_il"),
         )
     )
-    for d in distretti:
-        d.area_mappa = AREE_MAPPA.get(d.slug, "")
     contesto = {
         "distretti": distretti,
         "totale_comuni": sum(d.n_comuni for d in distretti),
@@ -76,7 +64,7 @@ def elenco(request):
     )
 
 
-def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tuple[str, object]:
+def _contenuto_dettaglio(request, distretto: Distretto, riservato: bool) -> tuple[str, datetime | None]:
     filtro_attive = Q() if riservato else Q(scuole__attiva=True)
     comuni = list(
         Comune.objects.filter(distretto=distretto).annotate(

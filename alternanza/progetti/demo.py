@@ -13,8 +13,9 @@ import contextlib
 import datetime
 import io
 import random
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from alternanza.progetti.models import (
@@ -220,7 +221,10 @@ def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree, postgres) -
     adesso = timezone.now()
     for inizio in range(gia, quanti, BLOCCO):
         fine = min(inizio + BLOCCO, quanti)
-        ids = _nuovi_id("alternanza_progetto", fine - inizio) if postgres else [None] * (fine - inizio)
+        # Without PostgreSQL the database numbers the rows.
+        ids: list[int | None] = (
+            list(_nuovi_id("alternanza_progetto", fine - inizio)) if postgres else [None] * (fine - inizio)
+        )
         righe, comuni_scuola = [], []
         for i, pid in zip(range(inizio, fine), ids, strict=True):
             scuola_id, comune_id, distretto_id = rng.choice(scuole)
@@ -308,7 +312,7 @@ def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree, 
         for pid, stato in zip(ids, stati, strict=True)
         if stato == S.RIMANDATO
     ]
-    tabelle = [
+    tabelle: list[tuple[type[models.Model], tuple[str, ...], list[tuple[Any, ...]]]] = [
         (Progetto.ambiti.through, ("progetto_id", "ambitotematico_id"), righe_ambiti),
         (Progetto.aree_s3.through, ("progetto_id", "areas3_id"), righe_aree),
         (Progetto.comuni.through, ("progetto_id", "comune_id"), righe_comuni),
@@ -323,7 +327,7 @@ def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree, 
         if postgres:
             _copia(modello._meta.db_table, colonne, righe)
         else:
-            modello.objects.bulk_create(
+            modello._default_manager.bulk_create(
                 [modello(**dict(zip(colonne, r, strict=True))) for r in righe], batch_size=2000
             )
 
@@ -343,7 +347,7 @@ def _rete(quante: int, rng: random.Random) -> None:
         .values_list("pk", "distretto_id")[:5000]
     )
     oggi = timezone.localdate()
-    azioni = []
+    azioni: list[tuple[AzioneDiRete, datetime.date, list[Distretto]]] = []
     for i in range(quante):
         livello = rng.choice(AzioneDiRete.Livello.values)
         promotore = AzioneDiRete.Promotore.DISTRETTO
@@ -383,11 +387,11 @@ def _rete(quante: int, rng: random.Random) -> None:
         collegabili = [pk for pk, d in pubblicati if d in ids_coinvolti]
         if collegabili:
             azione.progetti.set(rng.sample(collegabili, k=min(len(collegabili), rng.randint(1, 5))))
-        azioni.append((azione, coinvolti))
+        azioni.append((azione, inizio, coinvolti))
     assistenze = [
         AssistenzaTecnica(
             azione=azione,
-            data=azione.data_inizio + datetime.timedelta(days=rng.randint(0, 120)),
+            data=inizio + datetime.timedelta(days=rng.randint(0, 120)),
             distretto=rng.choice(coinvolti),
             tema=rng.choice(TEMI_ASSISTENZA),
             ore=rng.choice((2, 3, 4, 6, 8)),
@@ -396,11 +400,11 @@ def _rete(quante: int, rng: random.Random) -> None:
             ),
             demo=True,
         )
-        for azione, coinvolti in azioni
+        for azione, inizio, coinvolti in azioni
         for _ in range(rng.randint(1, 6))
     ]
     AssistenzaTecnica.objects.bulk_create(assistenze)
-    for n, (azione, coinvolti) in enumerate(azioni[: max(4, quante // 2)]):
+    for n, (azione, _inizio, coinvolti) in enumerate(azioni[: max(4, quante // 2)]):
         modello = ModelloIntervento.objects.create(
             titolo=f"Modello: {azione.titolo}",
             azione=azione,
