@@ -12,7 +12,8 @@ from eventi.newsletter.urls import one_click_urlpatterns
 from eventi.views import seo
 
 # The admin login goes through allauth's login (rate limits, MFA) instead of Django's own form.
-admin.site.login = secure_admin_login(admin.site.login)
+# allauth documents this wrapping of the bound method; the stubs see any assignment to a method as an error.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),

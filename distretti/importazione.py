@@ -280,7 +280,7 @@ def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None)
         raise FileNonValido(_("il file non contiene righe di dati."))
 
     # The file's school year is the one most rows carry; a row of another year is invalid.
-    validi = Counter()
+    validi: Counter[int] = Counter()
     for valore, n in anni.items():
         if (anno := _anno(valore.strip())) is not None:
             validi[anno] += n
@@ -349,7 +349,8 @@ def _valida(riga: dict[str, str], anno: int, comuni: dict[str, int], statale_fil
         "sito_web": riga["SITOWEBSCUOLA"],
     }
     for campo, massimo in LUNGHEZZE.items():
-        if len(pulita[campo]) > massimo:
+        contenuto = pulita[campo]
+        if isinstance(contenuto, str) and len(contenuto) > massimo:
             motivi.append(_("%(campo)s più lungo di %(max)s caratteri") % {"campo": campo, "max": massimo})
     return pulita, "; ".join(motivi)
 

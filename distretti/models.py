@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Self
 
 import pghistory
 from django.conf import settings
@@ -10,6 +11,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from alternanza.core.tipi import Utente
+
+# Position of each district in the schematic map of the elenco page (CSS grid areas, roughly north up).
+AREE_MAPPA: dict[str, str] = {
+    "pianura-ovest": "po",
+    "pianura-est": "pe",
+    "reno-lavino-e-samoggia": "rls",
+    "bologna": "bo",
+    "san-lazzaro-di-savena": "sl",
+    "imola": "im",
+    "appennino-bolognese": "ap",
+}
 
 
 class Distretto(models.Model):
@@ -39,6 +53,11 @@ class Distretto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("distretti:dettaglio", kwargs={"slug": self.slug})
+
+    @property
+    def area_mappa(self) -> str:
+        """The district's grid area in the schematic map of the district list ("" if not drawn)."""
+        return AREE_MAPPA.get(self.slug, "")
 
 
 class Comune(models.Model):
@@ -113,7 +132,7 @@ class ScuolaQuerySet(models.QuerySet):
     def del_distretto(self, distretto):
         return self.filter(comune__distretto=distretto)
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Active schools for everyone; also the inactive ones for staff and their district's office."""
         from distretti.permissions import ambito_di  # permissions imports this module
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
+from alternanza.core.tipi import Utente
 from distretti.models import Incarico, StatoIncarico
 
 _CACHE_ATTR = "_ambito_rete_cache"
@@ -45,7 +48,7 @@ class Ambito:
 ANONIMO = Ambito()
 
 
-def ambito_di(user) -> Ambito:
+def ambito_di(user: Utente | None) -> Ambito:
     """The user's approved scope, computed with one query and cached on the user object."""
     if user is None or not user.is_authenticated:
         return ANONIMO
@@ -55,8 +58,10 @@ def ambito_di(user) -> Ambito:
     righe = Incarico.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
         "ruolo", "scuola_id", "distretto_id", "scuola__comune__distretto_id"
     )
-    staff = bool(user.is_superuser)
-    distretti, scuole, distretti_scuole = set(), set(), set()
+    staff = bool(getattr(user, "is_superuser", False))
+    distretti: set[int] = set()
+    scuole: set[int] = set()
+    distretti_scuole: set[int] = set()
     for ruolo, scuola_id, distretto_id, distretto_scuola_id in righe:
         if ruolo == Incarico.Ruolo.STAFF:
             staff = True
@@ -76,7 +81,7 @@ def ambito_di(user) -> Ambito:
     return ambito
 
 
-def dimentica_ambito(user) -> None:
+def dimentica_ambito(user: Utente) -> None:
     """Drop the cached scope (after a role changes within the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -85,29 +90,29 @@ def dimentica_ambito(user) -> None:
 # Predicates of the role gates (alternanza.core.utenti.richiede); staff (and superusers) always pass.
 
 
-def di_staff(user) -> bool:
+def di_staff(user: Utente) -> bool:
     """Staff of the Città metropolitana."""
     return ambito_di(user).staff
 
 
-def di_staff_o_ufficio(user) -> bool:
+def di_staff_o_ufficio(user: Utente) -> bool:
     """Staff or a district office."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto
 
 
-def di_staff_o_scuola(user) -> bool:
+def di_staff_o_scuola(user: Utente) -> bool:
     """Staff or a school coordinator."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.referente_scuola
 
 
-def richiede_mfa(user) -> bool:
+def richiede_mfa(user: Utente) -> bool:
     """Staff and district offices must use a second factor (docs/architecture.md)."""
     return di_staff_o_ufficio(user)
 
 
-def incarichi_decidibili_da(user):
+def incarichi_decidibili_da(user: Utente) -> QuerySet[Incarico]:
     """The role requests this user may approve or reject (never their own).
 
     Staff decide every role; a district office decides the school-coordinator roles of the schools of its
@@ -124,6 +129,6 @@ def incarichi_decidibili_da(user):
     return qs.none()
 
 
-def puo_decidere_richieste(user) -> bool:
+def puo_decidere_richieste(user: Utente) -> bool:
     """Whether the user approves role requests at all (staff and district offices)."""
     return di_staff_o_ufficio(user)

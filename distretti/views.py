@@ -8,6 +8,7 @@ cached whole for anonymous visitors (alternanza.core.cache) until something of t
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import wraps
 
 from django.core.paginator import Paginator
@@ -22,16 +23,10 @@ from distretti.permissions import ambito_di
 
 SCUOLE_PER_PAGINA = 25
 
-# Position of each district in the schematic map of the elenco page (CSS grid areas, roughly north up).
-AREE_MAPPA = {
-    "pianura-ovest": "po",
-    "pianura-est": "pe",
-    "reno-lavino-e-samoggia": "rls",
-    "bologna": "bo",
-    "san-lazzaro-di-savena": "sl",
-    "imola": "im",
-    "appennino-bolognese": "ap",
-}
+
+def _piu_recente(*date: datetime | None) -> datetime | None:
+    presenti = [d for d in date if d]
+    return max(presenti) if presenti else None
 
 
 def _piu_recente(*date):
@@ -48,8 +43,6 @@ def elenco(request):
             scuole_aggiornate_il=Max("comuni__scuole__aggiornato_il"),
         )
     )
-    for d in distretti:
-        d.area_mappa = AREE_MAPPA.get(d.slug, "")
     return render(
         request,
         "distretti/elenco.html",

@@ -239,13 +239,10 @@ def carica_eventi(quanti: int, rng: random.Random, edizioni: list[Edizione] | No
         if organizzazioni and rng.random() < 0.6:
             for o in rng.sample(organizzazioni, min(len(organizzazioni), rng.randrange(1, 3))):
                 legami_org.append(Evento.organizzazioni.through(evento_id=pk, organizzazione_id=o))
-    for modello, righe in (
-        (Evento.pubblici.through, legami_pubblici),
-        (Evento.ambiti.through, legami_ambiti),
-        (Evento.scuole.through, legami_scuole),
-        (Evento.organizzazioni.through, legami_org),
-    ):
-        modello.objects.bulk_create(righe, batch_size=5000, ignore_conflicts=True)
+    Evento.pubblici.through.objects.bulk_create(legami_pubblici, batch_size=5000, ignore_conflicts=True)
+    Evento.ambiti.through.objects.bulk_create(legami_ambiti, batch_size=5000, ignore_conflicts=True)
+    Evento.scuole.through.objects.bulk_create(legami_scuole, batch_size=5000, ignore_conflicts=True)
+    Evento.organizzazioni.through.objects.bulk_create(legami_org, batch_size=5000, ignore_conflicts=True)
     invalida()
 
 

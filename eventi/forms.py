@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import ricodifica
 from alternanza.core.testo import pulisci_html
+from alternanza.core.tipi import Utente, campo_di
 from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
@@ -40,7 +42,7 @@ class DataOraInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def proponenti_di(user) -> list[tuple[str, str]]:
+def proponenti_di(user: Utente) -> list[tuple[str, str]]:
     """The schools and organisations the user may propose events for, as form choices."""
     ambito = ambito_di(user)
     scelte = [
@@ -102,11 +104,15 @@ class EventoForm(forms.ModelForm):
             "immagine_alt": _("Descrivi l'immagine per chi non può vederla."),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: Utente, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["edizione"].queryset = Edizione.objects.filter(stato=Edizione.Stato.PUBBLICATA)
-        self.fields["comune"].queryset = self.fields["comune"].queryset.order_by("nome")
+        campo_di(self, "edizione", forms.ModelChoiceField).queryset = Edizione.objects.filter(
+            stato=Edizione.Stato.PUBBLICATA
+        )
+        comune = campo_di(self, "comune", forms.ModelChoiceField)
+        if comune.queryset is not None:
+            comune.queryset = comune.queryset.order_by("nome")
         con_classi_bootstrap(self)
         scelte = proponenti_di(user)
         if self.instance.pk:
@@ -118,7 +124,7 @@ class EventoForm(forms.ModelForm):
                 del self.fields["inizio"]
                 del self.fields["fine"]
         elif scelte:
-            self.fields["per_conto_di"].choices = scelte
+            campo_di(self, "per_conto_di", forms.ChoiceField).choices = scelte
         else:
             self.fields["per_conto_di"].required = False
             self.fields["per_conto_di"].widget = forms.HiddenInput()
@@ -135,11 +141,11 @@ class EventoForm(forms.ModelForm):
             return ricodifica(immagine, REGOLE_IMMAGINE)
         return immagine
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         scelta = dati.get("per_conto_di")
         campo = self.fields.get("per_conto_di")
-        if campo is not None and scelta and scelta not in dict(campo.choices):
+        if isinstance(campo, forms.ChoiceField) and scelta and not campo.valid_value(scelta):
             self.add_error("per_conto_di", _("Scelta non valida."))
         return dati
 
@@ -189,8 +195,8 @@ class DataEventoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         con_classi_bootstrap(self)
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         if dati.get("inizio") and dati.get("fine") and dati["fine"] < dati["inizio"]:
             self.add_error("fine", _("La fine non può precedere l'inizio."))
         return dati

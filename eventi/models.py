@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import Regole
 from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
+from alternanza.core.tipi import Utente
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
+from distretti.permissions import Ambito
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
 
@@ -137,7 +141,7 @@ class EventoQuerySet(models.QuerySet):
     def del_distretto(self, distretto):
         return self.filter(distretto=distretto)
 
-    def _propri(self, user):
+    def _propri(self, user: Utente) -> tuple[Ambito, Q]:
         from distretti.permissions import ambito_di
 
         ambito = ambito_di(user)
@@ -149,7 +153,7 @@ class EventoQuerySet(models.QuerySet):
             q |= Q(organizzazione_proponente__in=organizzazioni)
         return ambito, q
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Public events for everyone; the user's own proposals; everything in the offices' districts."""
         from distretti.permissions import ambito_di
 
@@ -164,7 +168,7 @@ class EventoQuerySet(models.QuerySet):
             q |= Q(distretto__in=ambito.distretti_ufficio)
         return self.filter(q)
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         """Proposers edit while the proposal waits; staff and the district office always."""
         if not user.is_authenticated:
             return self.none()
@@ -176,7 +180,7 @@ class EventoQuerySet(models.QuerySet):
             q |= Q(distretto__in=ambito.distretti_ufficio)
         return self.filter(q)
 
-    def approvabili_da(self, user):
+    def approvabili_da(self, user: Utente) -> Self:
         """Staff decide on every event, a district office on the events of its districts."""
         from distretti.permissions import ambito_di
 
@@ -333,9 +337,10 @@ class Evento(models.Model):
     def save(self, *args, **kwargs):
         self.descrizione = pulisci_html(self.descrizione)
         if self.comune_id:
+            comune_caricato = self._state.fields_cache.get("comune")
             self.distretto_id = (
-                self.comune.distretto_id
-                if self._state.fields_cache.get("comune") is not None
+                comune_caricato.distretto_id
+                if comune_caricato is not None
                 else Comune.objects.values_list("distretto_id", flat=True).get(pk=self.comune_id)
             )
         elif self.scuola_proponente_id:

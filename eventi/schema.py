@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from alternanza.core.testo import testo_semplice
 from eventi.models import Evento, StatoEvento
@@ -18,19 +19,20 @@ def _assoluto(percorso: str) -> str:
     return settings.SITE_URL + percorso
 
 
-def dati_evento(evento: Evento) -> dict:
+def dati_evento(evento: Evento) -> dict[str, Any]:
     """The schema.org Event of `evento` (dates, place or online link, organisers, offers, image)."""
     online = evento.online
-    luoghi = []
-    if evento.comune_id:
+    luoghi: list[dict[str, Any]] = []
+    comune = evento.comune if evento.comune_id else None
+    if comune is not None:
         luoghi.append(
             {
                 "@type": "Place",
-                "name": evento.luogo or evento.comune.nome,
+                "name": evento.luogo or comune.nome,
                 "address": {
                     "@type": "PostalAddress",
                     "streetAddress": evento.indirizzo,
-                    "addressLocality": evento.comune.nome,
+                    "addressLocality": comune.nome,
                     "addressRegion": "BO",
                     "addressCountry": "IT",
                 },
@@ -50,7 +52,7 @@ def dati_evento(evento: Evento) -> dict:
         {"@type": "Organization", "name": s.denominazione, "url": _assoluto(s.get_absolute_url())}
         for s in evento.scuole.all()
     ] + [{"@type": "Organization", "name": o.nome} for o in evento.organizzazioni.all()]
-    dati = {
+    dati: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": evento.titolo,
@@ -83,7 +85,7 @@ def dati_evento(evento: Evento) -> dict:
     return dati
 
 
-def script_jsonld(dati: dict):
+def script_jsonld(dati: dict[str, Any]) -> SafeString:
     """A <script type="application/ld+json"> block; <, > and & escaped so the data can't close the tag."""
     testo = json.dumps(dati, ensure_ascii=False).translate(_ESCAPE)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(testo))  # noqa: S308 - <, > and & escaped  # nosec

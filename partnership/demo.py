@@ -239,15 +239,16 @@ def _accordi(quante: int, org_ids: list[int], rng: random.Random, oggi: datetime
         tipo = rng.choice([Accordo.Tipo.PROTOCOLLO, Accordo.Tipo.ACCORDO_ATTUATIVO, Accordo.Tipo.CONVENZIONE])
         scadenza = firma + datetime.timedelta(days=rng.choice([365, 730, 1095]))
         stato = Accordo.Stato.SCADUTO if scadenza < oggi else Accordo.Stato.FIRMATO
+        data_firma: datetime.date | None = firma
         if rng.random() < 0.1:
-            stato, firma = Accordo.Stato.IN_DEFINIZIONE, None
+            stato, data_firma = Accordo.Stato.IN_DEFINIZIONE, None
         a = Accordo(
             titolo=f"{tipo.label} per l'alternanza – distretto {d_nome} n. {n + 1}",
             tipo=tipo,
             stato=stato,
-            data_firma=firma,
-            valido_dal=firma,
-            valido_al=scadenza if firma else None,
+            data_firma=data_firma,
+            valido_dal=data_firma,
+            valido_al=scadenza if data_firma else None,
             note="Accordo dimostrativo.",
             demo=True,
         )

@@ -68,7 +68,7 @@ class OrganizzazioneFilter(df.FilterSet):
 
     class Meta:
         model = Organizzazione
-        fields = []
+        fields: list[str] = []
 
     def cerca(self, queryset, name, value):
         value = value.strip()
@@ -101,7 +101,7 @@ class DirectoryFilter(df.FilterSet):
 
     class Meta:
         model = Organizzazione
-        fields = []
+        fields: list[str] = []
 
     cerca = OrganizzazioneFilter.cerca
     filtra_area = OrganizzazioneFilter.filtra_area
@@ -137,7 +137,7 @@ class PartnershipFilter(_Periodo):
 
     class Meta:
         model = Partnership
-        fields = []
+        fields: list[str] = []
 
     def cerca(self, queryset, name, value):
         return queryset.filter(Q(titolo__icontains=value) | Q(descrizione__icontains=value))
@@ -197,7 +197,7 @@ class AccordoFilter(_Periodo):
 
     class Meta:
         model = Accordo
-        fields = []
+        fields: list[str] = []
 
     def cerca(self, queryset, name, value):
         return queryset.filter(Q(titolo__icontains=value) | Q(note__icontains=value))
@@ -233,7 +233,7 @@ class OffertaFilter(_Periodo):
 
     class Meta:
         model = OffertaOspitalita
-        fields = []
+        fields: list[str] = []
 
     def cerca(self, queryset, name, value):
         return queryset.filter(

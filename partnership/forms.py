@@ -6,12 +6,15 @@ with 20,000 organisations a <select> would be unusable and slow to render.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.forms import inlineformset_factory
+from django.db.models import Q, QuerySet
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.tipi import campo_di
 from distretti.models import Scuola
 from partnership.models import (
     Accordo,
@@ -151,8 +154,8 @@ class OrganizzazioneForm(forms.ModelForm):
     def clean_logo(self):
         return _controlla_logo(self.cleaned_data.get("logo"))
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         if dati.get("comune") and dati.get("comune_esterno"):
             self.add_error(
                 "comune_esterno", _("Indica il comune fuori Città metropolitana solo se il comune è vuoto.")
@@ -203,7 +206,7 @@ class AccordoForm(forms.ModelForm):
         }
 
 
-DocumentiFormSet = inlineformset_factory(
+DocumentiFormSet: type[BaseInlineFormSet] = inlineformset_factory(
     Accordo, DocumentoAccordo, fields=["titolo", "file"], extra=1, can_delete=True, max_num=20
 )
 
@@ -242,8 +245,8 @@ class PartnershipForm(forms.ModelForm):
             "data_fine": DATA,
         }
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         distretti = dati.get("distretti") or []
         livello = dati.get("livello")
         n = len(distretti)
@@ -257,7 +260,7 @@ class PartnershipForm(forms.ModelForm):
             Partnership.Promotore.SCUOLA: "promotore_scuola",
             Partnership.Promotore.DISTRETTO: "promotore_distretto",
             Partnership.Promotore.PARTNER: "promotore_organizzazione",
-        }.get(dati.get("promossa_da"))
+        }.get(dati.get("promossa_da", ""))
         if promotore and not dati.get(promotore):
             self.add_error(promotore, _("Indica chi ha promosso la partnership."))
         return dati
@@ -294,8 +297,8 @@ class ConvenzioneForm(forms.ModelForm):
             raise ValidationError(_("Puoi registrare convenzioni solo per la tua scuola."))
         return scuola
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         if not dati.get("sezione_dvr") and not dati.get("dvr_allegato") and not self.instance.dvr_allegato:
             self.add_error(
                 "sezione_dvr",
@@ -324,7 +327,13 @@ class OffertaForm(forms.ModelForm):
         ]
         widgets = {"data_inizio": DATA, "data_fine": DATA}
 
-    def __init__(self, *args, organizzazioni=None, tutte=False, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        organizzazioni: QuerySet[Organizzazione] | None = None,
+        tutte: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if tutte:
             # Staff may pick any of 20,000 organisations: by code, not from a <select>.
@@ -333,7 +342,7 @@ class OffertaForm(forms.ModelForm):
             # The form's initial (the instance's pk) would win over the field's: give the code here.
             self.initial["organizzazione"] = (attuale.codice_fiscale or attuale.slug) if attuale else None
         else:
-            self.fields["organizzazione"].queryset = (
+            campo_di(self, "organizzazione", forms.ModelChoiceField).queryset = (
                 organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
             )
         if self.instance.pk:
@@ -346,9 +355,11 @@ class InteresseForm(forms.ModelForm):
         model = InteresseOfferta
         fields = ["scuola", "studenti", "messaggio"]
 
-    def __init__(self, *args, scuole=None, **kwargs):
+    def __init__(self, *args: Any, scuole: QuerySet[Scuola] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scuola"].queryset = scuole if scuole is not None else Scuola.objects.none()
+        campo_di(self, "scuola", forms.ModelChoiceField).queryset = (
+            scuole if scuole is not None else Scuola.objects.none()
+        )
         if scuole is not None and len(scuole) == 1:
             self.fields["scuola"].initial = scuole[0].pk
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -253,7 +253,9 @@ def _valida_riga(riga: dict, r: _Risolutore) -> tuple[dict, list[int], list[str]
         "pubblica": pubblica_testo in VERO,
     }
     for campo in CAMPI_TESTO:
-        valori[campo] = riga.get(campo, "")[: Organizzazione._meta.get_field(campo).max_length or None]
+        campo_modello = Organizzazione._meta.get_field(campo)
+        massimo = campo_modello.max_length if isinstance(campo_modello, models.Field) else None
+        valori[campo] = riga.get(campo, "")[: massimo or None]
     return valori, aree, errori
 
 

@@ -8,22 +8,25 @@ an object outside `visibili_a(user)` answers 404, one visible but outside `modif
 from __future__ import annotations
 
 import datetime
+from typing import Self
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
-from distretti.permissions import ambito_di
+from alternanza.core.tipi import Utente
+from distretti.permissions import Ambito, ambito_di
 
 
-def organizzazioni_di(user) -> frozenset[int]:
+def organizzazioni_di(user: Utente) -> frozenset[int]:
     """Organisations the user acts for (partnership.permissions, imported late: it imports models)."""
     from partnership.permissions import organizzazioni_di as da_permessi
 
     return da_permessi(user)
 
 
-def _distretti_di(ambito) -> frozenset[int]:
+def _distretti_di(ambito: Ambito) -> frozenset[int]:
     """Districts whose non-public network records the user may see (offices and school coordinators)."""
     return ambito.distretti_ufficio | ambito.distretti_scuole
 
@@ -32,7 +35,7 @@ class OrganizzazioneQuerySet(models.QuerySet):
     def pubbliche(self):
         return self.filter(pubblica=True)
 
-    def del_territorio_di(self, user):
+    def del_territorio_di(self, user: Utente) -> Self:
         """Organisations of the user's districts: based there, or in a partnership of the district."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -48,7 +51,7 @@ class OrganizzazioneQuerySet(models.QuerySet):
         ).values("organizzazione_id")
         return self.filter(Q(comune__distretto__in=distretti) | Q(pk__in=in_partnership) | Q(pk__in=proprie))
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -56,7 +59,7 @@ class OrganizzazioneQuerySet(models.QuerySet):
             return self.pubbliche()
         return self.filter(Q(pubblica=True) | Q(pk__in=self.del_territorio_di(user).values("pk")))
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -64,7 +67,7 @@ class OrganizzazioneQuerySet(models.QuerySet):
 
 
 class AccordoQuerySet(models.QuerySet):
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -80,7 +83,7 @@ class AccordoQuerySet(models.QuerySet):
             )
         return self.filter(pk__in=self.model.objects.filter(condizione).values("pk"))
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         return self.all() if ambito_di(user).staff else self.none()
 
 
@@ -104,7 +107,7 @@ class ConvenzioneQuerySet(models.QuerySet):
             stato[c.organizzazione_id] = c  # ordered by expiry: the last one wins
         return stato
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -116,7 +119,7 @@ class ConvenzioneQuerySet(models.QuerySet):
             | Q(organizzazione__in=organizzazioni_di(user))
         )
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         """Staff, and the coordinators of the school (they upload what they signed)."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -128,7 +131,7 @@ class PartnershipQuerySet(models.QuerySet):
     def pubblicate(self):
         return self.filter(pubblicata=True)
 
-    def del_territorio_di(self, user):
+    def del_territorio_di(self, user: Utente) -> Self:
         """Partnerships of the user's districts; inter-district ones belong to every district involved."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -138,7 +141,9 @@ class PartnershipQuerySet(models.QuerySet):
         if not (distretti or ambito.scuole or proprie):
             return self.none()
         through = self.model.distretti.through
-        condizione = Exists(through.objects.filter(partnership_id=OuterRef("pk"), distretto_id__in=distretti))
+        condizione: Combinable | Q = Exists(
+            through.objects.filter(partnership_id=OuterRef("pk"), distretto_id__in=distretti)
+        )
         if ambito.scuole:
             condizione |= Exists(
                 self.model.scuole.through.objects.filter(
@@ -153,7 +158,7 @@ class PartnershipQuerySet(models.QuerySet):
             )
         return self.filter(condizione)
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -161,7 +166,7 @@ class PartnershipQuerySet(models.QuerySet):
             return self.pubblicate()
         return self.filter(Q(pubblicata=True) | Q(pk__in=self.del_territorio_di(user).values("pk")))
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         return self.all() if ambito_di(user).staff else self.none()
 
 
@@ -169,7 +174,7 @@ class OffertaQuerySet(models.QuerySet):
     def attive(self, oggi=None):
         return self.filter(attiva=True, data_fine__gte=oggi or timezone.localdate())
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Active offers for every role holder of the network; an organisation always sees its own."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -182,7 +187,7 @@ class OffertaQuerySet(models.QuerySet):
             condizione |= Q(attiva=True)
         return self.filter(condizione)
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -190,7 +195,7 @@ class OffertaQuerySet(models.QuerySet):
 
 
 class InteresseQuerySet(models.QuerySet):
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()

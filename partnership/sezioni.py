@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from alternanza.core.sezioni import Sezione
 from partnership.models import Partnership

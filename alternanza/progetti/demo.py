@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 import io
 import random
+from typing import Any
 
 import pgtrigger
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from alternanza.progetti.models import (
@@ -297,7 +298,7 @@ def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree) 
         for pid, stato in zip(ids, stati, strict=True)
         if stato == S.RIMANDATO
     ]
-    tabelle = [
+    tabelle: list[tuple[type[models.Model], tuple[str, ...], list[tuple[Any, ...]]]] = [
         (Progetto.ambiti.through, ("progetto_id", "ambitotematico_id"), righe_ambiti),
         (Progetto.aree_s3.through, ("progetto_id", "areas3_id"), righe_aree),
         (Progetto.comuni.through, ("progetto_id", "comune_id"), righe_comuni),
@@ -327,7 +328,7 @@ def _rete(quante: int, rng: random.Random) -> None:
         .values_list("pk", "distretto_id")[:5000]
     )
     oggi = timezone.localdate()
-    azioni = []
+    azioni: list[tuple[AzioneDiRete, datetime.date, list[Distretto]]] = []
     for i in range(quante):
         livello = rng.choice(AzioneDiRete.Livello.values)
         promotore = AzioneDiRete.Promotore.DISTRETTO
@@ -367,11 +368,11 @@ def _rete(quante: int, rng: random.Random) -> None:
         collegabili = [pk for pk, d in pubblicati if d in ids_coinvolti]
         if collegabili:
             azione.progetti.set(rng.sample(collegabili, k=min(len(collegabili), rng.randint(1, 5))))
-        azioni.append((azione, coinvolti))
+        azioni.append((azione, inizio, coinvolti))
     assistenze = [
         AssistenzaTecnica(
             azione=azione,
-            data=azione.data_inizio + datetime.timedelta(days=rng.randint(0, 120)),
+            data=inizio + datetime.timedelta(days=rng.randint(0, 120)),
             distretto=rng.choice(coinvolti),
             tema=rng.choice(TEMI_ASSISTENZA),
             ore=rng.choice((2, 3, 4, 6, 8)),
@@ -380,11 +381,11 @@ def _rete(quante: int, rng: random.Random) -> None:
             ),
             demo=True,
         )
-        for azione, coinvolti in azioni
+        for azione, inizio, coinvolti in azioni
         for _ in range(rng.randint(1, 6))
     ]
     AssistenzaTecnica.objects.bulk_create(assistenze)
-    for n, (azione, coinvolti) in enumerate(azioni[: max(4, quante // 2)]):
+    for n, (azione, _inizio, coinvolti) in enumerate(azioni[: max(4, quante // 2)]):
         modello = ModelloIntervento.objects.create(
             titolo=f"Modello: {azione.titolo}",
             azione=azione,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import ricodifica
+from alternanza.core.tipi import Utente, campo_di
 from alternanza.progetti.file import REGOLE_FOTO, controlla_documento
 from alternanza.progetti.models import (
     AdozioneModello,
@@ -32,7 +35,10 @@ _CAMPI_TESTO_LIBERO = ("descrizione", "obiettivi", "risultati", "valutazione", "
 class Stile:
     """Bootstrap Italia classes on the widgets (no inline styles: the CSP forbids them)."""
 
-    def __init__(self, *args, **kwargs):
+    # Set by the form class this mixin precedes.
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for campo in self.fields.values():
             widget = campo.widget
@@ -85,7 +91,7 @@ class ProgettoForm(Stile, forms.ModelForm):
             "comuni": forms.SelectMultiple(attrs={"size": 8}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ambito = ambito_di(user)
         scuole = Scuola.objects.select_related(None).only("id", "denominazione", "codice_meccanografico")
@@ -93,16 +99,17 @@ class ProgettoForm(Stile, forms.ModelForm):
             scuole = scuole.filter(pk__in=ambito.scuole)
         elif self.instance.pk:
             scuole = scuole.filter(pk=self.instance.scuola_id)
-        self.fields["scuola"].queryset = scuole
+        campo_scuola = campo_di(self, "scuola", forms.ModelChoiceField)
+        campo_scuola.queryset = scuole
         if len(ambito.scuole) == 1 and not self.instance.pk:
-            self.fields["scuola"].initial = next(iter(ambito.scuole))
+            campo_scuola.initial = next(iter(ambito.scuole))
         partnership = Partnership.objects.only("id", "titolo")
         if not ambito.staff:
             partnership = partnership.filter(
                 Q(scuole__in=ambito.scuole) | Q(pk=self.instance.partnership_id or 0)
             ).distinct()
-        self.fields["partnership"].queryset = partnership
-        self.fields["comuni"].queryset = Comune.objects.only("id", "nome")
+        campo_di(self, "partnership", forms.ModelChoiceField).queryset = partnership
+        campo_di(self, "comuni", forms.ModelMultipleChoiceField).queryset = Comune.objects.only("id", "nome")
         for nome in _CAMPI_TESTO_LIBERO:
             campo = self.fields[nome]
             campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
@@ -205,18 +212,18 @@ class AzioneForm(Stile, forms.ModelForm):
             "data_fine": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ambito = ambito_di(user)
-        self.fields["promotore_organizzazione"].queryset = Organizzazione.objects.filter(
-            partner_istituzionale=True
-        ).only("id", "nome")
+        campo_di(
+            self, "promotore_organizzazione", forms.ModelChoiceField
+        ).queryset = Organizzazione.objects.filter(partner_istituzionale=True).only("id", "nome")
         if not ambito.staff:
             # A district office promotes actions of its own district(s) only.
-            self.fields["promotore"].choices = [
+            campo_di(self, "promotore", forms.ChoiceField).choices = [
                 (AzioneDiRete.Promotore.DISTRETTO, AzioneDiRete.Promotore.DISTRETTO.label)
             ]
-            self.fields["promotore_distretto"].queryset = Distretto.objects.filter(
+            campo_di(self, "promotore_distretto", forms.ModelChoiceField).queryset = Distretto.objects.filter(
                 pk__in=ambito.distretti_ufficio
             )
             self.fields["promotore_distretto"].required = True
@@ -253,7 +260,9 @@ class AdozioneForm(Stile, forms.ModelForm):
         fields = ["distretto", "data", "note"]
         widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, user=None, modello=None, **kwargs):
+    def __init__(
+        self, *args: Any, user: Utente | None = None, modello: ModelloIntervento | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         ambito = ambito_di(user)
         distretti = Distretto.objects.all()
@@ -261,4 +270,4 @@ class AdozioneForm(Stile, forms.ModelForm):
             distretti = distretti.filter(pk__in=ambito.distretti_ufficio)
         if modello is not None:
             distretti = distretti.exclude(adozioni_modelli__modello=modello)
-        self.fields["distretto"].queryset = distretti
+        campo_di(self, "distretto", forms.ModelChoiceField).queryset = distretti

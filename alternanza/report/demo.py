@@ -6,12 +6,14 @@ per district); addresses are on example.org. Running it twice adds nothing.
 
 from __future__ import annotations
 
+import random
+
 from alternanza.report.models import OrganoGovernance
 from distretti.models import Distretto
 
 
-def carica(scala: str, rng) -> None:
-    organi = [
+def carica(scala: str, rng: random.Random) -> None:
+    organi: list[tuple[str, OrganoGovernance.Tipo, Distretto | None, str]] = [
         (
             "Comitato di indirizzo del Piano Strategico Metropolitano",
             OrganoGovernance.Tipo.PSM,
@@ -36,7 +38,7 @@ def carica(scala: str, rng) -> None:
                 f"ufficiodipiano.{distretto.slug}@example.org",
             )
         )
-    for nome, tipo, distretto, email in organi:
+    for nome, tipo, distretto_organo, email in organi:
         OrganoGovernance.objects.get_or_create(
-            nome=nome, defaults={"tipo": tipo, "distretto": distretto, "destinatari": email}
+            nome=nome, defaults={"tipo": tipo, "distretto": distretto_organo, "destinatari": email}
         )

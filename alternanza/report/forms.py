@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import anno_precedente, anno_scolastico_di
-from alternanza.report.models import OrganoGovernance, TipoReport
+from alternanza.core.tipi import Utente, campo_di
+from alternanza.report.models import OrganoGovernance, ReportJob, TipoReport
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 
@@ -36,22 +40,25 @@ class RichiestaReportForm(forms.Form):
         help_text=_("Obbligatorio per il report tematico."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: Utente, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ambito_utente = ambito_di(user)
-        self.fields["anno_scolastico"].choices = [(a, a) for a in anni_disponibili()]
+        campo_di(self, "anno_scolastico", forms.ChoiceField).choices = [(a, a) for a in anni_disponibili()]
+        distretto = campo_di(self, "distretto", forms.ModelChoiceField)
         if self.ambito_utente.staff:
-            self.fields["distretto"].queryset = Distretto.objects.order_by("nome")
+            distretto.queryset = Distretto.objects.order_by("nome")
         else:
-            self.fields["tipo"].choices = [(TipoReport.DISTRETTO, TipoReport.DISTRETTO.label)]
-            self.fields["distretto"].queryset = Distretto.objects.filter(
+            campo_di(self, "tipo", forms.ChoiceField).choices = [
+                (TipoReport.DISTRETTO, TipoReport.DISTRETTO.label)
+            ]
+            distretto.queryset = Distretto.objects.filter(
                 pk__in=self.ambito_utente.distretti_ufficio
             ).order_by("nome")
-            self.fields["distretto"].required = True
+            distretto.required = True
             del self.fields["ambito"]
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         tipo = dati.get("tipo")
         if tipo == TipoReport.DISTRETTO and not dati.get("distretto"):
             self.add_error("distretto", _("Scegli il distretto del report."))
@@ -72,14 +79,14 @@ class InvioOrganiForm(forms.Form):
         error_messages={"required": _("Scegli almeno un organo a cui inviare il report.")},
     )
 
-    def __init__(self, *args, job, **kwargs):
+    def __init__(self, *args: Any, job: ReportJob, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organi = OrganoGovernance.objects.filter(attivo=True).select_related("distretto")
         if job.distretto_id:
-            from django.db.models import Q
-
             organi = organi.filter(Q(distretto__isnull=True) | Q(distretto_id=job.distretto_id))
-        self.fields["organi"].queryset = organi.order_by("distretto__nome", "nome")
+        campo_di(self, "organi", forms.ModelMultipleChoiceField).queryset = organi.order_by(
+            "distretto__nome", "nome"
+        )
 
 
 class CruscottoForm(forms.Form):
@@ -91,13 +98,14 @@ class CruscottoForm(forms.Form):
         empty_label=_("Tutti i distretti"),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: Utente, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ambito = ambito_di(user)
-        self.fields["anno"].choices = [(a, a) for a in anni_disponibili()]
+        campo_di(self, "anno", forms.ChoiceField).choices = [(a, a) for a in anni_disponibili()]
+        distretto = campo_di(self, "distretto", forms.ModelChoiceField)
         if ambito.staff:
-            self.fields["distretto"].queryset = Distretto.objects.order_by("nome")
+            distretto.queryset = Distretto.objects.order_by("nome")
         else:
-            self.fields["distretto"].queryset = Distretto.objects.filter(pk__in=ambito.distretti_ufficio)
-            self.fields["distretto"].required = True
-            self.fields["distretto"].empty_label = None
+            distretto.queryset = Distretto.objects.filter(pk__in=ambito.distretti_ufficio)
+            distretto.required = True
+            distretto.empty_label = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.tipi import Utente
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 
@@ -39,7 +41,7 @@ class StatoJob(models.TextChoices):
 
 
 class ReportJobQuerySet(models.QuerySet):
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Staff see every job; a district office sees the jobs about its districts; others none."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -65,7 +67,9 @@ class ReportJob(models.Model):
 
     tipo = models.CharField(_("tipo"), max_length=30, choices=TipoReport.choices)
     anno_scolastico = models.CharField(
-        _("anno scolastico"), max_length=7, validators=[valida_anno_scolastico]
+        _("anno scolastico"),
+        max_length=7,
+        validators=[valida_anno_scolastico],  # type: ignore[list-item]  # stubs want validators to return None; Django ignores the value
     )
     distretto = models.ForeignKey(
         Distretto,
@@ -96,7 +100,7 @@ class ReportJob(models.Model):
     )
     # Kept when the account is deleted: the job history still says who asked.
     richiesto_da_nome = models.CharField(_("richiedente"), max_length=255, blank=True)
-    invia_a = models.ManyToManyField(
+    invia_a: models.ManyToManyField[OrganoGovernance, Any] = models.ManyToManyField(
         "OrganoGovernance",
         blank=True,
         related_name="report_da_inviare",
@@ -177,9 +181,9 @@ class ReportJob(models.Model):
 
     def nome_file(self, estensione: str = "pdf") -> str:
         parti = ["report", self.tipo, self.anno_scolastico.replace("/", "-")]
-        if self.distretto_id:
+        if self.distretto is not None:
             parti.append(self.distretto.slug)
-        if self.ambito_id:
+        if self.ambito is not None:
             parti.append(self.ambito.slug)
         return "-".join(parti) + f".{estensione}"
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.utenti import ruoli
@@ -122,8 +126,8 @@ class RichiestaRuoloForm(forms.Form):
         help_text=_("Lascia vuoto se la sede è fuori dalla Città metropolitana."),
     )
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         ruolo = dati.get("ruolo")
         if ruolo == TipoRuolo.REFERENTE_SCUOLA:
             if not dati.get("scuola"):
@@ -140,7 +144,7 @@ class RichiestaRuoloForm(forms.Form):
             self._clean_organizzazione(dati)
         return dati
 
-    def _clean_organizzazione(self, dati):
+    def _clean_organizzazione(self, dati: dict[str, Any]) -> None:
         nome_nuova = " ".join(dati.get("nuova_organizzazione_nome", "").split())
         if dati.get("organizzazione") and nome_nuova:
             self.add_error(
@@ -174,7 +178,7 @@ class RichiestaRuoloForm(forms.Form):
         else:
             self.add_error("organizzazione", _("Indica l'organizzazione."))
 
-    def crea_richiesta(self, utente):
+    def crea_richiesta(self, utente: User) -> ruoli.Richiesta:
         """Create the request for `utente`; raises ruoli.RichiestaNonValida (e.g. already requested)."""
         dati = self.cleaned_data
         return ruoli.richiedi(
@@ -198,7 +202,7 @@ class RegistrazioneForm(RichiestaRuoloForm):
     )
     field_order = ["email", "first_name", "last_name", "password1", "password2", "ruolo"]
 
-    def signup(self, request, user):
+    def signup(self, request: HttpRequest, user: User) -> None:
         """Called by allauth once the user is saved: record the role request (not active until approved)."""
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
@@ -217,8 +221,8 @@ class DecisioneForm(forms.Form):
         help_text=_("Obbligatoria in caso di rifiuto: sarà inviata al richiedente."),
     )
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         if dati.get("esito") == "rifiuta" and not dati.get("nota", "").strip():
             self.add_error("nota", _("Indica il motivo del rifiuto."))
         return dati
@@ -230,7 +234,7 @@ class InvitoForm(RichiestaRuoloForm):
     email = forms.EmailField(label=_("E-mail della persona da invitare"))
     field_order = ["email", "ruolo", "scuola", "distretto", "organizzazione"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for nome in ("nuova_organizzazione_nome", "nuova_organizzazione_cf", "nuova_organizzazione_comune"):
             del self.fields[nome]
@@ -255,15 +259,15 @@ class AccettaInvitoForm(forms.Form):
         strip=False,
     )
 
-    def __init__(self, *args, email: str, **kwargs):
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         from allauth.account.adapter import get_adapter
         from django.contrib.auth import get_user_model
 
-        dati = super().clean()
+        dati = super().clean() or {}
         dati["email"] = self.email
         p1, p2 = dati.get("password1"), dati.get("password2")
         if p1 and p2 and p1 != p2:

@@ -11,9 +11,11 @@ CASCADE without being listed as the user's own personal data.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -42,7 +44,7 @@ def campi_verso_utente() -> list[tuple[type[models.Model], models.ForeignKey]]:
     return risultato
 
 
-def conserva_nomi(utente) -> int:
+def conserva_nomi(utente: User) -> int:
     """Fill every `<fk>_nome` snapshot field still empty on records pointing to `utente`."""
     aggiornati = 0
     for model, campo in campi_verso_utente():
@@ -59,7 +61,7 @@ def _data(valore):
     return valore.isoformat() if valore else None
 
 
-def esporta(utente) -> dict:
+def esporta(utente: User) -> dict[str, Any]:
     """Everything the portal holds about the user, as JSON-serialisable data."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
@@ -77,7 +79,7 @@ def esporta(utente) -> dict:
         (EventoSicurezza, "utente"),
         (Invito, "utente"),
     }
-    dati = {
+    dati: dict[str, Any] = {
         "generato_il": timezone.now().isoformat(),
         "account": {
             "id": utente.pk,
@@ -135,7 +137,7 @@ def esporta(utente) -> dict:
     return dati
 
 
-def elimina(utente) -> None:
+def elimina(utente: User) -> None:
     """Delete the account: personal data go, records the user edited stay with a name snapshot."""
     from alternanza.utenti.sessioni import chiudi_sessioni
 

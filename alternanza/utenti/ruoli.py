@@ -8,9 +8,11 @@ Who may decide which request is answered by distretti.permissions / partnership.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,15 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alternanza.core.email import invia_modello
+from alternanza.core.tipi import Utente
 from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti.models import TipoRuolo
-from distretti.models import Distretto, Incarico, Scuola, StatoIncarico
+from distretti.models import Comune, Distretto, Incarico, Scuola, StatoIncarico
 from distretti.permissions import dimentica_ambito, incarichi_decidibili_da
 from partnership.models import Organizzazione, ReferenteOrganizzazione
 from partnership.permissions import dimentica_organizzazioni, referenze_decidibili_da
 
 TIPO_INCARICO = "incarico"
 TIPO_REFERENTE = "referente"
+
+# The two kinds of role request, with the same lifecycle.
+Richiesta: TypeAlias = Incarico | ReferenteOrganizzazione
 
 
 class RichiestaNonValida(Exception):
@@ -40,26 +46,26 @@ _MAX_NOME_DECISORE = Incarico._meta.get_field("deciso_da_nome").max_length
 class NuovaOrganizzazione:
     nome: str
     codice_fiscale: str
-    comune: object | None = None
+    comune: Comune | None = None
 
 
-def tipo_di(richiesta) -> str:
+def tipo_di(richiesta: Richiesta) -> str:
     return TIPO_REFERENTE if isinstance(richiesta, ReferenteOrganizzazione) else TIPO_INCARICO
 
 
-def descrivi(richiesta) -> str:
+def descrivi(richiesta: Richiesta) -> str:
     """Human description of the role and its scope, e.g. "Referente scolastico – Istituto X"."""
     if isinstance(richiesta, ReferenteOrganizzazione):
         return f"{TipoRuolo.REFERENTE_ORGANIZZAZIONE.label} – {richiesta.organizzazione}"
     return str(richiesta)
 
 
-def distretto_di(richiesta) -> int | None:
+def distretto_di(richiesta: Richiesta) -> int | None:
     """The district whose office may decide the request (None: staff only)."""
     if isinstance(richiesta, ReferenteOrganizzazione):
         comune = richiesta.organizzazione.comune
         return comune.distretto_id if comune else None
-    if richiesta.ruolo == Incarico.Ruolo.REFERENTE_SCUOLA:
+    if richiesta.ruolo == Incarico.Ruolo.REFERENTE_SCUOLA and richiesta.scuola is not None:
         return richiesta.scuola.comune.distretto_id
     return None
 
@@ -94,7 +100,7 @@ def _riattiva_o_crea(model, cerca: dict, extra: dict | None = None, preapprovato
 
 
 def richiedi(
-    utente,
+    utente: User,
     ruolo: str,
     *,
     scuola: Scuola | None = None,
@@ -102,10 +108,10 @@ def richiedi(
     organizzazione: Organizzazione | None = None,
     nuova_organizzazione: NuovaOrganizzazione | None = None,
     stato: str = StatoIncarico.RICHIESTO,
-    deciso_da=None,
-):
+    deciso_da: User | None = None,
+) -> Richiesta:
     """Create a role request (or, with stato=APPROVATO, a pre-approved role from an invitation)."""
-    extra = {}
+    extra: dict[str, object] = {}
     preapprovato = stato == StatoIncarico.APPROVATO
     if preapprovato:
         extra = {"deciso_da": deciso_da, "deciso_il": timezone.now()}
@@ -150,14 +156,14 @@ def richiedi(
     return richiesta
 
 
-def richieste_di(utente) -> list:
+def richieste_di(utente: User) -> list[Richiesta]:
     """All the user's roles and requests, both kinds, newest first."""
     incarichi = Incarico.objects.filter(utente=utente).select_related("scuola", "distretto")
     referenze = ReferenteOrganizzazione.objects.filter(utente=utente).select_related("organizzazione")
     return sorted([*incarichi, *referenze], key=lambda r: r.richiesto_il, reverse=True)
 
 
-def richieste_decidibili(decisore, stato: str | None = StatoIncarico.RICHIESTO):
+def richieste_decidibili(decisore: Utente, stato: str | None = StatoIncarico.RICHIESTO) -> list[Richiesta]:
     """The requests this user may decide, both kinds, oldest first (a queue)."""
     incarichi = incarichi_decidibili_da(decisore).select_related(
         "utente", "scuola__comune__distretto", "distretto"
@@ -176,7 +182,7 @@ class RuoliAttivi:
 
     _ORDINE = ("-richiesto_il", "-pk")
 
-    def __init__(self, decisore):
+    def __init__(self, decisore: Utente) -> None:
         self._querysets = (
             incarichi_decidibili_da(decisore)
             .filter(stato=StatoIncarico.APPROVATO)
@@ -194,7 +200,7 @@ class RuoliAttivi:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, fetta: slice) -> list:
+    def __getitem__(self, fetta: slice) -> list[Richiesta]:
         if not isinstance(fetta, slice) or fetta.step is not None:
             raise TypeError("RuoliAttivi supports plain slices only")
         inizio, fine = fetta.start or 0, fetta.stop
@@ -203,7 +209,7 @@ class RuoliAttivi:
         return righe[inizio:fine]
 
 
-def richiesta_decidibile(decisore, tipo: str, pk: int):
+def richiesta_decidibile(decisore: Utente, tipo: str, pk: int) -> Richiesta | None:
     """The request, if this user may decide it; None otherwise (the view answers 404)."""
     if tipo == TIPO_INCARICO:
         qs = incarichi_decidibili_da(decisore)
@@ -214,7 +220,7 @@ def richiesta_decidibile(decisore, tipo: str, pk: int):
     return qs.filter(pk=pk).first()
 
 
-def _applica(richiesta) -> None:
+def _applica(richiesta: Richiesta) -> None:
     """Side effects of an approved/revoked role on the user (staff role ↔ Django admin access)."""
     utente = richiesta.utente
     if isinstance(richiesta, Incarico) and richiesta.ruolo == Incarico.Ruolo.STAFF:
@@ -228,7 +234,7 @@ def _applica(richiesta) -> None:
     dimentica_organizzazioni(utente)
 
 
-def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
+def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "") -> None:
     """Approve or reject a pending request and notify the requester. Raises RichiestaNonValida."""
     model = type(richiesta)
     with transaction.atomic():
@@ -261,7 +267,7 @@ def decidi(decisore, richiesta, *, approva: bool, nota: str = "") -> None:
     )
 
 
-def revoca(decisore, richiesta, nota: str = "") -> None:
+def revoca(decisore: User, richiesta: Richiesta, nota: str = "") -> None:
     """End an approved role (kept as a row with state REVOCATO, for the audit trail) and tell its holder."""
     if richiesta.stato != StatoIncarico.APPROVATO:
         raise RichiestaNonValida(_("Si possono revocare solo i ruoli approvati."))
@@ -283,7 +289,7 @@ def revoca(decisore, richiesta, nota: str = "") -> None:
     )
 
 
-def approvatori(richiesta) -> list:
+def approvatori(richiesta: Richiesta) -> list:
     """Users who may decide the request: staff, and the office of its district (never the requester)."""
     user_model = get_user_model()
     approvati = Q(incarichi__stato=StatoIncarico.APPROVATO)
@@ -296,7 +302,7 @@ def approvatori(richiesta) -> list:
     return list(user_model.objects.filter(chi, is_active=True).exclude(pk=richiesta.utente_id).distinct())
 
 
-def notifica_nuova_richiesta(richiesta) -> None:
+def notifica_nuova_richiesta(richiesta: Richiesta) -> None:
     """Tell the approvers about a request, and the requester that it was received."""
     contesto = {
         "richiesta": richiesta,
@@ -318,7 +324,7 @@ def notifica_nuova_richiesta(richiesta) -> None:
     )
 
 
-def notifica_richieste_in_attesa(utente) -> None:
+def notifica_richieste_in_attesa(utente: User) -> None:
     """After the requester verified their e-mail: notify the approvers of their pending requests."""
     for richiesta in richieste_di(utente):
         if richiesta.stato == StatoIncarico.RICHIESTO:

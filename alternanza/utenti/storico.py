@@ -16,6 +16,8 @@ Every event model appears on the staff page "Registro delle modifiche" without f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from pghistory.models import Event
@@ -23,8 +25,11 @@ from pghistory.models import Event
 PER_PAGINA = 50
 
 
-def modelli_tracciati() -> dict[str, type]:
-    """Event models by label, e.g. {"distretti.IncaricoEvent": IncaricoEvent}."""
+def modelli_tracciati() -> dict[str, Any]:
+    """Event models by label, e.g. {"distretti.IncaricoEvent": IncaricoEvent}.
+
+    Typed `Any`: pghistory generates these models, and their pgh_* fields are not on the `Event` base.
+    """
     return {
         m._meta.label: m
         for m in apps.get_models()
@@ -98,7 +103,7 @@ def modifiche(modello: str | None = None, pagina: int = 1) -> tuple[list[dict], 
         else:
             cambi = [(k, None, v) for k, v in dati.items()]
         uid = contesto.get("user")
-        utente = utenti.get(uid)
+        utente = utenti.get(uid) if uid is not None else None
         risultato.append(
             {
                 "quando": riga.pgh_created_at,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from disposable_email_domains import blocklist
 from django import forms
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from distretti.models import AmbitoTematico, Distretto
 
 from . import consenso as testo_consenso
-from .models import Iscritto, Numero, Pubblico
+from .models import Numero, Pubblico, StatoIscritto
 
 
 def dominio_usa_e_getta(email: str) -> bool:
@@ -28,7 +30,10 @@ def normalizza_email(email: str) -> str:
 class _Stile:
     """Bootstrap Italia classes on the widgets (checkboxes are rendered by the template)."""
 
-    def __init__(self, *args, **kwargs):
+    # Set by the form class this mixin precedes.
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for campo in self.fields.values():
             widget = campo.widget
@@ -122,8 +127,8 @@ class NumeroForm(_Stile, forms.ModelForm):
             "pubblici": forms.CheckboxSelectMultiple,
         }
 
-    def clean(self):
-        dati = super().clean()
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
         dal, al = dati.get("periodo_dal"), dati.get("periodo_al")
         if dal and al and al < dal:
             self.add_error("periodo_al", _("La fine del periodo non può precedere l'inizio."))
@@ -180,5 +185,5 @@ class CercaIscrittiForm(_Stile, forms.Form):
     stato = forms.ChoiceField(
         label=_("Stato"),
         required=False,
-        choices=[("", _("Tutti"))] + list(Iscritto._meta.get_field("stato").choices),
+        choices=[("", _("Tutti")), *StatoIscritto.choices],
     )

@@ -8,6 +8,7 @@ subscribed; e-mails to one address are limited to one per 10 minutes (limiti.con
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -71,7 +72,7 @@ def invia_email_conferma(iscritto_id: int, gia_confermato: bool = False) -> None
         if gia_confermato:
             token = token_personale(iscritto)
             prefisso = "gia_iscritto"
-            contesto = {
+            contesto: dict[str, Any] = {
                 "url_preferenze": rendering.url_assoluto(reverse("newsletter:preferenze", args=[token])),
                 "url_disiscrizione": rendering.url_assoluto(
                     reverse("newsletter:disiscrizione", args=[token])

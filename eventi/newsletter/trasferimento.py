@@ -12,7 +12,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -56,7 +58,7 @@ class EsitoImportazione:
         return not self.errori
 
 
-def _leggi(file) -> list[dict[str, str]] | str:
+def _leggi(file: UploadedFile) -> list[dict[str, str]] | str:
     grezzo = file.read()
     try:
         testo = grezzo.decode("utf-8-sig")
@@ -70,7 +72,7 @@ def _leggi(file) -> list[dict[str, str]] | str:
     return [{(k or "").strip().lower(): (v or "").strip() for k, v in riga.items()} for riga in lettore]
 
 
-def importa_csv(file, nota_consenso: str, utente, ip: str | None) -> EsitoImportazione:
+def importa_csv(file: UploadedFile, nota_consenso: str, utente: User, ip: str | None) -> EsitoImportazione:
     """Import a CSV of addresses whose consent is documented (see module docstring)."""
     esito = EsitoImportazione()
     righe = _leggi(file)
@@ -94,7 +96,7 @@ def importa_csv(file, nota_consenso: str, utente, ip: str | None) -> EsitoImport
         if dominio_usa_e_getta(email):
             esito.errori.append((numero_riga, _("indirizzo temporaneo (usa e getta): %(v)s") % {"v": email}))
             continue
-        scelte = []
+        scelte: list[list[int]] = []
         for colonna, mappa in (("distretti", distretti), ("ambiti", ambiti), ("pubblici", pubblici)):
             valori = [v.strip() for v in _SEPARATORI_VALORI.split(riga.get(colonna, "")) if v.strip()]
             sconosciuti = [v for v in valori if v not in mappa]
@@ -112,7 +114,8 @@ def importa_csv(file, nota_consenso: str, utente, ip: str | None) -> EsitoImport
             esito.gia_presenti += 1
             continue
         visti.add(chiave)
-        nuovi.append((email, *scelte))
+        distretti_scelti, ambiti_scelti, pubblici_scelti = scelte
+        nuovi.append((email, distretti_scelti, ambiti_scelti, pubblici_scelti))
     if esito.errori:
         return esito
     adesso = timezone.now()
@@ -155,8 +158,9 @@ def importa_csv(file, nota_consenso: str, utente, ip: str | None) -> EsitoImport
                     nota=nota,
                 )
             )
-        for modello, oggetti in ((through_d, righe_d), (through_a, righe_a), (through_p, righe_p)):
-            modello.objects.bulk_create(oggetti, batch_size=5000)
+        through_d.objects.bulk_create(righe_d, batch_size=5000)
+        through_a.objects.bulk_create(righe_a, batch_size=5000)
+        through_p.objects.bulk_create(righe_p, batch_size=5000)
         ConsensoRegistro.objects.bulk_create(consensi, batch_size=2000)
     esito.creati = len(creati)
     return esito

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Collection
+from typing import Any, Self
 
 import pghistory
 import pgtrigger
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.tipi import Utente
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
 from partnership.models import AreaS3, Organizzazione, Partnership
@@ -54,7 +57,7 @@ class ProgettoQuerySet(models.QuerySet):
     def del_distretto(self, distretto):
         return self.filter(distretto=distretto)
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Projects the user may read: staff all; the district office its district's submitted projects;
         the coordinator its schools' projects; everybody the published ones with showcase consent."""
         ambito = ambito_di(user)
@@ -69,7 +72,7 @@ class ProgettoQuerySet(models.QuerySet):
             condizione |= models.Q(scuola_id__in=ambito.scuole)
         return self.filter(condizione)
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         """Projects whose content the user may edit (alternanza.progetti.workflow: what editing triggers)."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -129,13 +132,13 @@ class Progetto(models.Model):
     anno_scolastico = models.CharField(
         _("anno scolastico"),
         max_length=7,
-        validators=[valida_anno_scolastico],
+        validators=[valida_anno_scolastico],  # type: ignore[list-item]  # stubs want validators to return None; Django ignores the value
         help_text=_("Nella forma 2025/26."),
     )
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"))
     obiettivi = models.TextField(_("obiettivi"), blank=True)
-    organizzazioni = models.ManyToManyField(
+    organizzazioni: models.ManyToManyField[Organizzazione, ProgettoOrganizzazione] = models.ManyToManyField(
         Organizzazione,
         through="ProgettoOrganizzazione",
         related_name="progetti",
@@ -308,8 +311,11 @@ class Progetto(models.Model):
     def stato_enum(self) -> StatoProgetto:
         return StatoProgetto(self.stato)
 
+    # The school id as loaded from the database (set by from_db; absent on a new instance).
+    _scuola_id_caricata: int | None
+
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         istanza = super().from_db(db, field_names, values)
         istanza._scuola_id_caricata = istanza.__dict__.get("scuola_id")
         return istanza

@@ -3,12 +3,15 @@ models that districts adopt from each other."""
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.tipi import Utente
 from alternanza.progetti.models.progetto import Progetto, StatoProgetto
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
@@ -19,7 +22,7 @@ class AzioneQuerySet(models.QuerySet):
     def pubbliche(self):
         return self.filter(pubblica=True)
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         """Staff see every action; district offices also their districts' unpublished ones."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -32,7 +35,7 @@ class AzioneQuerySet(models.QuerySet):
             return self.filter(condizione).distinct()
         return self.filter(condizione)
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         """Staff edit every action; a district office the actions its district promotes."""
         ambito = ambito_di(user)
         if ambito.staff:
@@ -191,7 +194,7 @@ class ModelloQuerySet(models.QuerySet):
     def pubblicati(self):
         return self.filter(pubblicato=True)
 
-    def visibili_a(self, user):
+    def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -199,7 +202,7 @@ class ModelloQuerySet(models.QuerySet):
             return self.filter(models.Q(pubblicato=True) | models.Q(distretto__in=ambito.distretti_ufficio))
         return self.pubblicati()
 
-    def modificabili_da(self, user):
+    def modificabili_da(self, user: Utente) -> Self:
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -267,7 +270,7 @@ class ModelloIntervento(models.Model):
     def clean(self):
         if not self.progetto_id and not self.azione_id:
             raise ValidationError(_("Un modello nasce da un progetto pubblicato o da un'azione di rete."))
-        if self.progetto_id and self.progetto.stato not in (
+        if self.progetto is not None and self.progetto.stato not in (
             StatoProgetto.PUBBLICATO,
             StatoProgetto.ARCHIVIATO,
         ):
