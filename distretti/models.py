@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Self
 
 import pghistory
@@ -134,8 +135,6 @@ class ScuolaQuerySet(models.QuerySet):
 
     def visibili_a(self, user: Utente) -> Self:
         """Active schools for everyone; also the inactive ones for staff and their district's office."""
-        from distretti.permissions import ambito_di  # permissions imports this module
-
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
@@ -351,3 +350,76 @@ class Incarico(models.Model):
             raise ValidationError({"scuola": _("Indica la scuola per cui chiedi il ruolo.")})
         if self.ruolo == self.Ruolo.UFFICIO_DISTRETTO and not self.distretto_id:
             raise ValidationError({"distretto": _("Indica il distretto per cui chiedi il ruolo.")})
+
+
+# --- Who acts where: the scope of a user (taken by the apps from distretti.permissions) -----------------
+
+_CACHE_ATTR = "_ambito_rete_cache"
+
+
+@dataclass(frozen=True)
+class Ambito:
+    autenticato: bool = False
+    staff: bool = False
+    distretti_ufficio: frozenset[int] = field(default_factory=frozenset)
+    scuole: frozenset[int] = field(default_factory=frozenset)
+    # Districts of the schools the user coordinates (a coordinator sees its own district's network).
+    distretti_scuole: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def ufficio_distretto(self) -> bool:
+        return bool(self.distretti_ufficio)
+
+    @property
+    def referente_scuola(self) -> bool:
+        return bool(self.scuole)
+
+    @property
+    def ha_ruolo(self) -> bool:
+        return self.staff or self.ufficio_distretto or self.referente_scuola
+
+    def vede_distretto(self, distretto_id: int) -> bool:
+        """Whether the user may see the non-public records of this district."""
+        return self.staff or distretto_id in self.distretti_ufficio
+
+
+ANONIMO = Ambito()
+
+
+def ambito_di(user: Utente | None) -> Ambito:
+    """The user's approved scope, computed with one query and cached on the user object."""
+    if user is None or not user.is_authenticated:
+        return ANONIMO
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    righe = Incarico.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
+        "ruolo", "scuola_id", "distretto_id", "scuola__comune__distretto_id"
+    )
+    staff = bool(getattr(user, "is_superuser", False))
+    distretti: set[int] = set()
+    scuole: set[int] = set()
+    distretti_scuole: set[int] = set()
+    for ruolo, scuola_id, distretto_id, distretto_scuola_id in righe:
+        if ruolo == Incarico.Ruolo.STAFF:
+            staff = True
+        elif ruolo == Incarico.Ruolo.UFFICIO_DISTRETTO:
+            distretti.add(distretto_id)
+        elif ruolo == Incarico.Ruolo.REFERENTE_SCUOLA:
+            scuole.add(scuola_id)
+            distretti_scuole.add(distretto_scuola_id)
+    ambito = Ambito(
+        autenticato=True,
+        staff=staff,
+        distretti_ufficio=frozenset(distretti),
+        scuole=frozenset(scuole),
+        distretti_scuole=frozenset(distretti_scuole),
+    )
+    setattr(user, _CACHE_ATTR, ambito)
+    return ambito
+
+
+def dimentica_ambito(user: Utente) -> None:
+    """Drop the cached scope (after a role changes within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

@@ -9,83 +9,26 @@ Organisation contacts are scoped in partnership.permissions (organisations live 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models import QuerySet
 
 from alternanza.core.tipi import Utente
-from distretti.models import Incarico, StatoIncarico
 
-_CACHE_ATTR = "_ambito_rete_cache"
+# The scope itself is computed next to the role rows it reads (distretti.models), so that the models'
+# own querysets use it without an import cycle; this module is where the apps take it from.
+from distretti.models import ANONIMO, Ambito, Incarico, ambito_di, dimentica_ambito
 
-
-@dataclass(frozen=True)
-class Ambito:
-    autenticato: bool = False
-    staff: bool = False
-    distretti_ufficio: frozenset[int] = field(default_factory=frozenset)
-    scuole: frozenset[int] = field(default_factory=frozenset)
-    # Districts of the schools the user coordinates (a coordinator sees its own district's network).
-    distretti_scuole: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def ufficio_distretto(self) -> bool:
-        return bool(self.distretti_ufficio)
-
-    @property
-    def referente_scuola(self) -> bool:
-        return bool(self.scuole)
-
-    @property
-    def ha_ruolo(self) -> bool:
-        return self.staff or self.ufficio_distretto or self.referente_scuola
-
-    def vede_distretto(self, distretto_id: int) -> bool:
-        """Whether the user may see the non-public records of this district."""
-        return self.staff or distretto_id in self.distretti_ufficio
-
-
-ANONIMO = Ambito()
-
-
-def ambito_di(user: Utente | None) -> Ambito:
-    """The user's approved scope, computed with one query and cached on the user object."""
-    if user is None or not user.is_authenticated:
-        return ANONIMO
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    righe = Incarico.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
-        "ruolo", "scuola_id", "distretto_id", "scuola__comune__distretto_id"
-    )
-    staff = bool(getattr(user, "is_superuser", False))
-    distretti: set[int] = set()
-    scuole: set[int] = set()
-    distretti_scuole: set[int] = set()
-    for ruolo, scuola_id, distretto_id, distretto_scuola_id in righe:
-        if ruolo == Incarico.Ruolo.STAFF:
-            staff = True
-        elif ruolo == Incarico.Ruolo.UFFICIO_DISTRETTO:
-            distretti.add(distretto_id)
-        elif ruolo == Incarico.Ruolo.REFERENTE_SCUOLA:
-            scuole.add(scuola_id)
-            distretti_scuole.add(distretto_scuola_id)
-    ambito = Ambito(
-        autenticato=True,
-        staff=staff,
-        distretti_ufficio=frozenset(distretti),
-        scuole=frozenset(scuole),
-        distretti_scuole=frozenset(distretti_scuole),
-    )
-    setattr(user, _CACHE_ATTR, ambito)
-    return ambito
-
-
-def dimentica_ambito(user: Utente) -> None:
-    """Drop the cached scope (after a role changes within the same request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
+__all__ = [
+    "ANONIMO",
+    "Ambito",
+    "ambito_di",
+    "dimentica_ambito",
+    "di_staff",
+    "di_staff_o_scuola",
+    "di_staff_o_ufficio",
+    "incarichi_decidibili_da",
+    "puo_decidere_richieste",
+    "richiede_mfa",
+]
 
 # Predicates of the role gates (alternanza.core.utenti.richiede); staff (and superusers) always pass.
 

@@ -7,31 +7,16 @@ edit them. Apps scope their querysets with these helpers, so list and detail vie
 
 from __future__ import annotations
 
-from distretti.models import StatoIncarico
 from distretti.permissions import ambito_di
 from partnership.models import Organizzazione, ReferenteOrganizzazione
+from partnership.querysets import dimentica_organizzazioni, organizzazioni_di
 
-_CACHE_ATTR = "_organizzazioni_rete_cache"
-
-
-def organizzazioni_di(user) -> frozenset[int]:
-    """Ids of the organisations the user is an approved contact of (one query, cached on the user)."""
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is None:
-        cached = frozenset(
-            ReferenteOrganizzazione.objects.filter(utente=user, stato=StatoIncarico.APPROVATO).values_list(
-                "organizzazione_id", flat=True
-            )
-        )
-        setattr(user, _CACHE_ATTR, cached)
-    return cached
-
-
-def dimentica_organizzazioni(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+__all__ = [
+    "dimentica_organizzazioni",
+    "organizzazioni_di",
+    "organizzazioni_modificabili_da",
+    "referenze_decidibili_da",
+]
 
 
 def organizzazioni_modificabili_da(user):

@@ -16,14 +16,33 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from alternanza.core.tipi import Utente
+from distretti.models import StatoIncarico
 from distretti.permissions import Ambito, ambito_di
 
+_CACHE_ATTR = "_organizzazioni_rete_cache"
 
-def organizzazioni_di(user: Utente) -> frozenset[int]:
-    """Organisations the user acts for (partnership.permissions, imported late: it imports models)."""
-    from partnership.permissions import organizzazioni_di as da_permessi
 
-    return da_permessi(user)
+def organizzazioni_di(user: Utente | None) -> frozenset[int]:
+    """Ids of the organisations the user is an approved contact of (one query, cached on the user).
+
+    Read through the user's reverse relation, so the querysets need no model of this app."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            user.referenze_organizzazione.filter(stato=StatoIncarico.APPROVATO).values_list(  # type: ignore[union-attr]
+                "organizzazione_id", flat=True
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def dimentica_organizzazioni(user: Utente) -> None:
+    """Drop the cached organisations (after a contact role changes within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
 
 
 def _distretti_di(ambito: Ambito) -> frozenset[int]:
@@ -44,11 +63,8 @@ class OrganizzazioneQuerySet(models.QuerySet):
         proprie = organizzazioni_di(user)
         if not distretti and not proprie:
             return self.none()
-        from partnership.models import Partnership
-
-        in_partnership = Partnership.organizzazioni.through.objects.filter(
-            partnership__distretti__in=distretti
-        ).values("organizzazione_id")
+        # Through the reverse relation of Partnership.organizzazioni: the querysets import no model.
+        in_partnership = self.model._default_manager.filter(partnership__distretti__in=distretti).values("pk")
         return self.filter(Q(comune__distretto__in=distretti) | Q(pk__in=in_partnership) | Q(pk__in=proprie))
 
     def visibili_a(self, user: Utente) -> Self:
