@@ -16,6 +16,7 @@ from distretti.permissions import ambito_di
 from eventi.immagini import valida_e_ricodifica
 from eventi.models import DataEvento, Edizione, Evento
 from eventi.testo import pulisci_html
+from eventi.workflow import Azione
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
 
@@ -213,15 +214,7 @@ FormDate = forms.inlineformset_factory(
 
 
 class DecisioneForm(forms.Form):
-    azione = forms.ChoiceField(
-        label=_("Decisione"),
-        choices=[
-            ("approva", _("Approva")),
-            ("rifiuta", _("Rifiuta")),
-            ("pubblica", _("Pubblica")),
-            ("annulla", _("Annulla l'evento")),
-        ],
-    )
+    azione = forms.ChoiceField(label=_("Decisione"), choices=Azione.choices)
     motivo = forms.CharField(
         label=_("Nota o motivo"),
         required=False,

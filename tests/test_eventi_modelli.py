@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from eventi import workflow
 from eventi.immagini import DIMENSIONE_MASSIMA, valida_e_ricodifica
 from eventi.models import Evento, StatoEvento
 from eventi.testo import pulisci_html
@@ -121,13 +122,13 @@ def test_periodo_dell_evento_copre_tutte_le_date():
 
 def test_flusso_proposto_approvato_pubblicato_annullato(staff):
     evento = EventoFactory(stato=StatoEvento.PROPOSTO)
-    evento.decidi("approva", staff)
+    workflow.esegui(evento, "approva", staff)
     assert evento.stato == StatoEvento.APPROVATO and evento.deciso_da == staff
-    evento.decidi("pubblica", staff)
+    workflow.esegui(evento, "pubblica", staff)
     assert evento.stato == StatoEvento.PUBBLICATO and evento.pubblicato_il
     with pytest.raises(ValidationError):
-        evento.decidi("annulla", staff)  # a cancellation needs its public reason
-    evento.decidi("annulla", staff, motivo="Maltempo")
+        workflow.esegui(evento, "annulla", staff)  # a cancellation needs its public reason
+    workflow.esegui(evento, "annulla", staff, nota="Maltempo")
     evento.refresh_from_db()
     assert evento.stato == StatoEvento.ANNULLATO and evento.motivo_annullamento == "Maltempo"
 
@@ -135,7 +136,7 @@ def test_flusso_proposto_approvato_pubblicato_annullato(staff):
 def test_transizione_inesistente_e_rifiutata(staff):
     evento = EventoFactory(stato=StatoEvento.RIFIUTATO)
     with pytest.raises(ValidationError):
-        evento.decidi("pubblica", staff)
+        workflow.esegui(evento, "pubblica", staff)
 
 
 def test_clean_chiede_link_e_posti_per_la_prenotazione_obbligatoria():

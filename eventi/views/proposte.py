@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from alternanza.core.cache import frammento
 from distretti.permissions import ambito_di
+from eventi import workflow
 from eventi.cache import AREE
 from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di
 from eventi.models import Evento, StatoEvento
@@ -140,12 +141,13 @@ def gestione(request):
 @require_POST
 def decidi(request, pk):
     evento = get_object_or_404(Evento.objects.visibili_a(request.user), pk=pk)
-    if not Evento.objects.approvabili_da(request.user).filter(pk=pk).exists():
+    if not workflow.ruoli_su(request.user, evento):
         raise PermissionDenied
     form = DecisioneForm(request.POST)
     if form.is_valid():
         try:
-            evento.decidi(form.cleaned_data["azione"], request.user, motivo=form.cleaned_data["motivo"])
+            dati = form.cleaned_data
+            workflow.esegui(evento, dati["azione"], request.user, nota=dati["motivo"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
