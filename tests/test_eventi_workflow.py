@@ -135,3 +135,12 @@ def test_la_pagina_di_decisione_passa_dal_servizio(client, ufficio_a):
     assert (transizione.a_stato, transizione.utente) == (S.APPROVATO, ufficio_a)
     pagina = client.get(evento.get_absolute_url(), follow=True).content.decode()
     assert "non è possibile nello stato attuale" in pagina
+
+
+def test_l_amministrazione_mostra_la_storia_delle_decisioni_in_sola_lettura(client, superuser, ufficio_a):
+    evento = EventoFactory(stato=S.PROPOSTO)
+    workflow.esegui(evento, Azione.RIFIUTA, ufficio_a, nota="Date sovrapposte")
+    client.force_login(superuser)
+    pagina = client.get(reverse("admin:eventi_evento_change", args=[evento.pk])).content.decode()
+    assert "Date sovrapposte" in pagina
+    assert 'name="transizioni-0-nota"' not in pagina  # shown, not editable
