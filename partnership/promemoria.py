@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -37,7 +38,7 @@ def accoda_promemoria(giorni: int = GIORNI_PREAVVISO) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: invia_promemoria_convenzione.delay(pk))
+        transaction.on_commit(partial(invia_promemoria_convenzione.delay, pk))
     return len(ids)
 
 
