@@ -176,7 +176,8 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_TIME_LIMIT_MAX
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT_MAX - 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT_MAX + 15 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"alternanza.tasks.pesanti.*": {"queue": "pesanti"}}
+# A task declares its queue with the `coda` option (memory-hungry ones: "pesanti"); this router reads it.
+CELERY_TASK_ROUTES = ("alternanza.core.compiti.instrada",)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)  # KiB
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -223,19 +224,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
     # Reports (alternanza.report.tasks): dispatch requests kept while Redis was down, recover dead workers.
-    "report-sorveglia": {"task": "alternanza.tasks.sorveglia_report", "schedule": 120.0},
+    "report-sorveglia": {"task": "report.sorveglia", "schedule": 120.0},
     # Standard reports to the governance bodies: monthly during the school year, yearly in mid July.
     "report-mensili": {
-        "task": "alternanza.tasks.report_mensili",
+        "task": "report.genera_mensili",
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1-6,9-12"),
     },
     "report-annuali": {
-        "task": "alternanza.tasks.report_annuali",
+        "task": "report.genera_annuali",
         "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=7),
     },
     # Nightly open-data exports of the projects (also queued after every publication).
     "progetti-dati-aperti": {
-        "task": "alternanza.progetti.genera_dati_aperti",
+        "task": "progetti.genera_dati_aperti",
         "schedule": crontab(minute=30, hour=3),
     },
 }

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from alternanza.core.immagini import ricodifica
-from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, Notizia
+from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, Notizia, TransizioneEvento
 
 
 class ImmagineVerificata(forms.ModelForm):
@@ -27,6 +27,19 @@ class DataEventoInline(admin.TabularInline):
     extra = 1
 
 
+class TransizioneInline(admin.TabularInline):
+    """The decisions on the event (eventi.workflow): read only, they are its history."""
+
+    model = TransizioneEvento
+    fields = ["creata_il", "utente_nome", "da_stato", "a_stato", "nota"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Evento)
 class EventoAdmin(admin.ModelAdmin):
     form = ImmagineVerificata
@@ -43,7 +56,7 @@ class EventoAdmin(admin.ModelAdmin):
         "organizzazione_proponente",
     ]
     filter_horizontal = ["pubblici", "ambiti"]
-    inlines = [DataEventoInline]
+    inlines = [DataEventoInline, TransizioneInline]
     list_select_related = ["comune"]
 
     def save_related(self, request, form, formsets, change):

@@ -18,6 +18,7 @@ from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
 from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento
+from eventi.workflow import Azione
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
 
@@ -208,15 +209,7 @@ FormDate = forms.inlineformset_factory(
 
 
 class DecisioneForm(forms.Form):
-    azione = forms.ChoiceField(
-        label=_("Decisione"),
-        choices=[
-            ("approva", _("Approva")),
-            ("rifiuta", _("Rifiuta")),
-            ("pubblica", _("Pubblica")),
-            ("annulla", _("Annulla l'evento")),
-        ],
-    )
+    azione = forms.ChoiceField(label=_("Decisione"), choices=Azione.choices)
     motivo = forms.CharField(
         label=_("Nota o motivo"),
         required=False,

@@ -111,16 +111,6 @@ class StatoEvento(models.TextChoices):
     ANNULLATO = "annullato", _("Annullato")
 
 
-# Allowed transitions of the review workflow: (from, action) -> to.
-TRANSIZIONI = {
-    (StatoEvento.PROPOSTO, "approva"): StatoEvento.APPROVATO,
-    (StatoEvento.PROPOSTO, "rifiuta"): StatoEvento.RIFIUTATO,
-    (StatoEvento.APPROVATO, "pubblica"): StatoEvento.PUBBLICATO,
-    (StatoEvento.PROPOSTO, "pubblica"): StatoEvento.PUBBLICATO,
-    (StatoEvento.APPROVATO, "annulla"): StatoEvento.ANNULLATO,
-    (StatoEvento.PUBBLICATO, "annulla"): StatoEvento.ANNULLATO,
-}
-
 STATI_PUBBLICI = (StatoEvento.PUBBLICATO, StatoEvento.ANNULLATO)
 
 
@@ -402,26 +392,32 @@ class Evento(models.Model):
         if salva:
             Evento.objects.filter(pk=self.pk).update(inizio=self.inizio, fine=self.fine)
 
-    def azioni_possibili(self) -> list[str]:
-        return [azione for (da, azione) in TRANSIZIONI if da == self.stato]
 
-    def decidi(self, azione: str, utente, *, motivo: str = "") -> None:
-        """Move the event along the workflow; raise ValidationError for a transition that doesn't exist."""
-        nuovo = TRANSIZIONI.get((StatoEvento(self.stato), azione))
-        if nuovo is None:
-            raise ValidationError(_("Questa operazione non è possibile nello stato attuale."))
-        if nuovo == StatoEvento.ANNULLATO:
-            if not motivo.strip():
-                raise ValidationError(_("Spiega al pubblico perché l'evento è annullato."))
-            self.motivo_annullamento = motivo.strip()
-        elif motivo:
-            self.nota_decisione = motivo.strip()
-        self.stato = nuovo
-        self.deciso_da = utente
-        self.deciso_il = timezone.now()
-        if nuovo == StatoEvento.PUBBLICATO and not self.pubblicato_il:
-            self.pubblicato_il = self.deciso_il
-        self.save()
+class TransizioneEvento(models.Model):
+    """One decision on an event (eventi.workflow): who took it, when, from which state to which, the note."""
+
+    evento = models.ForeignKey(Evento, on_delete=models.CASCADE, related_name="transizioni")
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transizioni_eventi",
+        verbose_name=_("utente"),
+    )
+    utente_nome = models.CharField(_("utente (nome)"), max_length=200, blank=True)
+    da_stato = models.CharField(_("da"), max_length=20, choices=StatoEvento.choices)
+    a_stato = models.CharField(_("a"), max_length=20, choices=StatoEvento.choices)
+    nota = models.TextField(_("nota"), blank=True)
+    creata_il = models.DateTimeField(_("data"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-creata_il", "-id"]
+        verbose_name = _("passaggio di stato")
+        verbose_name_plural = _("passaggi di stato")
+
+    def __str__(self) -> str:
+        return f"{self.evento_id}: {self.da_stato} → {self.a_stato}"
 
 
 class DataEvento(models.Model):

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from django.urls import reverse
 
+from eventi import workflow
 from eventi.models import StatoEvento
 from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
 from tests.factories_eventi import EdizioneFactory, EventoFactory, NotiziaFactory, ora_roma
@@ -70,7 +71,7 @@ def test_ics_di_un_evento_con_fuso_europe_rome_e_ora_legale(client):
 
 def test_ics_di_evento_annullato_ha_stato_cancelled(client, staff):
     evento = EventoFactory()
-    evento.decidi("annulla", staff, motivo="Sciopero dei trasporti")
+    workflow.esegui(evento, "annulla", staff, nota="Sciopero dei trasporti")
     cal = _calendario(client.get(reverse("eventi:evento_ics", args=[evento.slug])))
     (ve,) = cal.walk("VEVENT")
     assert str(ve["STATUS"]) == "CANCELLED"

@@ -9,6 +9,7 @@ from PIL import Image
 
 from alternanza.core.immagini import ricodifica
 from alternanza.core.testo import pulisci_html
+from eventi import workflow
 from eventi.models import REGOLE_IMMAGINE, Evento, StatoEvento
 from tests.factories import comune
 from tests.factories_eventi import EventoFactory, NotiziaFactory, immagine_png, ora_roma
@@ -123,13 +124,13 @@ def test_periodo_dell_evento_copre_tutte_le_date():
 
 def test_flusso_proposto_approvato_pubblicato_annullato(staff):
     evento = EventoFactory(stato=StatoEvento.PROPOSTO)
-    evento.decidi("approva", staff)
+    workflow.esegui(evento, "approva", staff)
     assert evento.stato == StatoEvento.APPROVATO and evento.deciso_da == staff
-    evento.decidi("pubblica", staff)
+    workflow.esegui(evento, "pubblica", staff)
     assert evento.stato == StatoEvento.PUBBLICATO and evento.pubblicato_il
     with pytest.raises(ValidationError):
-        evento.decidi("annulla", staff)  # a cancellation needs its public reason
-    evento.decidi("annulla", staff, motivo="Maltempo")
+        workflow.esegui(evento, "annulla", staff)  # a cancellation needs its public reason
+    workflow.esegui(evento, "annulla", staff, nota="Maltempo")
     evento.refresh_from_db()
     assert evento.stato == StatoEvento.ANNULLATO and evento.motivo_annullamento == "Maltempo"
 
@@ -137,7 +138,7 @@ def test_flusso_proposto_approvato_pubblicato_annullato(staff):
 def test_transizione_inesistente_e_rifiutata(staff):
     evento = EventoFactory(stato=StatoEvento.RIFIUTATO)
     with pytest.raises(ValidationError):
-        evento.decidi("pubblica", staff)
+        workflow.esegui(evento, "pubblica", staff)
 
 
 def test_clean_chiede_link_e_posti_per_la_prenotazione_obbligatoria():

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from distretti.models import AmbitoTematico
-from eventi import demo
+from eventi import demo, workflow
 from eventi.models import Evento, StatoEvento
 from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
 from tests.factories_eventi import EdizioneFactory, EventoFactory, NotiziaFactory, ora_roma
@@ -271,7 +271,7 @@ def test_pagina_evento_ha_json_ld_schema_org_valido(client):
 
 def test_evento_online_annullato_nel_json_ld_e_motivo_pubblico(client, staff):
     evento = EventoFactory(online=True, link_online="https://meet.example.org/x", comune=None)
-    evento.decidi("annulla", staff, motivo="Il relatore è malato")
+    workflow.esegui(evento, "annulla", staff, nota="Il relatore è malato")
     testo = client.get(evento.get_absolute_url()).content.decode()
     dati = _jsonld(testo)
     assert dati["eventStatus"] == "https://schema.org/EventCancelled"

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from eventi import workflow
 from eventi.models import Evento, StatoEvento
 from tests.conftest import entra
 from tests.factories import comune
@@ -196,7 +197,7 @@ def test_proponente_modifica_la_proposta_ma_non_l_evento_pubblicato(client, refe
     proposta_a.refresh_from_db()
     assert proposta_a.titolo == "Titolo corretto"
     assert proposta_a.date.get().inizio == proposta_a.inizio
-    proposta_a.decidi("pubblica", staff)
+    workflow.esegui(proposta_a, "pubblica", staff)
     assert client.get(url).status_code == 403
 
 

@@ -316,11 +316,11 @@ def test_elenco_con_numero_di_query_costante(client, staff, django_assert_max_nu
 
 def test_calendario_dei_report_standard(settings):
     pianificati = {v["task"]: v["schedule"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
-    for nome in ("alternanza.tasks.sorveglia_report", "alternanza.tasks.report_mensili"):
+    for nome in ("report.sorveglia", "report.genera_mensili", "report.genera_annuali"):
         assert nome in pianificati and nome in celery_app.tasks
-    annuale = pianificati["alternanza.tasks.report_annuali"]
+    annuale = pianificati["report.genera_annuali"]
     assert annuale.month_of_year == {7} and annuale.day_of_month == {15}
-    mensile = pianificati["alternanza.tasks.report_mensili"]
+    mensile = pianificati["report.genera_mensili"]
     assert mensile.day_of_month == {1} and 7 not in mensile.month_of_year and 8 not in mensile.month_of_year
 
 

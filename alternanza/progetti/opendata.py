@@ -20,12 +20,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
+from alternanza.progetti.tasks import genera_dati_aperti
 from distretti.models import Distretto
 from partnership.models import Partnership
 
@@ -546,17 +549,14 @@ def scrivi_file(dataset: Dataset, formato: str) -> str:
 
 
 def genera_tutti() -> list[str]:
+    """Write every export (CSV and JSON of each dataset); a change from now on queues the next one."""
+    cache.delete(_CHIAVE_IN_CODA)
     return [scrivi_file(dataset, formato) for dataset in DATASET.values() for formato in ("csv", "json")]
 
 
 def richiedi_aggiornamento() -> bool:
     """Queue a new export after the current transaction commits, unless one is already queued."""
-    from django.core.cache import cache
-    from django.db import transaction
-
     if not cache.add(_CHIAVE_IN_CODA, 1, ATTESA_AGGIORNAMENTO):
         return False
-    from alternanza.progetti.tasks import genera_dati_aperti
-
     transaction.on_commit(lambda: genera_dati_aperti.apply_async(countdown=ATTESA_AGGIORNAMENTO // 5))
     return True

@@ -1,12 +1,18 @@
-"""Celery tasks of the projects area. Tasks take ids and load inside (see STYLE.md)."""
+"""Celery tasks of the projects area: leaves that take ids and call one service (notifiche, opendata).
+
+Services import this module at the top and enqueue; the tasks import the services inside their body,
+so neither module imports the other at load time.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from alternanza.core.compiti import CODA_PESANTE, vecchio_nome
+
 
 @shared_task(
-    name="alternanza.progetti.notifica_transizione",
+    name="progetti.notifica_transizione",
     autoretry_for=(OSError,),
     retry_backoff=30,
     max_retries=5,
@@ -21,16 +27,18 @@ def notifica_transizione(transizione_id: int) -> int:
 
 
 @shared_task(
-    name="alternanza.progetti.genera_dati_aperti",
-    queue="pesanti",
+    name="progetti.genera_dati_aperti",
+    coda=CODA_PESANTE,
     time_limit=20 * 60,
     soft_time_limit=19 * 60,
 )
 def genera_dati_aperti() -> list[str]:
     """Write the open-data exports (CSV and JSON of every dataset) to the default storage."""
-    from django.core.cache import cache
-
     from alternanza.progetti import opendata
 
-    cache.delete(opendata._CHIAVE_IN_CODA)  # changes from now on queue a new export
     return opendata.genera_tutti()
+
+
+# Old names, carried by messages queued before the rename: remove in the next release.
+vecchio_nome("alternanza.progetti.notifica_transizione", "progetti.notifica_transizione")
+vecchio_nome("alternanza.progetti.genera_dati_aperti", "progetti.genera_dati_aperti")

@@ -25,6 +25,8 @@ from alternanza.progetti.models import (
     StatoProgetto,
     TransizioneProgetto,
 )
+from alternanza.progetti.opendata import richiedi_aggiornamento
+from alternanza.progetti.tasks import notifica_transizione
 from distretti.permissions import ambito_di
 
 S = StatoProgetto
@@ -119,12 +121,8 @@ def _registra(progetto: Progetto, da: str, a: str, user, nota: str) -> Transizio
         a_stato=a,
         nota=nota,
     )
-    from alternanza.progetti.tasks import notifica_transizione
-
     transaction.on_commit(lambda: notifica_transizione.delay(transizione.pk))
     if S.PUBBLICATO in (da, a):
-        from alternanza.progetti.opendata import richiedi_aggiornamento
-
         richiedi_aggiornamento()
     return transizione
 

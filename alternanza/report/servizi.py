@@ -29,6 +29,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from alternanza.core.email import invia_modello
 from alternanza.core.utenti import nome_leggibile
 from alternanza.report.models import InvioReport, ReportJob, StatoJob
+from alternanza.report.tasks import genera_report, invia_report
 
 logger = logging.getLogger("alternanza.report")
 
@@ -86,7 +87,6 @@ def richiedi(
 def invia_al_broker(job_id: int) -> bool:
     """Send the build task of a job to the broker; False (and the job left as it is) if it is down."""
     from alternanza.celery import app as celery_app
-    from alternanza.report.tasks import genera_report
 
     try:
         # A fresh connection (not the app's pool) so that a broker coming back is seen at once, and a
@@ -320,8 +320,6 @@ def sorveglia(adesso=None) -> dict[str, int]:
             esito["ripresi"] += 1
             invia_al_broker(job.pk)
 
-    from alternanza.report.tasks import invia_report
-
     fermi_invii = InvioReport.objects.filter(
         stato=InvioReport.Stato.DA_INVIARE, creato_il__lt=adesso - timedelta(minutes=5)
     ).values_list("pk", flat=True)[:200]
@@ -371,8 +369,6 @@ def job_da_token(token: str) -> ReportJob | None:
 
 def invia_agli_organi(job: ReportJob, organi, utente=None) -> list[InvioReport]:
     """Record one send per body and e-mail its recipients a link (the outbox rows are the truth)."""
-    from alternanza.report.tasks import invia_report
-
     invii = []
     for organo in organi:
         invii.append(

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from alternanza.core.testo import testo_semplice
+from eventi import workflow
 from eventi.cache import condizionale
 from eventi.forms import DecisioneForm
 from eventi.ical import calendario as ical_calendario
@@ -74,8 +75,7 @@ def _condivisione(evento: Evento) -> list[tuple[str, str]]:
 def _dettaglio(request, evento: Evento):
     azioni = []
     if request.user.is_authenticated:
-        if Evento.objects.approvabili_da(request.user).filter(pk=evento.pk).exists():
-            azioni = evento.azioni_possibili()
+        azioni = workflow.azioni_possibili(request.user, evento)
         modificabile = Evento.objects.modificabili_da(request.user).filter(pk=evento.pk).exists()
     else:
         modificabile = False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from distretti.permissions import ambito_di
+from eventi import workflow
 from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di
 from eventi.models import Evento, StatoEvento
 from partnership.permissions import organizzazioni_di
@@ -119,12 +120,13 @@ def gestione(request):
 @require_POST
 def decidi(request, pk):
     evento = get_object_or_404(Evento.objects.visibili_a(request.user), pk=pk)
-    if not Evento.objects.approvabili_da(request.user).filter(pk=pk).exists():
+    if not workflow.ruoli_su(request.user, evento):
         raise PermissionDenied
     form = DecisioneForm(request.POST)
     if form.is_valid():
         try:
-            evento.decidi(form.cleaned_data["azione"], request.user, motivo=form.cleaned_data["motivo"])
+            dati = form.cleaned_data
+            workflow.esegui(evento, dati["azione"], request.user, nota=dati["motivo"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

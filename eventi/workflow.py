@@ -1,0 +1,128 @@
+"""The review workflow of a Festival event: proposto → approvato | rifiutato; → pubblicato → annullato.
+
+This module is the ONE place that says who may decide on an event, and which decision starts from which
+state. Schools and organisations propose events (eventi.forms); the district office of the event's
+district, or the Città metropolitana staff, decide. Views and templates only ask `puo(...)` and
+`azioni_possibili(...)`, and decide through `esegui(...)`: it locks the event's row, checks the rule and
+records the decision (TransizioneEvento). A decision e-mails nobody (none did before this module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from distretti.permissions import ambito_di
+from eventi.models import Evento, StatoEvento, TransizioneEvento
+
+S = StatoEvento
+
+UFFICIO = "ufficio"  # the technical office of the event's district
+STAFF = "staff"  # Città metropolitana staff (and superusers): may take every decision on every event
+
+
+class Azione(models.TextChoices):
+    APPROVA = "approva", _("Approva")
+    RIFIUTA = "rifiuta", _("Rifiuta")
+    PUBBLICA = "pubblica", _("Pubblica")
+    ANNULLA = "annulla", _("Annulla l'evento")
+
+
+@dataclass(frozen=True)
+class Regola:
+    da: tuple[str, ...]
+    a: str
+    chi: frozenset[str]
+    nota_obbligatoria: bool = False
+
+
+REGOLE: dict[str, Regola] = {
+    Azione.APPROVA: Regola(da=(S.PROPOSTO,), a=S.APPROVATO, chi=frozenset({UFFICIO})),
+    Azione.RIFIUTA: Regola(da=(S.PROPOSTO,), a=S.RIFIUTATO, chi=frozenset({UFFICIO})),
+    Azione.PUBBLICA: Regola(da=(S.PROPOSTO, S.APPROVATO), a=S.PUBBLICATO, chi=frozenset({UFFICIO})),
+    # The reason of a cancellation is shown to the public on the event's page.
+    Azione.ANNULLA: Regola(
+        da=(S.APPROVATO, S.PUBBLICATO), a=S.ANNULLATO, chi=frozenset({UFFICIO}), nota_obbligatoria=True
+    ),
+}
+
+
+class TransizioneNonConsentita(ValidationError):
+    """The event is not in a state this decision starts from, or its required note is missing."""
+
+
+def ruoli_su(user, evento: Evento) -> frozenset[str]:
+    """The roles the user holds on this event's district (the same scope as Evento.objects.approvabili_da)."""
+    ambito = ambito_di(user)
+    ruoli = set()
+    if ambito.staff:
+        ruoli.add(STAFF)
+    if evento.distretto_id in ambito.distretti_ufficio:
+        ruoli.add(UFFICIO)
+    return frozenset(ruoli)
+
+
+def ha_ruolo_per(user, evento: Evento, azione: str) -> bool:
+    """Whether the user's role allows this decision on this event (whatever its current state)."""
+    ruoli = ruoli_su(user, evento)
+    return STAFF in ruoli or bool(ruoli & REGOLE[azione].chi)
+
+
+def puo(user, evento: Evento, azione: str) -> bool:
+    """Whether the user may take `azione` on the event now."""
+    return evento.stato in REGOLE[azione].da and ha_ruolo_per(user, evento, azione)
+
+
+def azioni_possibili(user, evento: Evento) -> list[Azione]:
+    return [Azione(nome) for nome in REGOLE if puo(user, evento, nome)]
+
+
+def _nome(user) -> str:
+    if user is None:
+        return ""
+    return (user.get_full_name() or user.email or user.get_username())[:200]
+
+
+def esegui(evento: Evento, azione: str, user, nota: str = "") -> TransizioneEvento:
+    """Take a decision: role check, state check on the locked row, update, history row.
+
+    Raises PermissionDenied if the user's role does not allow it, TransizioneNonConsentita if the event
+    is not in a state the decision starts from (another decision came first) or a required note is
+    missing. `evento` is updated in place.
+    """
+    regola = REGOLE[Azione(azione)]
+    nota = (nota or "").strip()
+    with transaction.atomic():
+        # The lock makes two decisions taken at the same moment run one after the other: the second one
+        # sees the state the first left and is refused if it no longer applies.
+        bloccato = Evento.objects.select_for_update(of=("self",)).get(pk=evento.pk)
+        if not ha_ruolo_per(user, bloccato, azione):
+            raise PermissionDenied
+        if bloccato.stato not in regola.da:
+            raise TransizioneNonConsentita(
+                _("Questa operazione non è possibile nello stato attuale."), code="stato"
+            )
+        if regola.nota_obbligatoria and not nota:
+            raise TransizioneNonConsentita(_("Spiega al pubblico perché l'evento è annullato."), code="nota")
+        da = bloccato.stato
+        adesso = timezone.now()
+        campi = {"stato": regola.a, "deciso_da": user, "deciso_il": adesso}
+        if regola.a == S.ANNULLATO:
+            campi["motivo_annullamento"] = nota
+        elif nota:
+            campi["nota_decisione"] = nota
+        if regola.a == S.PUBBLICATO and not bloccato.pubblicato_il:
+            campi["pubblicato_il"] = adesso
+        for campo, valore in campi.items():
+            setattr(bloccato, campo, valore)
+        # save(), not update(): the post_save receivers invalidate the Festival's cached pages.
+        bloccato.save(update_fields=[*campi, "aggiornato_il"])
+        for campo in (*campi, "aggiornato_il"):
+            setattr(evento, campo, getattr(bloccato, campo))
+        return TransizioneEvento.objects.create(
+            evento=bloccato, utente=user, utente_nome=_nome(user), da_stato=da, a_stato=regola.a, nota=nota
+        )
