@@ -10,6 +10,6 @@ class DistrettiConfig(AppConfig):
         from alternanza.core.demo import registra_demo
 
         registra_demo("distretti.demo.carica")
-        from alternanza.core.cache import collega_invalidazioni
+        from distretti import signals
 
-        collega_invalidazioni()  # changes to the territory make its cached public pages stale
+        signals.collega()  # changes to the territory make its cached public pages stale

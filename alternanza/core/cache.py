@@ -31,7 +31,7 @@ Everyone else (logged-in users, visitors with a session) gets the page rendered 
 pages keep a constant number of queries instead (see the query-count tests).
 
 Areas in use: "territorio" (districts, comuni, thematic areas), "scuole" (schools and their names; the
-registry import and the demo loader bump it themselves) — both connected in `collega_invalidazioni`,
+registry import and the demo loader bump it themselves) — both connected in distretti.signals,
 called from DistrettiConfig.ready — "partnership" (partnership.signals), "progetti"
 (alternanza.progetti.cache), "festival" (eventi.signals) and "istituzionali" (the static pages, which
 change only with a release). A new release (settings.RELEASE) gets new keys by itself.
@@ -162,22 +162,3 @@ AREE_TERRITORIO = ("territorio", "scuole")  # the pages of districts, comuni and
 def invalida_scuole(**_kwargs) -> None:
     """Schools changed (also after bulk writes: the registry import, the demo loader)."""
     invalida("scuole")
-
-
-def _invalida_territorio(**_kwargs) -> None:
-    invalida("territorio")
-
-
-def collega_invalidazioni() -> None:
-    """Connect the receivers that bump the territory's areas (called once, from DistrettiConfig.ready)."""
-    from django.db.models.signals import post_delete, post_save
-
-    from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, ScuolaNome
-
-    for modelli, ricevitore in (
-        ((Distretto, Comune, AmbitoTematico), _invalida_territorio),
-        ((Scuola, ScuolaNome), invalida_scuole),
-    ):
-        for modello in modelli:
-            for nome, segnale in (("save", post_save), ("delete", post_delete)):
-                segnale.connect(ricevitore, sender=modello, dispatch_uid=f"cache-{nome}-{modello.__name__}")
