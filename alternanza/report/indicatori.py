@@ -267,7 +267,7 @@ def _per_distretto(relazione: ManyToManyDescriptor, qs: QuerySet[Model]) -> dict
 
 
 def _misure_rete(anno: str, distretto: Distretto | None, ambito: AmbitoTematico | None) -> dict:
-    """Actions, technical assistance and agreements of a year, per district id and in total (None)."""
+    """Actions, technical assistance and agreements of a year: {measure: {district id: n}, "totali": …}."""
     inizio, fine = periodo(anno)
     azioni = AzioneDiRete.objects.filter(livello=AzioneDiRete.Livello.INTERDISTRETTUALE).filter(
         Q(data_inizio__range=(inizio, fine))
