@@ -174,13 +174,13 @@ def _importa_organizzazioni_csv() -> dict:
 
 
 def _report_metropolitano() -> dict:
-    """The metropolitan PDF report on the large data set, in its own process (`genera_report --misura`).
+    """The metropolitan PDF report on the large data set, in its own process (bench/report.py).
 
     A subprocess so that the peak memory is the report's alone (WeasyPrint does not give memory back).
-    The command times each step (data, HTML and charts, PDF) and then renders the same HTML with
+    bench/report.py times each step (data, HTML and charts, PDF) and then renders the same HTML with
     WeasyPrint alone: the target is total <= 1.3 x WeasyPrint alone, peak < 1 GB. The import of WeasyPrint
-    is timed apart: the PDF worker's processes import it when they start, before any report. Three runs of
-    each, medians compared: one render of the same HTML varies by about ±0.1 s from run to run.
+    is timed apart (only a worker process's first report pays it). Three runs of each, medians compared:
+    one render of the same HTML varies from run to run.
     """
     import json
     import os
@@ -211,8 +211,8 @@ def _report_metropolitano() -> dict:
         esito = subprocess.run(
             [
                 sys.executable,
-                "manage.py",
-                "genera_report",
+                "-m",
+                "bench.report",
                 "--tipo",
                 "metropolitano",
                 "--anno",
@@ -221,7 +221,6 @@ def _report_metropolitano() -> dict:
                 str(pdf),
                 "--allegato",
                 str(xlsx),
-                "--misura",
                 "--ripetizioni",
                 "3",
             ],  # fmt: skip
@@ -243,7 +242,7 @@ def _report_metropolitano() -> dict:
         "secondi HTML e grafici": cifre["secondi_html_grafici"],
         "secondi PDF": cifre["secondi_pdf"],
         "secondi WeasyPrint da solo": solo,
-        "secondi import WeasyPrint (all'avvio del processo, a parte)": cifre["secondi_import_weasyprint"],
+        "secondi import WeasyPrint (primo report del processo, a parte)": cifre["secondi_import_weasyprint"],
         "rapporto su WeasyPrint": cifre["rapporto_su_weasyprint"],
         "totale per giro": cifre["secondi_totale_per_giro"],
         "WeasyPrint da solo per giro": cifre["secondi_weasyprint_solo_per_giro"],

@@ -1,6 +1,7 @@
-"""`manage.py genera_report` renders the same report synchronously."""
+"""`manage.py genera_report` renders the same report synchronously; bench/report.py times it."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -51,16 +52,12 @@ def test_comando_rifiuta_argomenti_sbagliati(tmp_path, argomenti, messaggio):
         call_command("genera_report", *argomenti, "--output", str(tmp_path / "x.pdf"))
 
 
-def test_comando_misura_stampa_tempi_pagine_e_memoria(tmp_path):
-    import json
+def test_misura_del_bench_tempi_pagine_e_memoria(tmp_path):
+    from bench.report import misura
 
     dati_piccoli()
-    out = io.StringIO()
-    call_command(
-        "genera_report", "--tipo", "metropolitano", "--anno", ANNO, "--output", str(tmp_path / "m.pdf"),
-        "--misura", "--ripetizioni", "2", stdout=out,
-    )  # fmt: skip
-    cifre = json.loads(out.getvalue())
+    cifre = misura("metropolitano", ANNO, tmp_path / "m.pdf", ripetizioni=2)
+    json.dumps(cifre)  # one JSON line for bench/lavori.py
     assert cifre["ripetizioni"] == 2
     assert len(cifre["secondi_totale_per_giro"]) == len(cifre["secondi_weasyprint_solo_per_giro"]) == 2
     assert cifre["pagine"] >= 8
@@ -68,6 +65,13 @@ def test_comando_misura_stampa_tempi_pagine_e_memoria(tmp_path):
     assert cifre["secondi_weasyprint_solo"] > 0 and cifre["picco_rss_mb"] > 0
     assert cifre["secondi_import_weasyprint"] >= 0  # timed apart, outside the total
     assert (tmp_path / "m.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_misura_del_bench_rifiuta_zero_ripetizioni(tmp_path):
+    from bench.report import misura
+
+    with pytest.raises(ValueError, match="almeno 1"):
+        misura("metropolitano", ANNO, tmp_path / "m.pdf", ripetizioni=0)
 
 
 def test_demo_crea_gli_organi_di_governance_una_volta_sola():
@@ -80,13 +84,3 @@ def test_demo_crea_gli_organi_di_governance_una_volta_sola():
     demo.carica("base", random.Random(1))
     assert OrganoGovernance.objects.count() == 1 + 2 * 7
     assert OrganoGovernance.objects.filter(distretto__isnull=True).count() == 1
-
-
-def test_comando_misura_rifiuta_zero_ripetizioni(tmp_path):
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="almeno 1"):
-        call_command(
-            "genera_report", "--tipo", "metropolitano", "--anno", ANNO, "--output", str(tmp_path / "m.pdf"),
-            "--misura", "--ripetizioni", "0",
-        )  # fmt: skip

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_noop
@@ -39,7 +39,6 @@ LICENZA = {
 }
 CODICE_IPA = settings.OPENDATA_CODICE_IPA
 BLOCCO = 2000
-STATI_CONVALIDATI = (StatoProgetto.VALIDATO, StatoProgetto.PUBBLICATO, StatoProgetto.ARCHIVIATO)
 
 
 @dataclass(frozen=True)
@@ -294,26 +293,15 @@ def _con_lingua(funzione: Callable[[], str]) -> str:
 
 def righe_indicatori() -> list[dict]:
     """Per district and school year, from validated (also published or archived) projects."""
-    convalidati = Progetto.objects.filter(stato__in=STATI_CONVALIDATI)
-    righe = (
-        convalidati.values("anno_scolastico", "distretto_id")
-        .annotate(
-            progetti_validati=Count("id"),
-            progetti_pubblicati=Count("id", filter=Q(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)),
-            scuole=Count("scuola_id", distinct=True),
-            studenti_totale=Sum("studenti_totale", default=0),
-            studenti_ragazze=Sum("studenti_ragazze", default=0),
-            studenti_origine_straniera=Sum("studenti_origine_straniera", default=0),
-            studenti_con_sostegno=Sum("studenti_con_sostegno", default=0),
-            studenti_con_formazione_sicurezza=Sum("studenti_con_formazione_sicurezza", default=0),
-            ore_svolte=Sum("ore_svolte", default=0),
-        )
-        .order_by("anno_scolastico", "distretto_id")
+    righe = Progetto.objects.convalidati().statistiche_per_distretto(
+        "anno_scolastico",
+        progetti_pubblicati=Count("id", filter=Q(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)),
+        scuole=Count("scuola_id", distinct=True),
     )
     ospitanti = {
         (r["progetto__anno_scolastico"], r["progetto__distretto_id"]): r["n"]
         for r in ProgettoOrganizzazione.objects.filter(
-            ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__stato__in=STATI_CONVALIDATI
+            ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=Progetto.objects.convalidati()
         )
         .values("progetto__anno_scolastico", "progetto__distretto_id")
         .annotate(n=Count("organizzazione_id", distinct=True))
@@ -328,7 +316,7 @@ def righe_indicatori() -> list[dict]:
             {
                 "anno_scolastico": r["anno_scolastico"],
                 "distretto": nomi.get(r["distretto_id"], ""),
-                "progetti_validati": r["progetti_validati"],
+                "progetti_validati": r["progetti"],
                 "progetti_pubblicati": r["progetti_pubblicati"],
                 "scuole": r["scuole"],
                 "organizzazioni_ospitanti": ospitanti.get(chiave, 0),
@@ -360,7 +348,7 @@ class Dataset:
     def ultima_modifica(self) -> datetime.datetime | None:
         if self.nome == "partnership":
             return Partnership.objects.filter(pubblicata=True).aggregate(m=Max("aggiornata_il"))["m"]
-        return Progetto.objects.filter(stato__in=STATI_CONVALIDATI).aggregate(m=Max("aggiornato_il"))["m"]
+        return Progetto.objects.convalidati().aggregate(m=Max("aggiornato_il"))["m"]
 
 
 DATASET = {

@@ -9,12 +9,10 @@ data; full lists go to the annex.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import mimetypes
-import sys
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -29,7 +27,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from alternanza.report import grafici, indicatori
-from alternanza.report.models import TipoReport
+from alternanza.report.models import ReportJob, TipoReport
+from distretti.models import AmbitoTematico, Distretto
 
 logger = logging.getLogger("alternanza.report")
 
@@ -115,52 +114,29 @@ def font_face() -> list[dict]:
 # --- Data ----------------------------------------------------------------------------------------
 
 
-def _importa_weasyprint() -> None:
-    with contextlib.suppress(Exception):  # html_a_pdf imports it again and reports any error there
-        import weasyprint  # noqa: F401
-
-
-def precarica_weasyprint() -> threading.Thread | None:
-    """Start importing WeasyPrint in a background thread, if this process has not imported it yet.
-
-    The import (Pango, HarfBuzz and fontTools bindings, ~0.4 s) would otherwise run after the data, at
-    the start of the PDF step; the data step is almost all waiting for PostgreSQL, which releases the
-    GIL, so the import overlaps it. Nothing is cached: it is the same import, done earlier.
-    """
-    if "weasyprint" in sys.modules:
-        return None
-    filo = threading.Thread(target=_importa_weasyprint, name="precarica-weasyprint", daemon=True)
-    filo.start()
-    return filo
-
-
-def dati(tipo: str, anno: str, distretto=None, ambito=None) -> dict:
-    """Everything the report template needs, read in one consistent snapshot of the database.
-
-    The PDF renderer comes right after: its import starts now, overlapping the queries.
-    """
-    precarica_weasyprint()
+def dati(
+    tipo: str, anno: str, distretto: Distretto | None = None, ambito: AmbitoTematico | None = None
+) -> dict:
+    """Everything the report template needs, read in one consistent snapshot of the database."""
     esterna = connection.in_atomic_block
     with transaction.atomic():
         if not esterna:
-            # First statement of a new transaction: every figure comes from the same snapshot. Inside an
-            # enclosing transaction (a request, a test) that transaction's view is used instead.
+            # First statement of a new transaction: the report's queries all see the same data, so its
+            # tables add up. Inside an enclosing transaction (a request, a test) that one's view is used.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                # The report's statement sorts and hashes ~100,000 placements at the large scale: with the
-                # default 4 MB they spill to disk. For this transaction only.
-                cursor.execute("SET LOCAL work_mem = '32MB'")
-        istantanea = timezone.now()
         contesto: dict = {"tipo": tipo, "anno": anno, "distretto": distretto, "ambito": ambito}
+        contesto["dati_al"] = timezone.now()
         if tipo == TipoReport.PARTNERSHIP:
             contesto["pa"] = indicatori.partnership_e_accordi(anno, distretto)
         else:
             contesto["ind"] = indicatori.calcola(anno, distretto=distretto, ambito=ambito)
-        contesto["dati_al"] = istantanea
     return contesto
 
 
-def titolo_report(tipo: str, anno: str, distretto=None, ambito=None) -> str:
+def titolo_report(
+    tipo: str, anno: str, distretto: Distretto | None = None, ambito: AmbitoTematico | None = None
+) -> str:
     base = f"{TipoReport(tipo).label} {anno}"
     if distretto is not None:
         base += f" – {distretto.nome}"
@@ -338,6 +314,10 @@ def allegato_xlsx(contesto: dict) -> bytes:
     return buffer.getvalue()
 
 
+# The progress callback of a build: (percent, stage).
+Avanza = Callable[[int, str], None]
+
+
 # --- The whole build -----------------------------------------------------------------------------
 
 
@@ -351,7 +331,12 @@ class Risultato:
 
 
 def genera_documento(
-    tipo: str, anno: str, distretto=None, ambito=None, avanza=None, con_allegato: bool = True
+    tipo: str,
+    anno: str,
+    distretto: Distretto | None = None,
+    ambito: AmbitoTematico | None = None,
+    avanza: Avanza | None = None,
+    con_allegato: bool = True,
 ) -> Risultato:
     """Build a report synchronously (used by the task and by `manage.py genera_report`)."""
     avanza = avanza or (lambda percento, fase="": None)
@@ -370,6 +355,6 @@ def genera_documento(
     return Risultato(pdf=pdf, pagine=pagine, allegato=allegato, dati_al=contesto["dati_al"])
 
 
-def genera(job, avanza=None) -> Risultato:
+def genera(job: ReportJob, avanza: Avanza | None = None) -> Risultato:
     """Build the report of a job."""
     return genera_documento(job.tipo, job.anno_scolastico, job.distretto, job.ambito, avanza=avanza)

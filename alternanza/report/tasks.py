@@ -12,9 +12,8 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from celery import current_app, shared_task
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_noop
@@ -34,21 +33,6 @@ def _transitori() -> tuple[type[BaseException], ...]:
     from alternanza.report import servizi
 
     return (OperationalError, InterfaceError, *servizi.BROKER_ERRORS)
-
-
-def consuma_la_coda_pesante() -> bool:
-    """Whether this worker process takes PDF tasks (it consumes the "pesanti" queue: -Q pesanti)."""
-    return CODA_PESANTE in current_app.amqp.queues.consume_from
-
-
-@worker_process_init.connect(dispatch_uid="report-precarica-weasyprint")
-def precarica_weasyprint(**_kwargs) -> None:
-    """Each process of a worker that renders PDFs imports WeasyPrint when it starts (~0.3 s of Pango,
-    HarfBuzz and fontTools bindings), so no report waits for it; the first report of every process
-    (worker_max_memory_per_child recycles them) used to. Workers of the other queues don't load it."""
-    if consuma_la_coda_pesante():
-        with contextlib.suppress(Exception):  # a broken install is reported by the task that needs it
-            import weasyprint  # noqa: F401
 
 
 def attesa_prima_del_tentativo(tentativo: int) -> int:

@@ -49,7 +49,45 @@ class StatoProgetto(models.TextChoices):
         }[self.value]
 
 
+# Which projects count in every figure (office statistics, open data, reports): those the district
+# office validated, which stay counted once published or archived.
+_CONVALIDATI = models.Q(
+    stato__in=(StatoProgetto.VALIDATO, StatoProgetto.PUBBLICATO, StatoProgetto.ARCHIVIATO)
+)
+# What the per-district statistics sum over the counted projects (the student counts and the hours).
+CAMPI_SOMMATI = (
+    "studenti_totale",
+    "studenti_ragazze",
+    "studenti_origine_straniera",
+    "studenti_con_sostegno",
+    "studenti_con_formazione_sicurezza",
+    "ore_svolte",
+)
+
+
 class ProgettoQuerySet(models.QuerySet):
+    def convalidati(self) -> ProgettoQuerySet:
+        """The projects that count in every figure: validated by the district office (also once
+        published or archived)."""
+        return self.filter(_CONVALIDATI)
+
+    def statistiche_per_distretto(self, *per: str, **altre: models.Aggregate) -> list[dict]:
+        """Per district (and per the `per` fields, e.g. "anno_scolastico"), one query: `progetti`, how many
+        of these projects count (see convalidati), and the sum of each of CAMPI_SOMMATI over them, plus
+        the caller's aggregates `altre` over all of these projects (e.g. a count per status). Rows in
+        the order of `per` and district; groups without any of these projects are absent."""
+        return list(
+            self.values(*per, "distretto_id")
+            # The caller's aggregates first: they may read the summed fields, which the sums' aliases
+            # shadow once added.
+            .annotate(**altre)
+            .annotate(
+                progetti=models.Count("id", filter=_CONVALIDATI),
+                **{c: models.Sum(c, filter=_CONVALIDATI, default=0) for c in CAMPI_SOMMATI},
+            )
+            .order_by(*per, "distretto_id")
+        )
+
     def pubblicati(self):
         """What visitors may see: published projects whose school consented to the showcase."""
         return self.filter(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.shortcuts import render
 
 from alternanza.core.utenti import richiede
@@ -13,47 +13,32 @@ from distretti.models import Distretto
 from distretti.permissions import ambito_di, di_staff_o_ufficio
 
 S = StatoProgetto
-STATI_CONVALIDATI = (S.VALIDATO, S.PUBBLICATO, S.ARCHIVIATO)
+# The office's names for the sums of ProgettoQuerySet.statistiche_per_distretto (keys of the template).
+SOMME = {
+    "studenti": "studenti_totale",
+    "ragazze": "studenti_ragazze",
+    "origine_straniera": "studenti_origine_straniera",
+    "sostegno": "studenti_con_sostegno",
+    "sicurezza": "studenti_con_formazione_sicurezza",
+    "ore_svolte": "ore_svolte",
+}
 
 
-def statistiche_distretti(distretti_ids, anno: str | None = None) -> list[dict]:
-    """Per district: projects per status, and students/hours of the validated ones (one query)."""
+def statistiche_distretti(distretti_ids: list[int], anno: str | None = None) -> list[dict]:
+    """Per district: projects per status, and the students and hours of the counted ones (one query)."""
     qs = Progetto.objects.filter(distretto_id__in=distretti_ids)
     if anno:
         qs = qs.filter(anno_scolastico=anno)
-    convalidati = Q(stato__in=STATI_CONVALIDATI)
-    righe = (
-        qs.values("distretto_id")
-        .annotate(
-            **{f"n_{s.value}": Count("id", filter=Q(stato=s.value)) for s in S},
-            studenti=Sum("studenti_totale", filter=convalidati, default=0),
-            ragazze=Sum("studenti_ragazze", filter=convalidati, default=0),
-            origine_straniera=Sum("studenti_origine_straniera", filter=convalidati, default=0),
-            sostegno=Sum("studenti_con_sostegno", filter=convalidati, default=0),
-            sicurezza=Sum("studenti_con_formazione_sicurezza", filter=convalidati, default=0),
-            ore_svolte=Sum("ore_svolte", filter=convalidati, default=0),
-        )
-        .order_by()
-    )
-    per_distretto = {riga["distretto_id"]: riga for riga in righe}
+    per_stato = {f"n_{s.value}": Count("id", filter=Q(stato=s.value)) for s in S}
+    righe = {riga["distretto_id"]: riga for riga in qs.statistiche_per_distretto(**per_stato)}
     risultato = []
     for distretto in Distretto.objects.filter(pk__in=distretti_ids).only("id", "nome", "slug"):
-        riga = per_distretto.get(distretto.pk, {})
+        riga = righe.get(distretto.pk, {})
         risultato.append(
             {
                 "distretto": distretto,
                 "stati": [(s, riga.get(f"n_{s.value}", 0)) for s in S],
-                **{
-                    k: riga.get(k, 0)
-                    for k in (
-                        "studenti",
-                        "ragazze",
-                        "origine_straniera",
-                        "sostegno",
-                        "sicurezza",
-                        "ore_svolte",
-                    )
-                },
+                **{nome: riga.get(campo, 0) for nome, campo in SOMME.items()},
             }
         )
     return risultato
