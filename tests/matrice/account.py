@@ -34,6 +34,17 @@ VOCI = [
         get=AUTENTICATI,
         post=[Azione("password_sbagliata", dati={"password": "sbagliata"}, attesi=AUTENTICATI)],
     ),
+    # Re-authentication by a mailed code (allauth ≥ 65.14): a code is asked for, then confirmed.
+    Voce(
+        "account_request_reauthentication_code",
+        get=AUTENTICATI,
+        post=[Azione("richiesta_codice", attesi=AUTENTICATI)],
+    ),
+    Voce(
+        "account_confirm_reauthentication_code",
+        get=attesi(302, anonimo=LOGIN),
+        post=[Azione("codice_senza_richiesta", attesi=attesi(302, anonimo=LOGIN))],
+    ),
     Voce(
         "account_email",
         get=AUTENTICATI,
