@@ -1,6 +1,6 @@
 """Shared factories (factory_boy) for users, roles, schools and organisations.
 
-Areas add their own factories in tests/factories_<area>.py and may import these. Districts and comuni are
+Each app adds its own factories in tests/<app>/factories.py and may import these. Districts and comuni are
 not created here: they come from the territory data migration, look them up with `distretto("bologna")`
 and `comune("Bologna")`.
 """

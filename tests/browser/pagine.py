@@ -59,7 +59,7 @@ LINGUE = ["it", "en"]
 
 def _distretto_con_scuole() -> str:
     from distretti.models import Comune, Livello
-    from tests.factories_territorio import ScuolaFactory
+    from tests.distretti.factories import ScuolaFactory
 
     for n in range(27):  # more than a page: the pagination is shown
         ScuolaFactory(comune=Comune.objects.get(nome="Imola"), livello=Livello.PRIMARIA, demo=n == 0)
@@ -68,7 +68,7 @@ def _distretto_con_scuole() -> str:
 
 def _scuola() -> str:
     from distretti.models import Comune
-    from tests.factories_territorio import ScuolaFactory
+    from tests.distretti.factories import ScuolaFactory
 
     scuola = ScuolaFactory(
         codice_meccanografico="BOTF00900X",
@@ -83,25 +83,25 @@ def _scuola() -> str:
 
 
 def _progetti(pagina: str) -> str:
-    from tests.factories_progetti import pagina_progetti
+    from tests.progetti.factories import pagina_progetti
 
     return pagina_progetti(pagina)
 
 
 def _rete(chiave: str) -> str:
-    from tests.factories_partnership import pagina_rete
+    from tests.partnership.factories import pagina_rete
 
     return pagina_rete(chiave)
 
 
 def _festival(chiave: str) -> str:
-    from tests.factories_eventi import pagina_festival
+    from tests.eventi.factories import pagina_festival
 
     return pagina_festival(chiave)
 
 
 def _numero_newsletter() -> str:
-    from tests.factories_newsletter import NumeroInviatoFactory
+    from tests.newsletter.factories import NumeroInviatoFactory
 
     numero = NumeroInviatoFactory(oggetto="Newsletter di prova", corpo="<h2>Eventi</h2><p>Le novità.</p>")
     return reverse("newsletter:archivio_numero", args=[numero.pk])

@@ -9,7 +9,7 @@ from django.test import Client
 
 from tests.browser.aiuti import verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
-from tests.factories_eventi import festival_di_prova
+from tests.eventi.factories import festival_di_prova
 
 pytestmark = pytest.mark.browser
 

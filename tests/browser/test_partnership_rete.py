@@ -11,7 +11,7 @@ from django.test import Client
 from partnership.models import InteresseOfferta
 from tests.browser.aiuti import verifica_axe, verifica_console
 from tests.factories import OrganizzazioneFactory, comune
-from tests.factories_partnership import OffertaFactory, area_s3
+from tests.partnership.factories import OffertaFactory, area_s3
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """The permission matrix: what every persona gets from every URL of the portal.
 
-tests/test_permessi_matrice.py walks the whole URL conf and FAILS for any named URL without an entry
+tests/matrice/test_permessi_matrice.py walks the whole URL conf and FAILS for any named URL without an entry
 here, so a new view cannot escape it. Each area keeps its entries in its own module
 ``tests/matrice/<area>.py`` (every module of this package is collected automatically).
 
@@ -53,7 +53,7 @@ unless the action says ``csrf_esente=True`` (only RFC 8058 one-click unsubscribe
 
 A page that answers 200 and contains a POST form to itself (no action, or its own URL) must list at least
 one POST action (test_ogni_form_post_ha_le_sue_azioni_nella_matrice); entries that predate this rule are
-listed in POST_DA_AGGIUNGERE in tests/test_permessi_matrice.py until their area adds the actions.
+listed in POST_DA_AGGIUNGERE in tests/matrice/test_permessi_matrice.py until their area adds the actions.
 
 Rule of thumb for expectations (issue #4): an object outside the user's scope answers 404, a
 forbidden action on a visible object 403, an anonymous visitor of a private page is sent to LOGIN.

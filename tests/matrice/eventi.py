@@ -5,7 +5,7 @@ from tests.matrice import LOGIN, PUBBLICA, Azione, Voce, attesi
 
 def prepara(fx):
     from eventi.models import StatoEvento
-    from tests.factories_eventi import EdizioneFactory, EventoFactory, NotiziaFactory
+    from tests.eventi.factories import EdizioneFactory, EventoFactory, NotiziaFactory
 
     fx.edizione = EdizioneFactory(anno=2026)
     fx.evento_pubblico = EventoFactory(
@@ -42,7 +42,7 @@ VOCI = [
         "eventi:evento",
         kwargs=lambda fx: {"slug": fx.evento_pubblico.slug},
         get=PUBBLICA,
-        nota="A proposal is visible only in its scope: see tests/test_eventi_proposte.py.",
+        nota="A proposal is visible only in its scope: see tests/eventi/test_proposte.py.",
     ),
     Voce("eventi:evento_ics", kwargs=lambda fx: {"slug": fx.evento_pubblico.slug}, get=PUBBLICA),
     Voce("eventi:notizie", get=PUBBLICA),

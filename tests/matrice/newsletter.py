@@ -1,8 +1,8 @@
 """Newsletter pages (eventi/newsletter/urls.py): public subscription by signed links, staff management."""
 
 from eventi.newsletter.tokens import token_conferma, token_personale
-from tests.factories_newsletter import IscrittoFactory, NumeroFactory, NumeroInviatoFactory
 from tests.matrice import LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
+from tests.newsletter.factories import IscrittoFactory, NumeroFactory, NumeroInviatoFactory
 
 STAFF_REDIRECT = attesi(403, anonimo=LOGIN, staff=302, superuser=302)
 # Signed personal links: the token is the credential, the same answer for everyone (no login needed).

@@ -11,14 +11,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from tests.factories import OrganizzazioneFactory, comune
-from tests.factories_partnership import (
+from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
+from tests.partnership.factories import (
     PDF_MINIMO,
     AccordoFactory,
     ConvenzioneFactory,
     OffertaFactory,
     PartnershipFactory,
 )
-from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
 
 PDF_MATRICE = "test-matrice/partnership.pdf"
 

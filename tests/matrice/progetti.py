@@ -11,7 +11,7 @@ UFFICI = {"ufficio_a": 200, "ufficio_b": 200, "staff": 200, "superuser": 200}
 
 def prepara(fx):
     from alternanza.progetti.models import AzioneDiRete, DocumentoProgetto, StatoProgetto
-    from tests.factories_progetti import (
+    from tests.progetti.factories import (
         AzioneDiReteFactory,
         ModelloInterventoFactory,
         ProgettoFactory,
