@@ -622,9 +622,9 @@ def test_le_righe_che_iniziano_con_un_punto_arrivano_intatte(esegui, smtp):
     assert "\n.bashrc e altri file nascosti\n" in testo and "\n..due punti\n" in testo and "\n.\n" in testo
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_in_autocommit_ogni_invio_e_gia_committato_quando_il_server_accetta_il_successivo(
-    smtp, settings, monkeypatch
+    smtp, settings, monkeypatch, con_dati_delle_migrazioni
 ):
     """As in a worker (autocommit, no test transaction): when the server accepts a message, another
     session already sees every earlier message recorded as sent. A pause committed by another session

@@ -33,7 +33,7 @@ DESTINATARI = 2000
 GIRI = 3
 RADICE = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _database_url() -> str:
@@ -122,7 +122,7 @@ class Worker:
 
 
 @pytest.fixture
-def celery_reale(monkeypatch):
+def celery_reale(monkeypatch, con_dati_delle_migrazioni):
     """Tasks of this test process go to the real broker (Redis), not inline."""
     from alternanza.celery import app
 

@@ -20,7 +20,7 @@ from tests.report.factories import ANNO, dati_piccoli
 
 RADICE = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _database_url() -> str:
