@@ -29,11 +29,6 @@ def _piu_recente(*date: datetime | None) -> datetime | None:
     return max(presenti) if presenti else None
 
 
-def _piu_recente(*date):
-    date = [d for d in date if d]
-    return max(date) if date else None
-
-
 @cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
 def elenco(request):
     distretti = list(

@@ -31,8 +31,8 @@ class TransizioneInline(admin.TabularInline):
     """The decisions on the event (eventi.workflow): read only, they are its history."""
 
     model = TransizioneEvento
-    fields = ["creata_il", "utente_nome", "da_stato", "a_stato", "nota"]
-    readonly_fields = fields
+    readonly_fields = ("creata_il", "utente_nome", "da_stato", "a_stato", "nota")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -108,9 +108,9 @@ def _leggi(chiave: str, aree: tuple[str, ...]) -> tuple[list[int], Any]:
     The entry (versions, ...) holds the versions it was rendered with: fresh only if they are current."""
     chiavi_versioni = [_PREFISSO_VERSIONE + area for area in aree]
     trovati = cache.get_many([*chiavi_versioni, chiave])
-    attuali = [trovati.get(k) for k in chiavi_versioni]
-    if None in attuali:  # first use of an area (or Redis was emptied)
-        attuali = versioni(*aree)
+    letti = [trovati.get(k) for k in chiavi_versioni]
+    # None: first use of an area (or Redis was emptied)
+    attuali = versioni(*aree) if None in letti else [v for v in letti if v is not None]
     voce = trovati.get(chiave)
     return attuali, voce if voce is not None and voce[0] == attuali else None
 

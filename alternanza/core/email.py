@@ -33,7 +33,7 @@ def rendi_modello(
     with translation.override(lingua or translation.get_language()):
         oggetto = prefisso_oggetto + " ".join(render_to_string(f"{nome}_oggetto.txt", contesto).split())
         testo = render_to_string(f"{nome}_testo.txt", contesto)
-        html = render_to_string(f"{nome}.html", contesto)
+        html: str = render_to_string(f"{nome}.html", contesto)
     if elabora_html is not None:
         html = elabora_html(html)
     return oggetto, testo, html

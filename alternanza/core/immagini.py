@@ -11,13 +11,16 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 MAX_PIXEL = 40_000_000
 
@@ -29,7 +32,7 @@ class Regole:
     max_byte: int
     lato_massimo: int
     formati: frozenset[str]
-    messaggio_formato: str | Promise
+    messaggio_formato: str | _StrPromise
     nome_predefinito: str
 
 
@@ -48,7 +51,7 @@ def ricodifica(file: UploadedFile, regole: Regole) -> SimpleUploadedFile:
                 raise ValidationError(_("L'immagine ha troppi pixel."), code="pixel")
             prova.verify()
         file.seek(0)
-        immagine = Image.open(file)
+        immagine: Image.Image = Image.open(file)
         immagine.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError(_("Il file non è un'immagine valida."), code="non_immagine") from exc

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @dataclass(frozen=True)
 class Sezione:
-    titolo: str
+    titolo: str | _StrPromise
     template: str
     contesto: dict[str, Any] = field(default_factory=dict)
     ordine: int = 100

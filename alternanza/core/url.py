@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.utils.text import slugify
 
 # Room left at the end of the field for the "-2", "-3"… suffix of a clash.
@@ -24,7 +24,10 @@ def slug_unico(
     The slug fits the model's `campo` field; `predefinito` stands in for a text with no usable
     characters, and is appended to a slug in `riservati` (a path the app's URLs already use).
     """
-    limite = queryset.model._meta.get_field(campo).max_length - _SPAZIO_SUFFISSO
+    campo_modello = queryset.model._meta.get_field(campo)
+    if not isinstance(campo_modello, Field) or campo_modello.max_length is None:
+        raise TypeError(f"{queryset.model.__name__}.{campo} is not a field with a max_length")
+    limite = campo_modello.max_length - _SPAZIO_SUFFISSO
     base = slugify(testo)[:limite] or predefinito
     if base in riservati:
         base = f"{base}-{predefinito}"[:limite]

@@ -19,8 +19,8 @@ from django.http import HttpRequest, HttpResponseBase
 Vista = TypeVar("Vista", bound=Callable[..., HttpResponseBase])
 
 
-def nome_leggibile(user: Any, max_length: int) -> str:
-    """Full name, else e-mail, else username, cut to the snapshot field's `max_length`; "" for nobody."""
+def nome_leggibile(user: Any, max_length: int | None) -> str:
+    """Full name, else e-mail, else username ("" for nobody), cut to `max_length` (None: uncut)."""
     if user is None or not user.is_authenticated:
         return ""
     return (user.get_full_name() or user.email or user.get_username() or "")[:max_length]

@@ -26,8 +26,8 @@ class PartecipazioneInline(admin.TabularInline):
 
 class TransizioneInline(admin.TabularInline):
     model = TransizioneProgetto
-    fields = ["creata_il", "utente_nome", "da_stato", "a_stato", "nota"]
-    readonly_fields = fields
+    readonly_fields = ("creata_il", "utente_nome", "da_stato", "a_stato", "nota")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

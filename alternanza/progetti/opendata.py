@@ -205,7 +205,8 @@ def righe_progetti(queryset=None) -> Iterator[dict]:
         ids = [r["id"] for r in blocco]
         ultimo = ids[-1]
         ambiti, aree, comuni = defaultdict(list), defaultdict(list), defaultdict(list)
-        ospitanti, altre = defaultdict(list), defaultdict(list)
+        ospitanti: defaultdict[int, list[str]] = defaultdict(list)
+        altre: defaultdict[int, list[str]] = defaultdict(list)
         for pid, nome in Progetto.ambiti.through.objects.filter(progetto_id__in=ids).values_list(
             "progetto_id", "ambitotematico__nome"
         ):
@@ -527,12 +528,12 @@ def scrivi_file(dataset: Dataset, formato: str) -> str:
                 tmp.write(pezzo)
         os.replace(tmp.name, finale)
         return percorso
-    with tempfile.TemporaryFile("w+b") as tmp:
+    with tempfile.TemporaryFile("w+b") as binario:
         for pezzo in generatore(dataset):
-            tmp.write(pezzo.encode())
-        tmp.seek(0)
+            binario.write(pezzo.encode())
+        binario.seek(0)
         default_storage.delete(percorso)
-        default_storage.save(percorso, File(tmp))
+        default_storage.save(percorso, File(binario))
     return percorso
 
 

@@ -21,9 +21,11 @@ Method (printed in the report's notes):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor
@@ -31,7 +33,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import anno_precedente
-from alternanza.progetti.models import AssistenzaTecnica, AzioneDiRete, Progetto, ProgettoOrganizzazione
+from alternanza.progetti.models import (
+    AssistenzaTecnica,
+    AzioneDiRete,
+    Progetto,
+    ProgettoOrganizzazione,
+    ProgettoQuerySet,
+)
 from distretti.models import AmbitoTematico, Comune, Distretto, Livello, Scuola
 from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
 
@@ -104,14 +112,14 @@ def periodo(anno: str) -> tuple[date, date]:
 
 def progetti_contati(
     anno: str, distretto: Distretto | None = None, ambito: AmbitoTematico | None = None
-) -> QuerySet[Progetto]:
+) -> ProgettoQuerySet:
     """The counted projects of a selection in a school year (the rows of the report's annex)."""
     return _selezione(Progetto.objects.convalidati().filter(anno_scolastico=anno), distretto, ambito)
 
 
 def _selezione(
-    progetti: QuerySet[Progetto], distretto: Distretto | None, ambito: AmbitoTematico | None
-) -> QuerySet[Progetto]:
+    progetti: ProgettoQuerySet, distretto: Distretto | None, ambito: AmbitoTematico | None
+) -> ProgettoQuerySet:
     if distretto is not None:
         progetti = progetti.filter(distretto=distretto)
     if ambito is not None:
@@ -237,16 +245,16 @@ class Indicatori:
     aree_s3: list[dict] = field(default_factory=list)
     ambiti: list[dict] = field(default_factory=list)
     flussi: dict = field(default_factory=dict)
-    comuni_senza_progetti: list[dict] = field(default_factory=list)
-    scuole_senza_progetti: list[dict] = field(default_factory=list)
+    comuni_senza_progetti: list[Mapping[str, Any]] = field(default_factory=list)
+    scuole_senza_progetti: list[Mapping[str, Any]] = field(default_factory=list)
     scuole_senza_progetti_totale: int = 0
-    top_organizzazioni: list[dict] = field(default_factory=list)
-    top_scuole: list[dict] = field(default_factory=list)
-    elenco_progetti: list[dict] = field(default_factory=list)
+    top_organizzazioni: list[Mapping[str, Any]] = field(default_factory=list)
+    top_scuole: list[Mapping[str, Any]] = field(default_factory=list)
+    elenco_progetti: list[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def distretti(self) -> list[Distretto]:
-        return [r.distretto for r in self.righe]
+        return [r.distretto for r in self.righe if r.distretto is not None]
 
 
 def accordi_attivi(anno: str) -> QuerySet[Accordo]:
@@ -258,10 +266,10 @@ def accordi_attivi(anno: str) -> QuerySet[Accordo]:
     )
 
 
-def _per_distretto(relazione: ManyToManyDescriptor, qs: QuerySet[Model]) -> dict[int, int]:
+def _per_distretto(relazione: ManyToManyDescriptor[Any, Any], qs: QuerySet[Model]) -> dict[int, int]:
     """How many distinct records of `qs` involve each district, through the many-to-many `relazione`."""
     campo = relazione.field.m2m_field_name()  # the through table's column of the record
-    righe = relazione.through.objects.filter(**{f"{campo}__in": qs.values("pk")})
+    righe = relazione.through._default_manager.filter(**{f"{campo}__in": qs.values("pk")})
     return dict(righe.values_list("distretto_id").annotate(Count(f"{campo}_id", distinct=True)).order_by())
 
 
@@ -305,7 +313,7 @@ def _misure(
 ) -> dict[str, tuple[dict[int, Misure], Misure]]:
     """Raw measures per district id and for the whole selection, per year: {anno: (per, totale)}."""
     progetti = _selezione(Progetto.objects.convalidati().filter(anno_scolastico__in=anni), distretto, ambito)
-    per = {anno: defaultdict(Misure) for anno in anni}
+    per: dict[str, defaultdict[int, Misure]] = {anno: defaultdict(Misure) for anno in anni}
     # A project is "technical" when it has an S3 area or one of the AMBITI_TECNICI.
     tecnico = Q(pk__in=Progetto.aree_s3.through.objects.values("progetto_id")) | Q(
         pk__in=Progetto.ambiti.through.objects.filter(ambitotematico__slug__in=AMBITI_TECNICI).values(
@@ -343,7 +351,8 @@ def _misure(
         progetto__in=Progetto.aree_s3.through.objects.filter(areas3__prioritaria=True).values("progetto_id")
     )
     for r in (
-        inserimenti.values("anno", d=F("progetto__distretto_id"))
+        # django-stubs checks "anno" against the model, not the alias made by the values() above.
+        inserimenti.values("anno", d=F("progetto__distretto_id"))  # type: ignore[misc]
         .annotate(
             organizzazioni_ospitanti=Count("organizzazione_id", distinct=True),
             inserimenti=Count("id"),
@@ -370,7 +379,7 @@ def _misure(
         inserimenti.annotate(n=Count("organizzazione_id", distinct=True)).values_list("anno", "n")
     )
 
-    risultato = {}
+    risultato: dict[str, tuple[dict[int, Misure], Misure]] = {}
     for anno in anni:
         per_anno = per[anno]
         for d in distretti:
@@ -422,7 +431,10 @@ def calcola(
         totale=RigaDistretto(None, att, prec, _variazioni(att, prec)),
         aree_s3=_aree_s3(inserimenti, distretti),
         ambiti=_ambiti(
-            correnti, distretti, {r.distretto.pk: r.att["progetti"] for r in righe}, att["progetti"]
+            correnti,
+            distretti,
+            {d.pk: r.att["progetti"] for d, r in zip(distretti, righe, strict=True)},
+            att["progetti"],
         ),
         # Flows cover the whole network: a district report shows what leaves and enters the district.
         flussi=_flussi(progetti_contati(anno, None, ambito), tutti, distretto),
@@ -471,15 +483,18 @@ def calcola(
 def _aree_s3(inserimenti: QuerySet[ProgettoOrganizzazione], distretti: list[Distretto]) -> list[dict]:
     """Distinct host organisations per S3 area, per district and in total (None = no S3 area)."""
     per_area = inserimenti.values(area=F("organizzazione__aree_s3"))
-    per = defaultdict(dict)
+    per: defaultdict[int | None, dict[int, int]] = defaultdict(dict)
     for r in (
-        per_area.values("area", d=F("progetto__distretto_id"))
+        # django-stubs checks "area" against the model, not the alias made by the values() above.
+        per_area.values("area", d=F("progetto__distretto_id"))  # type: ignore[misc]
         .annotate(n=Count("organizzazione_id", distinct=True))
         .order_by()
     ):
         per[r["area"]][r["d"]] = r["n"]
     totali = dict(per_area.annotate(n=Count("organizzazione_id", distinct=True)).values_list("area", "n"))
-    aree = [(a.pk, a.nome, a.prioritaria) for a in AreaS3.objects.order_by("ordine", "nome")]
+    aree: list[tuple[int | None, str, bool]] = [
+        (a.pk, a.nome, a.prioritaria) for a in AreaS3.objects.order_by("ordine", "nome")
+    ]
     aree.append((None, "Nessuna area S3 indicata", False))
     return [
         {
@@ -499,7 +514,7 @@ def _ambiti(
     progetti_totale: int,
 ) -> list[dict]:
     """Projects per thematic area, per district and in total, with the share of projects covered."""
-    per = defaultdict(dict)
+    per: defaultdict[int, dict[int, int]] = defaultdict(dict)
     for r in (
         Progetto.ambiti.through.objects.filter(progetto__in=progetti)
         .values("ambitotematico_id", d=F("progetto__distretto_id"))

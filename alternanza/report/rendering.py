@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -188,7 +189,10 @@ def html_a_pdf(html: str) -> tuple[bytes, int]:
     """Render HTML to a tagged PDF (PDF/UA-1) through the locked-down fetcher; returns (bytes, pages)."""
     from weasyprint import HTML
 
-    base = Path(finders.find("report/css/report-stampa.css")).resolve().parent.as_uri() + "/"
+    foglio = finders.find("report/css/report-stampa.css")
+    if not isinstance(foglio, str):
+        raise ImproperlyConfigured("report/css/report-stampa.css is not among the static files")
+    base = Path(foglio).resolve().parent.as_uri() + "/"
     fetcher = _fetcher_class()()
     documento = HTML(string=html, base_url=base, url_fetcher=fetcher).render(pdf_variant="pdf/ua-1")
     pdf = documento.write_pdf(pdf_variant="pdf/ua-1")
@@ -318,6 +322,10 @@ def allegato_xlsx(contesto: dict) -> bytes:
 Avanza = Callable[[int, str], None]
 
 
+def _senza_avanzamento(percento: int, fase: str) -> None:
+    """The progress callback of a build nobody follows (no job page to update)."""
+
+
 # --- The whole build -----------------------------------------------------------------------------
 
 
@@ -339,7 +347,7 @@ def genera_documento(
     con_allegato: bool = True,
 ) -> Risultato:
     """Build a report synchronously (used by the task and by `manage.py genera_report`)."""
-    avanza = avanza or (lambda percento, fase="": None)
+    avanza = avanza or _senza_avanzamento
     # Stages are stored in Italian (gettext_noop) and translated where they are shown (job page, JSON).
     avanza(5, gettext_noop("lettura dei dati"))
     contesto = dati(tipo, anno, distretto, ambito)

@@ -7,6 +7,7 @@ district's job → 404); other roles are refused (403). Governance bodies downlo
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from alternanza.core.tipi import campo_di
 from alternanza.report import grafici, indicatori, servizi
 from alternanza.report.forms import CruscottoForm, InvioOrganiForm, RichiestaReportForm, anni_disponibili
 from alternanza.report.models import ReportJob, StatoJob
@@ -181,7 +183,7 @@ def invia(request, pk: int):
     form = InvioOrganiForm(request.POST, job=oggetto)
     if not form.is_valid():
         for errore in form.errors.get("organi", []):
-            messages.error(request, errore)
+            messages.error(request, str(errore))
         return redirect(oggetto)
     with transaction.atomic():
         invii = servizi.invia_agli_organi(oggetto, form.cleaned_data["organi"], utente=request.user)
@@ -205,7 +207,9 @@ def cruscotto(request):
         anno = form.cleaned_data.get("anno") or anno
         distretto = form.cleaned_data.get("distretto")
     if not ambito.staff and (distretto is None or distretto.pk not in ambito.distretti_ufficio):
-        distretto = form.fields["distretto"].queryset.order_by("nome").first()
+        # The form offers these users only their own districts: the first of them is shown.
+        propri = campo_di(form, "distretto", forms.ModelChoiceField).queryset
+        distretto = propri.order_by("nome").first() if propri is not None else None
         if distretto is None:
             raise PermissionDenied
     # The charts are rendered SVG with translated labels: one cache entry per language.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,7 +57,11 @@ def richiedi_ruolo(request):
 @richiede(puo_decidere_richieste)
 def richieste(request):
     # The active roles one may revoke: a district can hold hundreds, so they are paginated.
-    attivi = Paginator(ruoli.RuoliAttivi(request.user), PER_PAGINA_ATTIVI).get_page(request.GET.get("pagina"))
+    # RuoliAttivi has the slices and length Paginator uses; the stubs also ask for int indexing, iteration.
+    attivi: Page[ruoli.Richiesta] = Paginator(
+        ruoli.RuoliAttivi(request.user),  # type: ignore[arg-type]
+        PER_PAGINA_ATTIVI,
+    ).get_page(request.GET.get("pagina"))
     return render(
         request,
         "utenti/richieste.html",
@@ -83,7 +87,7 @@ def decidi(request, tipo: str, pk: int):
     if not form.is_valid():
         for errori in form.errors.values():
             for errore in errori:
-                messages.error(request, errore)
+                messages.error(request, str(errore))
         return redirect("utenti:richieste")
     approva = form.cleaned_data["esito"] == "approva"
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
@@ -32,7 +34,9 @@ def _file(nome: str, formato: str):
             raise Http404
         percorso = opendata.percorso_file(nome, formato)
         if default_storage.exists(percorso):
-            risposta = FileResponse(default_storage.open(percorso, "rb"), content_type=_TIPI[formato])
+            risposta: StreamingHttpResponse = FileResponse(
+                default_storage.open(percorso, "rb"), content_type=_TIPI[formato]
+            )
             risposta["Last-Modified"] = http_date(default_storage.get_modified_time(percorso).timestamp())
         else:
             # No export yet (first run): stream it live once and queue the stored one.
@@ -68,7 +72,7 @@ def datapackage(request):
 def catalogo_dcat(request):
     """DCAT-AP_IT catalogue (RDF/XML) with the mandatory fields of catalogue, datasets, distributions."""
     ora = timezone.now()
-    dataset = []
+    dataset: list[dict[str, Any]] = []
     for d in opendata.DATASET.values():
         modificato = d.ultima_modifica() or ora
         dataset.append(

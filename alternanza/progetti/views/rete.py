@@ -32,7 +32,9 @@ def _puo_assistere(user, azione: AzioneDiRete) -> bool:
     ambito = ambito_di(user)
     if ambito.staff:
         return True
-    distretti = {azione.promotore_distretto_id, *(d.pk for d in azione.distretti.all())}
+    distretti = {d.pk for d in azione.distretti.all()}
+    if azione.promotore_distretto_id is not None:
+        distretti.add(azione.promotore_distretto_id)
     return bool(ambito.distretti_ufficio & distretti)
 
 
@@ -257,5 +259,5 @@ def adotta(request, pk):
     else:
         for errori in form.errors.values():
             for errore in errori:
-                messages.error(request, errore)
+                messages.error(request, str(errore))
     return redirect(oggetto)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Manager, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -196,7 +197,8 @@ def allegati(request, pk):
 @require_POST
 def elimina_allegato(request, pk, tipo, allegato):
     progetto = get_progetto_modificabile(request, pk)
-    relazione = {"documento": progetto.documenti, "foto": progetto.foto}.get(tipo)
+    relazioni: dict[str, Manager[Any]] = {"documento": progetto.documenti, "foto": progetto.foto}
+    relazione = relazioni.get(tipo)
     if relazione is None:
         raise Http404
     oggetto = get_object_or_404(relazione.all(), pk=allegato)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import render
 from django.utils.functional import cached_property
 
@@ -27,7 +29,8 @@ class PaginatoreLimitato(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: LIMITE_CONTEGGIO + 1].count()
+        # Only ever built on a queryset (the showcase's), whose slice counts in SQL.
+        return cast("QuerySet[Any]", self.object_list)[: LIMITE_CONTEGGIO + 1].count()
 
     @property
     def oltre_il_limite(self) -> bool:
@@ -104,8 +107,9 @@ def progetto(request, pk):
         ]
         stato = Convenzione.objects.stato_per(progetto.scuola_id, [p.organizzazione_id for p in ospitanti])
         for partecipazione in ospitanti:
-            partecipazione.convenzione = stato[partecipazione.organizzazione_id]
-            partecipazione.mostra_convenzione = True
+            # Attributes for the template only, not model fields: the stubs know no such attribute.
+            partecipazione.convenzione = stato[partecipazione.organizzazione_id]  # type: ignore[attr-defined]
+            partecipazione.mostra_convenzione = True  # type: ignore[attr-defined]
     contesto = {
         "progetto": progetto,
         "documenti": documenti,

@@ -69,5 +69,7 @@ class Command(BaseCommand):
         risultato = rendering.genera_documento(tipo, anno, d, a, con_allegato=bool(allegato))
         Path(output).write_bytes(risultato.pdf)
         if allegato:
+            if risultato.allegato is None:
+                raise CommandError(f"Il report {tipo} non ha un allegato.")
             Path(allegato).write_bytes(risultato.allegato)
         self.stdout.write(f"{output}: {risultato.pagine} pagine, {len(risultato.pdf):,} byte")
