@@ -287,9 +287,9 @@ class Progetto(models.Model):
         indexes = [
             models.Index(fields=["distretto", "stato"], name="progetto_distretto_stato_idx"),
             models.Index(fields=["scuola", "stato"], name="progetto_scuola_stato_idx"),
-            # By year and status; on PostgreSQL it also carries what the governance reports sum, so their
-            # one statement reads the projects of two years with an index-only scan instead of the whole
-            # (wide: descriptions, search vector) table. Other databases ignore `include`.
+            # By year and status, carrying most of what the governance reports sum, so their aggregates
+            # over two years read the index rather than the whole (wide: descriptions, search vector)
+            # table. Whether it still pays for itself with the ORM queries is for the next bench run.
             models.Index(
                 fields=["anno_scolastico", "stato"],
                 include=[
