@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.immagini import Regole
 from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
 from alternanza.core.tipi import Utente
+from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import Ambito
 from partnership.models import Organizzazione
@@ -393,28 +394,12 @@ class Evento(models.Model):
             Evento.objects.filter(pk=self.pk).update(inizio=self.inizio, fine=self.fine)
 
 
-class TransizioneEvento(models.Model):
+class TransizioneEvento(Transizione):
     """One decision on an event (eventi.workflow): who took it, when, from which state to which, the note."""
 
     evento = models.ForeignKey(Evento, on_delete=models.CASCADE, related_name="transizioni")
-    utente = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="transizioni_eventi",
-        verbose_name=_("utente"),
-    )
-    utente_nome = models.CharField(_("utente (nome)"), max_length=200, blank=True)
     da_stato = models.CharField(_("da"), max_length=20, choices=StatoEvento.choices)
     a_stato = models.CharField(_("a"), max_length=20, choices=StatoEvento.choices)
-    nota = models.TextField(_("nota"), blank=True)
-    creata_il = models.DateTimeField(_("data"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-creata_il", "-id"]
-        verbose_name = _("passaggio di stato")
-        verbose_name_plural = _("passaggi di stato")
 
     def __str__(self) -> str:
         return f"{self.evento_id}: {self.da_stato} → {self.a_stato}"

@@ -9,20 +9,18 @@ records the decision (TransizioneEvento). A decision e-mails nobody (none did be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.workflow import STAFF, Flusso, Regola
+from alternanza.core.workflow import TransizioneNonConsentita as TransizioneNonConsentita
 from distretti.permissions import ambito_di
 from eventi.models import Evento, StatoEvento, TransizioneEvento
 
 S = StatoEvento
 
 UFFICIO = "ufficio"  # the technical office of the event's district
-STAFF = "staff"  # Città metropolitana staff (and superusers): may take every decision on every event
 
 
 class Azione(models.TextChoices):
@@ -30,14 +28,6 @@ class Azione(models.TextChoices):
     RIFIUTA = "rifiuta", _("Rifiuta")
     PUBBLICA = "pubblica", _("Pubblica")
     ANNULLA = "annulla", _("Annulla l'evento")
-
-
-@dataclass(frozen=True)
-class Regola:
-    da: tuple[str, ...]
-    a: str
-    chi: frozenset[str]
-    nota_obbligatoria: bool = False
 
 
 REGOLE: dict[str, Regola] = {
@@ -51,10 +41,6 @@ REGOLE: dict[str, Regola] = {
 }
 
 
-class TransizioneNonConsentita(ValidationError):
-    """The event is not in a state this decision starts from, or its required note is missing."""
-
-
 def ruoli_su(user, evento: Evento) -> frozenset[str]:
     """The roles the user holds on this event's district (the same scope as Evento.objects.approvabili_da)."""
     ambito = ambito_di(user)
@@ -66,25 +52,10 @@ def ruoli_su(user, evento: Evento) -> frozenset[str]:
     return frozenset(ruoli)
 
 
-def ha_ruolo_per(user, evento: Evento, azione: str) -> bool:
-    """Whether the user's role allows this decision on this event (whatever its current state)."""
-    ruoli = ruoli_su(user, evento)
-    return STAFF in ruoli or bool(ruoli & REGOLE[azione].chi)
-
-
-def puo(user, evento: Evento, azione: str) -> bool:
-    """Whether the user may take `azione` on the event now."""
-    return evento.stato in REGOLE[azione].da and ha_ruolo_per(user, evento, azione)
-
-
-def azioni_possibili(user, evento: Evento) -> list[Azione]:
-    return [Azione(nome) for nome in REGOLE if puo(user, evento, nome)]
-
-
-def _nome(user) -> str:
-    if user is None:
-        return ""
-    return (user.get_full_name() or user.email or user.get_username())[:200]
+FLUSSO: Flusso[Evento] = Flusso(REGOLE, Azione, ruoli_su)
+ha_ruolo_per = FLUSSO.ha_ruolo_per
+puo = FLUSSO.puo
+azioni_possibili = FLUSSO.azioni_possibili
 
 
 def esegui(evento: Evento, azione: str, user, nota: str = "") -> TransizioneEvento:
@@ -94,20 +65,20 @@ def esegui(evento: Evento, azione: str, user, nota: str = "") -> TransizioneEven
     is not in a state the decision starts from (another decision came first) or a required note is
     missing. `evento` is updated in place.
     """
-    regola = REGOLE[Azione(azione)]
     nota = (nota or "").strip()
     with transaction.atomic():
         # The lock makes two decisions taken at the same moment run one after the other: the second one
         # sees the state the first left and is refused if it no longer applies.
         bloccato = Evento.objects.select_for_update(of=("self",)).get(pk=evento.pk)
-        if not ha_ruolo_per(user, bloccato, azione):
-            raise PermissionDenied
-        if bloccato.stato not in regola.da:
-            raise TransizioneNonConsentita(
-                _("Questa operazione non è possibile nello stato attuale."), code="stato"
-            )
-        if regola.nota_obbligatoria and not nota:
-            raise TransizioneNonConsentita(_("Spiega al pubblico perché l'evento è annullato."), code="nota")
+        regola = FLUSSO.verifica(
+            user,
+            bloccato,
+            azione,
+            nota,
+            negato=_("Non puoi prendere questa decisione su questo evento."),
+            stato_errato=_("Questa operazione non è possibile nello stato attuale."),
+            nota_mancante=_("Spiega al pubblico perché l'evento è annullato."),
+        )
         da = bloccato.stato
         adesso = timezone.now()
         campi = {"stato": regola.a, "deciso_da": user, "deciso_il": adesso}
@@ -124,5 +95,5 @@ def esegui(evento: Evento, azione: str, user, nota: str = "") -> TransizioneEven
         for campo in (*campi, "aggiornato_il"):
             setattr(evento, campo, getattr(bloccato, campo))
         return TransizioneEvento.objects.create(
-            evento=bloccato, utente=user, utente_nome=_nome(user), da_stato=da, a_stato=regola.a, nota=nota
+            evento=bloccato, utente=user, da_stato=da, a_stato=regola.a, nota=nota
         )

@@ -8,9 +8,7 @@ e-mailed on commit to the people concerned (the school's coordinators and the di
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +16,8 @@ from django.utils.translation import pgettext_lazy
 
 from alternanza.core.anno_scolastico import anno_successivo
 from alternanza.core.utenti import nome_leggibile
+from alternanza.core.workflow import STAFF, Flusso, Regola
+from alternanza.core.workflow import TransizioneNonConsentita as TransizioneNonConsentita
 from alternanza.progetti.models import (
     STATI_MODIFICABILI,
     Progetto,
@@ -33,7 +33,6 @@ S = StatoProgetto
 
 SCUOLA = "scuola"  # a coordinator of the project's school
 UFFICIO = "ufficio"  # the technical office of the school's district
-STAFF = "staff"  # Città metropolitana staff (and superusers): may do what either may
 
 
 class Azione(models.TextChoices):
@@ -43,14 +42,6 @@ class Azione(models.TextChoices):
     # The verb: "Pubblica" alone is also the adjective (a public organisation) in other catalogs.
     PUBBLICA = "pubblica", pgettext_lazy("azione", "Pubblica")
     ARCHIVIA = "archivia", _("Archivia")
-
-
-@dataclass(frozen=True)
-class Regola:
-    da: tuple[str, ...]
-    a: str
-    chi: frozenset[str]
-    nota_obbligatoria: bool = False
 
 
 REGOLE: dict[str, Regola] = {
@@ -67,10 +58,6 @@ REGOLE: dict[str, Regola] = {
 NOTA_MODIFICA_DOPO_VALIDAZIONE = _("Modificato dopo la validazione: torna all'ufficio per la revisione.")
 
 
-class TransizioneNonConsentita(ValidationError):
-    """The project is not in a state from which this transition starts (a 409-like user error)."""
-
-
 def ruoli_su(user, progetto: Progetto) -> frozenset[str]:
     """The roles the user holds on this project's school and district."""
     ambito = ambito_di(user)
@@ -84,19 +71,10 @@ def ruoli_su(user, progetto: Progetto) -> frozenset[str]:
     return frozenset(ruoli)
 
 
-def ha_ruolo_per(user, progetto: Progetto, azione: str) -> bool:
-    """Whether the user's role allows this transition on this project (whatever its current state)."""
-    ruoli = ruoli_su(user, progetto)
-    return STAFF in ruoli or bool(ruoli & REGOLE[azione].chi)
-
-
-def puo(user, progetto: Progetto, azione: str) -> bool:
-    """Whether the user may apply `azione` to the project now."""
-    return progetto.stato in REGOLE[azione].da and ha_ruolo_per(user, progetto, azione)
-
-
-def azioni_possibili(user, progetto: Progetto) -> list[Azione]:
-    return [Azione(nome) for nome in REGOLE if puo(user, progetto, nome)]
+FLUSSO: Flusso[Progetto] = Flusso(REGOLE, Azione, ruoli_su)
+ha_ruolo_per = FLUSSO.ha_ruolo_per
+puo = FLUSSO.puo
+azioni_possibili = FLUSSO.azioni_possibili
 
 
 def puo_modificare(user, progetto: Progetto) -> bool:
@@ -116,7 +94,6 @@ def _registra(progetto: Progetto, da: str, a: str, user, nota: str) -> Transizio
     transizione = TransizioneProgetto.objects.create(
         progetto=progetto,
         utente=user,
-        utente_nome=nome_leggibile(user, TransizioneProgetto._meta.get_field("utente_nome").max_length),
         da_stato=da,
         a_stato=a,
         nota=nota,
@@ -133,22 +110,19 @@ def esegui(progetto: Progetto, azione: str, user, nota: str = "") -> Transizione
     Raises PermissionDenied if the user's role does not allow the transition, TransizioneNonConsentita
     if the project is not in a state the transition starts from or a required note is missing.
     """
-    regola = REGOLE[Azione(azione)]
     nota = (nota or "").strip()
     with transaction.atomic():
         bloccato = Progetto.objects.select_for_update().get(pk=progetto.pk)
-        if not ha_ruolo_per(user, bloccato, azione):
-            raise PermissionDenied(_("Non puoi eseguire questa operazione su questo progetto."))
-        if bloccato.stato not in regola.da:
-            raise TransizioneNonConsentita(
-                _("Il progetto è «%(stato)s»: l'operazione non è possibile in questo stato.")
-                % {"stato": bloccato.get_stato_display()},
-                code="stato",
-            )
-        if regola.nota_obbligatoria and not nota:
-            raise TransizioneNonConsentita(
-                _("Scrivi le osservazioni per la scuola: spiegano cosa correggere."), code="nota"
-            )
+        regola = FLUSSO.verifica(
+            user,
+            bloccato,
+            azione,
+            nota,
+            negato=_("Non puoi eseguire questa operazione su questo progetto."),
+            stato_errato=_("Il progetto è «%(stato)s»: l'operazione non è possibile in questo stato.")
+            % {"stato": bloccato.get_stato_display()},
+            nota_mancante=_("Scrivi le osservazioni per la scuola: spiegano cosa correggere."),
+        )
         da = bloccato.stato
         campi = {"stato": regola.a, "aggiornato_il": timezone.now()}
         if regola.a == S.PUBBLICATO:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
 from alternanza.core.tipi import Utente
+from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
 from partnership.models import AreaS3, Organizzazione, Partnership
@@ -420,28 +421,12 @@ class ProgettoOrganizzazione(models.Model):
         return f"{self.organizzazione} – {self.get_ruolo_display()}"
 
 
-class TransizioneProgetto(models.Model):
+class TransizioneProgetto(Transizione):
     """One step of a project's workflow: who moved it, when, from which state to which, with a note."""
 
     progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="transizioni")
-    utente = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="transizioni_progetti",
-        verbose_name=_("utente"),
-    )
-    utente_nome = models.CharField(_("utente (nome)"), max_length=200, blank=True)
     da_stato = models.CharField(_("da"), max_length=20, choices=StatoProgetto.choices)
     a_stato = models.CharField(_("a"), max_length=20, choices=StatoProgetto.choices)
-    nota = models.TextField(_("nota"), blank=True)
-    creata_il = models.DateTimeField(_("data"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-creata_il", "-id"]
-        verbose_name = _("passaggio di stato")
-        verbose_name_plural = _("passaggi di stato")
 
     def __str__(self) -> str:
         return f"{self.progetto_id}: {self.da_stato} → {self.a_stato}"
