@@ -63,6 +63,14 @@ def _precedenti(model, righe, campi) -> dict[int, dict]:
     return precedenti
 
 
+def _breve(valore: object, lunghezza: int = 80) -> str:
+    """A value as the log shows it: "–" for none, long texts cut to `lunghezza` characters."""
+    if valore is None:
+        return "–"
+    testo = str(valore)
+    return testo if len(testo) <= lunghezza else testo[: lunghezza - 1] + "…"
+
+
 def modifiche(modello: str | None = None, pagina: int = 1) -> tuple[list[dict], bool]:
     """One page of events, newest first, with who/when/what; and whether there is a next page.
 
@@ -99,9 +107,10 @@ def modifiche(modello: str | None = None, pagina: int = 1) -> tuple[list[dict], 
         dati = _dati(riga, campi)
         prima = precedenti[model].get(riga.pgh_id)
         if prima is not None:
-            cambi = [(k, prima[k], v) for k, v in dati.items() if prima.get(k) != v]
+            cambi = [(k, _breve(prima[k]), _breve(v)) for k, v in dati.items() if prima.get(k) != v]
         else:
-            cambi = [(k, None, v) for k, v in dati.items()]
+            # A creation: the values it was created with (the empty ones say nothing).
+            cambi = [(k, None, _breve(v)) for k, v in dati.items() if v not in (None, "", [], {})]
         uid = contesto.get("user")
         utente = utenti.get(uid) if uid is not None else None
         risultato.append(
