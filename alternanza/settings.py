@@ -142,6 +142,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Opening a PostgreSQL connection costs ~5 ms: keep them (with a health check before reuse).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An unreachable server answers "unavailable" (alternanza.pagine.salute) within seconds, not a TCP timeout.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -150,10 +154,13 @@ REDIS_URL = _secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An accelerator, never a dependency: every operation fails open (core/cache_backend.py) and
+            # a frozen Redis costs half a second once, not a hung worker.
+            "BACKEND": "alternanza.core.cache_backend.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="alternanza"),
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -174,7 +181,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_TIME_LIMIT_MAX
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT_MAX - 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT_MAX + 15 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT_MAX + 15 * 60,
+    # A frozen Redis must not hang the request that enqueues (nor a worker) for ever.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # A task declares its queue with the `coda` option (memory-hungry ones: "pesanti"); this router reads it.
 CELERY_TASK_ROUTES = ("alternanza.core.compiti.instrada",)

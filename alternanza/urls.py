@@ -15,6 +15,9 @@ from eventi.views import seo
 # allauth documents this wrapping of the bound method; the stubs see any assignment to a method as an error.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+# A 500 caused by an unreachable database is answered as what it is: 503 with Retry-After.
+handler500 = "alternanza.pagine.salute.errore_server"
+
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -106,6 +106,7 @@ def modifiche(modello: str | None = None, pagina: int = 1) -> tuple[list[dict], 
     for (_, _, model, campi, riga), contesto in zip(pagina_righe, contesti, strict=True):
         dati = _dati(riga, campi)
         prima = precedenti[model].get(riga.pgh_id)
+        cambi: list[tuple[str, str | None, str]]
         if prima is not None:
             cambi = [(k, _breve(prima[k]), _breve(v)) for k, v in dati.items() if prima.get(k) != v]
         else:

@@ -1,0 +1,122 @@
+"""The cache fails open: with a Redis of the test's own stopped or frozen, public pages and logins answer.
+
+Each test starts its own redis-server on a free port (the suite's shared Redis is never touched), points
+the cache at it, then stops it (SIGTERM) or freezes it (SIGSTOP). The elapsed-time bounds below are hang
+detectors (a frozen Redis without socket timeouts hangs a request for 30 s and more), not speed targets.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from alternanza.core import cache_backend
+from tests.factories import UserFactory
+
+
+def _porta_libera() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_proprio(settings, monkeypatch):
+    porta = _porta_libera()
+    processo = subprocess.Popen(
+        ["redis-server", "--port", str(porta), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    limite = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", porta), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > limite:
+                processo.kill()
+                raise
+            time.sleep(0.05)
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "alternanza.core.cache_backend.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{porta}/0",
+            "KEY_PREFIX": "test-guasti",
+        }
+    }
+    monkeypatch.setattr(cache_backend, "PAUSA", 1.0)
+    cache_backend._Stato.assente_fino = 0.0
+    yield processo
+    if processo.poll() is None:
+        processo.send_signal(signal.SIGCONT)
+        processo.kill()
+    processo.wait(timeout=10)
+    cache_backend._Stato.assente_fino = 0.0
+
+
+PAGINE_PUBBLICHE = ["home", "eventi:festival", "progetti:vetrina", "distretti:elenco"]
+
+
+def _pagine_rispondono(client) -> None:
+    for nome in PAGINE_PUBBLICHE:
+        assert client.get(reverse(nome)).status_code == 200, nome
+
+
+def _accesso(client) -> None:
+    utente = UserFactory(email="lucia@example.org")
+    utente.set_password("una-password-lunga-2026")
+    utente.save()
+    risposta = client.post(
+        reverse("account_login"), {"login": "lucia@example.org", "password": "una-password-lunga-2026"}
+    )
+    assert risposta.status_code == 302, risposta.content[:500]
+    assert client.get(reverse("utenti:profilo")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_con_redis_fermo_le_pagine_pubbliche_e_l_accesso_rispondono(client, redis_proprio, caplog):
+    _pagine_rispondono(client)  # fills the cache
+    assert cache.get_many(["una-chiave"]) == {}
+    redis_proprio.terminate()
+    redis_proprio.wait(timeout=10)
+    inizio = time.monotonic()
+    _pagine_rispondono(client)
+    _accesso(client)
+    assert time.monotonic() - inizio < 10
+    avvisi = [r for r in caplog.records if r.name == "alternanza.core.cache_backend"]
+    assert len(avvisi) == 1, "one warning per pause, not one per cache call"
+
+
+@pytest.mark.django_db
+def test_con_redis_congelato_nessuna_richiesta_resta_appesa_e_la_cache_riprende(client, redis_proprio):
+    _pagine_rispondono(client)
+    redis_proprio.send_signal(signal.SIGSTOP)
+    inizio = time.monotonic()
+    _pagine_rispondono(client)
+    _accesso(client)
+    assert time.monotonic() - inizio < 10  # a socket timeout (0.5 s) once per pause, not 30 s per call
+    assert cache_backend.redis_assente()
+    redis_proprio.send_signal(signal.SIGCONT)
+    time.sleep(cache_backend.PAUSA + 0.1)
+    cache.set("ripresa", 1)
+    assert cache.get("ripresa") == 1
+    assert not cache_backend.redis_assente()
+
+
+@pytest.mark.django_db
+def test_i_limiti_nella_cache_lasciano_passare_mentre_redis_manca(redis_proprio):
+    from eventi.newsletter import limiti
+
+    redis_proprio.terminate()
+    redis_proprio.wait(timeout=10)
+    assert cache.add("chiave", 1) is True
+    assert cache.incr("contatore") == 0
+    assert cache.get("chiave", "predefinito") == "predefinito"
+    limiti.attendi_turno(10)  # returns (the per-second budget is not enforced without Redis)
