@@ -29,6 +29,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("alternanza.pagine.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("area-riservata/", include("alternanza.area.urls")),
     path("account/", include("alternanza.utenti.urls")),
     path("account/", include("allauth.urls")),
     path("territorio/", include("distretti.urls")),
