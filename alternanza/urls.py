@@ -7,13 +7,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from alternanza.pagine import salute
+from alternanza.pagine import errori, salute
 from eventi.newsletter.urls import one_click_urlpatterns
 from eventi.views import seo
 
 # The admin login goes through allauth's login (rate limits, MFA) instead of Django's own form.
 # allauth documents this wrapping of the bound method; the stubs see any assignment to a method as an error.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+# A 403 always says why and what to do next (alternanza.pagine.errori).
+handler403 = errori.accesso_negato
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),

@@ -27,8 +27,9 @@ from alternanza.progetti.models import (
     StatoProgetto,
 )
 from alternanza.report.models import ReportJob, StatoJob
+from alternanza.utenti import ruoli
 from alternanza.utenti.models import EventoSicurezza, Invito
-from distretti.models import Incarico, StatoIncarico
+from distretti.models import StatoIncarico
 from distretti.permissions import Ambito, ambito_di, incarichi_decidibili_da
 from eventi.models import Evento, StatoEvento
 from eventi.newsletter.models import Numero, StatoConsegna, StatoNumero
@@ -38,7 +39,6 @@ from partnership.models import (
     InteresseOfferta,
     OffertaOspitalita,
     Organizzazione,
-    ReferenteOrganizzazione,
 )
 from partnership.permissions import referenze_decidibili_da
 from partnership.querysets import organizzazioni_di
@@ -64,7 +64,7 @@ def per_utente(user: Utente) -> dict[str, Any]:
     """The context of the workspace: the sections of the roles the user holds, in the role order."""
     ambito = ambito_di(user)
     organizzazioni = organizzazioni_di(user)
-    contesto: dict[str, Any] = {"ambito": ambito, "in_attesa": in_attesa(user)}
+    contesto: dict[str, Any] = {"ambito": ambito, "in_attesa": ruoli.in_attesa(user)}
     if ambito.referente_scuola:
         contesto["scuola"] = sezione_scuola(user, ambito)
     if ambito.ufficio_distretto or ambito.staff:
@@ -75,41 +75,6 @@ def per_utente(user: Utente) -> dict[str, Any]:
         contesto["organizzazione"] = sezione_organizzazione(organizzazioni)
     contesto["nessun_ruolo"] = not (ambito.ha_ruolo or organizzazioni)
     return contesto
-
-
-# --- Pending role requests --------------------------------------------------------------------------
-
-
-def _chi_decide(distretto) -> str:
-    if distretto is None:
-        return _("lo staff della Città metropolitana")
-    return _("l'ufficio tecnico del distretto %(distretto)s (o lo staff della Città metropolitana)") % {
-        "distretto": distretto.nome
-    }
-
-
-def in_attesa(user: Utente) -> list[dict[str, Any]]:
-    """The user's pending role requests, each with who decides it (two queries)."""
-    righe = []
-    for incarico in Incarico.objects.filter(utente=user, stato=StatoIncarico.RICHIESTO).select_related(
-        "scuola__comune__distretto", "distretto"
-    ):
-        distretto = None
-        if incarico.ruolo == Incarico.Ruolo.REFERENTE_SCUOLA and incarico.scuola is not None:
-            distretto = incarico.scuola.comune.distretto
-        righe.append({"richiesta": incarico, "descrizione": str(incarico), "chi": _chi_decide(distretto)})
-    for referenza in ReferenteOrganizzazione.objects.filter(
-        utente=user, stato=StatoIncarico.RICHIESTO
-    ).select_related("organizzazione__comune__distretto"):
-        comune = referenza.organizzazione.comune
-        righe.append(
-            {
-                "richiesta": referenza,
-                "descrizione": _("Referente organizzazione – %(nome)s") % {"nome": referenza.organizzazione},
-                "chi": _chi_decide(comune.distretto if comune else None),
-            }
-        )
-    return sorted(righe, key=lambda r: r["richiesta"].richiesto_il)
 
 
 # --- School coordinator ------------------------------------------------------------------------------
