@@ -298,7 +298,9 @@ def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "
             "richiesta": riga,
             "descrizione": descrivi(riga),
             "utente": riga.utente,
-            "url": reverse("utenti:profilo"),
+            # Approved: straight to the workspace, where the role's tools now are; rejected: the profile
+            # with the reason.
+            "url": reverse("area:home") if approva else reverse("utenti:profilo"),
         },
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
