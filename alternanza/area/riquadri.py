@@ -150,7 +150,7 @@ def sezione_ufficio(user: Utente, ambito: Ambito) -> dict[str, Any]:
         progetti = progetti.filter(distretto_id__in=distretti)
         assistenze = assistenze.filter(distretto_id__in=distretti)
         azioni = azioni.dei_distretti(distretti)
-    coda = progetti.filter(stato=S.INVIATO)
+    coda = Progetto.objects.da_esaminare_da(user)
     in_revisione = list(
         coda.select_related("scuola", "distretto")
         .only("id", "titolo", "aggiornato_il", "scuola__denominazione", "distretto__nome")

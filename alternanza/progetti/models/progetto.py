@@ -123,6 +123,17 @@ class ProgettoQuerySet(models.QuerySet):
             condizione |= models.Q(scuola_id__in=ambito.scuole)
         return self.filter(condizione)
 
+    def da_esaminare_da(self, user: Utente) -> Self:
+        """The user's review queue: projects submitted to their offices' districts (every district for
+        staff), oldest first; none for other users."""
+        ambito = ambito_di(user)
+        if not (ambito.staff or ambito.distretti_ufficio):
+            return self.none()
+        coda = self.filter(stato=StatoProgetto.INVIATO)
+        if not ambito.staff:
+            coda = coda.filter(distretto_id__in=ambito.distretti_ufficio)
+        return coda.order_by("aggiornato_il", "id")
+
     def modificabili_da(self, user: Utente) -> Self:
         """Projects whose content the user may edit (alternanza.progetti.workflow: what editing triggers)."""
         ambito = ambito_di(user)
