@@ -66,7 +66,8 @@ STILE = """(el) => { const s = getComputedStyle(el);
   if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && opaco(s.outlineColor))
     parti.push(`outline ${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`);
   const ombre = s.boxShadow === 'none' ? [] : s.boxShadow.split(/,(?![^(]*\\))/);
-  for (const o of ombre) if (opaco(o) && /\\s[1-9][\\d.]*px/.test(o.replace(/rgba?\\([^)]*\\)/, ''))) parti.push(`shadow ${o.trim()}`);
+  const spesso = (o) => /\\s[1-9][\\d.]*px/.test(o.replace(/rgba?\\([^)]*\\)/, ''));
+  for (const o of ombre) if (opaco(o) && spesso(o)) parti.push(`shadow ${o.trim()}`);
   return parti.join('; '); }"""
 FOCUSABILI = """() => Array.from(document.querySelectorAll(
     'header a[href], header button, header summary, header input:not([type=hidden]), header [tabindex]'))
