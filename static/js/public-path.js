@@ -2,5 +2,3 @@
 window.__PUBLIC_PATH__ = "/static/fonts/";
 // Video.js (inside the Bootstrap Italia bundle) would inject a <style> element, which the CSP blocks.
 window.VIDEOJS_NO_DYNAMIC_STYLE = true;
-// JavaScript runs: the mobile menu may collapse (without it, portale.css shows the menu as a plain list).
-document.documentElement.classList.remove("no-js");
