@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "alternanza.report",
     "eventi",
     "eventi.newsletter",
+    "alternanza.area",
     "alternanza.pagine",
 ]
 
@@ -259,7 +260,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "area:home"  # the workspace: what awaits the user, the tools of their roles
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from alternanza.pagine import salute
+from alternanza.pagine import errori, salute
 from eventi.newsletter.urls import one_click_urlpatterns
 from eventi.views import seo
 
@@ -17,6 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 # A 500 caused by an unreachable database is answered as what it is: 503 with Retry-After.
 handler500 = "alternanza.pagine.salute.errore_server"
+# A 403 always says why and what to do next (alternanza.pagine.errori).
+handler403 = errori.accesso_negato
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),
@@ -32,6 +34,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("alternanza.pagine.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("area-riservata/", include("alternanza.area.urls")),
     path("account/", include("alternanza.utenti.urls")),
     path("account/", include("allauth.urls")),
     path("territorio/", include("distretti.urls")),

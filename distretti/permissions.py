@@ -10,8 +10,10 @@ Organisation contacts are scoped in partnership.permissions (organisations live 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.tipi import Utente
+from alternanza.core.utenti import riservata_a
 
 # The scope itself is computed next to the role rows it reads (distretti.models), so that the models'
 # own querysets use it without an import cycle; this module is where the apps take it from.
@@ -33,17 +35,20 @@ __all__ = [
 # Predicates of the role gates (alternanza.core.utenti.richiede); staff (and superusers) always pass.
 
 
+@riservata_a(_("allo staff della Città metropolitana"))
 def di_staff(user: Utente) -> bool:
     """Staff of the Città metropolitana."""
     return ambito_di(user).staff
 
 
+@riservata_a(_("agli uffici tecnici distrettuali e allo staff della Città metropolitana"))
 def di_staff_o_ufficio(user: Utente) -> bool:
     """Staff or a district office."""
     ambito = ambito_di(user)
     return ambito.staff or ambito.ufficio_distretto
 
 
+@riservata_a(_("ai referenti scolastici e allo staff della Città metropolitana"))
 def di_staff_o_scuola(user: Utente) -> bool:
     """Staff or a school coordinator."""
     ambito = ambito_di(user)
@@ -72,6 +77,7 @@ def incarichi_decidibili_da(user: Utente) -> QuerySet[Incarico]:
     return qs.none()
 
 
+@riservata_a(_("a chi approva i ruoli: gli uffici tecnici distrettuali e lo staff della Città metropolitana"))
 def puo_decidere_richieste(user: Utente) -> bool:
     """Whether the user approves role requests at all (staff and district offices)."""
     return di_staff_o_ufficio(user)

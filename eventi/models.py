@@ -144,6 +144,12 @@ class EventoQuerySet(models.QuerySet):
             q |= Q(organizzazione_proponente__in=organizzazioni)
         return ambito, q
 
+    def proposti_da(self, user: Utente) -> Self:
+        """The user's own proposals: proposed by them, by their schools or by their organisations."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(self._propri(user)[1])
+
     def visibili_a(self, user: Utente) -> Self:
         """Public events for everyone; the user's own proposals; everything in the offices' districts."""
         from distretti.permissions import ambito_di

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import django_filters as df
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from distretti.models import AmbitoTematico, Comune, Distretto
 from partnership.models import Accordo, AreaS3, OffertaOspitalita, Organizzazione, Partnership
+from partnership.querysets import FASCE_SCADENZA
 from partnership.validatori import sezioni_ateco
 
 
@@ -184,6 +186,12 @@ class AccordoFilter(_Periodo):
     distretto = df.ModelChoiceFilter(
         label=_("Distretto"), queryset=Distretto.objects.all(), method="filtra_distretto"
     )
+    # The workspace's counters of agreements expiring in 30/60/90 days link here.
+    scade_entro = df.ChoiceFilter(
+        label=_("Scade entro"),
+        choices=[(g, format_lazy("{} {}", g, _("giorni"))) for g in FASCE_SCADENZA],
+        method="filtra_scadenza",
+    )
     ordina = df.OrderingFilter(
         label=_("Ordina per"),
         fields=(("titolo", "titolo"), ("data_firma", "firma"), ("stato", "stato"), ("valido_al", "scadenza")),
@@ -201,6 +209,9 @@ class AccordoFilter(_Periodo):
 
     def cerca(self, queryset, name, value):
         return queryset.filter(Q(titolo__icontains=value) | Q(note__icontains=value))
+
+    def filtra_scadenza(self, queryset, name, value):
+        return queryset.in_scadenza(int(value))
 
     def filtra_distretto(self, queryset, name, value):
         return queryset.filter(

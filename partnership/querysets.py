@@ -13,6 +13,7 @@ from typing import Self
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from alternanza.core.tipi import Utente
@@ -82,6 +83,25 @@ class OrganizzazioneQuerySet(models.QuerySet):
         return self.filter(pk__in=organizzazioni_di(user))
 
 
+# The expiry windows the offices watch (days): the workspace counts convenzioni and agreements in each.
+FASCE_SCADENZA = (30, 60, 90)
+
+
+def _conta_scadenze(qs, campo: str, fasce, oggi) -> dict[int, int]:
+    oggi = oggi or timezone.localdate()
+    conteggi = qs.order_by().aggregate(
+        **{
+            f"entro_{giorni}": models.Count(
+                "pk",
+                filter=Q(**{f"{campo}__gte": oggi, f"{campo}__lte": oggi + datetime.timedelta(days=giorni)}),
+                distinct=True,
+            )
+            for giorni in fasce
+        }
+    )
+    return {giorni: conteggi[f"entro_{giorni}"] for giorni in fasce}
+
+
 class AccordoQuerySet(models.QuerySet):
     def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
@@ -102,12 +122,25 @@ class AccordoQuerySet(models.QuerySet):
     def modificabili_da(self, user: Utente) -> Self:
         return self.all() if ambito_di(user).staff else self.none()
 
+    def in_scadenza(self, giorni: int = 30, oggi=None):
+        """Agreements still valid whose validity ends within `giorni` days."""
+        oggi = oggi or timezone.localdate()
+        return self.filter(valido_al__gte=oggi, valido_al__lte=oggi + datetime.timedelta(days=giorni))
+
+    def scadenze(self, fasce=FASCE_SCADENZA, oggi=None) -> dict[int, int]:
+        """{days: how many of these agreements expire within that many days}, in one query."""
+        return _conta_scadenze(self, "valido_al", fasce, oggi)
+
 
 class ConvenzioneQuerySet(models.QuerySet):
     def in_scadenza(self, giorni: int = 30, oggi=None):
         """Not yet expired, expiring within `giorni` days."""
         oggi = oggi or timezone.localdate()
         return self.filter(scadenza__gte=oggi, scadenza__lte=oggi + datetime.timedelta(days=giorni))
+
+    def scadenze(self, fasce=FASCE_SCADENZA, oggi=None) -> dict[int, int]:
+        """{days: how many of these convenzioni expire within that many days}, in one query."""
+        return _conta_scadenze(self, "scadenza", fasce, oggi)
 
     def scadute(self, oggi=None):
         return self.filter(scadenza__lt=oggi or timezone.localdate())
@@ -189,6 +222,14 @@ class PartnershipQuerySet(models.QuerySet):
 class OffertaQuerySet(models.QuerySet):
     def attive(self, oggi=None):
         return self.filter(attiva=True, data_fine__gte=oggi or timezone.localdate())
+
+    def con_posti_residui(self):
+        """Annotate `richiesti` (students named in the schools' expressions of interest) and
+        `residui` (places not yet asked for, never below zero)."""
+        richiesti = Coalesce(models.Sum("interessi__studenti"), 0)
+        return self.annotate(richiesti=richiesti).annotate(
+            residui=Greatest(models.F("posti") - models.F("richiesti"), 0)
+        )
 
     def visibili_a(self, user: Utente) -> Self:
         """Active offers for every role holder of the network; an organisation always sees its own."""

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext
 
 Vista = TypeVar("Vista", bound=Callable[..., HttpResponseBase])
 
@@ -26,15 +27,34 @@ def nome_leggibile(user: Any, max_length: int | None) -> str:
     return (user.get_full_name() or user.email or user.get_username() or "")[:max_length]
 
 
+def riservata_a(descrizione: Any) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Decorator of a role predicate: whom it admits, in words with the preposition ("allo staff della
+    Città metropolitana"),
+    so that the 403 page of `richiede` says why the page was refused."""
+
+    def decoratore(predicato: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        predicato.riservata_a = descrizione  # type: ignore[attr-defined]
+        return predicato
+
+    return decoratore
+
+
 def richiede(predicato: Callable[[Any], bool], messaggio: str = "") -> Callable[[Vista], Vista]:
-    """Decorator: login required, then `predicato(request.user)`, otherwise PermissionDenied (403)."""
+    """Decorator: login required, then `predicato(request.user)`, otherwise PermissionDenied (403).
+
+    The 403 says why: `messaggio`, else whom the predicate admits (see `riservata_a`); the 403 page
+    adds the user's pending role requests and what to do (templates/403.html)."""
 
     def decoratore(vista: Vista) -> Vista:
         @login_required
         @wraps(vista)
         def controllata(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not predicato(request.user):
-                raise PermissionDenied(messaggio) if messaggio else PermissionDenied
+                motivo = messaggio
+                chi = getattr(predicato, "riservata_a", "")
+                if not motivo and chi:
+                    motivo = gettext("Questa pagina è riservata %(chi)s.") % {"chi": chi}
+                raise PermissionDenied(motivo) if motivo else PermissionDenied
             return vista(request, *args, **kwargs)
 
         return controllata  # type: ignore[return-value]

@@ -24,6 +24,10 @@ def _sezioni(request):
             continue
         attiva = request.path == url if nome == "home" else request.path.startswith(url)
         voci.append({"url": url, "etichetta": etichetta, "attiva": attiva})
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        url = reverse("area:home")
+        voci.append({"url": url, "etichetta": _("Area riservata"), "attiva": request.path.startswith(url)})
     return voci
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from alternanza.core.email import invia_modello
-from alternanza.progetti.models import TransizioneProgetto
+from alternanza.progetti.models import StatoProgetto, TransizioneProgetto
 from distretti.models import Incarico, StatoIncarico
 
 
@@ -50,6 +50,9 @@ def invia_notifica_transizione(transizione_id: int) -> int:
     contesto = {
         "transizione": transizione,
         "progetto": progetto,
-        "url": settings.SITE_URL + progetto.get_absolute_url(),
+        # Sent back: straight to the office's remarks in the project's history.
+        "url": settings.SITE_URL
+        + progetto.get_absolute_url()
+        + ("#storia" if transizione.a_stato == StatoProgetto.RIMANDATO else ""),
     }
     return invia_modello("progetti/email/transizione", indirizzi, contesto, settings.LANGUAGE_CODE)

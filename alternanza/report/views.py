@@ -52,6 +52,13 @@ def _get_job_visibile(request, pk: int) -> ReportJob:
 def elenco(request):
     _richiede_ruolo(request)
     jobs = ReportJob.objects.visibili_a(request.user).select_related("distretto", "ambito")
+    # The workspace's counters link here filtered: ?stato=completato|errore, ?origine=pianificato.
+    stato = request.GET.get("stato", "")
+    if stato in StatoJob.values:
+        jobs = jobs.filter(stato=stato)
+    origine = request.GET.get("origine", "")
+    if origine in ReportJob.Origine.values:
+        jobs = jobs.filter(origine=origine)
     jobs = jobs.order_by("-creato_il", "-pk")
     pagina = Paginator(jobs, 25).get_page(request.GET.get("pagina"))
     return render(request, "report/elenco.html", {"pagina": pagina, "senza_valutazione": True})

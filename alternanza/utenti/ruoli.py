@@ -163,6 +163,43 @@ def richieste_di(utente: User) -> list[Richiesta]:
     return sorted([*incarichi, *referenze], key=lambda r: r.richiesto_il, reverse=True)
 
 
+def _chi_decide(distretto: Distretto | None) -> str:
+    if distretto is None:
+        return _("lo staff della Città metropolitana")
+    return _("l'ufficio tecnico del distretto %(distretto)s (o lo staff della Città metropolitana)") % {
+        "distretto": distretto.nome
+    }
+
+
+def in_attesa(utente: Utente) -> list[dict]:
+    """The user's pending requests, oldest first, each as {"richiesta", "descrizione", "chi"}: who decides
+    it (the office of the district of distretto_di, else staff). Two queries."""
+    if not utente.is_authenticated:
+        return []
+    righe: list[dict] = []
+    for incarico in Incarico.objects.filter(utente=utente, stato=StatoIncarico.RICHIESTO).select_related(
+        "scuola__comune__distretto", "distretto"
+    ):
+        distretto = None
+        if incarico.ruolo == Incarico.Ruolo.REFERENTE_SCUOLA and incarico.scuola is not None:
+            distretto = incarico.scuola.comune.distretto
+        righe.append(
+            {"richiesta": incarico, "descrizione": descrivi(incarico), "chi": _chi_decide(distretto)}
+        )
+    for referenza in ReferenteOrganizzazione.objects.filter(
+        utente=utente, stato=StatoIncarico.RICHIESTO
+    ).select_related("organizzazione__comune__distretto"):
+        comune = referenza.organizzazione.comune
+        righe.append(
+            {
+                "richiesta": referenza,
+                "descrizione": descrivi(referenza),
+                "chi": _chi_decide(comune.distretto if comune else None),
+            }
+        )
+    return sorted(righe, key=lambda r: r["richiesta"].richiesto_il)
+
+
 def richieste_decidibili(decisore: Utente, stato: str | None = StatoIncarico.RICHIESTO) -> list[Richiesta]:
     """The requests this user may decide, both kinds, oldest first (a queue)."""
     incarichi = incarichi_decidibili_da(decisore).select_related(
@@ -261,7 +298,9 @@ def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "
             "richiesta": riga,
             "descrizione": descrivi(riga),
             "utente": riga.utente,
-            "url": reverse("utenti:profilo"),
+            # Approved: straight to the workspace, where the role's tools now are; rejected: the profile
+            # with the reason.
+            "url": reverse("area:home") if approva else reverse("utenti:profilo"),
         },
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+)
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, password_changed, password_reset
 from allauth.mfa.signals import (
@@ -37,6 +41,20 @@ def _accesso(sender, request, user, **kwargs):
         return
     sessioni.registra(request, user)
     registra(EventoSicurezza.Tipo.ACCESSO, request, user, identificativo=user.email)
+    _password_appena_data_vale_come_conferma(request, user)
+
+
+def _password_appena_data_vale_come_conferma(request, user) -> None:
+    """The password typed to log in counts as the confirmation allauth asks before a security change.
+
+    allauth (65.x) accepts only an explicit re-authentication within ACCOUNT_REAUTHENTICATION_TIMEOUT,
+    so staff and district offices, sent to set up MFA right after their first login, were asked for the
+    password a second time. A password login is as fresh as a re-authentication: mark its record so, and
+    the usual timeout still applies (a session left open asks again)."""
+    record = get_authentication_records(request, user)
+    if record and record[-1].get("method") == "password":
+        record[-1]["reauthenticated"] = True
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = record
 
 
 @receiver(user_login_failed)

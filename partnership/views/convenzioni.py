@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from distretti.permissions import ambito_di
 from partnership.forms import ConvenzioneForm
 from partnership.models import Convenzione
+from partnership.querysets import FASCE_SCADENZA
 from partnership.views._comune import pagina
 
 FILE_CONVENZIONE = ("pdf_firmato", "dvr_allegato", "patto_formativo")
@@ -25,7 +26,9 @@ def elenco(request):
     if stato == "scadute":
         qs = qs.scadute()
     elif stato == "in_scadenza":
-        qs = qs.in_scadenza()
+        # The workspace's counters link to 30, 60 and 90 days (partnership.querysets.FASCE_SCADENZA).
+        giorni = request.GET.get("giorni", "")
+        qs = qs.in_scadenza(int(giorni) if giorni in {str(g) for g in FASCE_SCADENZA} else 30)
     elif stato == "valide":
         qs = qs.valide()
     ambito = ambito_di(request.user)

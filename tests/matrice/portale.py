@@ -1,9 +1,11 @@
 """Portal-wide pages (alternanza.views.pagine, salute)."""
 
-from tests.matrice import PUBBLICA, SOLO_POST, Azione, Voce, attesi
+from tests.matrice import AUTENTICATI, PUBBLICA, SOLO_POST, Azione, Voce, attesi
 
 VOCI = [
     Voce("home", get=PUBBLICA),
+    # The workspace: every signed-in user has one (its sections follow the roles; tests/area).
+    Voce("area:home", get=AUTENTICATI),
     Voce("privacy", get=PUBBLICA),
     Voce("accessibilita", get=PUBBLICA),
     Voce("note_legali", get=PUBBLICA),

@@ -35,9 +35,11 @@ def test_pagine_di_gestione_mostrano_il_menu_dell_area_riservata(client, staff):
     assert "btn btn-primary" in html
 
 
-def test_area_riservata_porta_al_profilo(client, referente_a):
+def test_area_riservata_porta_all_area_e_da_li_al_profilo(client, referente_a):
+    # issue 14: the header's "Area riservata" is the workspace, which links the profile
     entra(client, referente_a)
-    assert f'href="{reverse("utenti:profilo")}"' in client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("area:home")}"' in client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("utenti:profilo")}"' in client.get(reverse("area:home")).content.decode()
 
 
 def test_pagine_dell_area_riservata_tradotte_in_inglese(client, referente_a):

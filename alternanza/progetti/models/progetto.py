@@ -26,7 +26,7 @@ from alternanza.core.tipi import Utente
 from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
-from partnership.models import AreaS3, Organizzazione, Partnership
+from partnership.models import AreaS3, Convenzione, Organizzazione, Partnership
 
 
 class StatoProgetto(models.TextChoices):
@@ -89,6 +89,19 @@ class ProgettoQuerySet(models.QuerySet):
             .order_by(*per, "distretto_id")
         )
 
+    def conteggi_per_stato(self) -> dict[str, int]:
+        """{status: how many of these projects are in it}, every status present, in one query."""
+        return self.order_by().aggregate(
+            **{s.value: models.Count("id", filter=models.Q(stato=s.value)) for s in StatoProgetto}
+        )
+
+    def con_ultima_osservazione(self) -> Self:
+        """Annotate `osservazioni`: the district office's note of the latest "rimandato" step."""
+        ultima = TransizioneProgetto.objects.filter(
+            progetto=models.OuterRef("pk"), a_stato=StatoProgetto.RIMANDATO
+        ).order_by("-creata_il", "-id")
+        return self.annotate(osservazioni=models.Subquery(ultima.values("nota")[:1]))
+
     def pubblicati(self):
         """What visitors may see: published projects whose school consented to the showcase."""
         return self.filter(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)
@@ -110,6 +123,17 @@ class ProgettoQuerySet(models.QuerySet):
         if ambito.scuole:
             condizione |= models.Q(scuola_id__in=ambito.scuole)
         return self.filter(condizione)
+
+    def da_esaminare_da(self, user: Utente) -> Self:
+        """The user's review queue: projects submitted to their offices' districts (every district for
+        staff), oldest first; none for other users."""
+        ambito = ambito_di(user)
+        if not (ambito.staff or ambito.distretti_ufficio):
+            return self.none()
+        coda = self.filter(stato=StatoProgetto.INVIATO)
+        if not ambito.staff:
+            coda = coda.filter(distretto_id__in=ambito.distretti_ufficio)
+        return coda.order_by("aggiornato_il", "id")
 
     def modificabili_da(self, user: Utente) -> Self:
         """Projects whose content the user may edit (alternanza.progetti.workflow: what editing triggers)."""
@@ -387,6 +411,17 @@ class Progetto(models.Model):
             raise ValidationError(errori)
 
 
+class PartecipazioneQuerySet(models.QuerySet):
+    def ospitanti_senza_convenzione(self, oggi=None) -> Self:
+        """Host organisations that have no valid convenzione with the project's school (a placement
+        needs one: partnership.Convenzione)."""
+        valida = Convenzione.objects.valide(oggi).filter(
+            scuola_id=models.OuterRef("progetto__scuola_id"),
+            organizzazione_id=models.OuterRef("organizzazione_id"),
+        )
+        return self.filter(ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE).exclude(models.Exists(valida))
+
+
 class ProgettoOrganizzazione(models.Model):
     """An organisation taking part in a project, with its role."""
 
@@ -401,6 +436,8 @@ class ProgettoOrganizzazione(models.Model):
         Organizzazione, on_delete=models.PROTECT, related_name="partecipazioni_progetti"
     )
     ruolo = models.CharField(_("ruolo"), max_length=20, choices=Ruolo.choices, default=Ruolo.OSPITANTE)
+
+    objects = PartecipazioneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organizzazione del progetto")

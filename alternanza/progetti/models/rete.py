@@ -22,6 +22,14 @@ class AzioneQuerySet(models.QuerySet):
     def pubbliche(self):
         return self.filter(pubblica=True)
 
+    def dei_distretti(self, distretti_ids) -> Self:
+        """Actions that involve or are promoted by one of these districts."""
+        coinvolti = self.model.distretti.through.objects.filter(distretto_id__in=distretti_ids)
+        return self.filter(
+            models.Q(pk__in=coinvolti.values("azionedirete_id"))
+            | models.Q(promotore_distretto_id__in=distretti_ids)
+        )
+
     def visibili_a(self, user: Utente) -> Self:
         """Staff see every action; district offices also their districts' unpublished ones."""
         ambito = ambito_di(user)

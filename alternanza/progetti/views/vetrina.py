@@ -120,6 +120,14 @@ def progetto(request, pk):
         "puo_copiare": workflow.puo_copiare(request.user, progetto),
         "ultimo_aggiornamento": progetto.aggiornato_il,
     }
+    if ruoli & {workflow.UFFICIO, workflow.STAFF}:
+        # After a decision the office goes on to the next project of its queue.
+        contesto["prossimo"] = (
+            Progetto.objects.da_esaminare_da(request.user)
+            .exclude(pk=progetto.pk)
+            .only("id", "titolo")
+            .first()
+        )
     if ruoli:
         contesto["transizioni"] = progetto.transizioni.all()[:50]
         contesto["senza_valutazione"] = True
