@@ -10,6 +10,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.ordinamento import Ordinamento
 from distretti.models import AmbitoTematico, Comune, Distretto
 from partnership.models import Accordo, AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.validatori import sezioni_ateco
@@ -50,7 +51,7 @@ class OrganizzazioneFilter(df.FilterSet):
         label=_("Ambito tematico"), queryset=AmbitoTematico.objects.all(), method="filtra_ambito"
     )
     partner_istituzionale = df.BooleanFilter(label=_("Partner istituzionale"))
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(
             ("nome", "nome"),
@@ -124,7 +125,7 @@ class PartnershipFilter(_Periodo):
         label=_("Tipo di organizzazione"), choices=Organizzazione.Tipo.choices, method="filtra_tipo"
     )
     sezione_ateco = df.ChoiceFilter(label=_("Sezione ATECO"), choices=sezioni_ateco, method="filtra_ateco")
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(("titolo", "titolo"), ("data_inizio", "inizio"), ("stato", "stato"), ("livello", "livello")),
         field_labels={
@@ -184,7 +185,7 @@ class AccordoFilter(_Periodo):
     distretto = df.ModelChoiceFilter(
         label=_("Distretto"), queryset=Distretto.objects.all(), method="filtra_distretto"
     )
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(("titolo", "titolo"), ("data_firma", "firma"), ("stato", "stato"), ("valido_al", "scadenza")),
         field_labels={
@@ -225,7 +226,7 @@ class OffertaFilter(_Periodo):
     )
     comune = df.ModelChoiceFilter(label=_("Comune"), queryset=_comuni())
     area_s3 = df.ModelChoiceFilter(label=_("Area S3"), queryset=AreaS3.objects.all())
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(("data_inizio", "inizio"), ("titolo", "titolo"), ("posti", "posti")),
         field_labels={"data_inizio": _("Inizio"), "titolo": _("Titolo"), "posti": _("Posti")},

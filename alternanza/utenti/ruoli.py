@@ -23,6 +23,7 @@ from alternanza.core.email import invia_modello
 from alternanza.core.tipi import Utente
 from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti.models import TipoRuolo
+from alternanza.utenti.preferenze import lingua_di
 from distretti.models import Comune, Distretto, Incarico, Scuola, StatoIncarico
 from distretti.permissions import dimentica_ambito, incarichi_decidibili_da
 from partnership.models import Organizzazione, ReferenteOrganizzazione
@@ -256,7 +257,7 @@ def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "
     richiesta.stato, richiesta.nota = riga.stato, riga.nota
     invia_modello(
         "utenti/email/richiesta_approvata" if approva else "utenti/email/richiesta_rifiutata",
-        [riga.utente.email],
+        [(riga.utente.email, lingua_di(riga.utente))],
         {
             "richiesta": riga,
             "descrizione": descrivi(riga),
@@ -264,6 +265,7 @@ def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "
             "url": reverse("utenti:profilo"),
         },
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+        rispondi_a=None if approva else chi_risponde(riga),
     )
 
 
@@ -283,10 +285,21 @@ def revoca(decisore: User, richiesta: Richiesta, nota: str = "") -> None:
     _applica(richiesta)
     invia_modello(
         "utenti/email/ruolo_revocato",
-        [richiesta.utente.email],
+        [(richiesta.utente.email, lingua_di(richiesta.utente))],
         {"richiesta": richiesta, "descrizione": descrivi(richiesta), "utente": richiesta.utente},
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+        rispondi_a=chi_risponde(richiesta),
     )
+
+
+def chi_risponde(richiesta: Richiesta) -> str:
+    """Where a reply to a decision reaches a person: the district office that decides the request,
+    else the network's contact address (staff)."""
+    distretto = distretto_di(richiesta)
+    indirizzo = ""
+    if distretto is not None:
+        indirizzo = Distretto.objects.filter(pk=distretto).values_list("ufficio_email", flat=True).first() or ""
+    return indirizzo or settings.PORTALE["email_contatti"]
 
 
 def approvatori(richiesta: Richiesta) -> list:
@@ -312,13 +325,13 @@ def notifica_nuova_richiesta(richiesta: Richiesta) -> None:
     }
     invia_modello(
         "utenti/email/nuova_richiesta",
-        [u.email for u in approvatori(richiesta)],
+        [(u.email, lingua_di(u)) for u in approvatori(richiesta)],
         contesto,
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
     invia_modello(
         "utenti/email/richiesta_ricevuta",
-        [richiesta.utente.email],
+        [(richiesta.utente.email, lingua_di(richiesta.utente))],
         {**contesto, "url": reverse("utenti:profilo")},
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
