@@ -25,6 +25,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import lazy
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,12 @@ Destinatario = str | tuple[str, str | None]
 # The ORM path from a user to their preferred language (the Preferenze row of alternanza.utenti).
 # A path, not an import: the apps below alternanza.utenti read it without depending on it.
 LINGUA_UTENTE = "preferenze__lingua"
+
+
+def nella_lingua(funzione: Callable[..., str], *args: Any) -> Any:
+    """A context value computed when the template renders it, so in each recipient's language
+    (a role's description, a state's label), not in the language of the request that sends."""
+    return lazy(funzione, str)(*args)
 
 
 def destinatari_utenti(utenti: Any) -> list[tuple[str, str | None]]:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alternanza.core.email import invia_modello
+from alternanza.core.email import invia_modello, nella_lingua
 from alternanza.core.tipi import Utente
 from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti.models import TipoRuolo
@@ -260,7 +260,7 @@ def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "
         [(riga.utente.email, lingua_di(riga.utente))],
         {
             "richiesta": riga,
-            "descrizione": descrivi(riga),
+            "descrizione": nella_lingua(descrivi, riga),
             "utente": riga.utente,
             "url": reverse("utenti:profilo"),
         },
@@ -286,7 +286,7 @@ def revoca(decisore: User, richiesta: Richiesta, nota: str = "") -> None:
     invia_modello(
         "utenti/email/ruolo_revocato",
         [(richiesta.utente.email, lingua_di(richiesta.utente))],
-        {"richiesta": richiesta, "descrizione": descrivi(richiesta), "utente": richiesta.utente},
+        {"richiesta": richiesta, "descrizione": nella_lingua(descrivi, richiesta), "utente": richiesta.utente},
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
         rispondi_a=chi_risponde(richiesta),
     )
@@ -319,7 +319,7 @@ def notifica_nuova_richiesta(richiesta: Richiesta) -> None:
     """Tell the approvers about a request, and the requester that it was received."""
     contesto = {
         "richiesta": richiesta,
-        "descrizione": descrivi(richiesta),
+        "descrizione": nella_lingua(descrivi, richiesta),
         "utente": richiesta.utente,
         "url": reverse("utenti:richieste"),
     }

@@ -127,14 +127,12 @@ def test_il_catalogo_del_progetto_non_cambia_le_traduzioni_delle_app():
         if catalogo != CATALOGO_PROGETTO:
             for voce in polib.pofile(str(catalogo)).translated_entries():
                 delle_app[(voce.msgctxt, voce.msgid)].add(tuple(t for _o, t in _traduzioni(voce)))
-    # Decided on purpose: the portal says "municipality" (as the partnership, account and Festival catalogs
-    # do), while the territory catalog keeps the Italian "comune"; the project catalog's wording wins.
-    voluti = {"%(n)s comune"}
+    # Every catalog says "municipality" for "comune" (the territory catalog used to keep the Italian word).
     diverse = []
     for voce in polib.pofile(str(CATALOGO_PROGETTO)).translated_entries():
         loro = delle_app.get((voce.msgctxt, voce.msgid))
         nostra = tuple(t for _o, t in _traduzioni(voce))
-        if loro and nostra not in loro and voce.msgid not in voluti:
+        if loro and nostra not in loro:
             diverse.append((voce.msgid, nostra, loro))
     assert diverse == []
 
