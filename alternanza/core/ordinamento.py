@@ -23,4 +23,4 @@ class Ordinamento(df.OrderingFilter):
             (f"-{param}", labels.get(f"-{param}", format_lazy(_("{campo} (decrescente)"), campo=etichetta)))
             for param, etichetta in crescenti
         ]
-        return [voce for coppia in zip(crescenti, decrescenti) for voce in coppia]
+        return [voce for coppia in zip(crescenti, decrescenti, strict=True) for voce in coppia]

@@ -72,7 +72,9 @@ class AdapterAccount(DefaultAccountAdapter):
         headers: dict[str, str] | None = None,
     ) -> EmailMessage:
         to = [email] if isinstance(email, str) else email
-        oggetto = self.format_email_subject(" ".join(rendi_testo(f"{template_prefix}_subject.txt", context).split()))
+        oggetto = self.format_email_subject(
+            " ".join(rendi_testo(f"{template_prefix}_subject.txt", context).split())
+        )
         testo = rendi_testo(f"{template_prefix}_message.txt", context).strip()
         msg = EmailMultiAlternatives(oggetto, testo, self.get_from_email(), to, headers=headers)
         try:

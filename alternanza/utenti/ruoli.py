@@ -286,7 +286,11 @@ def revoca(decisore: User, richiesta: Richiesta, nota: str = "") -> None:
     invia_modello(
         "utenti/email/ruolo_revocato",
         [(richiesta.utente.email, lingua_di(richiesta.utente))],
-        {"richiesta": richiesta, "descrizione": nella_lingua(descrivi, richiesta), "utente": richiesta.utente},
+        {
+            "richiesta": richiesta,
+            "descrizione": nella_lingua(descrivi, richiesta),
+            "utente": richiesta.utente,
+        },
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
         rispondi_a=chi_risponde(richiesta),
     )
@@ -298,7 +302,9 @@ def chi_risponde(richiesta: Richiesta) -> str:
     distretto = distretto_di(richiesta)
     indirizzo = ""
     if distretto is not None:
-        indirizzo = Distretto.objects.filter(pk=distretto).values_list("ufficio_email", flat=True).first() or ""
+        indirizzo = (
+            Distretto.objects.filter(pk=distretto).values_list("ufficio_email", flat=True).first() or ""
+        )
     return indirizzo or settings.PORTALE["email_contatti"]
 
 

@@ -63,7 +63,12 @@ def lingua(request):
         scelta = form.cleaned_data["lingua"]
         imposta_lingua(request.user, scelta)
         with translation.override(scelta):
-            messages.success(request, _("Lingua salvata: ti scriveremo in italiano.") if scelta == "it" else _("Lingua salvata: ti scriveremo in inglese."))
+            messages.success(
+                request,
+                _("Lingua salvata: ti scriveremo in italiano.")
+                if scelta == "it"
+                else _("Lingua salvata: ti scriveremo in inglese."),
+            )
             return redirect(translate_url(reverse("utenti:profilo"), scelta))
     messages.error(request, _("Scegli una delle lingue del portale."))
     return redirect("utenti:profilo")

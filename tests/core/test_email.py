@@ -80,6 +80,7 @@ def _allauth() -> list[str]:
 TRIPLETTE = _triplette()
 ALLAUTH = _allauth()
 
+
 def _variabili(*modelli: str) -> set[str]:
     """The root names the templates read from their context, found by walking the parsed templates."""
     radici: set[str] = set()
@@ -138,9 +139,11 @@ def _contesto(variabili: set[str]) -> dict:
 
 def test_le_triplette_trovate_sono_tutte_quelle_del_portale():
     assert len(TRIPLETTE) >= 14
-    assert {"utenti/email/richiesta_rifiutata", "progetti/email/transizione", "newsletter/email/numero"} <= set(
-        TRIPLETTE
-    )
+    assert {
+        "utenti/email/richiesta_rifiutata",
+        "progetti/email/transizione",
+        "newsletter/email/numero",
+    } <= set(TRIPLETTE)
     assert {"account/email/email_confirmation_signup", "account/email/password_reset_key"} <= set(ALLAUTH)
 
 

@@ -100,17 +100,24 @@ def test_la_lingua_si_sceglie_dal_profilo(client, referente_a):
     assert Preferenze.objects.get(utente=referente_a).lingua == "en"
 
 
-def test_rifiuto_nella_lingua_del_richiedente_con_risposta_all_ufficio(client, ufficio_a, scuola_a, distretto_a):
+def test_rifiuto_nella_lingua_del_richiedente_con_risposta_all_ufficio(
+    client, ufficio_a, scuola_a, distretto_a
+):
     distretto_a.ufficio_email = "ufficio.tecnico@example.org"
     distretto_a.save(update_fields=["ufficio_email"])
     richiedente = UserFactory(first_name="Tom", last_name="O'Brien")
     Preferenze.objects.create(utente=richiedente, lingua="en")
     richiesta = IncaricoFactory(
-        utente=richiedente, ruolo=Incarico.Ruolo.REFERENTE_SCUOLA, scuola=scuola_a, stato=StatoIncarico.RICHIESTO
+        utente=richiedente,
+        ruolo=Incarico.Ruolo.REFERENTE_SCUOLA,
+        scuola=scuola_a,
+        stato=StatoIncarico.RICHIESTO,
     )
     entra(client, ufficio_a)
     url = reverse("utenti:decidi", kwargs={"tipo": "incarico", "pk": richiesta.pk})
-    client.post(url, {"esito": "rifiuta", "nota": "Non risulta tra i docenti: chiedi all'istituto & riprova."})
+    client.post(
+        url, {"esito": "rifiuta", "nota": "Non risulta tra i docenti: chiedi all'istituto & riprova."}
+    )
     (rifiuto,) = mail.outbox
     assert rifiuto.to == [richiedente.email]
     assert rifiuto.subject.startswith(settings.EMAIL_SUBJECT_PREFIX)
