@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "alternanza.utenti.middleware.SessioneAssolutaMiddleware",
     "alternanza.utenti.middleware.MfaObbligatoriaMiddleware",
     "alternanza.utenti.middleware.AutorizzazioniNegateMiddleware",
+    "alternanza.utenti.preferenze.LinguaPreferitaMiddleware",
     # Audit trail: the acting user and URL on every event written during a request.
     "pghistory.middleware.HistoryMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -215,6 +216,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The one subject prefix of every mail the portal sends (its own triplets, allauth's, the admins').
+EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[Rete alternanza] ")
 
 # --- Newsletter (eventi.newsletter) -------------------------------------------------------------
 # Messages per second across all workers (the provider's limit); 0 = no limit.
@@ -269,7 +272,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "alternanza.utenti.forms.RegistrazioneForm"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rete alternanza] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
+# The portal's voice in allauth's mails: its name instead of the Site's domain, each mail in the
+# recipient's language; people are named by their name or e-mail, never by the generated username.
+ACCOUNT_ADAPTER = "alternanza.utenti.adapter.AdapterAccount"
+ACCOUNT_USER_DISPLAY = "alternanza.core.utenti.nome_da_mostrare"
+# Security notices (password or e-mail changed, second factor added or removed) to the account holder.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -305,6 +314,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers as each language writes them (formats/it, formats/en: UK/EU day-month order).
+FORMAT_MODULE_PATH = ["alternanza.formats"]
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

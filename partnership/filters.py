@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.ordinamento import Ordinamento
 from distretti.models import AmbitoTematico, Comune, Distretto
 from partnership.models import Accordo, AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import FASCE_SCADENZA
@@ -52,7 +53,7 @@ class OrganizzazioneFilter(df.FilterSet):
         label=_("Ambito tematico"), queryset=AmbitoTematico.objects.all(), method="filtra_ambito"
     )
     partner_istituzionale = df.BooleanFilter(label=_("Partner istituzionale"))
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(
             ("nome", "nome"),
@@ -126,7 +127,7 @@ class PartnershipFilter(_Periodo):
         label=_("Tipo di organizzazione"), choices=Organizzazione.Tipo.choices, method="filtra_tipo"
     )
     sezione_ateco = df.ChoiceFilter(label=_("Sezione ATECO"), choices=sezioni_ateco, method="filtra_ateco")
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(("titolo", "titolo"), ("data_inizio", "inizio"), ("stato", "stato"), ("livello", "livello")),
         field_labels={
@@ -192,7 +193,7 @@ class AccordoFilter(_Periodo):
         choices=[(g, format_lazy("{} {}", g, _("giorni"))) for g in FASCE_SCADENZA],
         method="filtra_scadenza",
     )
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(("titolo", "titolo"), ("data_firma", "firma"), ("stato", "stato"), ("valido_al", "scadenza")),
         field_labels={
@@ -236,7 +237,7 @@ class OffertaFilter(_Periodo):
     )
     comune = df.ModelChoiceFilter(label=_("Comune"), queryset=_comuni())
     area_s3 = df.ModelChoiceFilter(label=_("Area S3"), queryset=AreaS3.objects.all())
-    ordina = df.OrderingFilter(
+    ordina = Ordinamento(
         label=_("Ordina per"),
         fields=(("data_inizio", "inizio"), ("titolo", "titolo"), ("posti", "posti")),
         field_labels={"data_inizio": _("Inizio"), "titolo": _("Titolo"), "posti": _("Posti")},

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from alternanza.core.email import invia_modello
+from alternanza.core.email import LINGUA_UTENTE, invia_modello
 from distretti.models import Incarico, StatoIncarico
 from partnership.models import Convenzione, ReferenteOrganizzazione
 from partnership.tasks import GIORNI_PREAVVISO, invia_promemoria_convenzione
@@ -41,30 +41,32 @@ def accoda_promemoria(giorni: int = GIORNI_PREAVVISO) -> int:
     return len(ids)
 
 
-def destinatari(convenzione: Convenzione) -> list[str]:
-    """School coordinators, organisation contacts and the district office, without duplicates."""
+def destinatari(convenzione: Convenzione) -> list[tuple[str, str | None]]:
+    """School coordinators, organisation contacts and the district office, without duplicates, each
+    with their preferred language (None for the addresses of schools, organisations and offices)."""
     scuola = convenzione.scuola
     distretto_id = scuola.comune.distretto_id
-    indirizzi: list[str] = []
+    campi = ("utente__email", f"utente__{LINGUA_UTENTE}")
+    indirizzi: list[tuple[str, str | None]] = []
     indirizzi += Incarico.objects.filter(
         ruolo=Incarico.Ruolo.REFERENTE_SCUOLA, scuola=scuola, stato=StatoIncarico.APPROVATO
-    ).values_list("utente__email", flat=True)
+    ).values_list(*campi)
     if not indirizzi and scuola.email:
-        indirizzi.append(scuola.email)
+        indirizzi.append((scuola.email, None))
     indirizzi += ReferenteOrganizzazione.objects.filter(
         organizzazione=convenzione.organizzazione, stato=StatoIncarico.APPROVATO
-    ).values_list("utente__email", flat=True)
-    indirizzi.append(convenzione.organizzazione.contatto_email)
-    indirizzi.append(scuola.comune.distretto.ufficio_email)
+    ).values_list(*campi)
+    indirizzi.append((convenzione.organizzazione.contatto_email, None))
+    indirizzi.append((scuola.comune.distretto.ufficio_email, None))
     indirizzi += Incarico.objects.filter(
         ruolo=Incarico.Ruolo.UFFICIO_DISTRETTO, distretto_id=distretto_id, stato=StatoIncarico.APPROVATO
-    ).values_list("utente__email", flat=True)
+    ).values_list(*campi)
     visti, unici = set(), []
-    for indirizzo in indirizzi:
+    for indirizzo, lingua in indirizzi:
         chiave = (indirizzo or "").strip().lower()
         if chiave and chiave not in visti:
             visti.add(chiave)
-            unici.append(indirizzo.strip())
+            unici.append((indirizzo.strip(), lingua))
     return unici
 
 

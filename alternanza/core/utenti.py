@@ -60,3 +60,9 @@ def richiede(predicato: Callable[[Any], bool], messaggio: str = "") -> Callable[
         return controllata  # type: ignore[return-value]
 
     return decoratore
+
+
+def nome_da_mostrare(user: Any) -> str:
+    """How the portal names a person (ACCOUNT_USER_DISPLAY): full name, else e-mail; never the
+    username, which allauth generates from the e-mail and nobody chose."""
+    return nome_leggibile(user, None) if getattr(user, "is_authenticated", False) else ""

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from alternanza.core.email import invia_modello
+from alternanza.core.email import destinatari_utenti, invia_modello
 from alternanza.progetti.models import StatoProgetto, TransizioneProgetto
 from distretti.models import Incarico, StatoIncarico
 
 
-def destinatari(progetto, escludi_utente_id: int | None = None) -> list[str]:
-    """E-mail addresses of the school's coordinators and of the district office users."""
+def _utenti(progetto, escludi_utente_id: int | None = None):
+    """The school's coordinators and the district office users (active, with an address)."""
     utenti = (
         get_user_model()
         .objects.filter(is_active=True)
@@ -32,7 +32,12 @@ def destinatari(progetto, escludi_utente_id: int | None = None) -> list[str]:
     )
     if escludi_utente_id:
         utenti = utenti.exclude(pk=escludi_utente_id)
-    return sorted(set(utenti.values_list("email", flat=True)))
+    return utenti
+
+
+def destinatari(progetto, escludi_utente_id: int | None = None) -> list[tuple[str, str | None]]:
+    """(address, preferred language) of the school's coordinators and of the district office users."""
+    return sorted(set(destinatari_utenti(_utenti(progetto, escludi_utente_id))))
 
 
 def invia_notifica_transizione(transizione_id: int) -> int:

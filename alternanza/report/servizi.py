@@ -17,6 +17,7 @@ from functools import partial
 
 import redis.exceptions
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from alternanza.core.email import invia_modello
+from alternanza.core.email import destinatari_utenti, invia_modello
 from alternanza.core.utenti import nome_leggibile
 from alternanza.report.models import InvioReport, ReportJob, StatoJob
 from alternanza.report.tasks import genera_report, invia_report
@@ -343,7 +344,7 @@ def notifica_richiedente(job: ReportJob) -> None:
     try:
         invia_modello(
             "report/email/pronto" if job.stato == StatoJob.COMPLETATO else "report/email/errore",
-            [utente.email],
+            destinatari_utenti(get_user_model().objects.filter(pk=utente.pk)),
             {"job": job, "url": _url_assoluto(job.get_absolute_url())},
             settings.LANGUAGE_CODE,
         )

@@ -66,7 +66,7 @@ def esporta(utente: User) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
-    from alternanza.utenti.models import EventoSicurezza, Invito, SessioneUtente
+    from alternanza.utenti.models import EventoSicurezza, Invito, Preferenze, SessioneUtente
     from distretti.models import Incarico
     from partnership.models import ReferenteOrganizzazione
 
@@ -78,6 +78,7 @@ def esporta(utente: User) -> dict[str, Any]:
         (SessioneUtente, "utente"),
         (EventoSicurezza, "utente"),
         (Invito, "utente"),
+        (Preferenze, "utente"),
     }
     dati: dict[str, Any] = {
         "generato_il": timezone.now().isoformat(),
@@ -89,6 +90,7 @@ def esporta(utente: User) -> dict[str, Any]:
             "registrato_il": _data(utente.date_joined),
             "ultimo_accesso": _data(utente.last_login),
             "attivo": utente.is_active,
+            "lingua_email": Preferenze.objects.filter(utente=utente).values_list("lingua", flat=True).first(),
         },
         "indirizzi_email": [
             {"email": e.email, "verificato": e.verified, "principale": e.primary}

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.core.email import invia_modello
+from alternanza.core.email import invia_modello, nella_lingua
 from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti import ruoli
 from alternanza.utenti.models import Invito, TipoRuolo
@@ -77,7 +77,7 @@ def crea_e_invia(da, email: str, ruolo: str, scuola=None, distretto=None, organi
         [invito.email],
         {
             "invito": invito,
-            "descrizione": descrivi(invito),
+            "descrizione": nella_lingua(descrivi, invito),
             "url": reverse("utenti:accetta_invito", kwargs={"token": token_di(invito)}),
             "giorni": validita() // 86400,
         },

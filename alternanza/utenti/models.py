@@ -116,3 +116,29 @@ class EventoSicurezza(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creato_il:%Y-%m-%d %H:%M} {self.get_tipo_display()} {self.identificativo}"
+
+
+class Preferenze(models.Model):
+    """A person's preferences: the language of the portal's e-mails to them.
+
+    One row per user, created at signup from the language of the request and updated when the person
+    switches language while logged in or on the profile page. Senders read it through the ORM path
+    alternanza.core.email.LINGUA_UTENTE; a user without a row gets the portal's default language."""
+
+    utente = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preferenze",
+        verbose_name=_("utente"),
+    )
+    lingua = models.CharField(
+        _("lingua delle e-mail"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("preferenze")
+        verbose_name_plural = _("preferenze")
+
+    def __str__(self) -> str:
+        return f"{self.utente_id}: {self.lingua}"

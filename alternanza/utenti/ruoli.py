@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alternanza.core.email import invia_modello
+from alternanza.core.email import invia_modello, nella_lingua
 from alternanza.core.tipi import Utente
 from alternanza.core.utenti import nome_leggibile
 from alternanza.utenti.models import TipoRuolo
+from alternanza.utenti.preferenze import lingua_di
 from distretti.models import Comune, Distretto, Incarico, Scuola, StatoIncarico
 from distretti.permissions import dimentica_ambito, incarichi_decidibili_da
 from partnership.models import Organizzazione, ReferenteOrganizzazione
@@ -293,16 +294,17 @@ def decidi(decisore: User, richiesta: Richiesta, *, approva: bool, nota: str = "
     richiesta.stato, richiesta.nota = riga.stato, riga.nota
     invia_modello(
         "utenti/email/richiesta_approvata" if approva else "utenti/email/richiesta_rifiutata",
-        [riga.utente.email],
+        [(riga.utente.email, lingua_di(riga.utente))],
         {
             "richiesta": riga,
-            "descrizione": descrivi(riga),
+            "descrizione": nella_lingua(descrivi, riga),
             "utente": riga.utente,
             # Approved: straight to the workspace, where the role's tools now are; rejected: the profile
             # with the reason.
             "url": reverse("area:home") if approva else reverse("utenti:profilo"),
         },
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+        rispondi_a=None if approva else chi_risponde(riga),
     )
 
 
@@ -322,10 +324,27 @@ def revoca(decisore: User, richiesta: Richiesta, nota: str = "") -> None:
     _applica(richiesta)
     invia_modello(
         "utenti/email/ruolo_revocato",
-        [richiesta.utente.email],
-        {"richiesta": richiesta, "descrizione": descrivi(richiesta), "utente": richiesta.utente},
+        [(richiesta.utente.email, lingua_di(richiesta.utente))],
+        {
+            "richiesta": richiesta,
+            "descrizione": nella_lingua(descrivi, richiesta),
+            "utente": richiesta.utente,
+        },
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+        rispondi_a=chi_risponde(richiesta),
     )
+
+
+def chi_risponde(richiesta: Richiesta) -> str:
+    """Where a reply to a decision reaches a person: the district office that decides the request,
+    else the network's contact address (staff)."""
+    distretto = distretto_di(richiesta)
+    indirizzo = ""
+    if distretto is not None:
+        indirizzo = (
+            Distretto.objects.filter(pk=distretto).values_list("ufficio_email", flat=True).first() or ""
+        )
+    return indirizzo or settings.PORTALE["email_contatti"]
 
 
 def approvatori(richiesta: Richiesta) -> list:
@@ -345,19 +364,19 @@ def notifica_nuova_richiesta(richiesta: Richiesta) -> None:
     """Tell the approvers about a request, and the requester that it was received."""
     contesto = {
         "richiesta": richiesta,
-        "descrizione": descrivi(richiesta),
+        "descrizione": nella_lingua(descrivi, richiesta),
         "utente": richiesta.utente,
         "url": reverse("utenti:richieste"),
     }
     invia_modello(
         "utenti/email/nuova_richiesta",
-        [u.email for u in approvatori(richiesta)],
+        [(u.email, lingua_di(u)) for u in approvatori(richiesta)],
         contesto,
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
     invia_modello(
         "utenti/email/richiesta_ricevuta",
-        [richiesta.utente.email],
+        [(richiesta.utente.email, lingua_di(richiesta.utente))],
         {**contesto, "url": reverse("utenti:profilo")},
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )

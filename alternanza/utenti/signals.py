@@ -7,7 +7,7 @@ from allauth.account.internal.flows.login import (
     get_authentication_records,
 )
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed, password_changed, password_reset
+from allauth.account.signals import email_confirmed, password_changed, password_reset, user_signed_up
 from allauth.mfa.signals import (
     authentication_failed,
     authenticator_added,
@@ -119,3 +119,11 @@ def _incarico_salvato(sender, instance, **kwargs):
 
     if instance.ruolo == instance.Ruolo.STAFF:
         _applica(instance)
+
+
+@receiver(user_signed_up)
+def _lingua_alla_registrazione(sender, request, user, **kwargs):
+    """The language of the signup page becomes the language of the person's e-mails."""
+    from alternanza.utenti.preferenze import imposta_lingua
+
+    imposta_lingua(user, getattr(request, "LANGUAGE_CODE", None))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("profilo/", views.profilo, name="profilo"),
     path("profilo/nuovo-ruolo/", views.richiedi_ruolo, name="richiedi_ruolo"),
     path("profilo/dati/", views_dati.miei_dati, name="miei_dati"),
+    path("profilo/lingua/", views_dati.lingua, name="lingua"),
     path("profilo/dati/esporta.json", views_dati.esporta, name="esporta_dati"),
     path("profilo/elimina/", views_dati.elimina, name="elimina_account"),
     path("richieste/", views.richieste, name="richieste"),

@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from alternanza.utenti import gdpr
 from alternanza.utenti.forms import EliminaAccountForm
 from alternanza.utenti.models import EventoSicurezza
+from alternanza.utenti.preferenze import LinguaForm, imposta_lingua
 from alternanza.utenti.sicurezza import registra
 
 
@@ -49,3 +52,23 @@ def elimina(request):
         messages.success(request, _("Il tuo account è stato eliminato."))
         return redirect("home")
     return render(request, "utenti/elimina_account.html", {"form": form, "senza_valutazione": True})
+
+
+@require_POST
+@login_required
+def lingua(request):
+    """The language of the person's e-mails (profile page); the profile reopens in that language."""
+    form = LinguaForm(request.POST)
+    if form.is_valid():
+        scelta = form.cleaned_data["lingua"]
+        imposta_lingua(request.user, scelta)
+        with translation.override(scelta):
+            messages.success(
+                request,
+                _("Lingua salvata: ti scriveremo in italiano.")
+                if scelta == "it"
+                else _("Lingua salvata: ti scriveremo in inglese."),
+            )
+            return redirect(translate_url(reverse("utenti:profilo"), scelta))
+    messages.error(request, _("Scegli una delle lingue del portale."))
+    return redirect("utenti:profilo")

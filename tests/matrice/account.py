@@ -216,6 +216,18 @@ VOCI += [
     ),
 ]
 
+VOCI += [
+    Voce(
+        "utenti:lingua",
+        get=SOLO_POST,
+        post=[
+            # Everyone signed in chooses the language of their own e-mails (a redirect to the profile).
+            Azione("inglese", dati={"lingua": "en"}, attesi=attesi(302, anonimo=LOGIN)),
+            Azione("lingua_sconosciuta", dati={"lingua": "xx"}, attesi=attesi(302, anonimo=LOGIN)),
+        ],
+    ),
+]
+
 VOCI += [Voce("utenti:modifiche", get=SOLO_STAFF)]
 
 VOCI += [

@@ -24,6 +24,7 @@ DATI_PERSONALI = {
     "distretti.Incarico.utente",
     "partnership.ReferenteOrganizzazione.utente",
     "utenti.SessioneUtente.utente",
+    "utenti.Preferenze.utente",
 }
 
 

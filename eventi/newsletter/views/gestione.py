@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -165,7 +166,9 @@ def numero_invia(request, pk: int):
         if invio.programma(numero, form.cleaned_data["programmato_per"]):
             quando = timezone.localtime(form.cleaned_data["programmato_per"])
             messages.success(
-                request, _("Invio programmato per il %(quando)s.") % {"quando": f"{quando:%d/%m/%Y %H:%M}"}
+                request,
+                _("Invio programmato per il %(quando)s.")
+                % {"quando": date_format(quando, "SHORT_DATETIME_FORMAT")},
             )
         else:
             messages.error(request, _("Questo numero non si può più programmare."))
