@@ -109,7 +109,9 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # One way to render forms: templates/django/forms/portale/ (alternanza/core/moduli.py).
 FORM_RENDERER = "alternanza.core.moduli.RendererPortale"
 # Files of a submission that failed validation wait here (never under MEDIA_ROOT: not downloadable).
-CARICAMENTI_TEMPORANEI_ROOT = Path(env.str("CARICAMENTI_TEMPORANEI_ROOT", default=str(VAR_DIR / "caricamenti")))
+CARICAMENTI_TEMPORANEI_ROOT = Path(
+    env.str("CARICAMENTI_TEMPORANEI_ROOT", default=str(VAR_DIR / "caricamenti"))
+)
 
 ROOT_URLCONF = "alternanza.urls"
 WSGI_APPLICATION = "alternanza.wsgi.application"

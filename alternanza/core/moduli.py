@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import uuid
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from django.core import signing
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -149,10 +152,18 @@ class VoceErrore:
     ancora: str = ""
 
 
+def _testo(errore: Any) -> str:
+    if isinstance(errore, SafeData):
+        return html.unescape(strip_tags(errore))
+    return str(errore)
+
+
 def _voci(form: forms.BaseForm) -> list[VoceErrore]:
-    voci = [VoceErrore(str(e)) for e in form.non_field_errors()]
+    # Plain text: an error may carry a link (e.g. to the organisation that has the tax code), and the
+    # summary's items are links already.
+    voci = [VoceErrore(_testo(e)) for e in form.non_field_errors()]
     for campo in form:
-        for e in campo.errors:
+        for e in map(_testo, campo.errors):
             if campo.is_hidden:
                 voci.append(VoceErrore(str(e), str(campo.label or "")))
             else:
@@ -212,7 +223,9 @@ _DURATA = 24 * 3600
 
 
 def _archivio() -> FileSystemStorage:
-    cartella = Path(getattr(settings, "CARICAMENTI_TEMPORANEI_ROOT", Path(settings.MEDIA_ROOT).parent / "temp"))
+    cartella = Path(
+        getattr(settings, "CARICAMENTI_TEMPORANEI_ROOT", Path(settings.MEDIA_ROOT).parent / "temp")
+    )
     # Never under MEDIA_ROOT: nobody can download a file that has not been accepted yet.
     return FileSystemStorage(location=cartella, base_url=None)
 

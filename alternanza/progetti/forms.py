@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import ricodifica
+from alternanza.core.moduli import ConservaFile
 from alternanza.core.tipi import Utente, campo_di
 from alternanza.progetti.file import REGOLE_FOTO, controlla_documento
 from alternanza.progetti.models import (
@@ -166,7 +167,7 @@ class TransizioneForm(Stile, forms.Form):
     )
 
 
-class DocumentoForm(Stile, forms.ModelForm):
+class DocumentoForm(ConservaFile, Stile, forms.ModelForm):
     class Meta:
         model = DocumentoProgetto
         fields = ["titolo", "file", "pubblico"]
@@ -178,7 +179,7 @@ class DocumentoForm(Stile, forms.ModelForm):
         return file
 
 
-class FotoForm(Stile, forms.ModelForm):
+class FotoForm(ConservaFile, Stile, forms.ModelForm):
     class Meta:
         model = FotoProgetto
         fields = ["immagine", "testo_alternativo", "didascalia"]

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.moduli import ConservaFile
 from distretti.models import AmbitoTematico, Distretto
 
 from . import consenso as testo_consenso
@@ -149,7 +150,7 @@ class ProgrammaForm(_Stile, forms.Form):
         return quando
 
 
-class ImportaForm(_Stile, forms.Form):
+class ImportaForm(ConservaFile, _Stile, forms.Form):
     MAX_BYTES = 5 * 1024 * 1024
 
     file = forms.FileField(
