@@ -106,6 +106,10 @@ MIDDLEWARE = [
 # Audit context only for requests that write: on GET it would prefix every query of every page.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
+# django-filter: an empty choice says what it means (a select never shows "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("Tutti")
+FILTERS_NULL_CHOICE_LABEL = _("Nessuno")
+
 # One way to render forms: templates/django/forms/portale/ (alternanza/core/moduli.py).
 FORM_RENDERER = "alternanza.core.moduli.RendererPortale"
 # Files of a submission that failed validation wait here (never under MEDIA_ROOT: not downloadable).

@@ -18,7 +18,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms, template
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.core import signing
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
@@ -293,3 +294,35 @@ class ConservaFile:
                 {"p": percorso, "n": caricato.name, "t": getattr(caricato, "content_type", "")}, salt=_SALE
             )
             self.file_conservati[nome] = (token, os.path.basename(caricato.name or ""))
+
+
+class FiltroConIntervallo:
+    """django-filter FilterSet mixin for a from/to pair (`intervallo = ("dal", "al")`).
+
+    The pair is checked (from ≤ to, message at "to"), and `vuoto_per_intervallo` tells the template that
+    nothing was found only because of the period, so it can say so instead of a bare "0 results".
+    """
+
+    intervallo: ClassVar[tuple[str, str]] = ("dal", "al")
+
+    def get_form_class(self):
+        base = super().get_form_class()  # type: ignore[misc]
+        da, a = self.intervallo
+
+        def clean(form):
+            dati = base.clean(form)
+            controlla_intervallo(form, da, a)
+            return dati
+
+        return type(base.__name__, (base,), {"clean": clean})
+
+    @cached_property
+    def vuoto_per_intervallo(self) -> bool:
+        filtro: Any = self
+        if not filtro.is_bound or not any(filtro.data.get(n) for n in self.intervallo):
+            return False
+        if filtro.qs.exists():
+            return False
+        altri = {k: v for k, v in filtro.data.items() if k not in self.intervallo}
+        senza = type(self)(altri, queryset=filtro.queryset, request=filtro.request)  # type: ignore[call-arg]
+        return senza.qs.exists()
