@@ -19,7 +19,8 @@ def test_i_filtri_per_data_sono_campi_data():
     assert re.search(r'<input type="date" name="dal"', html)
     assert re.search(r'<input type="date" name="al"', html)
     html = str(FiltroEventi({}, queryset=Evento.objects.none()).form)
-    assert re.search(r'<input type="date" name="da"', html) and re.search(r'<input type="date" name="a"', html)
+    assert re.search(r'<input type="date" name="da"', html)
+    assert re.search(r'<input type="date" name="a"', html)
 
 
 @pytest.mark.django_db
@@ -29,7 +30,8 @@ def test_i_moduli_con_date_usano_il_campo_data():
 
 @pytest.mark.django_db
 def test_periodo_invertito_nel_filtro_segnalato_sul_campo_al():
-    filtro = OffertaFilter({"dal": "2026-06-01", "al": "2026-01-01"}, queryset=OffertaOspitalita.objects.all())
+    dati = {"dal": "2026-06-01", "al": "2026-01-01"}
+    filtro = OffertaFilter(dati, queryset=OffertaOspitalita.objects.all())
     assert not filtro.form.is_valid()
     assert list(filtro.form.errors) == ["al"]
     assert "successiva" in filtro.form.errors["al"][0]
