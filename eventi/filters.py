@@ -66,14 +66,6 @@ class FiltroEventi(FiltroConIntervallo, df.FilterSet):
         model = Evento
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for campo in self.form.fields.values():
-            if isinstance(campo.widget, forms.Select):
-                campo.widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(campo.widget, forms.HiddenInput):
-                campo.widget.attrs.setdefault("class", "form-control")
-
     def filtra_testo(self, queryset, name, value):
         parole = value.split()[:6]
         for parola in parole:

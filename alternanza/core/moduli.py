@@ -136,6 +136,11 @@ class RendererPortale(TemplatesSetting):
         elif "widget" in context:
             w = context["widget"]
             _aggiungi_classe(w["attrs"], _classe_widget(w.get("template_name", template_name), w.get("type")))
+            for _gruppo, opzioni, _indice in w.get("optgroups", ()):
+                for opzione in opzioni:
+                    # Django's "---------" says nothing: the empty choice of a select reads as a prompt.
+                    if opzione.get("value") in ("", None) and opzione.get("label") == "---------":
+                        opzione["label"] = _("Scegli…")
             if w.get("template_name", "").endswith(("/radio.html", "/checkbox_select.html")):
                 for _gruppo, opzioni, _indice in w.get("optgroups", ()):
                     for opzione in opzioni:
@@ -155,7 +160,7 @@ class VoceErrore:
 
 def _testo(errore: Any) -> str:
     if isinstance(errore, SafeData):
-        return html.unescape(strip_tags(errore))
+        return html.unescape(strip_tags(str(errore)))
     return str(errore)
 
 
@@ -274,11 +279,11 @@ class ConservaFile:
         if not archivio.exists(percorso):
             return None
         with archivio.open(percorso, "rb") as f:
-            return SimpleUploadedFile(dati["n"], f.read(), content_type=dati.get("t") or None)
+            return SimpleUploadedFile(dati["n"], f.read(), content_type=dati.get("t") or "")
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
-        form: forms.BaseForm = self  # type: ignore[assignment]
+        form: Any = self
         if not form.is_bound or not form._errors:
             return
         for nome, campo in form.fields.items():
@@ -324,5 +329,5 @@ class FiltroConIntervallo:
         if filtro.qs.exists():
             return False
         altri = {k: v for k, v in filtro.data.items() if k not in self.intervallo}
-        senza = type(self)(altri, queryset=filtro.queryset, request=filtro.request)  # type: ignore[call-arg]
+        senza: Any = type(self)(altri, queryset=filtro.queryset, request=filtro.request)  # type: ignore[call-arg]
         return senza.qs.exists()

@@ -33,23 +33,7 @@ AVVISO_MINORI = _(
 _CAMPI_TESTO_LIBERO = ("descrizione", "obiettivi", "risultati", "valutazione", "classi", "indirizzo")
 
 
-class Stile:
-    """Bootstrap Italia classes on the widgets (no inline styles: the CSP forbids them)."""
-
-    # Set by the form class this mixin precedes.
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for campo in self.fields.values():
-            widget = campo.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                continue
-            classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {classe}".strip()
-
-
-class ProgettoForm(Stile, forms.ModelForm):
+class ProgettoForm(forms.ModelForm):
     class Meta:
         model = Progetto
         fields = [
@@ -116,7 +100,7 @@ class ProgettoForm(Stile, forms.ModelForm):
             campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
 
 
-class PartecipazioneForm(Stile, forms.ModelForm):
+class PartecipazioneForm(forms.ModelForm):
     """An organisation of the project, identified by its tax code or exact name (20,000 would not fit
     in a drop-down)."""
 
@@ -158,7 +142,7 @@ PartecipazioniFormSet = forms.inlineformset_factory(
 )
 
 
-class TransizioneForm(Stile, forms.Form):
+class TransizioneForm(forms.Form):
     nota = forms.CharField(
         label=_("Nota / osservazioni"),
         required=False,
@@ -167,7 +151,7 @@ class TransizioneForm(Stile, forms.Form):
     )
 
 
-class DocumentoForm(ConservaFile, Stile, forms.ModelForm):
+class DocumentoForm(ConservaFile, forms.ModelForm):
     class Meta:
         model = DocumentoProgetto
         fields = ["titolo", "file", "pubblico"]
@@ -179,7 +163,7 @@ class DocumentoForm(ConservaFile, Stile, forms.ModelForm):
         return file
 
 
-class FotoForm(ConservaFile, Stile, forms.ModelForm):
+class FotoForm(ConservaFile, forms.ModelForm):
     class Meta:
         model = FotoProgetto
         fields = ["immagine", "testo_alternativo", "didascalia"]
@@ -189,7 +173,7 @@ class FotoForm(ConservaFile, Stile, forms.ModelForm):
         return ricodifica(self.cleaned_data["immagine"], REGOLE_FOTO)
 
 
-class AzioneForm(Stile, forms.ModelForm):
+class AzioneForm(forms.ModelForm):
     class Meta:
         model = AzioneDiRete
         fields = [
@@ -231,14 +215,14 @@ class AzioneForm(Stile, forms.ModelForm):
             del self.fields["promotore_organizzazione"]
 
 
-class AssistenzaForm(Stile, forms.ModelForm):
+class AssistenzaForm(forms.ModelForm):
     class Meta:
         model = AssistenzaTecnica
         fields = ["data", "distretto", "tema", "ore", "esito"]
         widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class ModelloForm(Stile, forms.ModelForm):
+class ModelloForm(forms.ModelForm):
     class Meta:
         model = ModelloIntervento
         fields = [
@@ -255,7 +239,7 @@ class ModelloForm(Stile, forms.ModelForm):
         widgets = {"ambiti": forms.CheckboxSelectMultiple}
 
 
-class AdozioneForm(Stile, forms.ModelForm):
+class AdozioneForm(forms.ModelForm):
     class Meta:
         model = AdozioneModello
         fields = ["distretto", "data", "note"]

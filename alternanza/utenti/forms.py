@@ -150,8 +150,9 @@ class RichiestaRuoloForm(forms.Form):
             self.fields["ruolo"].widget = forms.HiddenInput()
             self.fields["ruolo"].initial = self.ruolo_scelto
             if self.is_bound and self.data.get(self.add_prefix("ruolo")) != self.ruolo_scelto:
-                self.data = self.data.copy()
-                self.data[self.add_prefix("ruolo")] = self.ruolo_scelto
+                dati = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+                dati[self.add_prefix("ruolo")] = self.ruolo_scelto
+                self.data = dati
 
     @property
     def etichetta_ruolo(self) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from alternanza.core.utenti import richiede
 from alternanza.utenti import ruoli
 from alternanza.utenti.forms import DecisioneForm, RichiestaRuoloForm
+from alternanza.utenti.models import TipoRuolo
 from distretti.permissions import ambito_di, puo_decidere_richieste, richiede_mfa
 
 PER_PAGINA_ATTIVI = 25
@@ -132,7 +133,7 @@ class RegistrazioneView(SignupView):
 
     def get_context_data(self, **kwargs):
         contesto = super().get_context_data(**kwargs)
-        contesto["scelte_ruolo"] = RichiestaRuoloForm.base_fields["ruolo"].choices
+        contesto["scelte_ruolo"] = TipoRuolo.choices
         contesto["ruolo_scelto"] = self.ruolo_scelto()
         return contesto
 

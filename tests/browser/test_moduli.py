@@ -34,8 +34,9 @@ SOVRAPPOSTE = """() => {
       if (!r.width || !r.height) continue;
       // A checkbox or radio sits beside its label by design (Bootstrap Italia draws it in the label).
       if (altro === controllo && ['checkbox', 'radio'].includes(altro.type)) continue;
-      if (meet(l, r)) problemi.push(label.textContent.trim().slice(0, 40) + ' / ' +
-                                    (altro.id || altro.tagName) + ' ' + (altro.textContent || '').trim().slice(0, 30));
+      const testo = (altro.textContent || '').trim().slice(0, 30);
+      const nome = label.textContent.trim().slice(0, 40);
+      if (meet(l, r)) problemi.push(`${nome} / ${altro.id || altro.tagName} ${testo}`);
     }
   }
   return problemi;
