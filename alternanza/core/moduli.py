@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,6 +237,20 @@ def _archivio() -> FileSystemStorage:
     return FileSystemStorage(location=cartella, base_url=None)
 
 
+def _pulisci_scaduti(archivio: FileSystemStorage) -> None:
+    """Kept files older than their token are useless: remove them when a new one arrives (no beat job)."""
+    limite = time.time() - _DURATA
+    cartella = Path(archivio.location)
+    if not cartella.is_dir():
+        return
+    for percorso in cartella.iterdir():
+        try:
+            if percorso.is_file() and percorso.stat().st_mtime < limite:
+                percorso.unlink()
+        except FileNotFoundError:  # removed meanwhile by a concurrent request
+            continue
+
+
 def nome_token(nome_campo: str) -> str:
     return f"{nome_campo}__conservato"
 
@@ -292,6 +307,7 @@ class ConservaFile:
             if not isinstance(campo, forms.FileField) or not caricato or nome in form._errors:
                 continue
             archivio = _archivio()
+            _pulisci_scaduti(archivio)
             caricato.seek(0)
             percorso = archivio.save(f"{uuid.uuid4().hex}.bin", caricato)
             caricato.seek(0)

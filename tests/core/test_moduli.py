@@ -264,3 +264,16 @@ def test_codice_fiscale_doppio_errore_al_campo_con_link_all_organizzazione(organ
     voce = riepilogo_errori(form)[0]
     assert voce.ancora == "id_codice_fiscale" and "<a" not in voce.messaggio
     assert voce.messaggio.startswith("Esiste già un'organizzazione")
+
+
+def test_i_file_conservati_scaduti_sono_rimossi(tmp_path, settings):
+    import os
+    import time
+
+    settings.CARICAMENTI_TEMPORANEI_ROOT = tmp_path
+    vecchio = tmp_path / "vecchio.bin"
+    vecchio.write_bytes(b"x")
+    os.utime(vecchio, (time.time() - 3 * 24 * 3600,) * 2)
+    form = ConFile({"titolo": ""}, {"allegato": SimpleUploadedFile("nuovo.pdf", b"%PDF")})
+    assert not form.is_valid()
+    assert not vecchio.exists() and len(list(tmp_path.iterdir())) == 1
