@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # the widget templates, found by FORM_RENDERER's template engine
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -107,6 +108,17 @@ MIDDLEWARE = [
 # Audit context only for requests that write: on GET it would prefix every query of every page.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
+# django-filter: an empty choice says what it means (a select never shows "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("Tutti")
+FILTERS_NULL_CHOICE_LABEL = _("Nessuno")
+
+# One way to render forms: templates/django/forms/portale/ (alternanza/core/moduli.py).
+FORM_RENDERER = "alternanza.core.moduli.RendererPortale"
+# Files of a submission that failed validation wait here (never under MEDIA_ROOT: not downloadable).
+CARICAMENTI_TEMPORANEI_ROOT = Path(
+    env.str("CARICAMENTI_TEMPORANEI_ROOT", default=str(VAR_DIR / "caricamenti"))
+)
+
 ROOT_URLCONF = "alternanza.urls"
 WSGI_APPLICATION = "alternanza.wsgi.application"
 ASGI_APPLICATION = "alternanza.asgi.application"
@@ -125,6 +137,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "alternanza.pagine.context_processors.portale",
             ],
+            # {% riepilogo_errori %}: the error summary of the portal's forms (alternanza/core/moduli.py).
+            "builtins": ["alternanza.core.moduli"],
         },
     },
 ]

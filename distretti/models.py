@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Self
+from typing import ClassVar, Self
 
 import pghistory
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.tipi import Utente
+from alternanza.core.vincoli import CampiDeiVincoli
 
 # Position of each district in the schematic map of the elenco page (CSS grid areas, roughly north up).
 AREE_MAPPA: dict[str, str] = {
@@ -212,19 +213,30 @@ class Scuola(models.Model):
         return sito if re.match(r"https?://[A-Za-z0-9-]+\.", sito, re.IGNORECASE) else ""
 
 
-class ScuolaNome(models.Model):
+class ScuolaNome(CampiDeiVincoli, models.Model):
     """A name a school had in a registry year: the history of names is kept across imports."""
 
     scuola = models.ForeignKey(Scuola, on_delete=models.CASCADE, related_name="storico_nomi")
     denominazione = models.CharField(_("denominazione"), max_length=255)
     anno_anagrafe = models.PositiveIntegerField(_("anno dell'anagrafe"))
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "scuolanome_unica_per_anno": "anno_anagrafe",
+    }
+
     class Meta:
         ordering = ["anno_anagrafe"]
         verbose_name = _("denominazione storica")
         verbose_name_plural = _("denominazioni storiche")
         constraints = [
-            models.UniqueConstraint(fields=["scuola", "anno_anagrafe"], name="scuolanome_unica_per_anno"),
+            models.UniqueConstraint(
+                fields=["scuola", "anno_anagrafe"],
+                name="scuolanome_unica_per_anno",
+                violation_error_code="scuolanome_unica_per_anno",
+                violation_error_message=_(
+                    "Questa scuola ha già una denominazione per quell'anno dell'anagrafe."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -326,6 +338,11 @@ class Incarico(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="incarico_ambito_coerente",
+                violation_error_code="incarico_ambito_coerente",
+                violation_error_message=_(
+                    "Indica la scuola per il referente scolastico, il distretto per l'ufficio distrettuale "
+                    "e nessuno dei due per lo staff."
+                ),
                 condition=(
                     models.Q(ruolo="scuola", scuola__isnull=False, distretto__isnull=True)
                     | models.Q(ruolo="distretto", scuola__isnull=True, distretto__isnull=False)
@@ -335,6 +352,10 @@ class Incarico(models.Model):
             models.UniqueConstraint(
                 fields=["utente", "ruolo", "scuola", "distretto"],
                 name="incarico_unico",
+                violation_error_code="incarico_unico",
+                violation_error_message=_(
+                    "Questo ruolo è già stato chiesto o assegnato per lo stesso ambito."
+                ),
                 nulls_distinct=False,
             ),
         ]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.moduli import FiltroConIntervallo
 from distretti.models import AmbitoTematico, Comune, Distretto
 from eventi.models import Edizione, Evento, Pubblico
 
@@ -18,14 +19,17 @@ def inizio_giorno(giorno) -> datetime:
     return timezone.make_aware(datetime.combine(giorno, time.min))
 
 
-class FiltroEventi(df.FilterSet):
+class FiltroEventi(FiltroConIntervallo, df.FilterSet):
+    intervallo = ("da", "a")
+
     q = df.CharFilter(label=_("Cerca nel titolo e nella descrizione"), method="filtra_testo")
-    da = df.DateFilter(
-        label=_("Dal giorno"), method="filtra_da", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    a = df.DateFilter(label=_("Al giorno"), method="filtra_a", widget=forms.DateInput(attrs={"type": "date"}))
+    da = df.DateFilter(label=_("Dal giorno"), method="filtra_da")
+    a = df.DateFilter(label=_("Al giorno"), method="filtra_a")
     distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.all(), to_field_name="slug", empty_label=_("Tutti")
+        label=_("Distretto"),
+        queryset=Distretto.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Tutti i distretti"),
     )
     comune = df.ModelChoiceFilter(
         label=_("Comune"), queryset=Comune.objects.all(), to_field_name="codice_istat", empty_label=_("Tutti")
@@ -61,14 +65,6 @@ class FiltroEventi(df.FilterSet):
     class Meta:
         model = Evento
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for campo in self.form.fields.values():
-            if isinstance(campo.widget, forms.Select):
-                campo.widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(campo.widget, forms.HiddenInput):
-                campo.widget.attrs.setdefault("class", "form-control")
 
     def filtra_testo(self, queryset, name, value):
         parole = value.split()[:6]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import ricodifica
+from alternanza.core.moduli import ConservaFile
 from alternanza.core.testo import pulisci_html
 from alternanza.core.tipi import Utente, campo_di
 from alternanza.core.url import slug_unico
@@ -57,7 +58,7 @@ def proponenti_di(user: Utente) -> list[tuple[str, str]]:
     return scelte
 
 
-class EventoForm(forms.ModelForm):
+class EventoForm(ConservaFile, forms.ModelForm):
     per_conto_di = forms.ChoiceField(label=_("Proponi per conto di"), choices=())
     ripetizioni = forms.IntegerField(
         label=_("Ripeti ogni settimana"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.immagini import Regole
 from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
 from alternanza.core.tipi import Utente
+from alternanza.core.vincoli import CampiDeiVincoli
 from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import Ambito
@@ -31,7 +32,7 @@ REGOLE_IMMAGINE = Regole(
 )
 
 
-class Edizione(models.Model):
+class Edizione(CampiDeiVincoli, models.Model):
     """One yearly edition of the Festival della Cultura tecnica."""
 
     class Stato(models.TextChoices):
@@ -49,13 +50,20 @@ class Edizione(models.Model):
     stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.BOZZA)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "edizione_date_ordinate": "data_fine",
+    }
+
     class Meta:
         ordering = ["-anno"]
         verbose_name = _("edizione del Festival")
         verbose_name_plural = _("edizioni del Festival")
         constraints = [
             models.CheckConstraint(
-                condition=Q(data_fine__gte=models.F("data_inizio")), name="edizione_date_ordinate"
+                condition=Q(data_fine__gte=models.F("data_inizio")),
+                name="edizione_date_ordinate",
+                violation_error_code="edizione_date_ordinate",
+                violation_error_message=_("La data di fine non può precedere la data di inizio."),
             ),
         ]
 
@@ -189,7 +197,7 @@ class EventoQuerySet(models.QuerySet):
         return self.none()
 
 
-class Evento(models.Model):
+class Evento(CampiDeiVincoli, models.Model):
     """An event of the Festival (or of the network outside it), proposed, reviewed and published."""
 
     class Tipo(models.TextChoices):
@@ -308,18 +316,36 @@ class Evento(models.Model):
 
     objects = EventoQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "evento_fine_dopo_inizio": "fine",
+        "evento_luogo_o_online": "comune",
+        "evento_annullato_con_motivo": "motivo_annullamento",
+    }
+
     class Meta:
         ordering = ["inizio", "pk"]
         verbose_name = _("evento")
         verbose_name_plural = _("eventi")
         constraints = [
-            models.CheckConstraint(condition=Q(fine__gte=models.F("inizio")), name="evento_fine_dopo_inizio"),
             models.CheckConstraint(
-                condition=Q(online=True) | Q(comune__isnull=False), name="evento_luogo_o_online"
+                condition=Q(fine__gte=models.F("inizio")),
+                name="evento_fine_dopo_inizio",
+                violation_error_code="evento_fine_dopo_inizio",
+                violation_error_message=_("La fine dell'evento non può precedere l'inizio."),
+            ),
+            models.CheckConstraint(
+                condition=Q(online=True) | Q(comune__isnull=False),
+                name="evento_luogo_o_online",
+                violation_error_code="evento_luogo_o_online",
+                violation_error_message=_(
+                    "Indica il comune dove si svolge l'evento, oppure che si svolge online."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(stato="annullato") | ~Q(motivo_annullamento=""),
                 name="evento_annullato_con_motivo",
+                violation_error_code="evento_annullato_con_motivo",
+                violation_error_message=_("Indica il motivo dell'annullamento."),
             ),
         ]
         indexes = [
@@ -411,7 +437,7 @@ class TransizioneEvento(Transizione):
         return f"{self.evento_id}: {self.da_stato} → {self.a_stato}"
 
 
-class DataEvento(models.Model):
+class DataEvento(CampiDeiVincoli, models.Model):
     """One occurrence of an event: multi-day events span days, recurring ones have several rows."""
 
     evento = models.ForeignKey(
@@ -420,13 +446,20 @@ class DataEvento(models.Model):
     inizio = models.DateTimeField(_("inizio"))
     fine = models.DateTimeField(_("fine"))
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "dataevento_fine_dopo_inizio": "fine",
+    }
+
     class Meta:
         ordering = ["inizio"]
         verbose_name = _("data dell'evento")
         verbose_name_plural = _("date dell'evento")
         constraints = [
             models.CheckConstraint(
-                condition=Q(fine__gte=models.F("inizio")), name="dataevento_fine_dopo_inizio"
+                condition=Q(fine__gte=models.F("inizio")),
+                name="dataevento_fine_dopo_inizio",
+                violation_error_code="dataevento_fine_dopo_inizio",
+                violation_error_message=_("La fine non può precedere l'inizio."),
             ),
         ]
         indexes = [models.Index(fields=["inizio", "fine"], name="dataevento_periodo_idx")]

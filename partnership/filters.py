@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.moduli import FiltroConIntervallo
 from alternanza.core.ordinamento import Ordinamento
 from distretti.models import AmbitoTematico, Comune, Distretto
 from partnership.models import Accordo, AreaS3, OffertaOspitalita, Organizzazione, Partnership
@@ -22,7 +23,7 @@ def _comuni():
     return Comune.objects.select_related(None).only("id", "nome")
 
 
-class _Periodo(df.FilterSet):
+class _Periodo(FiltroConIntervallo, df.FilterSet):
     """Period overlap: a record is kept when [inizio, fine] meets [dal, al] (open ends allowed)."""
 
     campo_inizio = "data_inizio"
@@ -43,7 +44,10 @@ class _Periodo(df.FilterSet):
 class OrganizzazioneFilter(df.FilterSet):
     q = df.CharFilter(label=_("Cerca"), method="cerca")
     distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.all(), field_name="comune__distretto"
+        label=_("Distretto"),
+        queryset=Distretto.objects.all(),
+        field_name="comune__distretto",
+        empty_label=_("Tutti i distretti"),
     )
     comune = df.ModelChoiceFilter(label=_("Comune"), queryset=_comuni())
     tipo = df.ChoiceFilter(label=_("Tipo"), choices=Organizzazione.Tipo.choices)
@@ -98,7 +102,10 @@ class DirectoryFilter(df.FilterSet):
     q = df.CharFilter(label=_("Cerca"), method="cerca")
     tipo = df.ChoiceFilter(label=_("Tipo"), choices=Organizzazione.Tipo.choices)
     distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.all(), field_name="comune__distretto"
+        label=_("Distretto"),
+        queryset=Distretto.objects.all(),
+        field_name="comune__distretto",
+        empty_label=_("Tutti i distretti"),
     )
     area_s3 = df.ModelChoiceFilter(label=_("Area S3"), queryset=AreaS3.objects.all(), method="filtra_area")
 
@@ -113,7 +120,10 @@ class DirectoryFilter(df.FilterSet):
 class PartnershipFilter(_Periodo):
     q = df.CharFilter(label=_("Cerca"), method="cerca")
     distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.all(), method="filtra_distretto"
+        label=_("Distretto"),
+        queryset=Distretto.objects.all(),
+        method="filtra_distretto",
+        empty_label=_("Tutti i distretti"),
     )
     comune = df.ModelChoiceFilter(label=_("Comune"), queryset=_comuni(), method="filtra_comune")
     livello = df.ChoiceFilter(label=_("Livello"), choices=Partnership.Livello.choices)
@@ -185,7 +195,10 @@ class AccordoFilter(_Periodo):
     tipo = df.ChoiceFilter(label=_("Tipo"), choices=Accordo.Tipo.choices)
     stato = df.ChoiceFilter(label=_("Stato"), choices=Accordo.Stato.choices)
     distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.all(), method="filtra_distretto"
+        label=_("Distretto"),
+        queryset=Distretto.objects.all(),
+        method="filtra_distretto",
+        empty_label=_("Tutti i distretti"),
     )
     # The workspace's counters of agreements expiring in 30/60/90 days link here.
     scade_entro = df.ChoiceFilter(
@@ -233,7 +246,10 @@ class AccordoFilter(_Periodo):
 class OffertaFilter(_Periodo):
     q = df.CharFilter(label=_("Cerca"), method="cerca")
     distretto = df.ModelChoiceFilter(
-        label=_("Distretto"), queryset=Distretto.objects.all(), field_name="comune__distretto"
+        label=_("Distretto"),
+        queryset=Distretto.objects.all(),
+        field_name="comune__distretto",
+        empty_label=_("Tutti i distretti"),
     )
     comune = df.ModelChoiceFilter(label=_("Comune"), queryset=_comuni())
     area_s3 = df.ModelChoiceFilter(label=_("Area S3"), queryset=AreaS3.objects.all())

@@ -12,8 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.moduli import ConservaFile
 from alternanza.core.tipi import campo_di
 from distretti.models import Scuola
 from partnership.models import (
@@ -120,7 +122,7 @@ def _controlla_logo(logo):
     return logo
 
 
-class OrganizzazioneForm(forms.ModelForm):
+class OrganizzazioneForm(ConservaFile, forms.ModelForm):
     """Staff: every field of an organisation."""
 
     sito_web = forms.URLField(label=_("sito web"), required=False, assume_scheme="https")
@@ -149,7 +151,24 @@ class OrganizzazioneForm(forms.ModelForm):
         widgets = {"aree_s3": forms.CheckboxSelectMultiple}
 
     def clean_codice_fiscale(self):
-        return normalizza_codice_fiscale(self.cleaned_data.get("codice_fiscale", ""))
+        codice = normalizza_codice_fiscale(self.cleaned_data.get("codice_fiscale", ""))
+        if codice:
+            # The constraint organizzazione_cf_unico, said at the field with the organisation that has it
+            # (this form is staff's: they may open it).
+            esistente = (
+                Organizzazione.objects.filter(codice_fiscale=codice).exclude(pk=self.instance.pk).first()
+            )
+            if esistente is not None:
+                raise forms.ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Esiste già un'organizzazione con questo codice fiscale o partita IVA:"),
+                        esistente.get_absolute_url(),
+                        esistente.nome,
+                    ),
+                    code="organizzazione_cf_unico",
+                )
+        return codice
 
     def clean_logo(self):
         return _controlla_logo(self.cleaned_data.get("logo"))
@@ -206,8 +225,14 @@ class AccordoForm(forms.ModelForm):
         }
 
 
+class DocumentoAccordoForm(ConservaFile, forms.ModelForm):
+    class Meta:
+        model = DocumentoAccordo
+        fields = ["titolo", "file"]
+
+
 DocumentiFormSet: type[BaseInlineFormSet] = inlineformset_factory(
-    Accordo, DocumentoAccordo, fields=["titolo", "file"], extra=1, can_delete=True, max_num=20
+    Accordo, DocumentoAccordo, form=DocumentoAccordoForm, extra=1, can_delete=True, max_num=20
 )
 
 
@@ -266,7 +291,7 @@ class PartnershipForm(forms.ModelForm):
         return dati
 
 
-class ConvenzioneForm(forms.ModelForm):
+class ConvenzioneForm(ConservaFile, forms.ModelForm):
     scuola = ScuoleField(label=_("Scuola"), multiple=False)
     organizzazione = OrganizzazioniField(label=_("Organizzazione ospitante"), multiple=False)
 
@@ -348,6 +373,8 @@ class OffertaForm(forms.ModelForm):
         if self.instance.pk:
             # The organisation of an existing offer does not change.
             self.fields["organizzazione"].disabled = True
+        # The browser's bound matches the constraint offerta_posti_positivi (at least one place).
+        self.fields["posti"].widget.attrs["min"] = 1
 
 
 class InteresseForm(forms.ModelForm):
@@ -364,7 +391,7 @@ class InteresseForm(forms.ModelForm):
             self.fields["scuola"].initial = scuole[0].pk
 
 
-class ImportaOrganizzazioniForm(forms.Form):
+class ImportaOrganizzazioniForm(ConservaFile, forms.Form):
     file = forms.FileField(
         label=_("File CSV o XLSX"), help_text=_("Colonne: nome, tipo, codice_fiscale, codice_ateco, …")
     )

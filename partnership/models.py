@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.url import slug_unico
+from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, StatoIncarico
 from partnership.querysets import (
     AccordoQuerySet,
@@ -49,7 +52,7 @@ class AreaS3(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())  # audit trail
-class Organizzazione(models.Model):
+class Organizzazione(CampiDeiVincoli, models.Model):
     """A partner or host organisation. Schools are not here: they are distretti.Scuola."""
 
     class Tipo(models.TextChoices):
@@ -111,6 +114,10 @@ class Organizzazione(models.Model):
 
     objects = OrganizzazioneQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "organizzazione_cf_unico": "codice_fiscale",
+    }
+
     class Meta:
         ordering = ["nome"]
         verbose_name = _("organizzazione")
@@ -120,6 +127,10 @@ class Organizzazione(models.Model):
                 fields=["codice_fiscale"],
                 condition=~models.Q(codice_fiscale=""),
                 name="organizzazione_cf_unico",
+                violation_error_code="organizzazione_cf_unico",
+                violation_error_message=_(
+                    "Esiste già un'organizzazione con questo codice fiscale o partita IVA."
+                ),
             ),
         ]
         indexes = [
@@ -176,7 +187,12 @@ class ReferenteOrganizzazione(models.Model):
         verbose_name_plural = _("referenti di organizzazione")
         constraints = [
             models.UniqueConstraint(
-                fields=["utente", "organizzazione"], name="referente_organizzazione_unico"
+                fields=["utente", "organizzazione"],
+                name="referente_organizzazione_unico",
+                violation_error_code="referente_organizzazione_unico",
+                violation_error_message=_(
+                    "Questa persona è già referente dell'organizzazione, o ha già chiesto di esserlo."
+                ),
             ),
         ]
 
@@ -187,7 +203,7 @@ class ReferenteOrganizzazione(models.Model):
 # --- Agreements -----------------------------------------------------------------------------------
 
 
-class Accordo(models.Model):
+class Accordo(CampiDeiVincoli, models.Model):
     """An agreement of the network (accordo attuativo, protocollo d'intesa, convenzione quadro)."""
 
     class Tipo(models.TextChoices):
@@ -223,6 +239,10 @@ class Accordo(models.Model):
 
     objects = AccordoQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "accordo_validita_ordinata": "valido_al",
+    }
+
     class Meta:
         ordering = ["-data_firma", "titolo"]
         verbose_name = _("accordo")
@@ -230,6 +250,8 @@ class Accordo(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="accordo_validita_ordinata",
+                violation_error_code="accordo_validita_ordinata",
+                violation_error_message=_("La fine della validità non può precedere l'inizio."),
                 condition=models.Q(valido_al__isnull=True)
                 | models.Q(valido_dal__isnull=True)
                 | models.Q(valido_al__gte=models.F("valido_dal")),
@@ -269,7 +291,7 @@ class DocumentoAccordo(models.Model):
         return self.titolo
 
 
-class Convenzione(models.Model):
+class Convenzione(CampiDeiVincoli, models.Model):
     """The convenzione between a school and a host organisation that every placement needs.
 
     Signed outside the portal; the signed PDF is uploaded. Since the 2023 rules it carries a section on
@@ -308,6 +330,10 @@ class Convenzione(models.Model):
 
     objects = ConvenzioneQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "convenzione_scadenza_dopo_firma": "scadenza",
+    }
+
     class Meta:
         ordering = ["scadenza"]
         verbose_name = _("convenzione scuola–organizzazione")
@@ -315,6 +341,8 @@ class Convenzione(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="convenzione_scadenza_dopo_firma",
+                violation_error_code="convenzione_scadenza_dopo_firma",
+                violation_error_message=_("La scadenza non può precedere la data della firma."),
                 condition=models.Q(data_firma__isnull=True) | models.Q(scadenza__gte=models.F("data_firma")),
             ),
         ]
@@ -342,7 +370,7 @@ class Convenzione(models.Model):
 # --- Partnerships ---------------------------------------------------------------------------------
 
 
-class Partnership(models.Model):
+class Partnership(CampiDeiVincoli, models.Model):
     """Schools and organisations working together in one, several or all districts."""
 
     class Livello(models.TextChoices):
@@ -414,6 +442,10 @@ class Partnership(models.Model):
 
     objects = PartnershipQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "partnership_periodo_ordinato": "data_fine",
+    }
+
     class Meta:
         ordering = ["-data_inizio", "titolo"]
         verbose_name = _("partnership")
@@ -421,6 +453,8 @@ class Partnership(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="partnership_periodo_ordinato",
+                violation_error_code="partnership_periodo_ordinato",
+                violation_error_message=_("La data di fine non può precedere la data di inizio."),
                 condition=models.Q(data_fine__isnull=True)
                 | models.Q(data_inizio__isnull=True)
                 | models.Q(data_fine__gte=models.F("data_inizio")),
@@ -449,7 +483,7 @@ class Partnership(models.Model):
 # --- Offers of placements -------------------------------------------------------------------------
 
 
-class OffertaOspitalita(models.Model):
+class OffertaOspitalita(CampiDeiVincoli, models.Model):
     """An organisation's offer of alternation placements, which schools search and answer."""
 
     organizzazione = models.ForeignKey(
@@ -484,15 +518,28 @@ class OffertaOspitalita(models.Model):
 
     objects = OffertaQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "offerta_periodo_ordinato": "data_fine",
+        "offerta_posti_positivi": "posti",
+    }
+
     class Meta:
         ordering = ["data_inizio", "titolo"]
         verbose_name = _("offerta di ospitalità")
         verbose_name_plural = _("offerte di ospitalità")
         constraints = [
             models.CheckConstraint(
-                name="offerta_periodo_ordinato", condition=models.Q(data_fine__gte=models.F("data_inizio"))
+                name="offerta_periodo_ordinato",
+                violation_error_code="offerta_periodo_ordinato",
+                violation_error_message=_("La data di fine non può precedere la data di inizio."),
+                condition=models.Q(data_fine__gte=models.F("data_inizio")),
             ),
-            models.CheckConstraint(name="offerta_posti_positivi", condition=models.Q(posti__gte=1)),
+            models.CheckConstraint(
+                name="offerta_posti_positivi",
+                violation_error_code="offerta_posti_positivi",
+                violation_error_message=_("Indica almeno un posto disponibile."),
+                condition=models.Q(posti__gte=1),
+            ),
         ]
         indexes = [models.Index(fields=["attiva", "data_inizio"], name="offerta_attiva_inizio_idx")]
 
@@ -528,7 +575,12 @@ class InteresseOfferta(models.Model):
         verbose_name = _("manifestazione di interesse")
         verbose_name_plural = _("manifestazioni di interesse")
         constraints = [
-            models.UniqueConstraint(fields=["offerta", "scuola"], name="interesse_unico_per_scuola"),
+            models.UniqueConstraint(
+                fields=["offerta", "scuola"],
+                name="interesse_unico_per_scuola",
+                violation_error_code="interesse_unico_per_scuola",
+                violation_error_message=_("La scuola ha già manifestato interesse per questa offerta."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,13 +60,33 @@ def _scelte(chiave: str):
 class ProgettoFilter(df.FilterSet):
     q = df.CharFilter(label=_("Cerca nei progetti"), method="filtra_testo")
     distretto = df.ChoiceFilter(
-        label=_("Distretto"), choices=_scelte("distretto"), field_name="distretto__slug"
+        empty_label=_("Tutti i distretti"),
+        label=_("Distretto"),
+        choices=_scelte("distretto"),
+        field_name="distretto__slug",
     )
-    comune = df.ChoiceFilter(label=_("Comune"), choices=_scelte("comune"), method="filtra_comune")
+    comune = df.ChoiceFilter(
+        empty_label=_("Tutti i comuni"), label=_("Comune"), choices=_scelte("comune"), method="filtra_comune"
+    )
     scuola = df.CharFilter(label=_("Scuola (codice meccanografico o nome)"), method="filtra_scuola")
-    ambito = df.ChoiceFilter(label=_("Ambito tematico"), choices=_scelte("ambito"), method="filtra_ambito")
-    area_s3 = df.ChoiceFilter(label=_("Area S3"), choices=_scelte("area_s3"), method="filtra_area")
-    anno = df.ChoiceFilter(label=_("Anno scolastico"), field_name="anno_scolastico", choices=anni_scolastici)
+    ambito = df.ChoiceFilter(
+        empty_label=_("Tutti gli ambiti"),
+        label=_("Ambito tematico"),
+        choices=_scelte("ambito"),
+        method="filtra_ambito",
+    )
+    area_s3 = df.ChoiceFilter(
+        empty_label=_("Tutte le aree S3"),
+        label=_("Area S3"),
+        choices=_scelte("area_s3"),
+        method="filtra_area",
+    )
+    anno = df.ChoiceFilter(
+        empty_label=_("Tutti gli anni"),
+        label=_("Anno scolastico"),
+        field_name="anno_scolastico",
+        choices=anni_scolastici,
+    )
     ospitante = df.CharFilter(label=_("Organizzazione ospitante"), method="filtra_ospitante")
 
     class Meta:

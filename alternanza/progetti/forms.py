@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import ricodifica
+from alternanza.core.moduli import ConservaFile
 from alternanza.core.tipi import Utente, campo_di
 from alternanza.progetti.file import REGOLE_FOTO, controlla_documento
 from alternanza.progetti.models import (
@@ -32,23 +33,7 @@ AVVISO_MINORI = _(
 _CAMPI_TESTO_LIBERO = ("descrizione", "obiettivi", "risultati", "valutazione", "classi", "indirizzo")
 
 
-class Stile:
-    """Bootstrap Italia classes on the widgets (no inline styles: the CSP forbids them)."""
-
-    # Set by the form class this mixin precedes.
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for campo in self.fields.values():
-            widget = campo.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                continue
-            classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {classe}".strip()
-
-
-class ProgettoForm(Stile, forms.ModelForm):
+class ProgettoForm(forms.ModelForm):
     class Meta:
         model = Progetto
         fields = [
@@ -115,7 +100,7 @@ class ProgettoForm(Stile, forms.ModelForm):
             campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
 
 
-class PartecipazioneForm(Stile, forms.ModelForm):
+class PartecipazioneForm(forms.ModelForm):
     """An organisation of the project, identified by its tax code or exact name (20,000 would not fit
     in a drop-down)."""
 
@@ -157,7 +142,7 @@ PartecipazioniFormSet = forms.inlineformset_factory(
 )
 
 
-class TransizioneForm(Stile, forms.Form):
+class TransizioneForm(forms.Form):
     nota = forms.CharField(
         label=_("Nota / osservazioni"),
         required=False,
@@ -166,7 +151,7 @@ class TransizioneForm(Stile, forms.Form):
     )
 
 
-class DocumentoForm(Stile, forms.ModelForm):
+class DocumentoForm(ConservaFile, forms.ModelForm):
     class Meta:
         model = DocumentoProgetto
         fields = ["titolo", "file", "pubblico"]
@@ -178,7 +163,7 @@ class DocumentoForm(Stile, forms.ModelForm):
         return file
 
 
-class FotoForm(Stile, forms.ModelForm):
+class FotoForm(ConservaFile, forms.ModelForm):
     class Meta:
         model = FotoProgetto
         fields = ["immagine", "testo_alternativo", "didascalia"]
@@ -188,7 +173,7 @@ class FotoForm(Stile, forms.ModelForm):
         return ricodifica(self.cleaned_data["immagine"], REGOLE_FOTO)
 
 
-class AzioneForm(Stile, forms.ModelForm):
+class AzioneForm(forms.ModelForm):
     class Meta:
         model = AzioneDiRete
         fields = [
@@ -230,14 +215,14 @@ class AzioneForm(Stile, forms.ModelForm):
             del self.fields["promotore_organizzazione"]
 
 
-class AssistenzaForm(Stile, forms.ModelForm):
+class AssistenzaForm(forms.ModelForm):
     class Meta:
         model = AssistenzaTecnica
         fields = ["data", "distretto", "tema", "ore", "esito"]
         widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class ModelloForm(Stile, forms.ModelForm):
+class ModelloForm(forms.ModelForm):
     class Meta:
         model = ModelloIntervento
         fields = [
@@ -254,7 +239,7 @@ class ModelloForm(Stile, forms.ModelForm):
         widgets = {"ambiti": forms.CheckboxSelectMultiple}
 
 
-class AdozioneForm(Stile, forms.ModelForm):
+class AdozioneForm(forms.ModelForm):
     class Meta:
         model = AdozioneModello
         fields = ["distretto", "data", "note"]

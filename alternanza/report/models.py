@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
 from alternanza.core.tipi import Utente
+from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 
@@ -58,7 +59,7 @@ def _percorso_report(job: ReportJob, nome: str) -> str:
     return f"report/{job.creato_il:%Y/%m}/{job.pk}/{nome}"
 
 
-class ReportJob(models.Model):
+class ReportJob(CampiDeiVincoli, models.Model):
     """One report requested by a user, by the schedule or by the command line, and its build state."""
 
     class Origine(models.TextChoices):
@@ -129,6 +130,11 @@ class ReportJob(models.Model):
 
     objects = ReportJobQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "reportjob_distretto_per_report_di_distretto": "distretto",
+        "reportjob_ambito_per_report_tematico": "ambito",
+    }
+
     class Meta:
         ordering = ["-creato_il", "-pk"]
         verbose_name = _("report")
@@ -136,14 +142,21 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["stato", "heartbeat_il"], name="reportjob_stato_hb_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(progresso__lte=100), name="reportjob_progresso_max_100"
+                condition=models.Q(progresso__lte=100),
+                name="reportjob_progresso_max_100",
+                violation_error_code="reportjob_progresso_max_100",
+                violation_error_message=_("Il progresso di un report va da 0 a 100."),
             ),
             models.CheckConstraint(
                 name="reportjob_distretto_per_report_di_distretto",
+                violation_error_code="reportjob_distretto_per_report_di_distretto",
+                violation_error_message=_("Scegli il distretto del report."),
                 condition=~models.Q(tipo="distretto") | models.Q(distretto__isnull=False),
             ),
             models.CheckConstraint(
                 name="reportjob_ambito_per_report_tematico",
+                violation_error_code="reportjob_ambito_per_report_tematico",
+                violation_error_message=_("Scegli l'ambito tematico del report."),
                 condition=~models.Q(tipo="tematico") | models.Q(ambito__isnull=False),
             ),
         ]

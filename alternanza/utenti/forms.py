@@ -126,6 +126,38 @@ class RichiestaRuoloForm(forms.Form):
         help_text=_("Lascia vuoto se la sede è fuori dalla Città metropolitana."),
     )
 
+    # The fields each role needs: once the role is chosen (signup's first step), only these are shown.
+    CAMPI_PER_RUOLO: dict[str, tuple[str, ...]] = {
+        TipoRuolo.REFERENTE_SCUOLA: ("scuola",),
+        TipoRuolo.UFFICIO_DISTRETTO: ("distretto",),
+        TipoRuolo.REFERENTE_ORGANIZZAZIONE: (
+            "organizzazione",
+            "nuova_organizzazione_nome",
+            "nuova_organizzazione_cf",
+            "nuova_organizzazione_comune",
+        ),
+        TipoRuolo.STAFF: (),
+    }
+
+    def __init__(self, *args: Any, ruolo_scelto: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ruolo_scelto = ruolo_scelto if ruolo_scelto in self.CAMPI_PER_RUOLO else None
+        if self.ruolo_scelto is not None:
+            # Only that role's fields; the role itself travels as a hidden field (changeable on step one).
+            tutti = {c for campi in self.CAMPI_PER_RUOLO.values() for c in campi}
+            for nome in tutti - set(self.CAMPI_PER_RUOLO[self.ruolo_scelto]):
+                del self.fields[nome]
+            self.fields["ruolo"].widget = forms.HiddenInput()
+            self.fields["ruolo"].initial = self.ruolo_scelto
+            if self.is_bound and self.data.get(self.add_prefix("ruolo")) != self.ruolo_scelto:
+                dati = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+                dati[self.add_prefix("ruolo")] = self.ruolo_scelto
+                self.data = dati
+
+    @property
+    def etichetta_ruolo(self) -> str:
+        return str(TipoRuolo(self.ruolo_scelto).label) if self.ruolo_scelto else ""
+
     def clean(self) -> dict[str, Any]:
         dati = super().clean() or {}
         ruolo = dati.get("ruolo")

@@ -7,6 +7,8 @@ from alternanza.utenti import views, views_dati, views_inviti, views_staff
 app_name = "utenti"
 
 urlpatterns = [
+    # allauth's signup (same path, so reverse("account_signup") leads here), asking the role first.
+    path("signup/", views.registrazione, name="registrazione"),
     path("profilo/", views.profilo, name="profilo"),
     path("profilo/nuovo-ruolo/", views.richiedi_ruolo, name="richiedi_ruolo"),
     path("profilo/dati/", views_dati.miei_dati, name="miei_dati"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.views import SignupView
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from alternanza.core.utenti import richiede
 from alternanza.utenti import ruoli
 from alternanza.utenti.forms import DecisioneForm, RichiestaRuoloForm
+from alternanza.utenti.models import TipoRuolo
 from distretti.permissions import ambito_di, puo_decidere_richieste, richiede_mfa
 
 PER_PAGINA_ATTIVI = 25
@@ -116,3 +118,24 @@ def revoca(request, tipo: str, pk: int):
         chi = richiesta.utente.get_full_name() or richiesta.utente.email
         messages.success(request, _("Ruolo revocato: %(r)s.") % {"r": f"{chi} – {ruoli.descrivi(richiesta)}"})
     return redirect("utenti:richieste")
+
+
+class RegistrazioneView(SignupView):
+    """allauth's signup, role first: without a role (?ruolo=…) the page asks only for it (a plain GET
+    form, no JavaScript needed); with one, the form shows only the fields of that role."""
+
+    def ruolo_scelto(self) -> str | None:
+        ruolo = self.request.POST.get("ruolo") or self.request.GET.get("ruolo")
+        return ruolo if ruolo in RichiestaRuoloForm.CAMPI_PER_RUOLO else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ruolo_scelto": self.ruolo_scelto()}
+
+    def get_context_data(self, **kwargs):
+        contesto = super().get_context_data(**kwargs)
+        contesto["scelte_ruolo"] = TipoRuolo.choices
+        contesto["ruolo_scelto"] = self.ruolo_scelto()
+        return contesto
+
+
+registrazione = RegistrazioneView.as_view()

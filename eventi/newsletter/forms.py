@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.moduli import ConservaFile
 from distretti.models import AmbitoTematico, Distretto
 
 from . import consenso as testo_consenso
@@ -27,23 +28,7 @@ def normalizza_email(email: str) -> str:
     return f"{locale}@{dominio.lower()}" if locale else (email or "").strip()
 
 
-class _Stile:
-    """Bootstrap Italia classes on the widgets (checkboxes are rendered by the template)."""
-
-    # Set by the form class this mixin precedes.
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for campo in self.fields.values():
-            widget = campo.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.HiddenInput):
-                continue
-            classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", classe)
-
-
-class _Interessi(_Stile, forms.Form):
+class _Interessi(forms.Form):
     distretti = forms.ModelMultipleChoiceField(
         queryset=Distretto.objects.all(),
         required=False,
@@ -102,7 +87,7 @@ class PreferenzeForm(_Interessi):
     pass
 
 
-class NumeroForm(_Stile, forms.ModelForm):
+class NumeroForm(forms.ModelForm):
     class Meta:
         model = Numero
         fields = [
@@ -135,7 +120,7 @@ class NumeroForm(_Stile, forms.ModelForm):
         return dati
 
 
-class ProgrammaForm(_Stile, forms.Form):
+class ProgrammaForm(forms.Form):
     programmato_per = forms.DateTimeField(
         label=_("Data e ora di invio"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -149,7 +134,7 @@ class ProgrammaForm(_Stile, forms.Form):
         return quando
 
 
-class ImportaForm(_Stile, forms.Form):
+class ImportaForm(ConservaFile, forms.Form):
     MAX_BYTES = 5 * 1024 * 1024
 
     file = forms.FileField(
@@ -180,7 +165,7 @@ class ImportaForm(_Stile, forms.Form):
         return f
 
 
-class CercaIscrittiForm(_Stile, forms.Form):
+class CercaIscrittiForm(forms.Form):
     q = forms.CharField(label=_("Cerca per e-mail"), required=False, max_length=254)
     stato = forms.ChoiceField(
         label=_("Stato"),

@@ -8,6 +8,7 @@ goes, so a crash can leave at most the message in flight in doubt.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.testo import pulisci_html
+from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Distretto
 
 # An issue is a document of its own: its sections start at <h2> and may be set apart by rules, while
@@ -79,7 +81,7 @@ class IscrittoQuerySet(models.QuerySet):
         return qs
 
 
-class Iscritto(models.Model):
+class Iscritto(CampiDeiVincoli, models.Model):
     """A newsletter subscriber: an e-mail address with interests and the consent it gave."""
 
     email = models.EmailField(_("e-mail"), max_length=254)
@@ -109,12 +111,21 @@ class Iscritto(models.Model):
 
     objects = IscrittoQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "iscritto_email_unica": "email",
+    }
+
     class Meta:
         ordering = ["email"]
         verbose_name = _("iscritto")
         verbose_name_plural = _("iscritti")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="iscritto_email_unica"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="iscritto_email_unica",
+                violation_error_code="iscritto_email_unica",
+                violation_error_message=_("Questo indirizzo e-mail è già iscritto alla newsletter."),
+            ),
         ]
         indexes = [models.Index(fields=["stato"], name="iscritto_stato_idx")]
 
@@ -167,7 +178,7 @@ class NumeroQuerySet(models.QuerySet):
         return self.filter(stato=StatoNumero.INVIATO)
 
 
-class Numero(models.Model):
+class Numero(CampiDeiVincoli, models.Model):
     """An issue of the newsletter: the staff's text plus automatic blocks chosen by date range."""
 
     oggetto = models.CharField(_("oggetto"), max_length=200)
@@ -205,6 +216,10 @@ class Numero(models.Model):
 
     objects = NumeroQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "numero_programmato_ha_data": "programmato_per",
+    }
+
     class Meta:
         ordering = ["-inviato_il", "-creato_il"]
         verbose_name = _("numero della newsletter")
@@ -213,6 +228,8 @@ class Numero(models.Model):
             models.CheckConstraint(
                 condition=~Q(stato="programmato") | Q(programmato_per__isnull=False),
                 name="numero_programmato_ha_data",
+                violation_error_code="numero_programmato_ha_data",
+                violation_error_message=_("Indica data e ora dell'invio programmato."),
             ),
         ]
 
@@ -286,7 +303,12 @@ class Consegna(models.Model):
         verbose_name = _("consegna")
         verbose_name_plural = _("consegne")
         constraints = [
-            models.UniqueConstraint(fields=["numero", "iscritto"], name="consegna_unica_per_iscritto"),
+            models.UniqueConstraint(
+                fields=["numero", "iscritto"],
+                name="consegna_unica_per_iscritto",
+                violation_error_code="consegna_unica_per_iscritto",
+                violation_error_message=_("Questo numero è già stato consegnato a questo iscritto."),
+            ),
         ]
         indexes = [models.Index(fields=["numero", "stato"], name="consegna_numero_stato_idx")]
 

@@ -112,7 +112,8 @@ def test_modulo_di_proposta_e_gestione_accessibili(contesto, live_server, refere
     # submitting an empty form shows the errors next to the fields, still accessible
     pagina.locator("form.modulo-evento button[type=submit]").click()
     pagina.wait_for_load_state()
-    assert pagina.locator(".text-danger").count() > 0
+    assert pagina.locator(".campo-errori").count() > 0
+    assert pagina.evaluate("() => document.activeElement.hasAttribute('data-riepilogo-errori')")
     verifica_axe(pagina)
     assert pagina.goto(f"{prefisso}/festival/gestione/").status == 200
     verifica_axe(pagina)

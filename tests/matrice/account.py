@@ -27,6 +27,8 @@ VOCI = [
         ],
     ),
     Voce("account_signup", get=SOLO_ANONIMI, post=[Azione("modulo_vuoto", attesi=SOLO_ANONIMI)]),
+    # The same path as account_signup (the portal's signup view, role first), mounted before allauth's.
+    Voce("utenti:registrazione", get=SOLO_ANONIMI, post=[Azione("modulo_vuoto", attesi=SOLO_ANONIMI)]),
     Voce("account_logout", get=attesi(200, anonimo=302), post=[Azione("esci", attesi=attesi(302))]),
     Voce("account_inactive", get=PUBBLICA),
     Voce(

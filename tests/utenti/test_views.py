@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
     [
         ("/account/login/", "it", "Accedi"),
         ("/en/account/login/", "en", "Sign In"),
-        ("/account/signup/", "it", "Ruolo richiesto"),
-        ("/en/account/signup/", "en", "Sign Up"),
+        ("/account/signup/?ruolo=scuola", "it", "Ruolo richiesto"),
+        ("/en/account/signup/?ruolo=scuola", "en", "Sign Up"),
         ("/account/password/reset/", "it", "password"),
     ],
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Collection
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import pghistory
 import pgtrigger
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
 from alternanza.core.tipi import Utente
+from alternanza.core.vincoli import CampiDeiVincoli
 from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
@@ -171,7 +172,7 @@ RETURN NEW;
 
 
 @pghistory.track(exclude=["ricerca"])
-class Progetto(models.Model):
+class Progetto(CampiDeiVincoli, models.Model):
     """An alternation project (PCTO) of one school in one school year."""
 
     scuola = models.ForeignKey(
@@ -276,6 +277,12 @@ class Progetto(models.Model):
 
     objects = ProgettoQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "progetto_date_ordinate": "data_fine",
+        "progetto_anno_scolastico_formato": "anno_scolastico",
+        **{f"progetto_{parte}_entro_totale": parte for parte in _PARTI_STUDENTI},
+    }
+
     class Meta:
         ordering = ["-aggiornato_il", "-id"]
         verbose_name = _("progetto di alternanza")
@@ -285,6 +292,8 @@ class Progetto(models.Model):
                 models.CheckConstraint(
                     condition=models.Q(**{f"{parte}__lte": models.F("studenti_totale")}),
                     name=f"progetto_{parte}_entro_totale",
+                    violation_error_code=f"progetto_{parte}_entro_totale",
+                    violation_error_message=_("Non può superare il numero totale di studenti."),
                 )
                 for parte in _PARTI_STUDENTI
             ],
@@ -297,16 +306,22 @@ class Progetto(models.Model):
                     studenti_con_formazione_sicurezza__gte=0,
                 ),
                 name="progetto_studenti_non_negativi",
+                violation_error_code="progetto_studenti_non_negativi",
+                violation_error_message=_("I numeri di studenti non possono essere negativi."),
             ),
             models.CheckConstraint(
                 condition=models.Q(data_fine__isnull=True)
                 | models.Q(data_inizio__isnull=True)
                 | models.Q(data_fine__gte=models.F("data_inizio")),
                 name="progetto_date_ordinate",
+                violation_error_code="progetto_date_ordinate",
+                violation_error_message=_("La data di fine non può precedere la data di inizio."),
             ),
             models.CheckConstraint(
                 condition=models.Q(anno_scolastico__regex=r"^[0-9]{4}/[0-9]{2}$"),
                 name="progetto_anno_scolastico_formato",
+                violation_error_code="progetto_anno_scolastico_formato",
+                violation_error_message=_("Scrivi l'anno scolastico nella forma 2025/26."),
             ),
         ]
         indexes = [
@@ -444,7 +459,12 @@ class ProgettoOrganizzazione(models.Model):
         verbose_name_plural = _("organizzazioni del progetto")
         constraints = [
             models.UniqueConstraint(
-                fields=["progetto", "organizzazione", "ruolo"], name="progetto_organizzazione_ruolo_unico"
+                fields=["progetto", "organizzazione", "ruolo"],
+                name="progetto_organizzazione_ruolo_unico",
+                violation_error_code="progetto_organizzazione_ruolo_unico",
+                violation_error_message=_(
+                    "Questa organizzazione compare già nel progetto con lo stesso ruolo."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organizzazione", "ruolo"], name="progorg_org_ruolo_idx")]

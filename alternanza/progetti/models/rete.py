@@ -3,7 +3,7 @@ models that districts adopt from each other."""
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.tipi import Utente
+from alternanza.core.vincoli import CampiDeiVincoli
 from alternanza.progetti.models.progetto import Progetto, StatoProgetto
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
@@ -53,7 +54,7 @@ class AzioneQuerySet(models.QuerySet):
         return self.filter(promotore_distretto__in=ambito.distretti_ufficio)
 
 
-class AzioneDiRete(models.Model):
+class AzioneDiRete(CampiDeiVincoli, models.Model):
     """An action of the network: of one district, across districts or metropolitan (from the seed)."""
 
     class Livello(models.TextChoices):
@@ -117,6 +118,12 @@ class AzioneDiRete(models.Model):
 
     objects = AzioneQuerySet.as_manager()
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "azione_date_ordinate": "data_fine",
+        "azione_promotore_distretto_indicato": "promotore_distretto",
+        "azione_promotore_partner_indicato": "promotore_organizzazione",
+    }
+
     class Meta:
         ordering = ["-data_inizio", "-id"]
         verbose_name = _("azione di rete")
@@ -127,14 +134,20 @@ class AzioneDiRete(models.Model):
                 | models.Q(data_inizio__isnull=True)
                 | models.Q(data_fine__gte=models.F("data_inizio")),
                 name="azione_date_ordinate",
+                violation_error_code="azione_date_ordinate",
+                violation_error_message=_("La data di fine non può precedere la data di inizio."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(promotore="distretto") | models.Q(promotore_distretto__isnull=False),
                 name="azione_promotore_distretto_indicato",
+                violation_error_code="azione_promotore_distretto_indicato",
+                violation_error_message=_("Indica il distretto che promuove l'azione."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(promotore="partner") | models.Q(promotore_organizzazione__isnull=False),
                 name="azione_promotore_partner_indicato",
+                violation_error_code="azione_promotore_partner_indicato",
+                violation_error_message=_("Indica l'organizzazione che promuove l'azione."),
             ),
         ]
 
@@ -164,7 +177,7 @@ class AzioneDiRete(models.Model):
             raise ValidationError(errori)
 
 
-class AssistenzaTecnica(models.Model):
+class AssistenzaTecnica(CampiDeiVincoli, models.Model):
     """A technical-assistance intervention given to a district within a network action."""
 
     azione = models.ForeignKey(
@@ -186,12 +199,21 @@ class AssistenzaTecnica(models.Model):
     registrata_il = models.DateTimeField(auto_now_add=True)
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "assistenza_ore_non_negative": "ore",
+    }
+
     class Meta:
         ordering = ["-data", "-id"]
         verbose_name = _("assistenza tecnica")
         verbose_name_plural = _("assistenze tecniche")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ore__gte=0), name="assistenza_ore_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(ore__gte=0),
+                name="assistenza_ore_non_negative",
+                violation_error_code="assistenza_ore_non_negative",
+                violation_error_message=_("Le ore non possono essere negative: indica 0 o più."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -285,7 +307,7 @@ class ModelloIntervento(models.Model):
             raise ValidationError({"progetto": _("Solo un progetto pubblicato può diventare un modello.")})
 
 
-class AdozioneModello(models.Model):
+class AdozioneModello(CampiDeiVincoli, models.Model):
     """A district declaring it adopted a model ("adottato dal distretto X"), with its own notes."""
 
     modello = models.ForeignKey(ModelloIntervento, on_delete=models.CASCADE, related_name="adozioni")
@@ -299,12 +321,21 @@ class AdozioneModello(models.Model):
     )
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
 
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "adozione_modello_distretto_unica": "distretto",
+    }
+
     class Meta:
         ordering = ["-data", "-id"]
         verbose_name = _("adozione di un modello")
         verbose_name_plural = _("adozioni di modelli")
         constraints = [
-            models.UniqueConstraint(fields=["modello", "distretto"], name="adozione_modello_distretto_unica"),
+            models.UniqueConstraint(
+                fields=["modello", "distretto"],
+                name="adozione_modello_distretto_unica",
+                violation_error_code="adozione_modello_distretto_unica",
+                violation_error_message=_("Il distretto ha già adottato questo modello."),
+            ),
         ]
 
     def __str__(self) -> str:
