@@ -125,7 +125,7 @@ def test_produzione_con_postgresql_redis_e_smtp():
     assert valori["DB_ENGINE"] == "django.db.backends.postgresql"
     assert valori["DB_NAME"] == "alternanza"
     assert valori["CONN_MAX_AGE"] == 600  # persistent connections: opening one costs ~5 ms
-    assert valori["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert valori["CACHE"] == "alternanza.core.cache_backend.FailOpenRedisCache"
     assert valori["EAGER"] is False
     assert valori["BROKER"] == "redis://redis:6379/0"
     assert valori["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"

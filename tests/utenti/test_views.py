@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
         ("/account/login/", "it", "Accedi"),
         ("/en/account/login/", "en", "Sign In"),
         ("/account/signup/?ruolo=scuola", "it", "Ruolo richiesto"),
-        ("/en/account/signup/?ruolo=scuola", "en", "Sign Up"),
+        ("/en/account/signup/?ruolo=scuola", "en", "Create the account"),
         ("/account/password/reset/", "it", "password"),
     ],
 )
