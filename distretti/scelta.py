@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.scelta import Sorgente
 from distretti.models import Comune, Scuola
@@ -19,7 +18,6 @@ SCUOLE = Sorgente(
     etichetta=_etichetta_scuola,
     campi=("denominazione", "codice_meccanografico", "comune__nome"),
     collegati=("comune",),
-    nome_plurale=_("scuole"),
 )
 
 
@@ -33,6 +31,5 @@ COMUNI = Sorgente(
     campi_codice=("codice_istat", "codice_catastale"),
     etichetta=_etichetta_comune,
     campi=("nome",),
-    nome_plurale=_("comuni"),
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.scelta import Sorgente
 from partnership.models import Organizzazione
@@ -20,5 +19,4 @@ ORGANIZZAZIONI = Sorgente(
     normalizza_codice=normalizza_codice_fiscale,
     etichetta=_etichetta,
     campi=("nome", "codice_fiscale"),
-    nome_plurale=_("organizzazioni"),
 )

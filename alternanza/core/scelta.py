@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -53,7 +53,6 @@ class Sorgente:
     etichetta: Callable[[Any], str] = str
     campi: tuple[str, ...] = ()  # .only(): what etichetta reads
     collegati: tuple[str, ...] = ()  # .select_related(): what etichetta reads
-    nome_plurale: Any = field(default=_("elementi"))
 
     def _base(self, queryset: QuerySet) -> QuerySet:
         qs = queryset.order_by()
@@ -75,15 +74,18 @@ class Sorgente:
         for parola in testo.split(" "):
             parole &= Q(**{f"{self.campo_nome}__icontains": parola})
         filtro = parole
-        esatto_codice = Q(pk__in=[])
+        nome = self.campo_nome
+        esatto = Q(**{f"{nome}__iexact": testo})
+        prefisso = Q(**{f"{nome}__istartswith": testo})
+        esatto_codice = Q()
         for campo in self.campi_codice:
             filtro |= Q(**{f"{campo}__istartswith": codice})
             esatto_codice |= Q(**{f"{campo}__iexact": codice})
-        nome = self.campo_nome
+            prefisso |= Q(**{f"{campo}__istartswith": codice})
         rango = Case(
-            When(esatto_codice, then=Value(0)),
-            When(Q(**{f"{nome}__iexact": testo}), then=Value(1)),
-            When(Q(**{f"{nome}__istartswith": testo}), then=Value(2)),
+            When(esatto_codice if self.campi_codice else Q(pk__isnull=True), then=Value(0)),
+            When(esatto, then=Value(1)),
+            When(prefisso, then=Value(2)),
             When(Q(**{f"{nome}__iregex": r"\m" + re.escape(testo)}), then=Value(3)),
             default=Value(4),
             output_field=IntegerField(),
@@ -216,7 +218,6 @@ class SceltaWidget(forms.Widget):
                 "altre": len(corrispondenze) > LIMITE,
                 "cercato": testo if opzioni else "",
                 "url": reverse(sorgente.url),
-                "nome_plurale": sorgente.nome_plurale,
                 # Single choice: the record the text stands for (not while its matches are offered).
                 "scelta_singola": scelti[0].pk
                 if not self.multipla and scelti and not opzioni and testo == sorgente.etichetta(scelti[0])
@@ -285,7 +286,6 @@ class SceltaField(forms.Field):
         return value
 
     def _tutti_i_risultati(self, testo: str, trovati: list[Model]) -> ValidationError:
-        nome = self.sorgente.nome_plurale
         if not trovati:
             return ValidationError(
                 _("Nessun risultato per «%(testo)s»: controlla il nome o il codice."),
@@ -294,8 +294,8 @@ class SceltaField(forms.Field):
             )
         n = len(trovati)
         messaggio = ngettext(
-            "%(n)s risultato per «%(testo)s»: scegli tra i %(nome)s qui sotto o precisa la ricerca.",
-            "%(n)s risultati per «%(testo)s»: scegli tra i %(nome)s qui sotto o precisa la ricerca.",
+            "%(n)s risultato per «%(testo)s»: scegli qui sotto o precisa la ricerca.",
+            "%(n)s risultati per «%(testo)s»: scegli qui sotto o precisa la ricerca.",
             n,
         )
         if n > LIMITE:
@@ -303,7 +303,7 @@ class SceltaField(forms.Field):
                 _("Più di %(limite)s risultati per «%(testo)s»: precisa la ricerca o scegli qui sotto.")
             )
         return ValidationError(
-            messaggio, code="ambiguo", params={"n": n, "testo": testo, "nome": nome, "limite": LIMITE}
+            messaggio, code="ambiguo", params={"n": n, "testo": testo, "limite": LIMITE}
         )
 
     def clean(self, value: Any) -> Any:
