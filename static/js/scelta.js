@@ -106,21 +106,29 @@
       }
     }
 
+    // One request per pause in typing, and only the answer to the latest one is shown: answers to
+    // earlier queries arriving late would replace the list under the user's arrow keys.
+    var ultima = 0;
+    var attesa = null;
     function sorgente(testo, mostra) {
-      fetch(t.sceltaUrl + '?q=' + encodeURIComponent(testo), {
-        headers: { Accept: 'application/json' },
-        credentials: 'same-origin',
-      })
-        .then(function (r) { return r.ok ? r.json() : { risultati: [] }; })
-        .then(function (dati) {
-          altri = dati.altri;
-          var etichette = dati.risultati.map(function (r) {
-            perEtichetta.set(r.etichetta, r.id);
-            return r.etichetta;
-          });
-          mostra(etichette);
+      var n = ++ultima;
+      clearTimeout(attesa);
+      attesa = setTimeout(function () {
+        fetch(t.sceltaUrl + '?q=' + encodeURIComponent(testo), {
+          headers: { Accept: 'application/json' },
+          credentials: 'same-origin',
         })
-        .catch(function () { mostra([]); });
+          .then(function (r) { return r.ok ? r.json() : { risultati: [], altri: false }; })
+          .then(function (dati) {
+            if (n !== ultima) return;
+            altri = dati.altri;
+            mostra(dati.risultati.map(function (r) {
+              perEtichetta.set(r.etichetta, r.id);
+              return r.etichetta;
+            }));
+          })
+          .catch(function () { if (n === ultima) mostra([]); });
+      }, 150);
     }
 
     new window.bootstrap.SelectAutocomplete(contenitore, {
