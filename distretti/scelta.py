@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from alternanza.core.scelta import Sorgente
 from distretti.models import Comune, Scuola
 
@@ -32,4 +31,3 @@ COMUNI = Sorgente(
     etichetta=_etichetta_comune,
     campi=("nome",),
 )
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from alternanza.core.scelta import Sorgente
 from partnership.models import Organizzazione
 from partnership.validatori import normalizza_codice_fiscale

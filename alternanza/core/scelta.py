@@ -168,7 +168,9 @@ class SceltaWidget(forms.Widget):
     def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, Any]:
         return {
             "testo": (data.get(name) or "").strip(),
-            "ids": _ids(data.getlist(f"{name}_scelta") if hasattr(data, "getlist") else data.get(f"{name}_scelta", [])),
+            "ids": _ids(
+                data.getlist(f"{name}_scelta") if hasattr(data, "getlist") else data.get(f"{name}_scelta", [])
+            ),
             "cercato": (data.get(f"{name}_cercato") or "").strip(),
         }
 
@@ -302,9 +304,7 @@ class SceltaField(forms.Field):
             messaggio = str(
                 _("Più di %(limite)s risultati per «%(testo)s»: precisa la ricerca o scegli qui sotto.")
             )
-        return ValidationError(
-            messaggio, code="ambiguo", params={"n": n, "testo": testo, "limite": LIMITE}
-        )
+        return ValidationError(messaggio, code="ambiguo", params={"n": n, "testo": testo, "limite": LIMITE})
 
     def clean(self, value: Any) -> Any:
         dati = come_dati(value)  # an initial value when the field is disabled
@@ -340,7 +340,9 @@ class SceltaField(forms.Field):
         iniziali = initial if isinstance(initial, list | tuple | QuerySet) else [initial] if initial else []
         prima = {getattr(v, "pk", v) for v in iniziali}
         try:
-            dopo = {o.pk for o in (self.clean(data) if self.multipla else [self.clean(data)]) if o is not None}
+            dopo = {
+                o.pk for o in (self.clean(data) if self.multipla else [self.clean(data)]) if o is not None
+            }
         except ValidationError:
             # Empty (a formset's extra row: "required" is not a change), or typed but not resolved.
             return isinstance(data, dict) and bool(data.get("testo") or data.get("ids"))

@@ -35,7 +35,9 @@ def _pagina_di(contesto, live_server, utente, larghezza=1280):
     return ctx.new_page()
 
 
-def test_autocomplete_con_la_tastiera_sceglie_con_invio_e_chiude_con_esc(contesto, live_server, staff, scuola_a):
+def test_autocomplete_con_la_tastiera_sceglie_con_invio_e_chiude_con_esc(
+    contesto, live_server, staff, scuola_a
+):
     nord = OrganizzazioneFactory(nome="Officine Ardesia Nord", codice_fiscale="")
     OrganizzazioneFactory(nome="Officine Ardesia Sud", codice_fiscale="")
     pagina = _pagina_di(contesto, live_server, staff)
@@ -49,7 +51,7 @@ def test_autocomplete_con_la_tastiera_sceglie_con_invio_e_chiude_con_esc(contest
     campo.focus()
     pagina.keyboard.type("ardesia")
     opzioni = pagina.locator("#id_organizzazione__listbox [role=option]")
-    opzioni.first.wait_for()
+    opzioni.filter(has_text="Ardesia Sud").wait_for()  # "Nessun risultato" shows until the answer comes
     assert opzioni.all_inner_texts() == ["Officine Ardesia Nord", "Officine Ardesia Sud"]
     assert campo.get_attribute("aria-expanded") == "true"
     assert pagina.locator("#id_organizzazione__listbox").get_attribute("role") == "listbox"
@@ -68,7 +70,7 @@ def test_autocomplete_con_la_tastiera_sceglie_con_invio_e_chiude_con_esc(contest
     # Escape closes the list without choosing.
     campo.fill("")
     pagina.keyboard.type("ardesia s")
-    opzioni.first.wait_for()
+    opzioni.filter(has_text="Ardesia Sud").wait_for()
     pagina.keyboard.press("Escape")
     assert campo.get_attribute("aria-expanded") == "false"
     assert not pagina.locator("#id_organizzazione__listbox").is_visible()
@@ -81,7 +83,7 @@ def test_autocomplete_con_la_tastiera_sceglie_con_invio_e_chiude_con_esc(contest
     pagina.keyboard.press("Enter")
     pagina.locator("#id_scuola").focus()
     pagina.keyboard.type(scuola_a.codice_meccanografico)
-    pagina.locator("#id_scuola__listbox [role=option]").first.wait_for()
+    pagina.locator("#id_scuola__listbox [role=option]", has_text=scuola_a.codice_meccanografico).wait_for()
     pagina.keyboard.press("ArrowDown")
     pagina.keyboard.press("Enter")
     pagina.fill("#id_numero", "C-77")
@@ -127,7 +129,7 @@ def test_il_modulo_con_l_autocomplete_aperto_passa_axe(contesto, live_server, st
     pagina.goto("/rete/accordi/nuovo/")
     pagina.locator("#id_organizzazioni").focus()
     pagina.keyboard.type("ardesia")
-    pagina.locator("#id_organizzazioni__listbox [role=option]").first.wait_for()
+    pagina.locator("#id_organizzazioni__listbox [role=option]", has_text="Ardesia Sud").wait_for()
     pagina.keyboard.press("ArrowDown")
     verifica_axe(pagina)
     pagina.keyboard.press("Enter")
@@ -189,7 +191,9 @@ def _contrasti(pagina, percorso):
     return pagina.evaluate(CONTRASTO_JS)
 
 
-def test_ogni_badge_di_stato_ha_contrasto_almeno_4_5(contesto, live_server, referente_a, scuola_a, organizzazione):
+def test_ogni_badge_di_stato_ha_contrasto_almeno_4_5(
+    contesto, live_server, referente_a, scuola_a, organizzazione
+):
     for stato in StatoProgetto:
         ProgettoFactory(scuola=scuola_a, stato=stato, titolo=f"Progetto {stato.value}")
     senza = OrganizzazioneFactory(nome="Ospite senza convenzione")

@@ -15,7 +15,7 @@ from distretti.scelta import SCUOLE
 from partnership.models import Convenzione, Partnership
 from partnership.scelta import ORGANIZZAZIONI
 from tests.conftest import entra
-from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
+from tests.factories import OrganizzazioneFactory, comune
 from tests.progetti.factories import ProgettoFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,8 @@ def test_testo_ambiguo_mostra_i_risultati_da_scegliere_poi_la_scelta_si_salva(cl
     assert 'name="organizzazione_cercato" value="ardesia"' in html
 
     risposta = client.post(
-        url, _convenzione(scuola_a, "ardesia", organizzazione_scelta=seconda.pk, organizzazione_cercato="ardesia")
+        url,
+        _convenzione(scuola_a, "ardesia", organizzazione_scelta=seconda.pk, organizzazione_cercato="ardesia"),
     )
     assert risposta.status_code == 302
     assert Convenzione.objects.get().organizzazione == seconda
@@ -210,10 +211,14 @@ def test_scelta_multipla_senza_javascript_aggiunge_togli_e_scegli_tra_i_risultat
     assert set(p.organizzazioni.all()) == {organizzazione, nord} and list(p.scuole.all()) == [scuola_a]
 
 
-def test_la_modifica_di_un_progetto_mostra_il_nome_dell_organizzazione(client, referente_a, scuola_a, organizzazione):
+def test_la_modifica_di_un_progetto_mostra_il_nome_dell_organizzazione(
+    client, referente_a, scuola_a, organizzazione
+):
     progetto = ProgettoFactory(scuola=scuola_a)
     ProgettoOrganizzazione.objects.create(progetto=progetto, organizzazione=organizzazione, ruolo="ospitante")
     entra(client, referente_a)
     html = client.get(reverse("progetti:modifica", args=[progetto.pk])).content.decode()
-    assert re.search(rf'name="org-0-organizzazione"[^>]*value="{re.escape(escape(organizzazione.nome))}"', html)
+    assert re.search(
+        rf'name="org-0-organizzazione"[^>]*value="{re.escape(escape(organizzazione.nome))}"', html
+    )
     assert f'name="org-0-organizzazione_scelta" value="{organizzazione.pk}"' in html

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
+from distretti.scelta import SCUOLE
 from partnership.models import (
     Accordo,
     Convenzione,
@@ -14,7 +15,6 @@ from partnership.models import (
     Organizzazione,
     Partnership,
 )
-from distretti.scelta import SCUOLE
 from partnership.scelta import ORGANIZZAZIONI
 from tests.conftest import entra
 from tests.factories import OrganizzazioneFactory, comune
@@ -393,7 +393,8 @@ def test_moduli_di_modifica_mostrano_i_nomi_e_si_salvano_senza_cambiarli(
     html = client.get(f"/rete/convenzioni/{c.pk}/modifica/").content.decode()
     assert re.search(rf'name="scuola"[^>]*value="{re.escape(escape(SCUOLE.etichetta(scuola_a)))}"', html)
     assert re.search(
-        rf'name="organizzazione"[^>]*value="{re.escape(escape(ORGANIZZAZIONI.etichetta(organizzazione)))}"', html
+        rf'name="organizzazione"[^>]*value="{re.escape(escape(ORGANIZZAZIONI.etichetta(organizzazione)))}"',
+        html,
     )
     assert organizzazione.slug not in html
     html = client.get(f"/rete/partnership/{p.slug}/modifica/").content.decode()

@@ -84,9 +84,7 @@ def test_il_referente_non_puo_registrare_per_un_altra_scuola(client, referente_a
 
 def test_un_organizzazione_sconosciuta_e_segnalata(client, referente_a, scuola_a):
     entra(client, referente_a)
-    risposta = client.post(
-        reverse("progetti:nuovo"), _dati(scuola_a, **{"org-0-organizzazione": "Nessuna"})
-    )
+    risposta = client.post(reverse("progetti:nuovo"), _dati(scuola_a, **{"org-0-organizzazione": "Nessuna"}))
     assert risposta.status_code == 200
     assert not Progetto.objects.exists()
 
