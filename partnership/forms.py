@@ -34,12 +34,12 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024
 DATA = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _organizzazioni(label: str, **kwargs: Any) -> SceltaField:
+def _organizzazioni(label: Any, **kwargs: Any) -> SceltaField:
     # The queryset is set per user by _ConScelte.
     return SceltaField(label=label, sorgente=ORGANIZZAZIONI, queryset=Organizzazione.objects.none(), **kwargs)
 
 
-def _scuole(label: str, **kwargs: Any) -> SceltaField:
+def _scuole(label: Any, **kwargs: Any) -> SceltaField:
     return SceltaField(label=label, sorgente=SCUOLE, queryset=Scuola.objects.none(), **kwargs)
 
 
@@ -47,10 +47,8 @@ class _ConScelte:
     """Forms whose parties are chosen by search: each SceltaField offers what the user may choose
     (the same querysets as the search endpoints), plus what the edited object already holds."""
 
-    fields: dict[str, forms.Field]
-    initial: dict[str, Any]
-
     def _scelte_per(self, user: Utente | None) -> None:
+        assert isinstance(self, forms.BaseForm)
         for nome, campo in self.fields.items():
             if not isinstance(campo, SceltaField):
                 continue

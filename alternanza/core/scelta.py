@@ -269,7 +269,7 @@ class SceltaField(forms.Field):
         w.sorgente, w.queryset, w.multipla = self.sorgente, qs, self.multipla
 
     def __deepcopy__(self, memo: dict[int, Any]) -> SceltaField:
-        copia = super().__deepcopy__(memo)
+        copia = super().__deepcopy__(memo)  # type: ignore[misc]  # Field.__deepcopy__ is missing from the stubs
         copia.queryset = self._queryset  # the copied widget needs the links again
         return copia
 
