@@ -143,6 +143,14 @@ class ScuolaQuerySet(models.QuerySet):
             models.Q(attiva=True) | models.Q(comune__distretto_id__in=ambito.distretti_ufficio)
         )
 
+    def sceglibili_da(self, user: Utente) -> Self:
+        """Schools the user may name as a party (convenzioni, agreements, partnerships): any visible one
+        for staff and district offices, only their own schools for coordinators, none for anyone else."""
+        ambito = ambito_di(user)
+        if ambito.staff or ambito.ufficio_distretto:
+            return self.visibili_a(user)
+        return self.filter(pk__in=ambito.scuole)
+
 
 class Scuola(models.Model):
     """A school (sede) of the Ministry's registry, identified by its codice meccanografico."""

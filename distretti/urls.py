@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.elenco, name="elenco"),
     path("distretti/<slug:slug>/", views.dettaglio, name="dettaglio"),
     path("scuole/<str:codice>/", views.scuola, name="scuola"),
+    path("cerca/scuole/", views.cerca_scuole, name="cerca_scuole"),
+    path("cerca/comuni/", views.cerca_comuni, name="cerca_comuni"),
     path("importa-anagrafe/", views_importazione.importa, name="importa"),
 ]

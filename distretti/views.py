@@ -11,15 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
 
 from alternanza.core import cache
+from alternanza.core.scelta import risposta_json
 from alternanza.core.sezioni import aree_delle_sezioni, sezioni_del_distretto
 from distretti.filters import ScuoleDelDistrettoFilter
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
+from distretti.scelta import COMUNI, SCUOLE
 
 SCUOLE_PER_PAGINA = 25
 
@@ -130,3 +133,15 @@ def scuola(request, codice):
             "ultimo_aggiornamento": scuola.aggiornato_il,
         },
     )
+
+
+@login_required
+def cerca_scuole(request):
+    """The schools autocomplete: the schools the user may choose (alternanza.core.scelta)."""
+    return risposta_json(request, SCUOLE, Scuola.objects.sceglibili_da(request.user))
+
+
+@login_required
+def cerca_comuni(request):
+    """The comuni autocomplete (every comune of the Città metropolitana)."""
+    return risposta_json(request, COMUNI, Comune.objects.all())

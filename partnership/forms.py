@@ -1,7 +1,7 @@
 """Forms of the network: staff management, organisation profiles, offers and interests, import upload.
 
-Organisations and schools are chosen by code (tax code / slug, codice meccanografico), one per line:
-with 20,000 organisations a <select> would be unusable and slow to render.
+Organisations and schools are chosen by search (alternanza.core.scelta: name, P.IVA / codice fiscale,
+codice meccanografico): with 20,000 organisations a <select> would be unusable and slow to render.
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.moduli import ConservaFile
-from alternanza.core.tipi import campo_di
-from distretti.models import Scuola
+from alternanza.core.scelta import SceltaField
+from alternanza.core.tipi import Utente, campo_di
+from distretti.models import Comune, Scuola
+from distretti.scelta import COMUNI, SCUOLE
 from partnership.models import (
     Accordo,
     Convenzione,
@@ -27,93 +29,36 @@ from partnership.models import (
     Organizzazione,
     Partnership,
 )
+from partnership.scelta import ORGANIZZAZIONI
 from partnership.validatori import normalizza_codice_fiscale
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 DATA = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _righe(testo: str) -> list[str]:
-    return [r.strip() for r in (testo or "").replace(",", "\n").splitlines() if r.strip()]
+def _organizzazioni(label: Any, **kwargs: Any) -> SceltaField:
+    # The queryset is set per user by _ConScelte.
+    return SceltaField(label=label, sorgente=ORGANIZZAZIONI, queryset=Organizzazione.objects.none(), **kwargs)
 
 
-class OrganizzazioniField(forms.CharField):
-    """Organisations by slug or tax code, one per line."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def __init__(self, *args, multiple=True, **kwargs):
-        self.multiple = multiple
-        kwargs.setdefault(
-            "help_text",
-            _("Codice fiscale / partita IVA o identificativo (slug) dell'organizzazione, uno per riga."),
-        )
-        if not multiple:
-            kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):  # a foreign key's initial value is the pk
-            value = Organizzazione.objects.filter(pk=value).first()
-        if isinstance(value, Organizzazione):
-            return value.codice_fiscale or value.slug
-        if hasattr(value, "__iter__") and not isinstance(value, str):
-            return "\n".join(o.codice_fiscale or o.slug for o in value if isinstance(o, Organizzazione))
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        codici = _righe(value)
-        if not codici:
-            return [] if self.multiple else None
-        if not self.multiple and len(codici) > 1:
-            raise ValidationError(_("Indica una sola organizzazione."))
-        normalizzati = [normalizza_codice_fiscale(c) for c in codici]
-        trovate = list(Organizzazione.objects.filter(Q(slug__in=codici) | Q(codice_fiscale__in=normalizzati)))
-        noti = {o.slug for o in trovate} | {o.codice_fiscale for o in trovate}
-        mancanti = [c for c, n in zip(codici, normalizzati, strict=True) if c not in noti and n not in noti]
-        if mancanti:
-            raise ValidationError(
-                _("Organizzazioni non trovate: %(codici)s."), params={"codici": ", ".join(mancanti)}
-            )
-        return trovate if self.multiple else trovate[0]
+def _scuole(label: Any, **kwargs: Any) -> SceltaField:
+    return SceltaField(label=label, sorgente=SCUOLE, queryset=Scuola.objects.none(), **kwargs)
 
 
-class ScuoleField(forms.CharField):
-    """Schools by codice meccanografico, one per line."""
+class _ConScelte:
+    """Forms whose parties are chosen by search: each SceltaField offers what the user may choose
+    (the same querysets as the search endpoints), plus what the edited object already holds."""
 
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def __init__(self, *args, multiple=True, **kwargs):
-        self.multiple = multiple
-        kwargs.setdefault("help_text", _("Codice meccanografico della scuola, uno per riga."))
-        if not multiple:
-            kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):  # a foreign key's initial value is the pk
-            value = Scuola.objects.filter(pk=value).first()
-        if isinstance(value, Scuola):
-            return value.codice_meccanografico
-        if hasattr(value, "__iter__") and not isinstance(value, str):
-            return "\n".join(s.codice_meccanografico for s in value if isinstance(s, Scuola))
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        codici = [c.upper() for c in _righe(value)]
-        if not codici:
-            return [] if self.multiple else None
-        if not self.multiple and len(codici) > 1:
-            raise ValidationError(_("Indica una sola scuola."))
-        trovate = list(Scuola.objects.filter(codice_meccanografico__in=codici))
-        mancanti = sorted(set(codici) - {s.codice_meccanografico for s in trovate})
-        if mancanti:
-            raise ValidationError(
-                _("Scuole non trovate: %(codici)s."), params={"codici": ", ".join(mancanti)}
-            )
-        return trovate if self.multiple else trovate[0]
+    def _scelte_per(self, user: Utente | None) -> None:
+        assert isinstance(self, forms.BaseForm)
+        for nome, campo in self.fields.items():
+            if not isinstance(campo, SceltaField):
+                continue
+            if campo.sorgente is ORGANIZZAZIONI:
+                campo.queryset = Organizzazione.objects.visibili_a(user)  # type: ignore[arg-type]
+            else:
+                campo.queryset = Scuola.objects.sceglibili_da(user)  # type: ignore[arg-type]
+            campo.aggiungi_attuali(self.initial.get(nome))
 
 
 def _controlla_logo(logo):
@@ -126,6 +71,13 @@ class OrganizzazioneForm(ConservaFile, forms.ModelForm):
     """Staff: every field of an organisation."""
 
     sito_web = forms.URLField(label=_("sito web"), required=False, assume_scheme="https")
+    comune = SceltaField(
+        label=_("comune"),
+        sorgente=COMUNI,
+        queryset=Comune.objects.all(),
+        required=False,
+        help_text=_("Vuoto se la sede è fuori dalla Città metropolitana."),
+    )
 
     class Meta:
         model = Organizzazione
@@ -199,9 +151,9 @@ class ProfiloOrganizzazioneForm(OrganizzazioneForm):
         ]
 
 
-class AccordoForm(forms.ModelForm):
-    organizzazioni = OrganizzazioniField(label=_("Organizzazioni firmatarie"), required=False)
-    scuole = ScuoleField(label=_("Scuole firmatarie"), required=False)
+class AccordoForm(_ConScelte, forms.ModelForm):
+    organizzazioni = _organizzazioni(_("Organizzazioni firmatarie"), required=False, multipla=True)
+    scuole = _scuole(_("Scuole firmatarie"), required=False, multipla=True)
 
     class Meta:
         model = Accordo
@@ -224,6 +176,10 @@ class AccordoForm(forms.ModelForm):
             "valido_al": DATA,
         }
 
+    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._scelte_per(user)
+
 
 class DocumentoAccordoForm(ConservaFile, forms.ModelForm):
     class Meta:
@@ -236,13 +192,11 @@ DocumentiFormSet: type[BaseInlineFormSet] = inlineformset_factory(
 )
 
 
-class PartnershipForm(forms.ModelForm):
-    organizzazioni = OrganizzazioniField(label=_("Organizzazioni"), required=False)
-    scuole = ScuoleField(label=_("Scuole"), required=False)
-    promotore_scuola = ScuoleField(label=_("Scuola promotrice"), required=False, multiple=False)
-    promotore_organizzazione = OrganizzazioniField(
-        label=_("Partner promotore"), required=False, multiple=False
-    )
+class PartnershipForm(_ConScelte, forms.ModelForm):
+    organizzazioni = _organizzazioni(_("Organizzazioni"), required=False, multipla=True)
+    scuole = _scuole(_("Scuole"), required=False, multipla=True)
+    promotore_scuola = _scuole(_("Scuola promotrice"), required=False)
+    promotore_organizzazione = _organizzazioni(_("Partner promotore"), required=False)
 
     class Meta:
         model = Partnership
@@ -270,6 +224,10 @@ class PartnershipForm(forms.ModelForm):
             "data_fine": DATA,
         }
 
+    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._scelte_per(user)
+
     def clean(self) -> dict[str, Any]:
         dati = super().clean() or {}
         distretti = dati.get("distretti") or []
@@ -291,9 +249,9 @@ class PartnershipForm(forms.ModelForm):
         return dati
 
 
-class ConvenzioneForm(ConservaFile, forms.ModelForm):
-    scuola = ScuoleField(label=_("Scuola"), multiple=False)
-    organizzazione = OrganizzazioniField(label=_("Organizzazione ospitante"), multiple=False)
+class ConvenzioneForm(ConservaFile, _ConScelte, forms.ModelForm):
+    scuola = _scuole(_("Scuola"))
+    organizzazione = _organizzazioni(_("Organizzazione ospitante"))
 
     class Meta:
         model = Convenzione
@@ -311,10 +269,11 @@ class ConvenzioneForm(ConservaFile, forms.ModelForm):
         ]
         widgets = {"data_firma": DATA, "scadenza": DATA}
 
-    def __init__(self, *args, scuole_ammesse=None, **kwargs):
+    def __init__(self, *args, scuole_ammesse=None, user: Utente | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # None = any school (staff); otherwise the coordinator's own schools.
         self.scuole_ammesse = scuole_ammesse
+        self._scelte_per(user)
 
     def clean_scuola(self):
         scuola = self.cleaned_data.get("scuola")
@@ -336,6 +295,8 @@ class ConvenzioneForm(ConservaFile, forms.ModelForm):
 
 
 class OffertaForm(forms.ModelForm):
+    comune = SceltaField(label=_("comune"), sorgente=COMUNI, queryset=Comune.objects.all(), required=False)
+
     class Meta:
         model = OffertaOspitalita
         fields = [
@@ -361,11 +322,10 @@ class OffertaForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         if tutte:
-            # Staff may pick any of 20,000 organisations: by code, not from a <select>.
-            attuale = self.instance.organizzazione if self.instance.organizzazione_id else None
-            self.fields["organizzazione"] = OrganizzazioniField(label=_("Organizzazione"), multiple=False)
-            # The form's initial (the instance's pk) would win over the field's: give the code here.
-            self.initial["organizzazione"] = (attuale.codice_fiscale or attuale.slug) if attuale else None
+            # Staff may pick any of 20,000 organisations: by search, not from a <select>.
+            self.fields["organizzazione"] = SceltaField(
+                label=_("Organizzazione"), sorgente=ORGANIZZAZIONI, queryset=Organizzazione.objects.all()
+            )
         else:
             campo_di(self, "organizzazione", forms.ModelChoiceField).queryset = (
                 organizzazioni if organizzazioni is not None else Organizzazione.objects.none()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partnership.views import convenzioni, gestione, offerte, pubblico, ufficio
+from partnership.views import convenzioni, gestione, offerte, pubblico, scelta, ufficio
 
 app_name = "partnership"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("organizzazioni/<slug:slug>/", pubblico.organizzazione, name="organizzazione"),
     path("partnership/", pubblico.partnership_pubbliche, name="partnership_pubbliche"),
     path("partnership/<slug:slug>/", pubblico.partnership, name="partnership"),
+    # The organisations autocomplete of the forms
+    path("cerca/organizzazioni/", scelta.cerca_organizzazioni, name="cerca_organizzazioni"),
     # District offices and staff
     path("ufficio/organizzazioni/", ufficio.organizzazioni, name="ufficio_organizzazioni"),
     path(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import ricodifica
 from alternanza.core.moduli import ConservaFile
+from alternanza.core.scelta import SceltaField
 from alternanza.core.tipi import Utente, campo_di
 from alternanza.progetti.file import REGOLE_FOTO, controlla_documento
 from alternanza.progetti.models import (
@@ -24,7 +25,9 @@ from alternanza.progetti.models import (
 )
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
+from distretti.scelta import COMUNI
 from partnership.models import Organizzazione, Partnership
+from partnership.scelta import ORGANIZZAZIONI
 
 AVVISO_MINORI = _(
     "Non scrivere nomi, cognomi o altri dati che permettano di riconoscere studenti e studentesse: "
@@ -73,7 +76,6 @@ class ProgettoForm(forms.ModelForm):
             "data_fine": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ambiti": forms.CheckboxSelectMultiple,
             "aree_s3": forms.CheckboxSelectMultiple,
-            "comuni": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
@@ -94,52 +96,49 @@ class ProgettoForm(forms.ModelForm):
                 Q(scuole__in=ambito.scuole) | Q(pk=self.instance.partnership_id or 0)
             ).distinct()
         campo_di(self, "partnership", forms.ModelChoiceField).queryset = partnership
-        campo_di(self, "comuni", forms.ModelMultipleChoiceField).queryset = Comune.objects.only("id", "nome")
+        campo_comuni = self.fields["comuni"]
+        self.fields["comuni"] = SceltaField(
+            label=campo_comuni.label,
+            help_text=campo_comuni.help_text,
+            required=campo_comuni.required,
+            sorgente=COMUNI,
+            queryset=Comune.objects.all(),
+            multipla=True,
+        )
         for nome in _CAMPI_TESTO_LIBERO:
             campo = self.fields[nome]
             campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
 
 
 class PartecipazioneForm(forms.ModelForm):
-    """An organisation of the project, identified by its tax code or exact name (20,000 would not fit
-    in a drop-down)."""
+    """An organisation of the project, chosen by search (name or tax code: 20,000 would not fit in a
+    drop-down) among the organisations visible to the user."""
 
-    organizzazione_cerca = forms.CharField(
-        label=_("Organizzazione (codice fiscale o nome esatto)"),
-        max_length=255,
+    organizzazione = SceltaField(
+        label=_("Organizzazione"),
+        sorgente=ORGANIZZAZIONI,
+        queryset=Organizzazione.objects.none(),
         help_text=_(
-            "Se non la trovi, chiedi alla Città metropolitana di aggiungerla all'elenco dei partner."
+            "Scrivi parte del nome o il codice fiscale e scegli tra i risultati. Se non la trovi, "
+            "chiedi alla Città metropolitana di aggiungerla all'elenco dei partner."
         ),
     )
 
     class Meta:
         model = ProgettoOrganizzazione
-        fields = ["ruolo"]
+        fields = ["organizzazione", "ruolo"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.organizzazione_id:
-            self.fields["organizzazione_cerca"].initial = self.instance.organizzazione.nome
-        self.order_fields(["organizzazione_cerca", "ruolo"])
-
-    def clean_organizzazione_cerca(self):
-        testo = self.cleaned_data["organizzazione_cerca"].strip()
-        trovate = list(
-            Organizzazione.objects.filter(Q(codice_fiscale__iexact=testo) | Q(nome__iexact=testo)).only(
-                "id", "nome"
-            )[:2]
-        )
-        if not trovate:
-            raise forms.ValidationError(_("Nessuna organizzazione con questo nome o codice fiscale."))
-        if len(trovate) > 1:
-            raise forms.ValidationError(_("Più organizzazioni hanno questo nome: indica il codice fiscale."))
-        self.instance.organizzazione = trovate[0]
-        return testo
+        campo = campo_di(self, "organizzazione", SceltaField)
+        campo.queryset = Organizzazione.objects.visibili_a(user)
+        campo.aggiungi_attuali(self.instance.organizzazione_id)
 
 
 PartecipazioniFormSet = forms.inlineformset_factory(
     Progetto, ProgettoOrganizzazione, form=PartecipazioneForm, extra=2, can_delete=True, max_num=30
 )
+# Built with form_kwargs={"user": request.user}: each row offers the organisations visible to the user.
 
 
 class TransizioneForm(forms.Form):

@@ -79,7 +79,11 @@ def _salva(request, istanza=None):
     ambito = ambito_di(request.user)
     scuole = None if ambito.staff else ambito.scuole
     form = ConvenzioneForm(
-        request.POST or None, request.FILES or None, instance=istanza, scuole_ammesse=scuole
+        request.POST or None,
+        request.FILES or None,
+        instance=istanza,
+        scuole_ammesse=scuole,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         c = form.save(commit=False)

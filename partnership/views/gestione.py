@@ -98,7 +98,7 @@ def documento_accordo(request, pk, documento):
 
 
 def _salva_accordo(request, istanza=None):
-    form = AccordoForm(request.POST or None, instance=istanza)
+    form = AccordoForm(request.POST or None, instance=istanza, user=request.user)
     documenti = DocumentiFormSet(request.POST or None, request.FILES or None, instance=istanza or Accordo())
     if request.method == "POST" and form.is_valid() and documenti.is_valid():
         with transaction.atomic():
@@ -131,7 +131,7 @@ def accordo_modifica(request, pk):
 
 
 def _salva_partnership(request, istanza=None):
-    form = PartnershipForm(request.POST or None, instance=istanza)
+    form = PartnershipForm(request.POST or None, instance=istanza, user=request.user)
     if request.method == "POST" and form.is_valid():
         p = form.save()
         messages.success(request, _("Partnership salvata."))

@@ -56,6 +56,8 @@ UFFICI = attesi(403, anonimo=LOGIN, ufficio_a=200, ufficio_b=200, staff=200, sup
 SOLO_DISTRETTO_A = attesi(404, anonimo=LOGIN, ufficio_a=200, staff=200, superuser=200)
 
 VOCI = [
+    # The organisations autocomplete of the forms (the results are scoped: tests/core/test_scelta.py).
+    Voce("partnership:cerca_organizzazioni", get=AUTENTICATI, query="q=ce"),
     # Public directory and published partnerships
     Voce("partnership:organizzazioni", get=PUBBLICA),
     Voce(

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
+from distretti.scelta import SCUOLE
 from partnership.models import (
     Accordo,
     Convenzione,
@@ -13,6 +15,7 @@ from partnership.models import (
     Organizzazione,
     Partnership,
 )
+from partnership.scelta import ORGANIZZAZIONI
 from tests.conftest import entra
 from tests.factories import OrganizzazioneFactory, comune
 from tests.partnership.factories import PDF_MINIMO, OffertaFactory, pdf
@@ -36,7 +39,7 @@ def test_staff_crea_organizzazione_con_partita_iva_valida(client, staff):
             "tipo": "startup",
             "codice_fiscale": f"IT {PIVA}",
             "codice_ateco": "28.99",
-            "comune": comune("Bologna").pk,
+            "comune_scelta": comune("Bologna").pk,
             "pubblica": "on",
         },
     )
@@ -74,7 +77,7 @@ def _dati_accordo(**extra):
         "tipo": "protocollo_intesa",
         "stato": "firmato",
         "data_firma": "2025-03-01",
-        "organizzazioni": "citta-metropolitana-di-bologna-area-sviluppo-sociale",
+        "organizzazioni": "Area Sviluppo sociale",
         "documenti-TOTAL_FORMS": "1",
         "documenti-INITIAL_FORMS": "0",
         "documenti-MIN_NUM_FORMS": "0",
@@ -143,7 +146,7 @@ def test_partnership_distrettuale_richiede_un_solo_distretto(
 def _dati_convenzione(scuola, org, **extra):
     dati = {
         "scuola": scuola.codice_meccanografico,
-        "organizzazione": org.slug,
+        "organizzazione": org.nome,
         "numero": "C-1",
         "data_firma": "2025-09-01",
         "scadenza": "2027-08-31",
@@ -239,7 +242,7 @@ def test_offerta_interesse_e_area_dell_organizzazione(
             "posti": 4,
             "data_inizio": "2099-01-10",
             "data_fine": "2099-03-10",
-            "comune": comune("Bologna").pk,
+            "comune_scelta": comune("Bologna").pk,
             "attiva": "on",
         },
     )
@@ -356,7 +359,7 @@ def test_staff_crea_e_modifica_offerte_indicando_l_organizzazione_per_codice(cli
     assert '<select name="organizzazione"' not in pagina  # no 20,000-option select
     risposta = client.post(
         "/rete/offerte/nuova/",
-        {"organizzazione": organizzazione.slug, "titolo": "Stage staff", "posti": 2,
+        {"organizzazione": organizzazione.nome, "titolo": "Stage staff", "posti": 2,
          "data_inizio": "2099-01-01", "data_fine": "2099-02-01"},
     )  # fmt: skip
     assert risposta.status_code == 302
@@ -373,7 +376,7 @@ def test_staff_crea_e_modifica_offerte_indicando_l_organizzazione_per_codice(cli
 
 
 @pytest.mark.django_db
-def test_moduli_di_modifica_mostrano_i_codici_e_si_salvano_senza_cambiarli(
+def test_moduli_di_modifica_mostrano_i_nomi_e_si_salvano_senza_cambiarli(
     client, staff, scuola_a, organizzazione
 ):
     """Re-submitting an edit form as shown keeps the school, organisations and promoter."""
@@ -388,16 +391,31 @@ def test_moduli_di_modifica_mostrano_i_codici_e_si_salvano_senza_cambiarli(
     )  # fmt: skip
     entra(client, staff)
     html = client.get(f"/rete/convenzioni/{c.pk}/modifica/").content.decode()
-    assert f'value="{scuola_a.codice_meccanografico}"' in html
-    assert f'value="{organizzazione.slug}"' in html
+    assert re.search(rf'name="scuola"[^>]*value="{re.escape(escape(SCUOLE.etichetta(scuola_a)))}"', html)
+    assert re.search(
+        rf'name="organizzazione"[^>]*value="{re.escape(escape(ORGANIZZAZIONI.etichetta(organizzazione)))}"',
+        html,
+    )
+    assert organizzazione.slug not in html
     html = client.get(f"/rete/partnership/{p.slug}/modifica/").content.decode()
-    assert re.search(rf'name="promotore_organizzazione"[^>]*value="{organizzazione.slug}"', html)
+    assert re.search(
+        rf'name="promotore_organizzazione"[^>]*value="{re.escape(escape(ORGANIZZAZIONI.etichetta(organizzazione)))}"',
+        html,
+    )
+    # The chosen schools and organisations of the partnership are listed by name, checked.
+    assert re.search(rf'name="scuole_scelta" value="{scuola_a.pk}"[^>]*checked', html)
+    assert escape(scuola_a.denominazione) in html and escape(organizzazione.nome) in html
     dati = {
         "titolo": p.titolo, "livello": p.livello, "stato": p.stato, "promossa_da": "partner",
-        "distretti": [scuola_a.comune.distretto_id], "scuole": scuola_a.codice_meccanografico,
-        "organizzazioni": organizzazione.slug, "promotore_organizzazione": organizzazione.slug,
+        "distretti": [scuola_a.comune.distretto_id], "scuole_scelta": scuola_a.pk,
+        "organizzazioni_scelta": organizzazione.pk,
+        "promotore_organizzazione": ORGANIZZAZIONI.etichetta(organizzazione),
+        "promotore_organizzazione_scelta": organizzazione.pk,
     }  # fmt: skip
     assert client.post(f"/rete/partnership/{p.slug}/modifica/", dati).status_code == 302
+    p.refresh_from_db()
+    assert list(p.scuole.all()) == [scuola_a] and list(p.organizzazioni.all()) == [organizzazione]
+    assert p.promotore_organizzazione == organizzazione
 
 
 @pytest.mark.django_db

@@ -106,7 +106,7 @@ def test_scadenza_rinnovata_riceve_un_nuovo_promemoria(
             f"/rete/convenzioni/{convenzione.pk}/modifica/",
             {
                 "scuola": convenzione.scuola.codice_meccanografico,
-                "organizzazione": convenzione.organizzazione.slug,
+                "organizzazione": convenzione.organizzazione.nome,
                 "numero": "CONV-RINNOVO",
                 "data_firma": "2026-05-02",
                 "scadenza": "2028-06-01",

@@ -36,7 +36,7 @@ def _dati(scuola, **altro):
         "org-INITIAL_FORMS": 0,
         "org-MIN_NUM_FORMS": 0,
         "org-MAX_NUM_FORMS": 30,
-        "org-0-organizzazione_cerca": "",
+        "org-0-organizzazione": "",
         "org-0-ruolo": "ospitante",
     }
     dati.update(altro)
@@ -49,7 +49,7 @@ def test_il_referente_registra_un_progetto_con_la_struttura_ospitante(
     entra(client, referente_a)
     risposta = client.post(
         reverse("progetti:nuovo"),
-        _dati(scuola_a, **{"org-0-organizzazione_cerca": organizzazione.nome.upper()}),
+        _dati(scuola_a, **{"org-0-organizzazione": organizzazione.nome.upper()}),
     )
     progetto = Progetto.objects.get()
     assert risposta.status_code == 302
@@ -84,9 +84,7 @@ def test_il_referente_non_puo_registrare_per_un_altra_scuola(client, referente_a
 
 def test_un_organizzazione_sconosciuta_e_segnalata(client, referente_a, scuola_a):
     entra(client, referente_a)
-    risposta = client.post(
-        reverse("progetti:nuovo"), _dati(scuola_a, **{"org-0-organizzazione_cerca": "Nessuna"})
-    )
+    risposta = client.post(reverse("progetti:nuovo"), _dati(scuola_a, **{"org-0-organizzazione": "Nessuna"}))
     assert risposta.status_code == 200
     assert not Progetto.objects.exists()
 

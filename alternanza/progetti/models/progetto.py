@@ -40,14 +40,14 @@ class StatoProgetto(models.TextChoices):
 
     @property
     def badge(self) -> str:
-        """Bootstrap Italia badge class of the status."""
+        """Badge class of the status: one of the state tones of static/css/portale.css (all ≥ 4.5:1)."""
         return {
-            "bozza": "bg-secondary",
-            "inviato": "bg-primary",
-            "validato": "bg-success",
-            "rimandato": "bg-warning text-dark",
-            "pubblicato": "bg-success",
-            "archiviato": "bg-dark",
+            "bozza": "stato-neutro",
+            "inviato": "stato-info",
+            "validato": "stato-ok",
+            "rimandato": "stato-avviso",
+            "pubblicato": "stato-ok",
+            "archiviato": "stato-chiuso",
         }[self.value]
 
 

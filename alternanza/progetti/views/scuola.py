@@ -79,7 +79,9 @@ def miei(request):
 def _salva_progetto(request, progetto: Progetto | None):
     nuovo = progetto is None
     form = ProgettoForm(request.POST or None, instance=progetto, user=request.user)
-    formset = PartecipazioniFormSet(request.POST or None, instance=form.instance, prefix="org")
+    formset = PartecipazioniFormSet(
+        request.POST or None, instance=form.instance, prefix="org", form_kwargs={"user": request.user}
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             oggetto = form.save(commit=False)

@@ -1,0 +1,21 @@
+"""Organisations chosen by search (alternanza.core.scelta): found by name, P.IVA or codice fiscale."""
+
+from __future__ import annotations
+
+from alternanza.core.scelta import Sorgente
+from partnership.models import Organizzazione
+from partnership.validatori import normalizza_codice_fiscale
+
+
+def _etichetta(o: Organizzazione) -> str:
+    return f"{o.nome} ({o.codice_fiscale})" if o.codice_fiscale else o.nome
+
+
+ORGANIZZAZIONI = Sorgente(
+    url="partnership:cerca_organizzazioni",
+    campo_nome="nome",
+    campi_codice=("codice_fiscale",),
+    normalizza_codice=normalizza_codice_fiscale,
+    etichetta=_etichetta,
+    campi=("nome", "codice_fiscale"),
+)
