@@ -144,7 +144,7 @@
       tStatusNoResults: function () { return t.tNessuno; },
       tAssistiveHint: function () { return t.tIstruzioni; },
       tStatusResults: function (n, opzione) {
-        var frase = n === 1 ? t.tUno : t.tMolti.replace('%(n)s', n);
+        var frase = n === 1 ? t.tUno : t.tMolti.replace('{n}', n);
         return frase + (altri ? ' ' + t.tAltri : '') + ' ' + (opzione || '');
       },
     });
