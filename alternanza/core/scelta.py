@@ -34,7 +34,7 @@ from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.template import loader
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -233,8 +233,11 @@ class SceltaWidget(forms.Widget):
 
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> SafeString:
         # The project's template engine, whatever FORM_RENDERER is: the template lives in templates/ at
-        # the root (this core module is no app) and uses {% translate %} and {% static %}.
-        return mark_safe(loader.render_to_string(template_name, context))  # noqa: S308 - a template
+        # the root (this core module is no app) and uses {% translate %} and {% static %}. A rendered
+        # Django template is already a SafeString (its variables were escaped by the engine).
+        rendered = loader.render_to_string(template_name, context)
+        assert isinstance(rendered, SafeString)
+        return rendered
 
 
 class SceltaField(forms.Field):
