@@ -133,6 +133,11 @@ PAGINE: list[dict] = [
     {"nome": "festival: feed RSS", "percorso": "/festival/notizie/rss/"},
     {"nome": "festival: le mie proposte", "percorso": "/festival/gestione/", "persona": "ufficio"},
     # Accounts (issue #4): profile, approval queue, staff registers (audit trail across all event tables).
+    # The workspace of each role (issue #14): what every user opens first after login.
+    {"nome": "area riservata: referente", "percorso": "/area-riservata/", "persona": "referente"},
+    {"nome": "area riservata: ufficio", "percorso": "/area-riservata/", "persona": "ufficio"},
+    {"nome": "area riservata: staff", "percorso": "/area-riservata/", "persona": "staff"},
+    {"nome": "area riservata: organizzazione", "percorso": "/area-riservata/", "persona": "referente_org"},
     {"nome": "account: profilo", "percorso": "/account/profilo/", "persona": "referente"},
     {"nome": "account: richieste da approvare", "percorso": "/account/richieste/", "persona": "ufficio"},
     {"nome": "account: utenti (staff)", "percorso": "/account/staff/utenti/", "persona": "staff"},
