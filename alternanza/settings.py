@@ -158,7 +158,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Opening a PostgreSQL connection costs ~5 ms: keep them (with a health check before reuse).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# An unreachable server answers "unavailable" (alternanza.pagine.salute) within seconds, not a TCP timeout.
+# An unreachable server answers "unavailable" (alternanza.pagine.errori) within seconds, not a TCP timeout.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
 )

@@ -16,7 +16,7 @@ from eventi.views import seo
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 # A 500 caused by an unreachable database is answered as what it is: 503 with Retry-After.
-handler500 = "alternanza.pagine.salute.errore_server"
+handler500 = "alternanza.pagine.errori.errore_server"
 # A 403 always says why and what to do next (alternanza.pagine.errori).
 handler403 = errori.accesso_negato
 

@@ -1,24 +1,17 @@
-"""Availability: the health endpoint for load balancers and docker-compose (database and Redis status as
-JSON), and the server-error handler that tells an unreachable database (503, retry shortly) from a bug
-(500). Neither uses the database to answer.
-"""
+"""Health endpoint for load balancers and docker-compose: database and Redis status as JSON, answered
+within the connections' own short timeouts (a 503 when either is down)."""
 
 from __future__ import annotations
 
 import logging
-import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template import loader
-from django.views import defaults
+from django.db import connection
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
-
-RIPROVA_DOPO = 30  # seconds: Retry-After of the "temporarily unavailable" page
 
 
 def _database_ok() -> bool:
@@ -56,25 +49,3 @@ def healthz(request):
         "redis": "not configured" if redis_ok is None else ("ok" if redis_ok else "error"),
     }
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-def _database_irraggiungibile(errore: BaseException | None) -> bool:
-    """Whether the error being handled comes from a database connection that failed (not a bad query)."""
-    while errore is not None:
-        if isinstance(errore, (OperationalError, InterfaceError)):
-            return True
-        errore = errore.__cause__ or errore.__context__
-    return False
-
-
-def errore_server(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
-    """handler500: 503 with Retry-After when the database cannot be reached, Django's 500 otherwise.
-
-    Called inside the `except` of Django's exception handling, so sys.exc_info() is the error. Both pages
-    are rendered without a request context (no context processors, no session, no database).
-    """
-    if _database_irraggiungibile(sys.exc_info()[1]):
-        risposta = HttpResponse(loader.get_template("503.html").render(), status=503)
-        risposta["Retry-After"] = str(RIPROVA_DOPO)
-        return risposta
-    return defaults.server_error(request, template_name)

@@ -18,31 +18,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from eventi.newsletter import invio
 from eventi.newsletter.models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
 from tests.newsletter.smtp import Pozzo
+from tests.worker import url_database_di_test
 
 DESTINATARI = 2000
 GIRI = 3
 RADICE = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    """The TEST database of this run (test_<name>), whatever DATABASE_URL the suite was started with."""
-    d = connection.settings_dict
-    credenziali = quote(d["USER"] or "")
-    if d.get("PASSWORD"):
-        credenziali += ":" + quote(d["PASSWORD"])
-    return f"postgres://{credenziali}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
 def _ambiente(porta_smtp: int) -> dict[str, str]:
@@ -52,7 +42,7 @@ def _ambiente(porta_smtp: int) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "alternanza.settings",
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "false",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": url_database_di_test(),
             "REDIS_URL": settings.REDIS_URL,
             "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "alternanza"),
             "CELERY_TASK_ALWAYS_EAGER": "false",

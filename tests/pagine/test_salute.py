@@ -48,7 +48,7 @@ def test_senza_database_healthz_risponde_subito_503(database_irraggiungibile):
 def test_un_errore_che_non_viene_dal_database_resta_un_500(rf):
     from django.db import OperationalError
 
-    from alternanza.pagine.salute import errore_server
+    from alternanza.pagine.errori import errore_server
 
     try:
         raise RuntimeError("un bug")

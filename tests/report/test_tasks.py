@@ -8,28 +8,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from alternanza.report import servizi
 from alternanza.report.models import ReportJob, StatoJob, TipoReport
 from tests.report.factories import ANNO, dati_piccoli
+from tests.worker import url_database_di_test
 
 RADICE = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    """The TEST database of this run (test_<name>), whatever DATABASE_URL the suite was started with."""
-    d = connection.settings_dict
-    credenziali = quote(d["USER"] or "")
-    if d.get("PASSWORD"):
-        credenziali += ":" + quote(d["PASSWORD"])
-    return f"postgres://{credenziali}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
 def _avvia(log: Path) -> subprocess.Popen:
@@ -40,7 +30,7 @@ def _avvia(log: Path) -> subprocess.Popen:
             "DJANGO_SETTINGS_MODULE": "alternanza.settings",
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "false",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": url_database_di_test(),
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
