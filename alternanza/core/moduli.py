@@ -8,11 +8,13 @@
   or formsets, each item pointing at its field's id: the error summary at the top of a form.
 - `ConservaFile` keeps the files chosen on a form that then fails validation: they wait in a private
   directory, referenced by a signed token in a hidden field, so the person does not pick them again.
-- `controlla_intervallo` checks a from/to pair and puts the message on the "to" field.
+- `controlla_intervallo` checks a from/to pair and puts the message on the "to" field; `limita_le_date`
+  makes every date of every form fall in DATA_MINIMA–DATA_MASSIMA (2000–2100), message at the field.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 import os
 import time
@@ -63,13 +65,20 @@ def _aggiungi_classe(attrs: dict[str, Any], classe: str | None) -> None:
 
 
 def _come_data(widget: forms.Widget) -> None:
-    """A date typed in the portal is a native date picker with an ISO value (any browser, any language)."""
-    if isinstance(widget, forms.DateInput) and widget.input_type == "text":
-        widget.input_type = "date"
-        widget.format = "%Y-%m-%d"
-    elif isinstance(widget, forms.DateTimeInput) and widget.input_type == "text":
-        widget.input_type = "datetime-local"
-        widget.format = "%Y-%m-%dT%H:%M"
+    """A date typed in the portal is a native date picker with an ISO value (any browser, any language),
+    limited to the years every form accepts (DATA_MINIMA–DATA_MASSIMA)."""
+    if isinstance(widget, forms.DateInput):
+        if widget.input_type == "text":
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+        widget.attrs.setdefault("min", DATA_MINIMA.isoformat())
+        widget.attrs.setdefault("max", DATA_MASSIMA.isoformat())
+    elif isinstance(widget, forms.DateTimeInput):
+        if widget.input_type == "text":
+            widget.input_type = "datetime-local"
+            widget.format = "%Y-%m-%dT%H:%M"
+        widget.attrs.setdefault("min", f"{DATA_MINIMA.isoformat()}T00:00")
+        widget.attrs.setdefault("max", f"{DATA_MASSIMA.isoformat()}T23:59")
 
 
 def id_errori(campo: forms.BoundField) -> str:
@@ -208,6 +217,36 @@ def ha_obbligatori(*moduli: Any) -> bool:
 
 
 # --- Date ranges -----------------------------------------------------------------------------------
+
+# The years a date typed anywhere in the portal may fall in: school years, projects, events, newsletters
+# and reports all live well inside them. Outside, a date is a typo (20266) or a probe (9999-12-31) that
+# would overflow date arithmetic further on (the year after 9999 does not exist).
+DATA_MINIMA = datetime.date(2000, 1, 1)
+DATA_MASSIMA = datetime.date(2100, 12, 31)
+
+
+def data_plausibile(valore: datetime.date | datetime.datetime | None) -> None:
+    """Validator of every form date and date-time: DATA_MINIMA ≤ value ≤ DATA_MASSIMA."""
+    if valore is None:
+        return
+    giorno = valore.date() if isinstance(valore, datetime.datetime) else valore
+    if not DATA_MINIMA <= giorno <= DATA_MASSIMA:
+        raise forms.ValidationError(
+            _("Inserisci una data tra il %(minimo)s e il %(massimo)s."),
+            code="data_fuori_intervallo",
+            params={"minimo": DATA_MINIMA.year, "massimo": DATA_MASSIMA.year},
+        )
+
+
+def limita_le_date() -> None:
+    """Every date and date-time field of every form — ModelForms, list filters, the admin — checks
+    `data_plausibile`: one rule at the edge instead of a range on each of the ~90 date fields.
+
+    Called once from the pages app's ready(); idempotent.
+    """
+    for campo in (forms.DateField, forms.DateTimeField):
+        if data_plausibile not in campo.default_validators:
+            campo.default_validators = [*campo.default_validators, data_plausibile]
 
 
 def controlla_intervallo(form: forms.BaseForm, da: str, a: str, messaggio: str | None = None) -> None:

@@ -7,3 +7,8 @@ class PagineConfig(AppConfig):
     label = "pagine"
     verbose_name = _("Pagine del portale")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alternanza.core.moduli import limita_le_date
+
+        limita_le_date()

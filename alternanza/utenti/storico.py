@@ -23,6 +23,9 @@ from django.contrib.auth import get_user_model
 from pghistory.models import Event
 
 PER_PAGINA = 50
+# Each page reads every event table down to its depth: the log goes back this many pages (5,000 events;
+# a model filter reaches further into one table's history). Deeper pages answer 404.
+PAGINE_MASSIME = 100
 
 
 def modelli_tracciati() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,8 +73,13 @@ def modifiche(request):
         numero = max(1, int(request.GET.get("pagina", "1")))
     except ValueError:
         numero = 1
+    if numero > storico.PAGINE_MASSIME:
+        raise Http404(
+            _("Il registro delle modifiche arriva fino a pagina %(n)d.") % {"n": storico.PAGINE_MASSIME}
+        )
     modello = request.GET.get("modello", "")
     righe, altre = storico.modifiche(modello or None, numero)
+    altre = altre and numero < storico.PAGINE_MASSIME
     return render(
         request,
         "utenti/staff_modifiche.html",

@@ -6,6 +6,7 @@ import calendar
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -13,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alternanza.core.moduli import DATA_MASSIMA, DATA_MINIMA
 from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filters import FiltroEventi, inizio_giorno
 from eventi.ical import calendario as ical_calendario
@@ -51,11 +53,18 @@ def elenco(request):
 
 
 def _mese(valore: str | None) -> date:
-    try:
-        anno, mese = (int(x) for x in (valore or "").split("-", 1))
-        return date(anno, mese, 1)
-    except (TypeError, ValueError):
+    """The month of `?mese=AAAA-MM`: the current one when absent; 400 for a month that cannot be shown
+    (unreadable, or outside the years the portal's dates live in: the grid reaches into the next month)."""
+    if not valore:
         return timezone.localdate().replace(day=1)
+    try:
+        anno, mese = (int(x) for x in valore.split("-", 1))
+        primo = date(anno, mese, 1)
+    except (TypeError, ValueError):
+        raise BadRequest(f"mese non valido: {valore[:20]!r}") from None
+    if not DATA_MINIMA <= primo <= DATA_MASSIMA:
+        raise BadRequest(f"mese fuori intervallo: {valore[:20]!r}")
+    return primo
 
 
 def _griglia(filtro: FiltroEventi, primo: date) -> dict:
@@ -103,11 +112,14 @@ def calendario(request):
     primo = _mese(request.GET.get("mese"))
     precedente = (primo - timedelta(days=1)).replace(day=1)
     successivo = (primo + timedelta(days=32)).replace(day=1)
+    contesto_mesi = {  # no link to a month the page would refuse
+        "precedente": precedente if precedente >= DATA_MINIMA else None,
+        "successivo": successivo if successivo <= DATA_MASSIMA else None,
+    }
     contesto = {
         "filtro": filtro,
         "mese": primo,
-        "precedente": precedente,
-        "successivo": successivo,
+        **contesto_mesi,
         "griglia": _griglia(filtro, primo),
         "vista": "calendario",
     }

@@ -89,9 +89,11 @@ def test_con_redis_fermo_le_pagine_pubbliche_e_l_accesso_rispondono(client, redi
     inizio = time.monotonic()
     _pagine_rispondono(client)
     _accesso(client)
-    assert time.monotonic() - inizio < 10
+    trascorsi = time.monotonic() - inizio
+    assert trascorsi < 10
     avvisi = [r for r in caplog.records if r.name == "alternanza.core.cache_backend"]
-    assert len(avvisi) == 1, "one warning per pause, not one per cache call"
+    # dozens of cache calls, one warning per pause (a loaded machine may span more than one pause)
+    assert 1 <= len(avvisi) <= 1 + int(trascorsi / cache_backend.PAUSA), "one warning per pause"
 
 
 @pytest.mark.django_db

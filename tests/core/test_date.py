@@ -59,3 +59,21 @@ def test_filtro_vuoto_per_il_periodo_lo_dice(client):
     assert not nulla.vuoto_per_intervallo  # nothing for other reasons: no period message
     senza_date = OffertaFilter({"q": "inesistente"}, queryset=OffertaOspitalita.objects.all())
     assert not senza_date.vuoto_per_intervallo
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("valore", ["9999-12-31", "1999-12-31", "2101-01-01"])
+def test_ogni_data_di_un_modulo_sta_tra_il_2000_e_il_2100(valore):
+    """The rule of every form (limita_le_date): a ModelForm's date, a filter's date."""
+    form = AssistenzaForm(data={"data": valore})
+    assert not form.is_valid()
+    assert form.errors["data"] == ["Inserisci una data tra il 2000 e il 2100."]
+    filtro = FiltroEventi({"da": valore}, queryset=Evento.objects.all())
+    assert not filtro.form.is_valid()
+    assert "da" in filtro.form.errors
+
+
+@pytest.mark.django_db
+def test_il_campo_data_limita_gli_anni_anche_nel_browser():
+    html = str(AssistenzaForm())
+    assert 'min="2000-01-01"' in html and 'max="2100-12-31"' in html

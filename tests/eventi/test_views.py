@@ -219,10 +219,6 @@ def test_calendario_del_mese_mostra_gli_eventi_nei_giorni_giusti(client, eventi_
     assert "?mese=2026-12" in tutti and "?mese=2026-10" in tutti
 
 
-def test_calendario_con_mese_non_valido_mostra_il_mese_corrente(client):
-    assert client.get(reverse("eventi:calendario") + "?mese=2026-13").status_code == 200
-
-
 # --- Event page -------------------------------------------------------------------------------------
 
 
