@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "csp",
     "bootstrap_italia_template",
     # Project apps, lowest layer first: a lower app never imports a higher one (docs/architecture.md).
+    "alternanza.core",  # shared machinery; its one table is the outbox of tasks kept while Redis is down
     "distretti",
     "partnership",
     "alternanza.progetti",
@@ -248,6 +249,8 @@ NEWSLETTER_RESUME_AFTER = env.int("NEWSLETTER_RESUME_AFTER", default=300)
 NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 CELERY_BEAT_SCHEDULE = {
+    # Messages the broker could not take when they were queued (alternanza.core.compiti.accoda).
+    "core-spedisci-in-attesa": {"task": "core.spedisci_in_attesa", "schedule": 60.0},
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).

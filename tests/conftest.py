@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.redis_proprio import redis_proprio  # noqa: F401 - a Redis of the test's own (outage tests)
+
 
 @pytest.fixture(autouse=True)
 def _lingua_italiana():

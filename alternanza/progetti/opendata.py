@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
+from alternanza.core.compiti import spedisci
 from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
 from alternanza.progetti.tasks import genera_dati_aperti
 from distretti.models import Distretto
@@ -547,5 +548,6 @@ def richiedi_aggiornamento() -> bool:
     """Queue a new export after the current transaction commits, unless one is already queued."""
     if not cache.add(_CHIAVE_IN_CODA, 1, ATTESA_AGGIORNAMENTO):
         return False
-    transaction.on_commit(lambda: genera_dati_aperti.apply_async(countdown=ATTESA_AGGIORNAMENTO // 5))
+    # Not kept in the outbox when the broker is down: the nightly export catches up anyway.
+    transaction.on_commit(lambda: spedisci(genera_dati_aperti, countdown=ATTESA_AGGIORNAMENTO // 5))
     return True

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from alternanza.core.anno_scolastico import anno_successivo
+from alternanza.core.compiti import accoda
 from alternanza.core.utenti import nome_leggibile
 from alternanza.core.workflow import STAFF, Flusso, Regola
 from alternanza.core.workflow import TransizioneNonConsentita as TransizioneNonConsentita
@@ -98,7 +99,7 @@ def _registra(progetto: Progetto, da: str, a: str, user, nota: str) -> Transizio
         a_stato=a,
         nota=nota,
     )
-    transaction.on_commit(lambda: notifica_transizione.delay(transizione.pk))
+    accoda(notifica_transizione, transizione.pk)
     if S.PUBBLICATO in (da, a):
         richiedi_aggiornamento()
     return transizione

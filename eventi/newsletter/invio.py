@@ -37,6 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from alternanza.core.compiti import accoda
+
 from . import limiti, rendering, tasks
 from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
 from .rendering import Profilo, message_id, messaggio, rendi_numero
@@ -68,7 +70,7 @@ def invia_ora(numero: Numero) -> bool:
         pk=numero.pk, stato__in=[StatoNumero.BOZZA, StatoNumero.PROGRAMMATO]
     ).update(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     if aggiornati:
-        transaction.on_commit(lambda: tasks.avvia_invio.delay(numero.pk))
+        accoda(tasks.avvia_invio, numero.pk)  # while Redis is down, avvia_programmati starts it too
     return bool(aggiornati)
 
 

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from alternanza.core.compiti import accoda
+
 from . import consenso, limiti, rendering, tasks
 from .models import AzioneConsenso, ConsensoRegistro, FonteConsenso, Iscritto, StatoIscritto
 from .tokens import token_conferma, token_personale
@@ -60,7 +62,7 @@ def richiedi_iscrizione(dati: dict, ip: str | None, lingua: str = "it") -> None:
             )
         if limiti.consenti_email(email):
             iscritto_id = iscritto.pk
-            transaction.on_commit(lambda: tasks.invia_conferma.delay(iscritto_id, gia_confermato))
+            accoda(tasks.invia_conferma, iscritto_id, gia_confermato)
 
 
 def invia_email_conferma(iscritto_id: int, gia_confermato: bool = False) -> None:

@@ -7,9 +7,6 @@ detectors (a frozen Redis without socket timeouts hangs a request for 30 s and m
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
 import time
 
 import pytest
@@ -18,48 +15,6 @@ from django.urls import reverse
 
 from alternanza.core import cache_backend
 from tests.factories import UserFactory
-
-
-def _porta_libera() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_proprio(settings, monkeypatch):
-    porta = _porta_libera()
-    processo = subprocess.Popen(
-        ["redis-server", "--port", str(porta), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    limite = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", porta), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > limite:
-                processo.kill()
-                raise
-            time.sleep(0.05)
-    settings.CACHES = {
-        "default": {
-            **settings.CACHES["default"],
-            "BACKEND": "alternanza.core.cache_backend.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{porta}/0",
-            "KEY_PREFIX": "test-guasti",
-        }
-    }
-    monkeypatch.setattr(cache_backend, "PAUSA", 1.0)
-    cache_backend._Stato.assente_fino = 0.0
-    yield processo
-    if processo.poll() is None:
-        processo.send_signal(signal.SIGCONT)
-        processo.kill()
-    processo.wait(timeout=10)
-    cache_backend._Stato.assente_fino = 0.0
-
 
 PAGINE_PUBBLICHE = ["home", "eventi:festival", "progetti:vetrina", "distretti:elenco"]
 
@@ -84,8 +39,7 @@ def _accesso(client) -> None:
 def test_con_redis_fermo_le_pagine_pubbliche_e_l_accesso_rispondono(client, redis_proprio, caplog):
     _pagine_rispondono(client)  # fills the cache
     assert cache.get_many(["una-chiave"]) == {}
-    redis_proprio.terminate()
-    redis_proprio.wait(timeout=10)
+    redis_proprio.ferma()
     inizio = time.monotonic()
     _pagine_rispondono(client)
     _accesso(client)
@@ -99,13 +53,13 @@ def test_con_redis_fermo_le_pagine_pubbliche_e_l_accesso_rispondono(client, redi
 @pytest.mark.django_db
 def test_con_redis_congelato_nessuna_richiesta_resta_appesa_e_la_cache_riprende(client, redis_proprio):
     _pagine_rispondono(client)
-    redis_proprio.send_signal(signal.SIGSTOP)
+    redis_proprio.congela()
     inizio = time.monotonic()
     _pagine_rispondono(client)
     _accesso(client)
     assert time.monotonic() - inizio < 10  # a socket timeout (0.5 s) once per pause, not 30 s per call
     assert cache_backend.redis_assente()
-    redis_proprio.send_signal(signal.SIGCONT)
+    redis_proprio.scongela()
     time.sleep(cache_backend.PAUSA + 0.1)
     cache.set("ripresa", 1)
     assert cache.get("ripresa") == 1
@@ -116,8 +70,7 @@ def test_con_redis_congelato_nessuna_richiesta_resta_appesa_e_la_cache_riprende(
 def test_i_limiti_nella_cache_lasciano_passare_mentre_redis_manca(redis_proprio):
     from eventi.newsletter import limiti
 
-    redis_proprio.terminate()
-    redis_proprio.wait(timeout=10)
+    redis_proprio.ferma()
     assert cache.add("chiave", 1) is True
     assert cache.incr("contatore") == 0
     assert cache.get("chiave", "predefinito") == "predefinito"

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -52,7 +53,12 @@ def test_la_pubblicazione_mette_in_coda_una_sola_esportazione(
     from alternanza.progetti.tasks import genera_dati_aperti
 
     code = []
-    monkeypatch.setattr(genera_dati_aperti, "apply_async", lambda **kw: code.append(kw))
+
+    def in_coda(*args, **kwargs):
+        code.append(kwargs)
+        return SimpleNamespace(id="compito")
+
+    monkeypatch.setattr(genera_dati_aperti, "apply_async", in_coda)
     for _ in range(3):
         progetto = ProgettoFactory(scuola=scuola_a, stato=S.VALIDATO)
         with django_capture_on_commit_callbacks(execute=True):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alternanza.core.compiti import accoda
 from alternanza.core.utenti import richiede
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import di_staff
@@ -147,7 +147,7 @@ def numero_prova(request, pk: int):
         messages.error(request, _("Il tuo account non ha un indirizzo e-mail."))
     else:
         email = request.user.email
-        transaction.on_commit(lambda: invia_prova.delay(numero.pk, email))
+        accoda(invia_prova, numero.pk, email)
         messages.success(request, _("Messaggio di prova inviato a %(email)s.") % {"email": email})
     return redirect("newsletter:numero", pk=numero.pk)
 

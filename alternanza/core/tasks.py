@@ -1,0 +1,12 @@
+"""The outbox dispatcher: the messages kept while the broker was down go out when it is back."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from alternanza.core import compiti
+
+
+@shared_task(name="core.spedisci_in_attesa", ignore_result=True)
+def spedisci_in_attesa() -> int:
+    return compiti.spedisci_in_attesa()
