@@ -115,7 +115,7 @@ def spedisci_in_attesa() -> int:
             righe = list(CompitoInAttesa.objects.select_for_update(skip_locked=True)[:LOTTO_IN_ATTESA])
             if not righe:
                 return inviati
-            spediti = []
+            spediti: list[int] = []
             for riga in righe:
                 task = current_app.tasks.get(riga.task)
                 if task is None:  # renamed without vecchio_nome, or removed: nothing can run it
