@@ -22,10 +22,8 @@ parses and writes, returning an `EsitoImportazione` with a `RapportoFile` per fi
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alternanza.core.cache import invalida_scuole
+from alternanza.core.importazioni import FileRifiutato, decomprimi
 from distretti.models import Comune, Livello, Scuola, ScuolaNome
 
 # Columns every registry file has (the ones we read); the state file adds COLONNE_STATALI.
@@ -188,12 +187,11 @@ def _decodifica(dati: bytes) -> tuple[str, str]:
 
 def _testo(dati: bytes) -> tuple[str, str]:
     if dati[:2] == b"\x1f\x8b":
+        # Streamed with a cap: a gzip bomb is refused at MASSIMO_DECOMPRESSO, never expanded whole.
         try:
-            dati = gzip.decompress(dati)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise FileNonValido(
-                _("l'archivio gzip non si può leggere (%(errore)s).") % {"errore": exc}
-            ) from exc
+            dati = decomprimi(dati)
+        except FileRifiutato as exc:
+            raise FileNonValido(str(exc)) from exc
     if not dati.strip():
         raise FileNonValido(_("il file è vuoto."))
     # Latin-1 decodes any byte sequence: NUL bytes are what tells a binary file (image, PDF, zip) apart.

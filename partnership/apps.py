@@ -10,6 +10,12 @@ class PartnershipConfig(AppConfig):
         from alternanza.core.demo import registra_demo
 
         registra_demo("partnership.demo.carica")
+        from alternanza.core import importazioni
+        from partnership.importazione import importa_file
+
+        importazioni.registra(
+            "organizzazioni", _("organizzazioni"), importa_file, "partnership:importa_organizzazioni"
+        )
         from alternanza.core.sezioni import registra_sezione
         from partnership import signals  # connects the receivers that bump the cache area
         from partnership.sezioni import partnership_del_distretto

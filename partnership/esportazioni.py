@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from alternanza.core.esportazioni import neutralizza_formula
+
 Colonna = tuple[str, Callable[[Any], Any]]
 CHUNK = 2000
 
@@ -35,16 +37,9 @@ def _valore(valore):
     return valore
 
 
-def _cella_sicura(valore):
-    """Neutralise spreadsheet formulas injected through user text (CSV/XLSX injection)."""
-    if isinstance(valore, str) and valore[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + valore
-    return valore
-
-
 def righe(queryset, colonne: list[Colonna]) -> Iterable[list]:
     for obj in queryset.iterator(chunk_size=CHUNK):
-        yield [_cella_sicura(_valore(funzione(obj))) for _titolo, funzione in colonne]
+        yield [neutralizza_formula(_valore(funzione(obj))) for _titolo, funzione in colonne]
 
 
 def nome_file(base: str, estensione: str) -> str:

@@ -353,7 +353,11 @@ class InteresseForm(forms.ModelForm):
 
 class ImportaOrganizzazioniForm(ConservaFile, forms.Form):
     file = forms.FileField(
-        label=_("File CSV o XLSX"), help_text=_("Colonne: nome, tipo, codice_fiscale, codice_ateco, …")
+        label=_("File CSV o XLSX"),
+        help_text=_(
+            "Colonne: nome, tipo, codice_fiscale, codice_ateco, … Un CSV si può caricare anche compresso "
+            "(.csv.gz, fino a 50 MB una volta decompresso)."
+        ),
     )
     rigoroso = forms.BooleanField(
         label=_("Rigoroso"), required=False, help_text=_("Se una riga ha errori non importare nulla.")
@@ -362,8 +366,8 @@ class ImportaOrganizzazioniForm(ConservaFile, forms.Form):
     def clean_file(self):
         f = self.cleaned_data["file"]
         nome = f.name.lower()
-        if not nome.endswith((".csv", ".xlsx")):
-            raise ValidationError(_("Carica un file .csv o .xlsx."))
+        if not nome.endswith((".csv", ".csv.gz", ".xlsx")):
+            raise ValidationError(_("Carica un file .csv, .csv.gz o .xlsx."))
         if f.size > 20 * 1024 * 1024:
             raise ValidationError(_("Il file supera il limite di 20 MB."))
         return f

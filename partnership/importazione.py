@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -26,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from alternanza.core.importazioni import Contesto, FileRifiutato
 from distretti.models import Comune
 from partnership.models import AreaS3, Organizzazione
 from partnership.validatori import (
@@ -70,7 +74,7 @@ VERO = {"si", "sì", "s", "yes", "y", "true", "1", "x"}
 FALSO = {"no", "n", "false", "0", ""}
 
 
-class FileNonValido(Exception):
+class FileNonValido(FileRifiutato):
     """The file as a whole cannot be read as an organisations list."""
 
 
@@ -83,6 +87,10 @@ class EsitoImportazione:
     errori: list[tuple[int, str]] = field(default_factory=list)
     errore_file: str = ""
     scritto: bool = False
+    n_errori: int = 0
+
+    def riepilogo(self) -> dict[str, int]:
+        return {"create": self.create, "aggiornate": self.aggiornate, "invariate": self.invariate}
 
 
 def _chiave(testo: str) -> str:
@@ -91,47 +99,52 @@ def _chiave(testo: str) -> str:
     return SINONIMI.get(chiave, chiave)
 
 
-def _leggi_csv(dati: bytes) -> list[tuple[int, dict]]:
-    for codifica in ("utf-8-sig", "cp1252"):
-        try:
-            testo = dati.decode(codifica)
+def _righe_csv(linee: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values) of a CSV given as text lines; the delimiter sniffed from the first 4 KiB."""
+    iteratore = iter(linee)
+    testa: list[str] = []
+    letti = 0
+    for linea in iteratore:
+        if "\x00" in linea:
+            raise FileNonValido(_("Il file non è un CSV di testo."))
+        testa.append(linea)
+        letti += len(linea)
+        if letti >= 4096:
             break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise FileNonValido(_("Il file non è un testo CSV leggibile."))
-    if "\x00" in testo:
-        raise FileNonValido(_("Il file non è un CSV di testo."))
+    campione = "".join(testa)[:4096]
     try:
-        dialetto = csv.Sniffer().sniff(testo[:4096], delimiters=";,\t")
+        dialetto: Any = csv.Sniffer().sniff(campione, delimiters=";,\t")
     except csv.Error:
         dialetto = csv.excel
-        dialetto.delimiter = ";" if testo[:4096].count(";") > testo[:4096].count(",") else ","
-    lettore = csv.reader(io.StringIO(testo), dialetto)
-    return _righe_con_intestazione(enumerate(lettore, start=1))
+        dialetto.delimiter = ";" if campione.count(";") > campione.count(",") else ","
+    lettore = csv.reader(itertools.chain(testa, iteratore), dialetto)
+    try:
+        for valori in lettore:
+            yield lettore.line_num, valori
+    except csv.Error as exc:
+        raise FileNonValido(
+            _("Il CSV non si può leggere alla riga %(n)d (%(errore)s).")
+            % {"n": lettore.line_num, "errore": exc}
+        ) from exc
 
 
-def _leggi_xlsx(dati: bytes) -> list[tuple[int, dict]]:
+def _righe_xlsx(sorgente: Any) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
-        libro = load_workbook(io.BytesIO(dati), read_only=True, data_only=True)
+        libro = load_workbook(sorgente, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types (zipfile, KeyError, InvalidFileException)
         raise FileNonValido(_("Il file non è un foglio XLSX leggibile.")) from exc
-    foglio = libro.worksheets[0]
-    righe = (
-        (n, ["" if v is None else str(v).strip() for v in valori])
-        for n, valori in enumerate(foglio.iter_rows(values_only=True), start=1)
-    )
     try:
-        return _righe_con_intestazione(righe)
+        for n, valori in enumerate(libro.worksheets[0].iter_rows(values_only=True), start=1):
+            yield n, ["" if v is None else str(v).strip() for v in valori]
     finally:
         libro.close()
 
 
-def _righe_con_intestazione(numerate) -> list[tuple[int, dict]]:
+def _con_intestazione(numerate: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, dict]]:
+    """(line number, {column: value}) of every non-empty data row; the header checked first."""
     intestazione = None
-    risultato = []
     for numero, valori in numerate:
         if intestazione is None:
             intestazione = [_chiave(v) for v in valori]
@@ -143,19 +156,28 @@ def _righe_con_intestazione(numerate) -> list[tuple[int, dict]]:
             continue
         if not any(str(v).strip() for v in valori):
             continue
-        risultato.append(
-            (numero, {k: str(v).strip() for k, v in zip(intestazione, valori, strict=False) if k})
-        )
+        yield numero, {k: str(v).strip() for k, v in zip(intestazione, valori, strict=False) if k}
     if intestazione is None:
         raise FileNonValido(_("Il file è vuoto."))
-    return risultato
+
+
+def _e_xlsx(nome: str, testa: bytes) -> bool:
+    return nome.lower().endswith(".xlsx") or testa[:2] == b"PK"
 
 
 def leggi(nome: str, dati: bytes) -> list[tuple[int, dict]]:
-    """(line number, {column: value}) for every non-empty data row; raises FileNonValido."""
-    if nome.lower().endswith(".xlsx") or dati[:2] == b"PK":
-        return _leggi_xlsx(dati)
-    return _leggi_csv(dati)
+    """(line number, {column: value}) for every non-empty data row of a file in memory; FileNonValido."""
+    if _e_xlsx(nome, dati):
+        return list(_con_intestazione(_righe_xlsx(io.BytesIO(dati))))
+    for codifica in ("utf-8-sig", "cp1252"):
+        try:
+            testo = dati.decode(codifica)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise FileNonValido(_("Il file non è un testo CSV leggibile."))
+    return list(_con_intestazione(_righe_csv(io.StringIO(testo, newline=""))))
 
 
 class _Risolutore:
@@ -259,44 +281,100 @@ def _valida_riga(riga: dict, r: _Risolutore) -> tuple[dict, list[int], list[str]
     return valori, aree, errori
 
 
-def importa_organizzazioni(nome: str, dati: bytes, *, rigoroso: bool = False) -> EsitoImportazione:
-    """Parse, validate and upsert organisations by tax code; see the module docstring for the rules."""
+BLOCCO_SCRITTURA = 2000
+
+
+def importa_righe(
+    righe: Iterable[tuple[int, dict]],
+    *,
+    rigoroso: bool = False,
+    errore: Callable[[int, str], None],
+    conta: Callable[[], None] = lambda: None,
+) -> EsitoImportazione:
+    """Validate and upsert a stream of rows in blocks, in one transaction (see the module docstring).
+
+    Rows are never all in memory: each block of BLOCCO_SCRITTURA valid rows is written and dropped; only
+    the tax codes seen so far are kept, to report a code repeated further down the file.
+    """
     esito = EsitoImportazione()
-    try:
-        righe = leggi(nome, dati)
-    except FileNonValido as exc:
-        esito.errore_file = str(exc)
-        return esito
-    esito.righe = len(righe)
     risolutore = _Risolutore()
-    valide: dict[str, tuple[dict, list[int]]] = {}
     righe_cf: dict[str, int] = {}
-    for numero, riga in righe:
-        valori, aree, errori = _valida_riga(riga, risolutore)
-        cf = valori["codice_fiscale"]
-        if not errori and cf in righe_cf:
-            errori.append(
-                _("codice fiscale %(cf)s già presente alla riga %(r)d") % {"cf": cf, "r": righe_cf[cf]}
-            )
-        if errori:
-            esito.errori.append((numero, "; ".join(errori)))
-            continue
-        righe_cf[cf] = numero
-        valide[cf] = (valori, aree)
-    if rigoroso and esito.errori:
-        return esito
+    blocco: dict[str, tuple[dict, list[int]]] = {}
+
+    def segnala(numero: int, testo: str) -> None:
+        esito.n_errori += 1
+        errore(numero, testo)
+
     try:
         with transaction.atomic():
-            _scrivi(valide, esito)
+            for numero, riga in righe:
+                conta()
+                esito.righe += 1
+                valori, aree, errori = _valida_riga(riga, risolutore)
+                cf = valori["codice_fiscale"]
+                if not errori and cf in righe_cf:
+                    errori.append(
+                        _("codice fiscale %(cf)s già presente alla riga %(r)d")
+                        % {"cf": cf, "r": righe_cf[cf]}
+                    )
+                if errori:
+                    segnala(numero, "; ".join(errori))
+                    continue
+                righe_cf[cf] = numero
+                if rigoroso and esito.n_errori:
+                    continue  # nothing will be written: only the errors are still worth finding
+                blocco[cf] = (valori, aree)
+                if len(blocco) >= BLOCCO_SCRITTURA:
+                    _scrivi(blocco, esito)
+                    blocco = {}
+            if rigoroso and esito.n_errori:
+                raise _Annulla
+            _scrivi(blocco, esito)
+    except _Annulla:
+        esito.create = esito.aggiornate = esito.invariate = 0
+        return esito
     except IntegrityError:
         # Another import (or a staff edit) created one of these tax codes meanwhile: nothing was written.
         esito.create = esito.aggiornate = esito.invariate = 0
-        esito.errore_file = _(
-            "Un'altra modifica concorrente ha creato alcune di queste organizzazioni: riprova."
-        )
-        return esito
+        raise FileNonValido(
+            _("Un'altra modifica concorrente ha creato alcune di queste organizzazioni: riprova.")
+        ) from None
     esito.scritto = True
     return esito
+
+
+class _Annulla(Exception):
+    """Raised inside the transaction to roll back a strict import that found errors."""
+
+
+def importa_organizzazioni(nome: str, dati: bytes, *, rigoroso: bool = False) -> EsitoImportazione:
+    """A file in memory, imported in the caller's process (the management command, the tests)."""
+    errori: list[tuple[int, str]] = []
+    try:
+        esito = importa_righe(
+            leggi(nome, dati), rigoroso=rigoroso, errore=lambda n, testo: errori.append((n, testo))
+        )
+    except FileNonValido as exc:
+        return EsitoImportazione(errore_file=str(exc))
+    esito.errori = errori
+    return esito
+
+
+def importa_file(contesto: Contesto) -> tuple[dict[str, int], bool]:
+    """The import job (alternanza.core.importazioni): the uploaded file streamed, never read whole."""
+    with contesto.binario() as binario:
+        testa = binario.read(4)
+    if _e_xlsx(contesto.nome, testa):
+        righe = _con_intestazione(_righe_xlsx(contesto.percorso))
+    else:
+        righe = _con_intestazione(_righe_csv(contesto.righe_di_testo()))
+    esito = importa_righe(
+        righe,
+        rigoroso=bool(contesto.opzioni.get("rigoroso")),
+        errore=contesto.errore,
+        conta=contesto.conta_riga,
+    )
+    return esito.riepilogo(), esito.scritto
 
 
 def _scrivi(valide: dict[str, tuple[dict, list[int]]], esito: EsitoImportazione) -> None:
@@ -328,7 +406,7 @@ def _scrivi(valide: dict[str, tuple[dict, list[int]]], esito: EsitoImportazione)
         else:
             esito.invariate += 1
     Organizzazione.objects.bulk_create(nuove, batch_size=1000)
-    esito.create = len(nuove)
+    esito.create += len(nuove)
     if da_aggiornare:
         Organizzazione.objects.bulk_update(da_aggiornare, [*CAMPI, "aggiornata_il"], batch_size=1000)
     if aree_da_impostare:

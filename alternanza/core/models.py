@@ -1,7 +1,12 @@
-"""The outbox of Celery messages that the broker could not take (see alternanza.core.compiti.accoda)."""
+"""The portal-wide job tables: the outbox of Celery messages the broker could not take
+(alternanza.core.compiti.accoda) and the file imports run by workers (alternanza.core.importazioni)."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +27,57 @@ class CompitoInAttesa(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} ({self.creato_il:%Y-%m-%d %H:%M})"
+
+
+def _percorso_importazione(istanza: Importazione, nome: str) -> str:
+    """Uploaded files under a random name, outside anything served (the original name stays in the row)."""
+    return f"importazioni/{uuid.uuid4().hex}{Path(nome).suffix.lower()[:10]}"
+
+
+class Importazione(models.Model):
+    """One import of a file (organisations, …) run by a worker: the request that uploads returns at once.
+
+    What each kind of import does is registered by its app (alternanza.core.importazioni.registra); the
+    rows with errors are written to `file_errori` (CSV, all of them) and the first ANTEPRIMA_ERRORI are
+    kept in `errori` for the result page.
+    """
+
+    class Stato(models.TextChoices):
+        IN_CODA = "in_coda", _("In coda")
+        IN_CORSO = "in_corso", _("In corso")
+        COMPLETATA = "completata", _("Completata")
+        SCARTATA = "scartata", _("Completata senza scrivere nulla")
+        ERRORE = "errore", _("Non riuscita")
+
+    tipo = models.CharField(_("tipo"), max_length=40)
+    stato = models.CharField(_("stato"), max_length=12, choices=Stato.choices, default=Stato.IN_CODA)
+    file = models.FileField(_("file caricato"), upload_to=_percorso_importazione, max_length=300)
+    nome_file = models.CharField(_("nome del file"), max_length=255)
+    opzioni = models.JSONField(_("opzioni"), default=dict, blank=True)
+    richiesta_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("richiesta da"), null=True, on_delete=models.SET_NULL
+    )
+    creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
+    avviata_il = models.DateTimeField(_("avviata il"), null=True, blank=True)
+    finita_il = models.DateTimeField(_("finita il"), null=True, blank=True)
+    progresso = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
+    righe = models.PositiveIntegerField(_("righe lette"), default=0)
+    riepilogo = models.JSONField(_("riepilogo"), default=dict, blank=True)
+    n_errori = models.PositiveIntegerField(_("righe con errori"), default=0)
+    errori = models.JSONField(_("prime righe con errori"), default=list, blank=True)
+    file_errori = models.FileField(
+        _("elenco degli errori (CSV)"), upload_to="importazioni/errori/", blank=True
+    )
+    messaggio = models.TextField(_("motivo"), blank=True)
+
+    class Meta:
+        verbose_name = _("importazione")
+        verbose_name_plural = _("importazioni")
+        ordering = ["-creata_il", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.tipo}: {self.nome_file}"
+
+    @property
+    def finita(self) -> bool:
+        return self.stato in (self.Stato.COMPLETATA, self.Stato.SCARTATA, self.Stato.ERRORE)

@@ -10,6 +10,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from alternanza.core import importazioni
+from alternanza.core.models import Importazione
 from alternanza.core.utenti import richiede
 from distretti.permissions import ambito_di, di_staff
 from partnership.forms import (
@@ -20,7 +22,6 @@ from partnership.forms import (
     PartnershipForm,
     ProfiloOrganizzazioneForm,
 )
-from partnership.importazione import importa_organizzazioni
 from partnership.models import Accordo, DocumentoAccordo, Organizzazione, Partnership
 
 
@@ -161,19 +162,19 @@ def partnership_modifica(request, slug):
 
 @richiede(di_staff)
 def importa(request):
+    """Upload only: the import runs on a worker and its page follows it (alternanza.core.importazioni)."""
     form = ImportaOrganizzazioniForm(request.POST or None, request.FILES or None)
-    esito = None
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        esito = importa_organizzazioni(f.name, f.read(), rigoroso=form.cleaned_data["rigoroso"])
-        if esito.scritto:
-            messages.success(
-                request,
-                _("Importazione completata: %(c)d nuove, %(a)d aggiornate, %(i)d invariate.")
-                % {"c": esito.create, "a": esito.aggiornate, "i": esito.invariate},
-            )
-        else:
-            messages.error(request, _("Nessuna organizzazione importata: correggi gli errori e riprova."))
+        importazione = importazioni.richiedi(
+            "organizzazioni",
+            form.cleaned_data["file"],
+            request.user,
+            {"rigoroso": form.cleaned_data["rigoroso"]},
+        )
+        return redirect("area:importazione", pk=importazione.pk)
+    recenti = Importazione.objects.filter(tipo="organizzazioni").only(
+        "pk", "nome_file", "creata_il", "stato", "n_errori"
+    )[:5]
     return render(
-        request, "partnership/importa.html", {"form": form, "esito": esito, "senza_valutazione": True}
+        request, "partnership/importa.html", {"form": form, "recenti": recenti, "senza_valutazione": True}
     )
