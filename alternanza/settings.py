@@ -255,15 +255,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reports (alternanza.report.tasks): dispatch requests kept while Redis was down, recover dead workers.
     "report-sorveglia": {"task": "report.sorveglia", "schedule": 120.0},
-    # Standard reports to the governance bodies: monthly during the school year, yearly in mid July.
-    "report-mensili": {
-        "task": "report.genera_mensili",
-        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1-6,9-12"),
-    },
-    "report-annuali": {
-        "task": "report.genera_annuali",
-        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=7),
-    },
+    # Report schedules are data (alternanza.report.pianificazioni, edited by staff in the portal): this one
+    # entry requests the reports that are due, so an edited schedule applies without a restart.
+    "report-pianificazioni": {"task": "report.pianificazioni", "schedule": 300.0},
     # Nightly open-data exports of the projects (also queued after every publication).
     "progetti-dati-aperti": {
         "task": "progetti.genera_dati_aperti",

@@ -21,12 +21,13 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from alternanza.core.anno_scolastico import valida_anno_scolastico
 from alternanza.report import grafici, indicatori
 from alternanza.report.models import ReportJob, TipoReport
 from distretti.models import AmbitoTematico, Distretto
@@ -39,6 +40,13 @@ FONT_TITILLIUM = {
     (700, "normal"): "titillium-web-v10-latin-ext_latin-700.ttf",
     (400, "italic"): "titillium-web-v10-latin-ext_latin-italic.ttf",
 }
+
+
+class DatiNonValidi(ValueError):
+    """The job's data cannot make a report (unknown type, missing district…): not worth a retry.
+
+    Its message is shown to staff on the job page and mailed to the requester, so it is a sentence.
+    """
 
 
 class RisorsaNonConsentita(ValueError):
@@ -363,6 +371,23 @@ def genera_documento(
     return Risultato(pdf=pdf, pagine=pagine, allegato=allegato, dati_al=contesto["dati_al"])
 
 
+def verifica(job: ReportJob) -> None:
+    """Refuse, in words, a job whose data cannot make a report (raised before any work is done)."""
+    if job.tipo not in TipoReport.values:
+        raise DatiNonValidi(f"Il tipo di report «{job.tipo}» non esiste: richiedi di nuovo il report.")
+    try:
+        valida_anno_scolastico(job.anno_scolastico)
+    except ValidationError as exc:
+        raise DatiNonValidi(
+            f"L'anno scolastico «{job.anno_scolastico}» non è valido (forma attesa: 2025/26)."
+        ) from exc
+    if job.tipo == TipoReport.DISTRETTO and job.distretto is None:
+        raise DatiNonValidi("Il report di distretto non indica il distretto.")
+    if job.tipo == TipoReport.TEMATICO and job.ambito is None:
+        raise DatiNonValidi("Il report tematico non indica l'ambito tematico.")
+
+
 def genera(job: ReportJob, avanza: Avanza | None = None) -> Risultato:
-    """Build the report of a job."""
+    """Build the report of a job (DatiNonValidi, in words, when its data cannot make one)."""
+    verifica(job)
     return genera_documento(job.tipo, job.anno_scolastico, job.distretto, job.ambito, avanza=avanza)

@@ -17,4 +17,11 @@ urlpatterns = [
     path("<int:pk>/rigenera/", views.rigenera, name="rigenera"),
     path("<int:pk>/invia/", views.invia, name="invia"),
     path("documento/<str:token>/", views.documento, name="documento"),
+    path("documento/<str:token>/nuovo-link/", views.nuovo_link, name="nuovo_link"),
+    path("pianificazioni/", views.pianificazioni, name="pianificazioni"),
+    path("pianificazioni/nuova/", views.pianificazione, name="pianificazione_nuova"),
+    path("pianificazioni/<int:pk>/", views.pianificazione, name="pianificazione"),
+    path("organi/", views.organi, name="organi"),
+    path("organi/nuovo/", views.organo, name="organo_nuovo"),
+    path("organi/<int:pk>/", views.organo, name="organo"),
 ]
