@@ -418,6 +418,9 @@ PORTALE = {
     "licenza_url": "https://creativecommons.org/licenses/by/4.0/deed.it",
     "email_contatti": env.str("CONTACT_EMAIL", default="alternanza@cittametropolitana.bo.it"),
 }
+# Reports (issue 17): the logo printed on the cover of the PDF reports, a path among the static files
+# (the Città metropolitana's own mark goes here in production; default: the portal's logo).
+REPORT_LOGO = env.str("REPORT_LOGO", default="img/logo-rete.svg")
 # Code of the Città metropolitana di Bologna in the IPA index (publisher / rights holder in DCAT-AP_IT);
 # to be confirmed by the administration's open-data office.
 OPENDATA_CODICE_IPA = env.str("OPENDATA_CODICE_IPA", default="cm_bo")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from alternanza.core.esportazioni import neutralizza_formula
+
 Colonna = tuple[str, Callable[[Any], Any]]
 CHUNK = 2000
 
@@ -35,11 +37,8 @@ def _valore(valore):
     return valore
 
 
-def _cella_sicura(valore):
-    """Neutralise spreadsheet formulas injected through user text (CSV/XLSX injection)."""
-    if isinstance(valore, str) and valore[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + valore
-    return valore
+# Neutralise spreadsheet formulas injected through user text (one helper for every export of the portal).
+_cella_sicura = neutralizza_formula
 
 
 def righe(queryset, colonne: list[Colonna]) -> Iterable[list]:

@@ -9,6 +9,7 @@ report/css/grafici.css (web) and the print stylesheet (PDF).
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -81,8 +82,12 @@ def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
     q = f"{{{SVG_NS}}}"
     for padre in list(radice.iter()):
         for figlio in list(padre):
-            if figlio.tag in (f"{q}script", f"{q}style") or not isinstance(figlio.tag, str):
-                padre.remove(figlio)  # scripts, styles and comments
+            if (
+                not isinstance(figlio.tag, str)
+                or figlio.tag in (f"{q}script", f"{q}style")
+                or "tooltip" in _classi(figlio)
+            ):
+                padre.remove(figlio)  # scripts, styles, comments and the script's (invisible) tooltip
     radice.set("font-family", FONT)
     # Explicit size from the viewBox: WeasyPrint and browsers then keep the ratio when CSS scales it.
     vista = (radice.get("viewBox") or "0 0 800 420").split()
@@ -134,6 +139,7 @@ def _attributi(el, antenati: frozenset) -> None:
     """Turn pygal's CSS into presentation attributes (colours, anchors), walking down the tree."""
     q = f"{{{SVG_NS}}}"
     el.attrib.pop("id", None)  # pygal's ids repeat across charts (and serve only its script)
+    el.attrib.pop("style", None)  # an inline style breaks the strict CSP (style-src without 'unsafe-inline')
     classi = set(_classi(el))
     tutte = antenati | classi
     if "background" in classi:
@@ -169,22 +175,64 @@ def _render(grafico, titolo: str, serie: list[str]) -> str:
     return _pulisci(grafico.render(is_unicode=True), titolo, serie)
 
 
+def tacche_intere(massimo: float, quante: int = 5) -> list[int]:
+    """Integer axis ticks from 0 past `massimo` with a round step (1, 2, 5 × 10ⁿ): never 0,2 for counts."""
+    massimo = max(1, math.ceil(massimo or 0))
+    grezzo = massimo / quante
+    scala = 10 ** max(0, math.floor(math.log10(grezzo))) if grezzo >= 1 else 1
+    passo = next(m * scala for m in (1, 2, 5, 10) if m * scala >= grezzo)
+    return list(range(0, (math.ceil(massimo / passo) + 1) * passo, passo))
+
+
+def ordina(etichette: list[str], serie: dict[str, list], chiave: list | None = None):
+    """Labels and series reordered by `chiave` (default: the sum of the series), largest first."""
+    if chiave is None:
+        chiave = [sum(float(s[i] or 0) for s in serie.values()) for i in range(len(etichette))]
+    ordine = sorted(range(len(etichette)), key=lambda i: (-float(chiave[i] or 0), etichette[i]))
+    return [etichette[i] for i in ordine], {n: [v[i] for i in ordine] for n, v in serie.items()}
+
+
 def barre(
-    titolo: str, etichette: list[str], serie: dict[str, list], orizzontale=False, impilate=False, **kw
+    titolo: str,
+    etichette: list[str],
+    serie: dict[str, list],
+    orizzontale=False,
+    impilate=False,
+    conteggi=True,
+    **kw,
 ) -> str:
-    """A (horizontal, stacked) bar chart; `serie` maps a legend name to one value per label."""
+    """A (horizontal, stacked) bar chart; `serie` maps a legend name to one value per label.
+
+    Values are printed on the bars (readable on paper, no hover needed); counts get integer ticks.
+    Horizontal bars keep long names whole (no truncation, no overlap); pygal draws the first label at
+    the bottom, so the labels are reversed to read the largest first from the top.
+    """
     classe = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(orizzontale, impilate)]
+    valori_serie = {n: [None if v is None else float(v) for v in vs] for n, vs in serie.items()}
     if orizzontale:
-        kw.setdefault("height", max(260, 34 * len(etichette) + 120))
+        kw.setdefault("height", max(220, (26 if len(serie) == 1 else 20 * len(serie)) * len(etichette) + 130))
+        kw.setdefault("truncate_label", -1)
+        etichette = list(reversed(etichette))
+        valori_serie = {n: list(reversed(vs)) for n, vs in valori_serie.items()}
+    if conteggi:
+        if impilate:
+            massimo = max(
+                (sum(vs[i] or 0 for vs in valori_serie.values()) for i in range(len(etichette))), default=0
+            )
+        else:
+            massimo = max((v or 0 for vs in valori_serie.values() for v in vs), default=0)
+        kw.setdefault("y_labels", tacche_intere(massimo))
+        kw.setdefault("value_formatter", lambda v: numero(v, 0))
+    kw.setdefault("print_values", True)
     grafico = classe(**_config(title=titolo, **kw))
     grafico.x_labels = etichette
-    for nome, valori in serie.items():
-        grafico.add(nome, [None if v is None else float(v) for v in valori])
+    for nome, valori in valori_serie.items():
+        grafico.add(nome, valori)
     return _render(grafico, titolo, list(serie))
 
 
@@ -192,54 +240,60 @@ def barre(
 
 
 def grafici_report(ind) -> dict[str, str]:
-    """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name."""
+    """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name.
+
+    District charts are horizontal bars sorted by value (district names are long: "Reno, Lavino e
+    Samoggia"), with the values printed; the same code draws the PDF's charts and the dashboard's.
+    """
     nomi = [r.distretto.nome for r in ind.righe]
-    grafici = {
-        "progetti": barre(
-            _("Progetti per distretto"),
-            nomi,
-            {
-                ind.anno_precedente: [r.prec["progetti"] for r in ind.righe],
-                ind.anno: [r.att["progetti"] for r in ind.righe],
-            },
-        ),
-        "studenti": barre(
-            _("Studenti coinvolti per distretto, per genere"),
-            nomi,
-            {
-                _("Ragazze"): [_ragazze(r) for r in ind.righe],
-                _("Ragazzi"): [r.att["studenti"] - _ragazze(r) for r in ind.righe],
-            },
-            impilate=True,
-        ),
-        "flussi": barre(
-            _("Inserimenti per provenienza della struttura ospitante"),
-            [r["distretto"].nome for r in ind.flussi["righe"]],
-            _serie_flussi(ind),
-            impilate=True,
-        ),
-    }
+    etichette, serie = ordina(
+        nomi,
+        {
+            ind.anno: [r.att["progetti"] for r in ind.righe],
+            ind.anno_precedente: [r.prec["progetti"] for r in ind.righe],
+        },
+        chiave=[r.att["progetti"] for r in ind.righe],
+    )
+    grafici = {"progetti": barre(_("Progetti per distretto"), etichette, serie, orizzontale=True)}
+    etichette, serie = ordina(
+        nomi,
+        {
+            _("Ragazze"): [_ragazze(r) for r in ind.righe],
+            _("Ragazzi"): [r.att["studenti"] - _ragazze(r) for r in ind.righe],
+        },
+    )
+    grafici["studenti"] = barre(
+        _("Studenti coinvolti per distretto, per genere"), etichette, serie, orizzontale=True, impilate=True
+    )
+    etichette, serie = ordina([r["distretto"].nome for r in ind.flussi["righe"]], _serie_flussi(ind))
+    grafici["flussi"] = barre(
+        _("Inserimenti per provenienza della struttura ospitante"),
+        etichette,
+        serie,
+        orizzontale=True,
+        impilate=True,
+    )
     aree = [a for a in ind.aree_s3 if a["totale"]]
     if aree:
-        grafici["aree_s3"] = barre(
-            _("Organizzazioni ospitanti per area S3"),
-            [a["area"] for a in aree],
-            {_("Organizzazioni"): [a["totale"] for a in aree]},
-            orizzontale=True,
-            show_legend=False,
+        etichette, serie = ordina(
+            [a["area"] for a in aree], {_("Organizzazioni"): [a["totale"] for a in aree]}
         )
+        grafici["aree_s3"] = barre(
+            _("Organizzazioni ospitanti per area S3"), etichette, serie, orizzontale=True, show_legend=False
+        )
+    etichette, serie = ordina(
+        [_(a["ambito"]) for a in ind.ambiti], {_("% dei progetti"): [a["quota"] or 0 for a in ind.ambiti]}
+    )
     grafici["ambiti"] = barre(
         _("Quota di progetti per ambito tematico (%)"),
-        [_breve(_(a["ambito"])) for a in ind.ambiti],
-        {_("% dei progetti"): [a["quota"] or 0 for a in ind.ambiti]},
+        etichette,
+        serie,
         orizzontale=True,
         show_legend=False,
+        conteggi=False,
+        value_formatter=lambda v: numero(v, 1) + " %",
     )
     return grafici
-
-
-def _breve(testo: str, limite: int = 38) -> str:
-    return testo if len(testo) <= limite else testo[: limite - 1].rstrip() + "…"
 
 
 def _ragazze(riga) -> int:
