@@ -77,7 +77,42 @@ def _classi(el) -> list[str]:
     return (el.get("class") or "").split()
 
 
-def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
+def _valori_fuori_dalle_barre(radice, orizzontale: bool) -> None:
+    """Put each printed value just past the end of its bar, in dark text (pygal centres it inside the
+    bar in the bar's own colour, unreadable on paper, and a short bar hides it)."""
+    q = f"{{{SVG_NS}}}"
+    barre: dict[str, list] = {}
+    testi: dict[str, list] = {}
+    for gruppo in radice.iter(f"{q}g"):
+        classi = _classi(gruppo)
+        if "series" not in classi:
+            continue
+        chiave = next((c for c in classi if c.startswith("serie-")), "")
+        rettangoli = [
+            r for b in gruppo.iter(f"{q}g") if "bar" in _classi(b) for r in b if r.tag == f"{q}rect"
+        ]
+        valori = [t for t in gruppo if t.tag == f"{q}text" and "value" in _classi(t)]
+        if rettangoli:
+            barre[chiave] = rettangoli
+        if valori:
+            testi[chiave] = valori
+    for chiave, valori in testi.items():
+        for testo, rett in zip(valori, barre.get(chiave, []), strict=False):
+            x, y = float(rett.get("x", 0)), float(rett.get("y", 0))
+            larghezza, altezza = float(rett.get("width", 0)), float(rett.get("height", 0))
+            if orizzontale:
+                testo.set("x", f"{x + larghezza + 4:.1f}")
+                testo.set("y", f"{y + altezza / 2 + 4:.1f}")
+                testo.set("text-anchor", "start")
+            else:
+                testo.set("x", f"{x + larghezza / 2:.1f}")
+                testo.set("y", f"{y - 4:.1f}")
+                testo.set("text-anchor", "middle")
+            testo.set("fill", "#1A1A1A")
+            testo.set("stroke", "none")
+
+
+def _pulisci(svg: str, titolo: str, serie: list[str], orizzontale: bool = False) -> str:
     radice = ET.fromstring(svg)  # noqa: S314 - pygal's own output, not user input  # nosec B314
     q = f"{{{SVG_NS}}}"
     for padre in list(radice.iter()):
@@ -97,6 +132,7 @@ def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
     radice.set("aria-label", titolo)
     radice.set("class", "pygal-chart grafico-report")
     _attributi(radice, frozenset(_classi(radice)))
+    _valori_fuori_dalle_barre(radice, orizzontale)
     # Tooltips: <title> as first child of each value group ("Serie – etichetta: valore").
     for gruppo_serie in radice.iter(f"{q}g"):
         classi = _classi(gruppo_serie)
@@ -171,8 +207,8 @@ def _attributi(el, antenati: frozenset) -> None:
         _attributi(figlio, tutte)
 
 
-def _render(grafico, titolo: str, serie: list[str]) -> str:
-    return _pulisci(grafico.render(is_unicode=True), titolo, serie)
+def _render(grafico, titolo: str, serie: list[str], orizzontale: bool = False) -> str:
+    return _pulisci(grafico.render(is_unicode=True), titolo, serie, orizzontale)
 
 
 def tacche_intere(massimo: float, quante: int = 5) -> list[int]:
@@ -228,12 +264,13 @@ def barre(
             massimo = max((v or 0 for vs in valori_serie.values() for v in vs), default=0)
         kw.setdefault("y_labels", tacche_intere(massimo))
         kw.setdefault("value_formatter", lambda v: numero(v, 0))
-    kw.setdefault("print_values", True)
+    # Values on single bars; a stacked bar's segments are too small for them (the table under it has them).
+    kw.setdefault("print_values", not impilate)
     grafico = classe(**_config(title=titolo, **kw))
     grafico.x_labels = etichette
     for nome, valori in valori_serie.items():
         grafico.add(nome, valori)
-    return _render(grafico, titolo, list(serie))
+    return _render(grafico, titolo, list(serie), orizzontale)
 
 
 # --- The charts of a report ----------------------------------------------------------------------
@@ -286,14 +323,22 @@ def grafici_report(ind) -> dict[str, str]:
     )
     grafici["ambiti"] = barre(
         _("Quota di progetti per ambito tematico (%)"),
-        etichette,
+        [_breve(e) for e in etichette],  # the full names are in the table of the thematic areas
         serie,
         orizzontale=True,
         show_legend=False,
         conteggi=False,
+        y_labels=tacche_intere(max((float(v or 0) for v in next(iter(serie.values()), [])), default=0)),
         value_formatter=lambda v: numero(v, 1) + " %",
     )
     return grafici
+
+
+def _breve(testo: str, limite: int = 42) -> str:
+    """A long label cut at a word with an ellipsis (pygal does not wrap labels)."""
+    if len(testo) <= limite:
+        return testo
+    return testo[: limite - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _ragazze(riga) -> int:
