@@ -276,13 +276,28 @@ def barre(
 # --- The charts of a report ----------------------------------------------------------------------
 
 
-def grafici_report(ind) -> dict[str, str]:
-    """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name.
+def specifiche(ind) -> list[dict]:
+    """What each chart of an Indicatori shows: name, title, labels and series (sorted by value).
 
-    District charts are horizontal bars sorted by value (district names are long: "Reno, Lavino e
-    Samoggia"), with the values printed; the same code draws the PDF's charts and the dashboard's.
+    The one source of the charts of the PDF and of the dashboard, of the table under each chart on the
+    dashboard and of its CSV export: all show the same figures.
     """
     nomi = [r.distretto.nome for r in ind.righe]
+    specifiche = []
+
+    def aggiungi(nome, titolo, etichette, serie, **opzioni):
+        vuoto = not any(float(v or 0) for valori in serie.values() for v in valori)
+        specifiche.append(
+            {
+                "nome": nome,
+                "titolo": titolo,
+                "etichette": etichette,
+                "serie": serie,
+                "vuoto": vuoto,
+                **opzioni,
+            }
+        )
+
     etichette, serie = ordina(
         nomi,
         {
@@ -291,7 +306,7 @@ def grafici_report(ind) -> dict[str, str]:
         },
         chiave=[r.att["progetti"] for r in ind.righe],
     )
-    grafici = {"progetti": barre(_("Progetti per distretto"), etichette, serie, orizzontale=True)}
+    aggiungi("progetti", _("Progetti per distretto"), etichette, serie, orizzontale=True)
     etichette, serie = ordina(
         nomi,
         {
@@ -299,11 +314,17 @@ def grafici_report(ind) -> dict[str, str]:
             _("Ragazzi"): [r.att["studenti"] - _ragazze(r) for r in ind.righe],
         },
     )
-    grafici["studenti"] = barre(
-        _("Studenti coinvolti per distretto, per genere"), etichette, serie, orizzontale=True, impilate=True
+    aggiungi(
+        "studenti",
+        _("Studenti coinvolti per distretto, per genere"),
+        etichette,
+        serie,
+        orizzontale=True,
+        impilate=True,
     )
     etichette, serie = ordina([r["distretto"].nome for r in ind.flussi["righe"]], _serie_flussi(ind))
-    grafici["flussi"] = barre(
+    aggiungi(
+        "flussi",
         _("Inserimenti per provenienza della struttura ospitante"),
         etichette,
         serie,
@@ -315,23 +336,53 @@ def grafici_report(ind) -> dict[str, str]:
         etichette, serie = ordina(
             [a["area"] for a in aree], {_("Organizzazioni"): [a["totale"] for a in aree]}
         )
-        grafici["aree_s3"] = barre(
-            _("Organizzazioni ospitanti per area S3"), etichette, serie, orizzontale=True, show_legend=False
+        aggiungi(
+            "aree_s3",
+            _("Organizzazioni ospitanti per area S3"),
+            etichette,
+            serie,
+            orizzontale=True,
+            show_legend=False,
         )
     etichette, serie = ordina(
         [_(a["ambito"]) for a in ind.ambiti], {_("% dei progetti"): [a["quota"] or 0 for a in ind.ambiti]}
     )
-    grafici["ambiti"] = barre(
+    aggiungi(
+        "ambiti",
         _("Quota di progetti per ambito tematico (%)"),
-        [_breve(e) for e in etichette],  # the full names are in the table of the thematic areas
+        etichette,
         serie,
         orizzontale=True,
         show_legend=False,
         conteggi=False,
-        y_labels=tacche_intere(max((float(v or 0) for v in next(iter(serie.values()), [])), default=0)),
-        value_formatter=lambda v: numero(v, 1) + " %",
+        percentuale=True,
     )
-    return grafici
+    return specifiche
+
+
+def disegna(spec: dict) -> str:
+    """The SVG of one chart specification (see specifiche)."""
+    opzioni = {
+        k: v
+        for k, v in spec.items()
+        if k not in ("nome", "titolo", "etichette", "serie", "vuoto", "percentuale")
+    }
+    etichette = spec["etichette"]
+    if spec.get("percentuale"):
+        etichette = [_breve(e) for e in etichette]  # the full names are in the table under the chart
+        massimo = max((float(v or 0) for v in next(iter(spec["serie"].values()), [])), default=0)
+        opzioni.setdefault("y_labels", tacche_intere(massimo))
+        opzioni.setdefault("value_formatter", lambda v: numero(v, 1) + " %")
+    return barre(spec["titolo"], etichette, spec["serie"], **opzioni)
+
+
+def grafici_report(ind) -> dict[str, str]:
+    """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name.
+
+    District charts are horizontal bars sorted by value (district names are long: "Reno, Lavino e
+    Samoggia"), with the values printed; the same code draws the PDF's charts and the dashboard's.
+    """
+    return {spec["nome"]: disegna(spec) for spec in specifiche(ind)}
 
 
 def _breve(testo: str, limite: int = 42) -> str:

@@ -7,6 +7,8 @@ district's job → 404); other roles are refused (403). Governance bodies downlo
 
 from __future__ import annotations
 
+import csv
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,16 +16,17 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.core.tipi import campo_di
 from alternanza.core.utenti import richiede
-from alternanza.report import grafici, indicatori, servizi
+from alternanza.report import grafici, indicatori, servizi, sintesi
 from alternanza.report.forms import (
     CruscottoForm,
     InvioOrganiForm,
@@ -279,10 +282,8 @@ def invia(request, pk: int):
     return redirect(oggetto)
 
 
-@login_required
-@require_GET
-def cruscotto(request):
-    """Staff dashboard: the report's indicators and interactive charts (district offices: their district)."""
+def _selezione_cruscotto(request):
+    """The dashboard's selection (year, district) as the user may see it: offices get their district."""
     ambito = _richiede_ruolo(request)
     form = CruscottoForm(request.GET or None, user=request.user)
     anno = anni_disponibili()[0]
@@ -296,13 +297,33 @@ def cruscotto(request):
         distretto = propri.order_by("nome").first() if propri is not None else None
         if distretto is None:
             raise PermissionDenied
-    # The charts are rendered SVG with translated labels: one cache entry per language.
-    chiave = f"report:cruscotto:{anno}:{distretto.pk if distretto else 'rete'}:{get_language()}"
+    return form, anno, distretto
+
+
+def _dati_cruscotto(anno: str, distretto) -> dict:
+    """Indicators, chart specifications with their SVG and the summary (one cache entry per language).
+
+    The same functions make the PDF (indicatori.calcola, grafici.specifiche, sintesi.sintesi).
+    """
+    chiave = f"report:cruscotto:v2:{anno}:{distretto.pk if distretto else 'rete'}:{get_language()}"
     dati = cache.get(chiave)
     if dati is None:
         ind = indicatori.calcola(anno, distretto=distretto)
-        dati = {"ind": ind, "grafici": grafici.grafici_report(ind)}
+        dati = {
+            "ind": ind,
+            "grafici": [{**spec, "svg": grafici.disegna(spec)} for spec in grafici.specifiche(ind)],
+            "sintesi": sintesi.sintesi(ind),
+        }
         cache.set(chiave, dati, 600)
+    return dati
+
+
+@login_required
+@require_GET
+def cruscotto(request):
+    """Staff dashboard: the report's indicators and charts (district offices: their district)."""
+    form, anno, distretto = _selezione_cruscotto(request)
+    dati = _dati_cruscotto(anno, distretto)
     return render(
         request,
         "report/cruscotto.html",
@@ -311,6 +332,7 @@ def cruscotto(request):
             "form": form,
             "anno": anno,
             "distretto": distretto,
+            "query": request.GET.urlencode(),
             "senza_valutazione": True,
             "colonne_sintesi": indicatori.colonne(
                 "progetti",
@@ -331,6 +353,31 @@ def cruscotto(request):
             ),
         },
     )
+
+
+@login_required
+@require_GET
+def cruscotto_grafico(request, nome: str, formato: str):
+    """One dashboard chart as CSV (its table) or SVG, for the same selection as the page."""
+    _form, anno, distretto = _selezione_cruscotto(request)
+    spec = next((g for g in _dati_cruscotto(anno, distretto)["grafici"] if g["nome"] == nome), None)
+    if spec is None or formato not in ("csv", "svg"):
+        raise Http404
+    base = f"cruscotto-{nome}-{anno.replace('/', '-')}" + (f"-{distretto.slug}" if distretto else "")
+    if formato == "svg":
+        risposta = HttpResponse(spec["svg"], content_type="image/svg+xml; charset=utf-8")
+    else:
+        risposta = HttpResponse(content_type="text/csv; charset=utf-8")
+        risposta.write("\ufeff")  # spreadsheet programs read UTF-8 with a BOM
+        scrittore = csv.writer(risposta, delimiter=";")
+        scrittore.writerow([neutralizza_formula(c) for c in ["", *spec["serie"]]])
+        for i, etichetta in enumerate(spec["etichette"]):
+            scrittore.writerow(
+                [neutralizza_formula(etichetta), *[valori[i] for valori in spec["serie"].values()]]
+            )
+    risposta["Content-Disposition"] = f'attachment; filename="{base}.{formato}"'
+    risposta["X-Content-Type-Options"] = "nosniff"
+    return risposta
 
 
 # --- Schedules and governance bodies (staff) ------------------------------------------------------

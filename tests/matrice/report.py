@@ -55,6 +55,7 @@ def _richiesta(fx):
 VOCI = [
     Voce("report:elenco", get=SEZIONE),
     Voce("report:cruscotto", get=SEZIONE),
+    Voce("report:cruscotto_grafico", kwargs={"nome": "progetti", "formato": "csv"}, get=SEZIONE),
     Voce(
         "report:nuovo",
         get=SEZIONE,
