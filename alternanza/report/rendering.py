@@ -141,7 +141,34 @@ def dati(
             contesto["pa"] = indicatori.partnership_e_accordi(anno, distretto)
         else:
             contesto["ind"] = indicatori.calcola(anno, distretto=distretto, ambito=ambito)
+            if distretto is not None:
+                # A district report compares the district with the network (same snapshot).
+                rete = indicatori.calcola(anno, ambito=ambito)
+                contesto["confronto_rete"] = confronto_con_la_rete(contesto["ind"], rete)
     return contesto
+
+
+CONFRONTO_RETE = (
+    "progetti",
+    "studenti",
+    "ore",
+    "organizzazioni_ospitanti",
+    "quota_ragazze",
+    "allineamento_s3",
+)
+
+
+def confronto_con_la_rete(ind, rete) -> list[dict]:
+    """The district's headline figures next to the network's district average (shares: the network's)."""
+    distretti = max(1, len([r for r in rete.righe if r.distretto is not None]))
+    righe = []
+    for colonna in indicatori.colonne(*CONFRONTO_RETE):
+        chiave = colonna["chiave"]
+        valore = ind.totale.att.get(chiave)
+        totale = rete.totale.att.get(chiave)
+        media = totale if colonna["perc"] or totale is None else round(float(totale) / distretti, 1)
+        righe.append({**colonna, "distretto": valore, "rete": media})
+    return righe
 
 
 def titolo_report(

@@ -78,3 +78,18 @@ def test_copertina_con_versione_e_destinatari_e_sintesi_nel_pdf():
     assert "<dt>Versione</dt><dd>3</dd>" in html
     assert "Conferenza metropolitana" in html and "In breve" in html
     assert '<td class="codice">' in html or "scuole_senza_progetti" not in html
+
+
+def test_report_di_distretto_confrontato_con_la_media_della_rete():
+    from distretti.models import Distretto
+
+    dati_piccoli()
+    imola = Distretto.objects.get(slug="imola")
+    contesto = rendering.dati(TipoReport.DISTRETTO, ANNO, imola)
+    progetti = next(r for r in contesto["confronto_rete"] if r["chiave"] == "progetti")
+    rete = indicatori.calcola(ANNO)
+    distretti = len([r for r in rete.righe if r.distretto is not None])
+    assert progetti["distretto"] == contesto["ind"].totale.att["progetti"]
+    assert progetti["rete"] == round(rete.totale.att["progetti"] / distretti, 1)
+    html = rendering.html_report(contesto)
+    assert "Imola e la media dei distretti della rete" in html
