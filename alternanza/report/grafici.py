@@ -176,6 +176,10 @@ def _attributi(el, antenati: frozenset) -> None:
     q = f"{{{SVG_NS}}}"
     el.attrib.pop("id", None)  # pygal's ids repeat across charts (and serve only its script)
     el.attrib.pop("style", None)  # an inline style breaks the strict CSP (style-src without 'unsafe-inline')
+    if el.tag == f"{q}rect":
+        # pygal leaves out the size of a zero-length bar; SVG requires it (the HTML validator says so).
+        el.attrib.setdefault("width", "0")
+        el.attrib.setdefault("height", "0")
     classi = set(_classi(el))
     tutte = antenati | classi
     if "background" in classi:
