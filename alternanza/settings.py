@@ -260,15 +260,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reports (alternanza.report.tasks): dispatch requests kept while Redis was down, recover dead workers.
     "report-sorveglia": {"task": "report.sorveglia", "schedule": 120.0},
-    # Standard reports to the governance bodies: monthly during the school year, yearly in mid July.
-    "report-mensili": {
-        "task": "report.genera_mensili",
-        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1-6,9-12"),
-    },
-    "report-annuali": {
-        "task": "report.genera_annuali",
-        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=7),
-    },
+    # Report schedules are data (alternanza.report.pianificazioni, edited by staff in the portal): this one
+    # entry requests the reports that are due, so an edited schedule applies without a restart.
+    "report-pianificazioni": {"task": "report.pianificazioni", "schedule": 300.0},
     # Nightly open-data exports of the projects (also queued after every publication).
     "progetti-dati-aperti": {
         "task": "progetti.genera_dati_aperti",
@@ -429,6 +423,9 @@ PORTALE = {
     "licenza_url": "https://creativecommons.org/licenses/by/4.0/deed.it",
     "email_contatti": env.str("CONTACT_EMAIL", default="alternanza@cittametropolitana.bo.it"),
 }
+# Reports (issue 17): the logo printed on the cover of the PDF reports, a path among the static files
+# (the Città metropolitana's own mark goes here in production; default: the portal's logo).
+REPORT_LOGO = env.str("REPORT_LOGO", default="img/logo-rete.svg")
 # Code of the Città metropolitana di Bologna in the IPA index (publisher / rights holder in DCAT-AP_IT);
 # to be confirmed by the administration's open-data office.
 OPENDATA_CODICE_IPA = env.str("OPENDATA_CODICE_IPA", default="cm_bo")

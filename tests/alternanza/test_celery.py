@@ -25,8 +25,7 @@ COMPITI = {
     "report.genera": CODA_PESANTE,
     "report.sorveglia": None,
     "report.invia": None,
-    "report.genera_mensili": None,
-    "report.genera_annuali": None,
+    "report.pianificazioni": None,
     "progetti.notifica_transizione": None,
     "progetti.genera_dati_aperti": CODA_PESANTE,
     "partnership.promemoria_scadenze": None,
@@ -43,8 +42,6 @@ VECCHI_NOMI = {
     "alternanza.tasks.pesanti.genera_report": "report.genera",
     "alternanza.tasks.sorveglia_report": "report.sorveglia",
     "alternanza.tasks.invia_report": "report.invia",
-    "alternanza.tasks.report_mensili": "report.genera_mensili",
-    "alternanza.tasks.report_annuali": "report.genera_annuali",
     "alternanza.progetti.notifica_transizione": "progetti.notifica_transizione",
     "alternanza.progetti.genera_dati_aperti": "progetti.genera_dati_aperti",
 }
