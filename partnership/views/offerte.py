@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.db.models import FloatField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from distretti.models import Livello, Scuola
 from distretti.permissions import ambito_di
 from partnership import services
+from partnership.distanze import distanza_da
 from partnership.filters import OffertaFilter
 from partnership.forms import DecisioneInteresseForm, InteresseForm, OffertaForm
 from partnership.models import InteresseOfferta, OffertaOspitalita, Organizzazione
@@ -34,14 +36,29 @@ def elenco(request):
     if not _vede_offerte(request.user):
         raise PermissionDenied
 
+    ambito = ambito_di(request.user)
+    # Distance from the coordinator's school (the first, for one with several); 0 for everyone else.
+    origine = (
+        Scuola.objects.filter(pk__in=ambito.scuole)
+        .order_by("pk")
+        .values_list("comune__codice_istat", flat=True)
+        .first()
+        if ambito.scuole
+        else None
+    )
     qs = (
         OffertaOspitalita.objects.visibili_a(request.user)
         .attive()
+        .con_posti_residui()
+        .annotate(distanza=distanza_da(origine) if origine else Value(0.0, output_field=FloatField()))
         .select_related("organizzazione", "comune", "area_s3")
-        .order_by("data_inizio", "titolo")
+        .order_by(*(("distanza",) if origine else ()), "data_inizio", "titolo")
     )
-    filtro = OffertaFilter(request.GET, queryset=qs)
-    ambito = ambito_di(request.user)
+    dati = request.GET
+    if origine and "ordina" not in dati:
+        dati = dati.copy()
+        dati["ordina"] = "distanza"
+    filtro = OffertaFilter(dati, queryset=qs)
     return render(
         request,
         "partnership/offerte.html",
@@ -49,6 +66,7 @@ def elenco(request):
             "filtro": filtro,
             "page_obj": pagina(request, filtro.qs),
             "puo_creare": ambito.staff or bool(organizzazioni_di(request.user)),
+            "con_distanza": bool(origine),
             "senza_valutazione": True,
         },
     )

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from partnership import services
 from partnership.models import InteresseOfferta, OffertaOspitalita
 from tests.conftest import entra
-from tests.factories import ScuolaFactory
+from tests.factories import ScuolaFactory, comune
 from tests.partnership.factories import OffertaFactory
 
 OGGI = datetime.date.today()
@@ -209,3 +209,32 @@ def test_l_ultimo_posto_va_a_una_sola_scuola(con_dati_delle_migrazioni, organizz
     altro.join(timeout=30)
     assert esiti == ["chiusa"]
     assert list(InteresseOfferta.objects.filter(stato="accettato").values_list("pk", flat=True)) == [primo.pk]
+
+
+@pytest.mark.django_db
+def test_le_offerte_si_ordinano_per_distanza_dalla_scuola_e_si_filtrano(client, referente_b, organizzazione):
+    from partnership.distanze import coordinate, km
+
+    assert len(coordinate()) == 55  # every comune of the metropolitan city has its coordinates
+    assert 30 < km(coordinate()["037006"], coordinate()["037032"]) < 36  # Bologna–Imola, about 33 km
+    _offerta(organizzazione, titolo="A Bologna", comune=comune("Bologna"), sezione_ateco="C")
+    _offerta(organizzazione, titolo="A Imola", comune=comune("Imola"), sezione_ateco="J")
+    _offerta(organizzazione, titolo="A Porretta", comune=comune("Alto Reno Terme"), sezione_ateco="C")
+    piena = _offerta(organizzazione, titolo="Piena a Dozza", comune=comune("Dozza"), posti=1)
+    InteresseOfferta.objects.create(offerta=piena, scuola=ScuolaFactory(), stato="accettato")
+    entra(client, referente_b)  # the school is in Imola
+    url = reverse("partnership:offerte")
+    titoli = [o.titolo for o in client.get(url).context["page_obj"]]
+    assert titoli == ["A Imola", "Piena a Dozza", "A Bologna", "A Porretta"]
+    html = client.get(url).content.decode()
+    assert "0 posti disponibili su 1" in html and "km dalla scuola" in html
+    assert [o.titolo for o in client.get(url, {"posti_liberi": "on"}).context["page_obj"]] == [
+        "A Imola",
+        "A Bologna",
+        "A Porretta",
+    ]
+    assert [o.titolo for o in client.get(url, {"sezione_ateco": "C"}).context["page_obj"]] == [
+        "A Bologna",
+        "A Porretta",
+    ]
+    assert [o.titolo for o in client.get(url, {"ordina": "titolo"}).context["page_obj"]][0] == "A Bologna"
