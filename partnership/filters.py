@@ -12,12 +12,13 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core import ricerca
 from alternanza.core.moduli import FiltroConIntervallo
 from alternanza.core.ordinamento import Ordinamento
 from distretti.models import AmbitoTematico, Comune, Distretto, Livello
 from partnership.models import Accordo, AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import FASCE_SCADENZA
-from partnership.validatori import sezioni_ateco
+from partnership.validatori import normalizza_codice_fiscale, sezioni_ateco
 
 
 def _comuni():
@@ -79,9 +80,11 @@ class OrganizzazioneFilter(df.FilterSet):
         fields: list[str] = []
 
     def cerca(self, queryset, name, value):
+        # The name as typed, its word forms and typos (alternanza.core.ricerca), or a tax / ATECO code.
         value = value.strip()
-        return queryset.filter(
-            Q(nome__icontains=value) | Q(codice_fiscale=value.upper()) | Q(codice_ateco__startswith=value)
+        codici = Q(codice_fiscale=normalizza_codice_fiscale(value)) | Q(codice_ateco__startswith=value)
+        return ricerca.cerca(
+            queryset, value, testi=("nome_normalizzato",), normalizzato="nome_normalizzato", altri=codici
         )
 
     def filtra_area(self, queryset, name, value):

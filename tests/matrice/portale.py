@@ -4,6 +4,8 @@ from tests.matrice import AUTENTICATI, PUBBLICA, SOLO_POST, Azione, Voce, attesi
 
 VOCI = [
     Voce("home", get=PUBBLICA),
+    # The site-wide search: what each persona finds is scoped (tests/pagine/test_cerca.py).
+    Voce("cerca", get=PUBBLICA, query="q=robotica"),
     # The workspace: every signed-in user has one (its sections follow the roles; tests/area).
     Voce("area:home", get=AUTENTICATI),
     Voce("privacy", get=PUBBLICA),
