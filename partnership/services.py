@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alternanza.core.email import destinatari_utenti, invia_modello
 from alternanza.core.tipi import Utente
@@ -261,7 +262,11 @@ def decidi_interesse(interesse_id: int, accetta: bool, nota: str, utente: Utente
             posti = posti_di(offerta)
             if interesse.studenti > posti.residui:
                 raise OffertaChiusa(
-                    _("Restano %(residui)s posti: l'interesse riguarda %(studenti)s studenti.")
+                    ngettext(
+                        "Resta %(residui)s posto: l'interesse riguarda %(studenti)s studenti.",
+                        "Restano %(residui)s posti: l'interesse riguarda %(studenti)s studenti.",
+                        posti.residui,
+                    )
                     % {"residui": posti.residui, "studenti": interesse.studenti}
                 )
         interesse.stato = InteresseOfferta.Stato.ACCETTATO if accetta else InteresseOfferta.Stato.RIFIUTATO
