@@ -353,9 +353,12 @@ class OffertaForm(forms.ModelForm):
                 label=_("Organizzazione"), sorgente=ORGANIZZAZIONI, queryset=Organizzazione.objects.all()
             )
         else:
-            campo_di(self, "organizzazione", forms.ModelChoiceField).queryset = (
-                organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
-            )
+            campo = campo_di(self, "organizzazione", forms.ModelChoiceField)
+            campo.queryset = organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
+            if organizzazioni is not None and not self.instance.pk:
+                proprie = list(organizzazioni.values_list("pk", flat=True)[:2])
+                if len(proprie) == 1:  # a contact of one organisation publishes for it
+                    campo.initial = proprie[0]
         if self.instance.pk:
             # The organisation of an existing offer does not change.
             self.fields["organizzazione"].disabled = True

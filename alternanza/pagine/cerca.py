@@ -29,5 +29,7 @@ def cerca(request):
         contesto["filtri"] = filtri
         contesto["pagina"] = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     elif testo:
-        contesto["gruppi"] = ricerca.raggruppati(request.user, testo)
+        gruppi = ricerca.raggruppati(request.user, testo)
+        contesto["gruppi"] = gruppi
+        contesto["vuoti"] = [str(g["tipo"].etichetta) for g in gruppi if not g["risultati"]]
     return render(request, "pagine/cerca.html", contesto)
