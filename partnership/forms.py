@@ -459,7 +459,10 @@ class ProponiOrganizzazioneForm(forms.ModelForm):
         esistente = Organizzazione.objects.filter(codice_fiscale=codice).first() if codice else None
         if esistente is not None:
             # organizzazione_cf_unico, said at the field; the name only if the user may see it.
-            visibile = Organizzazione.objects.sceglibili_da(self.user).filter(pk=esistente.pk).exists()
+            visibile = (
+                self.user is not None
+                and Organizzazione.objects.sceglibili_da(self.user).filter(pk=esistente.pk).exists()
+            )
             if visibile:
                 raise forms.ValidationError(
                     _(

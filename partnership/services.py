@@ -66,7 +66,7 @@ def _relazioni(modello: type[models.Model]):
         if not campo.is_relation or campo.related_model is None:
             continue
         correlato = campo.related_model
-        if issubclass(correlato, pghistory.models.Event):  # type: ignore[attr-defined]
+        if isinstance(correlato, type) and issubclass(correlato, pghistory.models.Event):  # type: ignore[attr-defined]
             continue
         yield campo
 
@@ -241,6 +241,7 @@ def invia_avviso_interesse(interesse_id: int) -> int:
         destinatari,
         {
             "interesse": interesse,
+            "n": interesse.studenti,  # the count of the plural forms
             "offerta": interesse.offerta,
             "organizzazione": organizzazione,
             "url_area": settings.SITE_URL + reverse("partnership:mia_organizzazione"),

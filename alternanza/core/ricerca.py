@@ -17,6 +17,7 @@ caller passes a queryset already scoped to the user (`visibili_a`): the search n
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
@@ -82,7 +83,7 @@ def cerca(
         return queryset
     query = query_italiana(testo)
     condizioni: list[Q] = []
-    punteggi = []
+    punteggi: list[Any] = []
     if vettore_campo:
         # A stored vector (with accents, as the trigger writes it): the text as typed and unaccented.
         query_grezza = SearchQuery(testo, config="italian", search_type="websearch")
@@ -98,14 +99,14 @@ def cerca(
             condizioni.append(
                 _parole(normalizzato, normale) | Q(**{f"{normalizzato}__trigram_word_similar": normale})
             )
-            punteggi.append(TrigramWordSimilarity(Value(normale), normalizzato))
+            punteggi.append(TrigramWordSimilarity(normale, normalizzato))
     elif nome:
         semplice = senza_accenti(testo).casefold()
         queryset = queryset.annotate(_nome_semplice=Lower(Unaccent(F(nome))))
         condizioni.append(
             _parole("_nome_semplice", semplice) | Q(_nome_semplice__trigram_word_similar=semplice)
         )
-        punteggi.append(TrigramWordSimilarity(Value(semplice), "_nome_semplice"))
+        punteggi.append(TrigramWordSimilarity(semplice, "_nome_semplice"))
     if altri is not None:
         condizioni.append(altri)
     if not condizioni:

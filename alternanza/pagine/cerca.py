@@ -7,6 +7,8 @@ records it lists, so any change to them makes the cached answers stale.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -23,7 +25,12 @@ PER_PAGINA = 20
 def cerca(request):
     testo = pulisci(request.GET.get("q"))
     tipo = ricerca.PER_CHIAVE.get(request.GET.get("tipo", ""))
-    contesto = {"q": testo, "tipi": ricerca.TIPI, "tipo": tipo, "senza_valutazione": not testo}
+    contesto: dict[str, Any] = {
+        "q": testo,
+        "tipi": ricerca.TIPI,
+        "tipo": tipo,
+        "senza_valutazione": not testo,
+    }
     if testo and tipo is not None:
         qs, filtri = ricerca.di_un_tipo(tipo, request.user, testo, request.GET)
         contesto["filtri"] = filtri
