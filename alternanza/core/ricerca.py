@@ -89,6 +89,12 @@ def cerca(
         query_grezza = SearchQuery(testo, config="italian", search_type="websearch")
         condizioni.append(Q(**{vettore_campo: query}) | Q(**{vettore_campo: query_grezza}))
         punteggi.append(SearchRank(F(vettore_campo), query | query_grezza))
+    elif testi == (normalizzato,):
+        # The normal form has no accents already: the plain vector, the one its GIN index holds.
+        query_normale = query_italiana(normalizza(testo) or testo)  # "Coppola srl" → 'coppol'
+        queryset = queryset.annotate(_vettore=SearchVector(normalizzato, config="italian"))
+        condizioni.append(Q(_vettore=query_normale))
+        punteggi.append(SearchRank(F("_vettore"), query_normale))
     elif testi:
         queryset = queryset.annotate(_vettore=vettore(*testi))
         condizioni.append(Q(_vettore=query))
