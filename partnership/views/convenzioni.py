@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from distretti.permissions import ambito_di
+from partnership import services
 from partnership.forms import ConvenzioneForm
-from partnership.models import Convenzione
+from partnership.models import Convenzione, Organizzazione
 from partnership.querysets import FASCE_SCADENZA
 from partnership.views._comune import pagina
 
@@ -75,6 +76,27 @@ def file(request, pk, campo):
     return FileResponse(allegato.open("rb"), as_attachment=True, filename=allegato.name.rsplit("/", 1)[-1])
 
 
+def _iniziali(request) -> dict:
+    """A new convenzione started from an accepted interest (?interesse=: the parties and the expiry) or
+    from a just-proposed host (?organizzazione=)."""
+    interesse = services.interesse_accettato(request.user, request.GET.get("interesse"))
+    if interesse is not None:
+        return {
+            "scuola": interesse.scuola_id,
+            "organizzazione": interesse.offerta.organizzazione_id,
+            "scadenza": services.fine_anno_scolastico(interesse.offerta.data_fine),
+            "note": _("Dall'offerta «%(titolo)s».") % {"titolo": interesse.offerta.titolo},
+        }
+    iniziali: dict = {}
+    ambito = ambito_di(request.user)
+    if len(ambito.scuole) == 1:
+        iniziali["scuola"] = next(iter(ambito.scuole))
+    org = request.GET.get("organizzazione", "")
+    if org.isdigit() and Organizzazione.objects.sceglibili_da(request.user).filter(pk=int(org)).exists():
+        iniziali["organizzazione"] = int(org)
+    return iniziali
+
+
 def _salva(request, istanza=None):
     ambito = ambito_di(request.user)
     scuole = None if ambito.staff else ambito.scuole
@@ -82,8 +104,10 @@ def _salva(request, istanza=None):
         request.POST or None,
         request.FILES or None,
         instance=istanza,
+        initial=_iniziali(request) if istanza is None else None,
         scuole_ammesse=scuole,
         user=request.user,
+        ritorno=request.path,
     )
     if request.method == "POST" and form.is_valid():
         c = form.save(commit=False)

@@ -107,6 +107,27 @@ def _numero_newsletter() -> str:
     return reverse("newsletter:archivio_numero", args=[numero.pk])
 
 
+def _ricerca() -> str:
+    from tests.factories import OrganizzazioneFactory
+    from tests.progetti.factories import ProgettoPubblicatoFactory
+
+    OrganizzazioneFactory(nome="Automazioni Coppola S.r.l.", pubblica=True)
+    ProgettoPubblicatoFactory(titolo="Automazione dei magazzini")
+    return f"{reverse('cerca')}?q=automazione"
+
+
+def _storia_di_scuola_e_organizzazione():
+    """A school and an organisation with a published project together (their pages list it)."""
+    from alternanza.progetti.models import ProgettoOrganizzazione
+    from tests.factories import OrganizzazioneFactory
+    from tests.progetti.factories import ProgettoPubblicatoFactory
+
+    progetto = ProgettoPubblicatoFactory(titolo="Manutenzione predittiva in officina")
+    org = OrganizzazioneFactory(nome="Officine Ospitanti S.r.l.", pubblica=True)
+    ProgettoOrganizzazione.objects.create(progetto=progetto, organizzazione=org, ruolo="ospitante")
+    return progetto.scuola, org
+
+
 PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("home", "home"),
     Pagina("privacy", "privacy"),
@@ -144,6 +165,15 @@ PAGINE_PUBBLICHE: list[Pagina] = [
             "scheda partnership",
         )
     ],
+    Pagina("ricerca nel portale", prepara=_ricerca),
+    Pagina(
+        "scuola con i suoi progetti",
+        prepara=lambda: _storia_di_scuola_e_organizzazione()[0].get_absolute_url(),
+    ),
+    Pagina(
+        "organizzazione con i suoi progetti",
+        prepara=lambda: _storia_di_scuola_e_organizzazione()[1].get_absolute_url(),
+    ),
     Pagina("newsletter iscrizione", "newsletter:iscrizione"),
     Pagina("newsletter controlla la posta", "newsletter:controlla_posta"),
     Pagina("newsletter archivio", "newsletter:archivio"),

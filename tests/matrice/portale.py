@@ -32,6 +32,8 @@ DELLA_PERSONA_O_STAFF = attesi(404, anonimo=LOGIN, staff=200, superuser=200)
 
 VOCI = [
     Voce("home", get=PUBBLICA),
+    # The site-wide search: what each persona finds is scoped (tests/pagine/test_cerca.py).
+    Voce("cerca", get=PUBBLICA, query="q=robotica"),
     # The workspace: every signed-in user has one (its sections follow the roles; tests/area).
     Voce("area:home", get=AUTENTICATI),
     # The page of a file import (alternanza.area.importazioni), its JSON status and its errors CSV.

@@ -31,6 +31,7 @@ from alternanza.progetti.forms import (
 from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
 from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
 from distretti.permissions import ambito_di, di_staff_o_scuola
+from partnership.services import iniziali_progetto
 
 S = StatoProgetto
 
@@ -78,9 +79,15 @@ def miei(request):
 
 def _salva_progetto(request, progetto: Progetto | None):
     nuovo = progetto is None
-    form = ProgettoForm(request.POST or None, instance=progetto, user=request.user)
+    # A new project may start from an accepted interest in an offer, or a just-proposed host.
+    iniziali, ospiti = iniziali_progetto(request.user, request.GET) if nuovo else ({}, [])
+    form = ProgettoForm(request.POST or None, instance=progetto, user=request.user, initial=iniziali)
     formset = PartecipazioniFormSet(
-        request.POST or None, instance=form.instance, prefix="org", form_kwargs={"user": request.user}
+        request.POST or None,
+        instance=form.instance,
+        prefix="org",
+        initial=ospiti,
+        form_kwargs={"user": request.user, "ritorno": request.path},
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
