@@ -337,8 +337,12 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Private files (convenzioni, DVR, agreements, documents, reports): never under MEDIA_ROOT, served only
+# by permission-checked views (alternanza/core/archivi.py).
+MEDIA_PRIVATI_ROOT = Path(env.str("MEDIA_PRIVATI_ROOT", default=str(VAR_DIR / "privato")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "privato": {"BACKEND": "alternanza.core.archivi.FileSystemPrivato"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -346,6 +350,42 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Deployment (issue 19): private media, object storage, proxy, observability ------------------
+# Behind nginx: the internal location that serves MEDIA_PRIVATI_ROOT (deploy/nginx/portale.conf); a
+# permission-checked view then answers with X-Accel-Redirect and nginx sends the file. Empty: Django
+# streams private files itself (development).
+MEDIA_PRIVATI_X_ACCEL = env.str("MEDIA_PRIVATI_X_ACCEL", default="")
+# Any S3-compatible object store (django-storages): private files always there when S3_BUCKET_PRIVATO is
+# set (served by signed URLs valid S3_URL_SCADENZA seconds, after the permission check), public media
+# too when S3_BUCKET_PUBBLICO is set (plain URLs: the bucket publishes them).
+S3_URL_SCADENZA = env.int("S3_URL_SCADENZA", default=60)
+S3_BUCKET_PRIVATO = env.str("S3_BUCKET_PRIVATO", default="")
+S3_BUCKET_PUBBLICO = env.str("S3_BUCKET_PUBBLICO", default="")
+
+
+def _s3(bucket: str, *, privato: bool) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": _secret("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private" if privato else None,
+            "querystring_auth": privato,
+            "querystring_expire": S3_URL_SCADENZA,
+            "file_overwrite": False,
+            "custom_domain": None if privato else (env.str("S3_DOMINIO_PUBBLICO", default="") or None),
+        },
+    }
+
+
+if S3_BUCKET_PRIVATO:
+    STORAGES["privato"] = _s3(S3_BUCKET_PRIVATO, privato=True)
+if S3_BUCKET_PUBBLICO:
+    STORAGES["default"] = _s3(S3_BUCKET_PUBBLICO, privato=False)
 
 
 def _rilascio_installato() -> str:

@@ -15,6 +15,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import Regole, ricodifica
 from alternanza.core.moduli import ConservaFile
 from alternanza.core.scelta import SceltaField
 from alternanza.core.tipi import Utente, campo_di
@@ -33,6 +34,14 @@ from partnership.scelta import ORGANIZZAZIONI
 from partnership.validatori import normalizza_codice_fiscale
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+# Logos are public media: re-encoded like every other image (EXIF and appended payloads gone).
+REGOLE_LOGO = Regole(
+    max_byte=LOGO_MAX_BYTES,
+    lato_massimo=800,
+    formati=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
+    messaggio_formato=_("Formato non ammesso: usa JPEG, PNG, WebP o GIF."),
+    nome_predefinito="logo",
+)
 DATA = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -64,6 +73,8 @@ class _ConScelte:
 def _controlla_logo(logo):
     if logo and hasattr(logo, "size") and logo.size > LOGO_MAX_BYTES:
         raise ValidationError(_("Il logo supera il limite di 2 MB."))
+    if logo and hasattr(logo, "content_type"):  # a new upload (not the stored file)
+        return ricodifica(logo, REGOLE_LOGO)
     return logo
 
 
