@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies larger than the portal needs are refused before they are read (alternanza/core/rete.py).
+    "alternanza.core.rete.LimiteRichiestaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -295,9 +297,13 @@ ACCOUNT_USER_DISPLAY = "alternanza.core.utenti.nome_da_mostrare"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is the e-mail plus the client's address (alternanza.utenti.adapter): failures from elsewhere
+    # never lock the real owner out; the owner is told by mail (ACCESSI_FALLITI_AVVISO).
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Each signup asks for a role (and may propose an organisation) that staff must review.
+    "signup": "10/h/ip",
+    # A few reset mails per address per hour: the limit protects the inbox's owner, not only the server.
+    "reset_password": "20/m/ip,3/h/key",
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -362,6 +368,15 @@ MEDIA_PRIVATI_X_ACCEL = env.str("MEDIA_PRIVATI_X_ACCEL", default="")
 S3_URL_SCADENZA = env.int("S3_URL_SCADENZA", default=60)
 S3_BUCKET_PRIVATO = env.str("S3_BUCKET_PRIVATO", default="")
 S3_BUCKET_PUBBLICO = env.str("S3_BUCKET_PUBBLICO", default="")
+# The client's address behind the proxy (alternanza.core.rete.ip_cliente, also read by allauth): how many
+# proxies append to X-Forwarded-For (1 with the docker-compose nginx), or one header a trusted proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# Failed logins to one account (from any address) within 15 minutes that send its owner a notice.
+ACCESSI_FALLITI_AVVISO = env.int("ACCESSI_FALLITI_AVVISO", default=5)
+# Largest request body (bytes): any request (the 10 MB PDFs plus the form), and without a login.
+LIMITE_CORPO_RICHIESTA = env.int("LIMITE_CORPO_RICHIESTA", default=12 * 1024 * 1024)
+LIMITE_CORPO_ANONIMO = env.int("LIMITE_CORPO_ANONIMO", default=256 * 1024)
 
 
 def _s3(bucket: str, *, privato: bool) -> dict:
