@@ -46,6 +46,18 @@ if not SECRET_KEY:
             "value; for local development set DEBUG=true (the README's `make run` does it)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - only ever used with DEBUG on
+elif not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+    or any(segnaposto in SECRET_KEY.lower() for segnaposto in ("change-me", "changeme", "cambia", "secret-key-here"))
+):
+    # Signed links (invitations, report downloads, newsletter) and sessions rest on it: a copied
+    # placeholder or a short value would let anyone forge them.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too weak for production: use at least 50 random characters, e.g. "
+        "`python3 -c \"import secrets; print(secrets.token_urlsafe(50))\"` (or SECRET_KEY_FILE)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -86,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -426,6 +439,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+# A refused form explained in the portal's layout (alternanza/pagine/errori.py).
+CSRF_FAILURE_VIEW = "alternanza.pagine.errori.csrf_fallito"
+# Permissions-Policy (django-permissions-policy): the portal uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+        "interest-cohort", "browsing-topics",
+    )
+}  # fmt: skip
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
