@@ -50,13 +50,16 @@ elif not DEBUG and (
     len(SECRET_KEY) < 50
     or len(set(SECRET_KEY)) < 5
     or SECRET_KEY.startswith("django-insecure")
-    or any(segnaposto in SECRET_KEY.lower() for segnaposto in ("change-me", "changeme", "cambia", "secret-key-here"))
+    or any(
+        segnaposto in SECRET_KEY.lower()
+        for segnaposto in ("change-me", "changeme", "cambia", "secret-key-here")
+    )
 ):
     # Signed links (invitations, report downloads, newsletter) and sessions rest on it: a copied
     # placeholder or a short value would let anyone forge them.
     raise ImproperlyConfigured(
         "SECRET_KEY is a placeholder or too weak for production: use at least 50 random characters, e.g. "
-        "`python3 -c \"import secrets; print(secrets.token_urlsafe(50))\"` (or SECRET_KEY_FILE)."
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"` (or SECRET_KEY_FILE).'
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])

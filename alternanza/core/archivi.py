@@ -29,7 +29,7 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject, cached_property, empty
 from django.utils.http import content_disposition_header
@@ -44,7 +44,7 @@ class FileSystemPrivato(FileSystemStorage):
 
     @cached_property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.MEDIA_PRIVATI_ROOT)
+        return self._value_or_setting(getattr(self, "_location", None), settings.MEDIA_PRIVATI_ROOT)
 
     def url(self, name: str | None) -> str:
         raise ValueError("Private files have no URL: serve them with alternanza.core.archivi.risposta_file.")
@@ -130,7 +130,7 @@ def risposta_file(
     *,
     tipo: str | None = None,
     allegato: bool = True,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Send a private file whose permission check the caller has already done.
 
     ``nome`` is the name the person's browser saves it as. Behind nginx with MEDIA_PRIVATI_X_ACCEL set,
@@ -142,18 +142,22 @@ def risposta_file(
     tipo = tipo or "application/octet-stream"
     disposizione = content_disposition_header(allegato, nome) or "attachment"
     storage = campo.storage
+    nome_archiviato = campo.name or ""
+    risposta: HttpResponseBase
     if not _locale(storage):
         url = storage.url(  # type: ignore[call-arg]
-            campo.name,
+            nome_archiviato,
             parameters={"ResponseContentDisposition": disposizione, "ResponseContentType": tipo},
             expire=settings.S3_URL_SCADENZA,
         )
-        risposta: HttpResponse = HttpResponseRedirect(url)
+        risposta = HttpResponseRedirect(url)
     elif settings.MEDIA_PRIVATI_X_ACCEL:
-        if not storage.exists(campo.name):
+        if not storage.exists(nome_archiviato):
             raise Http404
         risposta = HttpResponse(content_type=tipo)
-        risposta["X-Accel-Redirect"] = settings.MEDIA_PRIVATI_X_ACCEL.rstrip("/") + "/" + quote(campo.name)
+        risposta["X-Accel-Redirect"] = (
+            settings.MEDIA_PRIVATI_X_ACCEL.rstrip("/") + "/" + quote(nome_archiviato)
+        )
         risposta["Content-Disposition"] = disposizione
     else:
         try:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -120,7 +120,7 @@ def stato(request, pk: int):
     return risposta
 
 
-def _file_risposta(campo, nome: str, estensione: str) -> HttpResponse:
+def _file_risposta(campo, nome: str, estensione: str) -> HttpResponseBase:
     return risposta_file(campo, nome, tipo=TIPI_CONTENUTO.get(estensione, "application/octet-stream"))
 
 

@@ -51,7 +51,7 @@ def lingua_preferita(utente: Any) -> str | None:
 
 class AdapterAccount(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
-        return ip_cliente(request) or "0.0.0.0"  # noqa: S104 - a key for the limits, never bound
+        return ip_cliente(request) or "sconosciuto"  # a key of the limits: one bucket for the unknown
 
     def _get_login_attempts_cache_key(self, request, **credentials: Any) -> str:
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{ip_cliente(request)}"

@@ -48,7 +48,9 @@ def test_nginx_davanti_con_tls_da_file_e_i_volumi_dei_file():
     nginx = SERVIZI["nginx"]
     assert nginx["build"] == "deploy/nginx" and {"80:80", "443:443"} <= set(nginx["ports"])
     assert "./deploy/certs:/etc/nginx/certs:ro" in nginx["volumes"]
-    assert {"static:/srv/static:ro", "media:/srv/media:ro", "privato:/srv/privato:ro"} <= set(nginx["volumes"])
+    assert {"static:/srv/static:ro", "media:/srv/media:ro", "privato:/srv/privato:ro"} <= set(
+        nginx["volumes"]
+    )
     ambiente = SERVIZI["web"]["environment"]
     assert ambiente["TRUSTED_PROXY_COUNT"] == "1" and ambiente["MEDIA_PRIVATI_X_ACCEL"] == "/_privato/"
 

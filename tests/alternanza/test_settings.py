@@ -170,7 +170,12 @@ def test_check_deploy_senza_avvisi_con_le_impostazioni_di_produzione():
 
 @pytest.mark.parametrize(
     "chiave",
-    ["change-me-to-a-long-random-value", "k" * 60, "corta-ma-vera-9f8e7d", "django-insecure-" + "a1b2c3d4e5" * 5],
+    [
+        "change-me-to-a-long-random-value",
+        "k" * 60,
+        "corta-ma-vera-9f8e7d",
+        "django-insecure-" + "a1b2c3d4e5" * 5,
+    ],
 )
 def test_secret_key_segnaposto_o_debole_rifiutata_in_produzione(chiave):
     esito = _avvia({"DEBUG": "false", "SECRET_KEY": chiave, "DATABASE_URL": PG})

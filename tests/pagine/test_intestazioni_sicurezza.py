@@ -23,6 +23,8 @@ def test_csrf_fallito_mostra_la_pagina_del_portale():
 
 
 def test_csrf_fallito_in_inglese():
-    risposta = Client(enforce_csrf_checks=True).post("/en/account/login/", {"login": "a@b.it", "password": "x"})
+    risposta = Client(enforce_csrf_checks=True).post(
+        "/en/account/login/", {"login": "a@b.it", "password": "x"}
+    )
     assert risposta.status_code == 403
     assert "This form is no longer valid" in risposta.content.decode()
