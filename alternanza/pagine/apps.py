@@ -7,3 +7,7 @@ class PagineConfig(AppConfig):
     label = "pagine"
     verbose_name = _("Pagine del portale")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Request ids on Celery tasks and the beat/worker heartbeats: the signals connect on import.
+        from alternanza.core import osservabilita  # noqa: F401

@@ -1,5 +1,9 @@
 """Health endpoint for load balancers and docker-compose: database and Redis status as JSON, answered
-within the connections' own short timeouts (a 503 when either is down)."""
+within the connections' own short timeouts (a 503 when either is down).
+
+It also says how long ago beat last published its heartbeat and a worker last ran it (seconds; null when
+unknown) with a verdict ("ok" within BATTITO_MASSIMO, else "late"). Those do not turn the answer into a
+503: a stopped worker must alert someone, not make the load balancer take the web nodes out."""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from alternanza.core.osservabilita import eta_battiti
+
+BATTITO_MASSIMO = 180  # seconds: three missed heartbeats (beat publishes one a minute)
 
 logger = logging.getLogger(__name__)
 
@@ -48,4 +56,9 @@ def healthz(request):
         "database": "ok" if db_ok else "error",
         "redis": "not configured" if redis_ok is None else ("ok" if redis_ok else "error"),
     }
+    for processo, eta in eta_battiti().items():
+        body[processo] = {
+            "last_heartbeat_age_s": eta,
+            "status": "unknown" if eta is None else ("ok" if eta <= BATTITO_MASSIMO else "late"),
+        }
     return JsonResponse(body, status=200 if healthy else 503)

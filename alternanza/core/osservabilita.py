@@ -1,0 +1,95 @@
+"""What operators see of a running portal: a request id on every log line (web and Celery), JSON logs,
+Prometheus metrics, and the heartbeats of the worker and of beat that /healthz reports.
+
+- ``IdRichiestaMiddleware`` takes nginx's X-Request-ID (or makes one), keeps it in a context variable for
+  the request, and answers with it; ``FiltroIdRichiesta`` puts it on every log record.
+- A task queued during a request carries the id in its headers (``before_task_publish``) and the worker
+  sets it while the task runs (``task_prerun``/``task_postrun``): one id follows a click into the PDF job.
+- Heartbeats: beat publishes ``pagine.battito`` every minute; beat's process notes the time it
+  published it, the worker the time it ran it (cache keys, see ``segna_battito``). The cache fails open:
+  with Redis away /healthz says "unknown", it does not fail.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.core.cache import cache
+from django.http import HttpRequest
+
+ID_RICHIESTA: contextvars.ContextVar[str] = contextvars.ContextVar("id_richiesta", default="-")
+_ID_VALIDO = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+INTESTAZIONE = "id_richiesta"
+TASK_BATTITO = "pagine.battito"
+CHIAVE_BEAT = "salute:beat"
+CHIAVE_WORKER = "salute:worker"
+
+
+class FiltroIdRichiesta(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = ID_RICHIESTA.get()
+        return True
+
+
+class IdRichiestaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        ricevuto = request.headers.get("X-Request-ID", "")
+        valore = ricevuto if _ID_VALIDO.match(ricevuto) else uuid.uuid4().hex
+        segno = ID_RICHIESTA.set(valore)
+        try:
+            risposta = self.get_response(request)
+        finally:
+            ID_RICHIESTA.reset(segno)
+        risposta["X-Request-ID"] = valore
+        return risposta
+
+
+@before_task_publish.connect
+def _pubblica(sender: str | None = None, headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    if headers is not None and ID_RICHIESTA.get() != "-":
+        headers[INTESTAZIONE] = ID_RICHIESTA.get()
+    if sender == TASK_BATTITO:  # in beat's process: beat is alive and scheduling
+        cache.set(CHIAVE_BEAT, time.time(), timeout=None)
+
+
+_segni: dict[str, contextvars.Token[str]] = {}
+
+
+@task_prerun.connect
+def _inizio(task_id: str | None = None, task: Any = None, **kwargs: Any) -> None:
+    valore = getattr(task.request, INTESTAZIONE, None) if task is not None else None
+    if valore is None and task is not None:
+        valore = (task.request.headers or {}).get(INTESTAZIONE) if task.request.headers else None
+    if task_id is not None:
+        _segni[task_id] = ID_RICHIESTA.set(valore or f"task-{task_id}")
+
+
+@task_postrun.connect
+def _fine(task_id: str | None = None, **kwargs: Any) -> None:
+    segno = _segni.pop(task_id or "", None)
+    if segno is not None:
+        ID_RICHIESTA.reset(segno)
+
+
+def segna_battito() -> None:
+    """The worker's side of the heartbeat (the body of pagine.battito)."""
+    cache.set(CHIAVE_WORKER, time.time(), timeout=None)
+
+
+def eta_battiti() -> dict[str, float | None]:
+    """Seconds since beat last published the heartbeat and since a worker last ran it (None: unknown)."""
+    adesso = time.time()
+    valori = cache.get_many([CHIAVE_BEAT, CHIAVE_WORKER])
+    return {
+        "beat": round(adesso - valori[CHIAVE_BEAT], 1) if CHIAVE_BEAT in valori else None,
+        "worker": round(adesso - valori[CHIAVE_WORKER], 1) if CHIAVE_WORKER in valori else None,
+    }
