@@ -102,6 +102,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id is on every log line of the request and on the tasks it queues.
     "alternanza.core.osservabilita.IdRichiestaMiddleware",
+    "alternanza.core.osservabilita.MetricheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -394,6 +395,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 # Failed logins to one account (from any address) within 15 minutes that send its owner a notice.
 ACCESSI_FALLITI_AVVISO = env.int("ACCESSI_FALLITI_AVVISO", default=5)
+# Prometheus scrapes /metriche with this bearer token (unset: the endpoint answers 404).
+METRICS_TOKEN = _secret("METRICS_TOKEN") or ""
 # Largest request body (bytes): any request (the 10 MB PDFs plus the form), and without a login.
 LIMITE_CORPO_RICHIESTA = env.int("LIMITE_CORPO_RICHIESTA", default=12 * 1024 * 1024)
 LIMITE_CORPO_ANONIMO = env.int("LIMITE_CORPO_ANONIMO", default=256 * 1024)
@@ -436,6 +439,20 @@ def _rilascio_installato() -> str:
 # Names the running release in the keys of the page cache (alternanza.core.cache): set it to the commit
 # or image tag when deploying, so a release that changes only code gets fresh pages too.
 RELEASE = env.str("RELEASE", default="") or _rilascio_installato()
+
+# Error reports to Sentry or a self-hosted GlitchTip (same protocol) when SENTRY_DSN is set; no personal
+# data is sent (send_default_pii off), performance traces only if SENTRY_TRACES_SAMPLE_RATE > 0.
+SENTRY_DSN = _secret("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted in now
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -466,7 +483,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # /healthz answers the load balancer over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metriche$"]  # also the Prometheus scraper
 
 # Strict Content-Security-Policy: no inline scripts or styles, everything self-hosted.
 CONTENT_SECURITY_POLICY = {

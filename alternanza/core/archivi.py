@@ -47,7 +47,9 @@ class FileSystemPrivato(FileSystemStorage):
         return self._value_or_setting(getattr(self, "_location", None), settings.MEDIA_PRIVATI_ROOT)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no URL: serve them with alternanza.core.archivi.risposta_file.")
+        """No URL: a private file is sent by a view through risposta_file. Empty, not an error, because
+        Django's file widget asks for it (and then shows no link to the stored file)."""
+        return ""
 
 
 class _ArchivioPrivato(LazyObject):

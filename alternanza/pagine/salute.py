@@ -7,15 +7,16 @@ unknown) with a verdict ("ok" within BATTITO_MASSIMO, else "late"). Those do not
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from alternanza.core.osservabilita import eta_battiti
+from alternanza.core.osservabilita import esposizione, eta_battiti
 
 BATTITO_MASSIMO = 180  # seconds: three missed heartbeats (beat publishes one a minute)
 
@@ -62,3 +63,16 @@ def healthz(request):
             "status": "unknown" if eta is None else ("ok" if eta <= BATTITO_MASSIMO else "late"),
         }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def metriche(request):
+    """Prometheus metrics for the scraper that sends `Authorization: Bearer <METRICS_TOKEN>`; without
+    that token configured and matching, the page does not exist (404)."""
+    atteso = settings.METRICS_TOKEN
+    ricevuto = request.headers.get("Authorization", "")
+    if not atteso or not hmac.compare_digest(ricevuto.encode(), f"Bearer {atteso}".encode()):
+        raise Http404
+    corpo, tipo = esposizione()
+    return HttpResponse(corpo, content_type=tipo)

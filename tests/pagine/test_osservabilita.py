@@ -105,3 +105,66 @@ def test_battito_del_worker_e_id_di_richiesta_nei_log_json_del_task(client, tmp_
     finally:
         os.killpg(processo.pid, signal.SIGTERM)
         processo.wait(timeout=20)
+
+
+@pytest.mark.django_db
+def test_metriche_solo_con_il_token_del_raccoglitore(client, settings, staff):
+    settings.METRICS_TOKEN = "token-del-raccoglitore-di-prova"
+    client.get("/healthz")
+    assert client.get("/metriche").status_code == 404
+    assert client.get("/metriche", HTTP_AUTHORIZATION="Bearer sbagliato").status_code == 404
+    client.force_login(staff)
+    assert client.get("/metriche").status_code == 404  # not even staff: it is for the scraper
+    risposta = client.get("/metriche", HTTP_AUTHORIZATION="Bearer token-del-raccoglitore-di-prova")
+    assert risposta.status_code == 200 and risposta["Content-Type"].startswith("text/plain")
+    testo = risposta.content.decode()
+    assert 'portale_richieste_total{metodo="GET",stato="2xx"}' in testo
+    assert "portale_richiesta_secondi_bucket" in testo
+
+
+def test_con_sentry_dsn_gli_errori_arrivano_al_server(tmp_path):
+    """SENTRY_DSN pointing at a local HTTP server (what GlitchTip or Sentry would be) gets the event."""
+    import gzip
+    import http.server
+    import threading
+
+    ricevuti: list[bytes] = []
+
+    class Raccoglitore(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            corpo = self.rfile.read(int(self.headers["Content-Length"]))
+            codifica = self.headers.get("Content-Encoding", "")
+            if codifica == "gzip":
+                corpo = gzip.decompress(corpo)
+            elif codifica == "br":  # sentry-sdk prefers brotli when the package is installed
+                import brotli
+
+                corpo = brotli.decompress(corpo)
+            ricevuti.append(self.path.encode() + b" " + corpo)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Raccoglitore)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    programma = (
+        "import django, sentry_sdk; django.setup(); "
+        "sentry_sdk.capture_exception(ValueError('prova-errore-portale')); sentry_sdk.flush(5)"
+    )
+    ambiente = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "alternanza.settings",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/alternanza",
+        "SENTRY_DSN": f"http://chiavepubblica@127.0.0.1:{server.server_port}/7",
+    }
+    try:
+        esito = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", programma], cwd=RADICE, env=ambiente, capture_output=True, timeout=60
+        )
+    finally:
+        server.shutdown()
+    assert esito.returncode == 0, esito.stderr.decode()
+    assert any(r.startswith(b"/api/7/envelope/") and b"prova-errore-portale" in r for r in ricevuti)
