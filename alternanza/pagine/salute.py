@@ -52,7 +52,7 @@ def healthz(request):
     db_ok = _database_ok()
     redis_ok = _redis_ok()
     healthy = db_ok and redis_ok is not False
-    body = {
+    body: dict[str, object] = {
         "status": "ok" if healthy else "error",
         "database": "ok" if db_ok else "error",
         "redis": "not configured" if redis_ok is None else ("ok" if redis_ok else "error"),
