@@ -128,3 +128,19 @@ def test_un_post_anonimo_di_50_mb_al_login_rifiutato_senza_leggerlo():
     corpo = b"".join(WSGIHandler()(ambiente, lambda s, h: stato.append(s)))
     assert stato == ["413 Request Entity Too Large"]
     assert CorpoCheNonSiLegge.letti == 0 and b"troppo grande" in corpo
+
+
+def test_la_ricerca_dell_organizzazione_in_registrazione_trova_solo_le_pubbliche():
+    """The exact tax code of a private organisation answers "not found", like any unknown one."""
+    from django import forms
+
+    from alternanza.utenti.forms import trova_organizzazione
+    from tests.factories import OrganizzazioneFactory
+
+    pubblica = OrganizzazioneFactory(nome="Officine Felsinee", codice_fiscale="00743110157", pubblica=True)
+    OrganizzazioneFactory(nome="Ceramiche Riservate", codice_fiscale="01234567897", pubblica=False)
+    assert trova_organizzazione("00743110157") == pubblica
+    for testo in ("01234567897", "Ceramiche Riservate", "Riservate"):
+        with pytest.raises(forms.ValidationError) as errore:
+            trova_organizzazione(testo)
+        assert "Nessuna organizzazione corrisponde" in str(errore.value)
