@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test venv deps-system services lint check bench audit messages clean e2e
+.PHONY: run test venv deps-system services lint check bench audit messages clean e2e backup restore
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -69,6 +69,16 @@ bench: venv deps-system services messages
 
 audit: venv
 	$(BIN)/pip-audit --strict
+
+## Backups (scripts/backup.sh): the database of DATABASE_URL (pg_dump -Fc) and the local private files and
+## media, into BACKUP_DIR (default var/backup/<date>); `make restore BACKUP_DIR=...` puts them back.
+BACKUP_DIR ?= var/backup/$(shell date +%Y%m%d-%H%M%S)
+backup:
+	bash scripts/backup.sh crea $(BACKUP_DIR)
+
+restore:
+	@test -n "$(filter command line,$(origin BACKUP_DIR))" || { echo "make restore BACKUP_DIR=var/backup/<data>"; exit 2; }
+	bash scripts/backup.sh ripristina $(BACKUP_DIR)
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache .mypy_cache

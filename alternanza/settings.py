@@ -46,6 +46,21 @@ if not SECRET_KEY:
             "value; for local development set DEBUG=true (the README's `make run` does it)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - only ever used with DEBUG on
+elif not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+    or any(
+        segnaposto in SECRET_KEY.lower()
+        for segnaposto in ("change-me", "changeme", "cambia", "secret-key-here")
+    )
+):
+    # Signed links (invitations, report downloads, newsletter) and sessions rest on it: a copied
+    # placeholder or a short value would let anyone forge them.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too weak for production: use at least 50 random characters, e.g. "
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"` (or SECRET_KEY_FILE).'
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -86,15 +101,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     # NUL and other control characters in the path or the query string: 400 before anything reads them.
     "alternanza.core.middleware.RichiesteMalformateMiddleware",
+    # Then the request id, on every log line of the request and on the tasks it queues.
+    "alternanza.core.osservabilita.IdRichiestaMiddleware",
+    "alternanza.core.osservabilita.MetricheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies larger than the portal needs are refused before they are read (alternanza/core/rete.py).
+    "alternanza.core.rete.LimiteRichiestaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -251,6 +272,8 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default
 CELERY_BEAT_SCHEDULE = {
     # Messages the broker could not take when they were queued (alternanza.core.compiti.accoda).
     "core-spedisci-in-attesa": {"task": "core.spedisci_in_attesa", "schedule": 60.0},
+    # The heartbeat of beat and of the default worker, reported by /healthz (alternanza.core.osservabilita).
+    "pagine-battito": {"task": "pagine.battito", "schedule": 60.0},
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
@@ -294,9 +317,13 @@ ACCOUNT_USER_DISPLAY = "alternanza.core.utenti.nome_da_mostrare"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is the e-mail plus the client's address (alternanza.utenti.adapter): failures from elsewhere
+    # never lock the real owner out; the owner is told by mail (ACCESSI_FALLITI_AVVISO).
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Each signup asks for a role (and may propose an organisation) that staff must review.
+    "signup": "10/h/ip",
+    # A few reset mails per address per hour: the limit protects the inbox's owner, not only the server.
+    "reset_password": "20/m/ip,3/h/key",
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -336,8 +363,12 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Private files (convenzioni, DVR, agreements, documents, reports): never under MEDIA_ROOT, served only
+# by permission-checked views (alternanza/core/archivi.py).
+MEDIA_PRIVATI_ROOT = Path(env.str("MEDIA_PRIVATI_ROOT", default=str(VAR_DIR / "privato")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "privato": {"BACKEND": "alternanza.core.archivi.FileSystemPrivato"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -345,6 +376,53 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Deployment (issue 19): private media, object storage, proxy, observability ------------------
+# Behind nginx: the internal location that serves MEDIA_PRIVATI_ROOT (deploy/nginx/portale.conf); a
+# permission-checked view then answers with X-Accel-Redirect and nginx sends the file. Empty: Django
+# streams private files itself (development).
+MEDIA_PRIVATI_X_ACCEL = env.str("MEDIA_PRIVATI_X_ACCEL", default="")
+# Any S3-compatible object store (django-storages): private files always there when S3_BUCKET_PRIVATO is
+# set (served by signed URLs valid S3_URL_SCADENZA seconds, after the permission check), public media
+# too when S3_BUCKET_PUBBLICO is set (plain URLs: the bucket publishes them).
+S3_URL_SCADENZA = env.int("S3_URL_SCADENZA", default=60)
+S3_BUCKET_PRIVATO = env.str("S3_BUCKET_PRIVATO", default="")
+S3_BUCKET_PUBBLICO = env.str("S3_BUCKET_PUBBLICO", default="")
+# The client's address behind the proxy (alternanza.core.rete.ip_cliente, also read by allauth): how many
+# proxies append to X-Forwarded-For (1 with the docker-compose nginx), or one header a trusted proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# Failed logins to one account (from any address) within 15 minutes that send its owner a notice.
+ACCESSI_FALLITI_AVVISO = env.int("ACCESSI_FALLITI_AVVISO", default=5)
+# Prometheus scrapes /metriche with this bearer token (unset: the endpoint answers 404).
+METRICS_TOKEN = _secret("METRICS_TOKEN") or ""
+# Largest request body (bytes): any request (the 10 MB PDFs plus the form), and without a login.
+LIMITE_CORPO_RICHIESTA = env.int("LIMITE_CORPO_RICHIESTA", default=12 * 1024 * 1024)
+LIMITE_CORPO_ANONIMO = env.int("LIMITE_CORPO_ANONIMO", default=256 * 1024)
+
+
+def _s3(bucket: str, *, privato: bool) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": _secret("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private" if privato else None,
+            "querystring_auth": privato,
+            "querystring_expire": S3_URL_SCADENZA,
+            "file_overwrite": False,
+            "custom_domain": None if privato else (env.str("S3_DOMINIO_PUBBLICO", default="") or None),
+        },
+    }
+
+
+if S3_BUCKET_PRIVATO:
+    STORAGES["privato"] = _s3(S3_BUCKET_PRIVATO, privato=True)
+if S3_BUCKET_PUBBLICO:
+    STORAGES["default"] = _s3(S3_BUCKET_PUBBLICO, privato=False)
 
 
 def _rilascio_installato() -> str:
@@ -360,6 +438,20 @@ def _rilascio_installato() -> str:
 # Names the running release in the keys of the page cache (alternanza.core.cache): set it to the commit
 # or image tag when deploying, so a release that changes only code gets fresh pages too.
 RELEASE = env.str("RELEASE", default="") or _rilascio_installato()
+
+# Error reports to Sentry or a self-hosted GlitchTip (same protocol) when SENTRY_DSN is set; no personal
+# data is sent (send_default_pii off), performance traces only if SENTRY_TRACES_SAMPLE_RATE > 0.
+SENTRY_DSN = _secret("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted in now
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -370,6 +462,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+# A refused form explained in the portal's layout (alternanza/pagine/errori.py).
+CSRF_FAILURE_VIEW = "alternanza.pagine.errori.csrf_fallito"
+# Permissions-Policy (django-permissions-policy): the portal uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+        "interest-cohort", "browsing-topics",
+    )
+}  # fmt: skip
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -379,7 +482,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # /healthz answers the load balancer over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metriche$"]  # also the Prometheus scraper
 
 # Strict Content-Security-Policy: no inline scripts or styles, everything self-hosted.
 CONTENT_SECURITY_POLICY = {
@@ -399,11 +502,28 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# One JSON object per line (python-json-logger) for the log collector; plain text for people.
+LOG_JSON = env.bool("LOG_JSON", default=False)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON  # JSON logs: the workers keep LOGGING below
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"id_richiesta": {"()": "alternanza.core.osservabilita.FiltroIdRichiesta"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["id_richiesta"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "alternanza": {"level": LOG_LEVEL},

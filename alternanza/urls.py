@@ -22,6 +22,7 @@ handler403 = errori.accesso_negato
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),
+    path("metriche", salute.metriche, name="metriche"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Whole-portal sitemap and robots.txt (owned by eventi, the top layer: it may list every app's pages).
     path("robots.txt", seo.robots, name="robots"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import Regole, ricodifica
 from alternanza.core.moduli import ConservaFile
 from alternanza.core.scelta import SceltaField
 from alternanza.core.tipi import Utente, campo_di
@@ -35,6 +36,14 @@ from partnership.scelta import ORGANIZZAZIONI
 from partnership.validatori import normalizza_codice_fiscale, sezioni_ateco
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+# Logos are public media: re-encoded like every other image (EXIF and appended payloads gone).
+REGOLE_LOGO = Regole(
+    max_byte=LOGO_MAX_BYTES,
+    lato_massimo=800,
+    formati=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
+    messaggio_formato=_("Formato non ammesso: usa JPEG, PNG, WebP o GIF."),
+    nome_predefinito="logo",
+)
 DATA = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -79,6 +88,8 @@ def aiuto_proponi(ritorno: str = "") -> str:
 def _controlla_logo(logo):
     if logo and hasattr(logo, "size") and logo.size > LOGO_MAX_BYTES:
         raise ValidationError(_("Il logo supera il limite di 2 MB."))
+    if logo and hasattr(logo, "content_type"):  # a new upload (not the stored file)
+        return ricodifica(logo, REGOLE_LOGO)
     return logo
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.nomi import normalizza_nome
+from alternanza.core.archivi import FilePrivato
 from alternanza.core.url import slug_unico
 from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Comune, Distretto, Livello, Scuola, StatoIncarico
@@ -317,7 +318,8 @@ class DocumentoAccordo(models.Model):
 
     accordo = models.ForeignKey(Accordo, on_delete=models.CASCADE, related_name="documenti")
     titolo = models.CharField(_("titolo"), max_length=255)
-    file = models.FileField(_("file PDF"), upload_to="accordi/%Y/", validators=[valida_pdf])
+    file = FilePrivato(_("file PDF"), cartella="accordi", campo_nome="nome_file", validators=[valida_pdf])
+    nome_file = models.CharField(_("nome del file caricato"), max_length=255, blank=True, editable=False)
     caricato_il = models.DateTimeField(_("caricato il"), auto_now_add=True)
 
     class Meta:
@@ -341,23 +343,35 @@ class Convenzione(CampiDeiVincoli, models.Model):
     numero = models.CharField(_("numero / protocollo"), max_length=60, blank=True)
     data_firma = models.DateField(_("data di firma"), null=True, blank=True)
     scadenza = models.DateField(_("scadenza"))
-    pdf_firmato = models.FileField(
-        _("convenzione firmata (PDF)"), upload_to="convenzioni/%Y/", blank=True, validators=[valida_pdf]
+    pdf_firmato = FilePrivato(
+        _("convenzione firmata (PDF)"),
+        cartella="convenzioni",
+        campo_nome="pdf_firmato_nome",
+        blank=True,
+        validators=[valida_pdf],
     )
+    pdf_firmato_nome = models.CharField(max_length=255, blank=True, editable=False)
     sezione_dvr = models.TextField(
         _("sezione valutazione dei rischi (DVR)"),
         blank=True,
         help_text=_("Rischi specifici dell'ambiente di lavoro, misure di prevenzione, DPI, formazione."),
     )
-    dvr_allegato = models.FileField(
-        _("estratto del DVR (PDF)"), upload_to="convenzioni/dvr/%Y/", blank=True, validators=[valida_pdf]
-    )
-    patto_formativo = models.FileField(
-        _("modello di patto formativo (PDF)"),
-        upload_to="convenzioni/patti/%Y/",
+    dvr_allegato = FilePrivato(
+        _("estratto del DVR (PDF)"),
+        cartella="convenzioni",
+        campo_nome="dvr_allegato_nome",
         blank=True,
         validators=[valida_pdf],
     )
+    dvr_allegato_nome = models.CharField(max_length=255, blank=True, editable=False)
+    patto_formativo = FilePrivato(
+        _("modello di patto formativo (PDF)"),
+        cartella="convenzioni",
+        campo_nome="patto_formativo_nome",
+        blank=True,
+        validators=[valida_pdf],
+    )
+    patto_formativo_nome = models.CharField(max_length=255, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True)
     promemoria_inviato_il = models.DateTimeField(
         _("promemoria di scadenza inviato il"), null=True, blank=True

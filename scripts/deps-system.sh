@@ -12,6 +12,12 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# Deployment tests (tests/deploy): Debian's nginx with the brotli modules, openssl for a test certificate,
+# pg_dump/pg_restore for the backups.
+command -v nginx >/dev/null 2>&1 || need+=(nginx)
+[ -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] || need+=(libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v pg_restore >/dev/null 2>&1 || need+=(postgresql-client)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages: ${need[*]}"

@@ -225,10 +225,23 @@ class AzioneForm(forms.ModelForm):
 
 
 class AssistenzaForm(forms.ModelForm):
+    """Technical assistance recorded on an action: only for the districts the action involves (its
+    districts and its promoting district; any district for an action that names none)."""
+
     class Meta:
         model = AssistenzaTecnica
         fields = ["data", "distretto", "tema", "ore", "esito"]
         widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, azione: AzioneDiRete, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coinvolti = set(azione.distretti.values_list("pk", flat=True))
+        if azione.promotore_distretto_id:
+            coinvolti.add(azione.promotore_distretto_id)
+        if coinvolti:
+            campo = campo_di(self, "distretto", forms.ModelChoiceField)
+            campo.queryset = Distretto.objects.filter(pk__in=coinvolti)
+            campo.error_messages["invalid_choice"] = _("Scegli uno dei distretti coinvolti nell'azione.")
 
 
 class ModelloForm(forms.ModelForm):

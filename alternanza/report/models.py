@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.archivi import FilePrivato
 from alternanza.core.tipi import Utente
 from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Distretto
@@ -55,6 +56,7 @@ class ReportJobQuerySet(models.QuerySet):
         return self.filter(stato__in=[StatoJob.IN_CODA, StatoJob.IN_CORSO])
 
 
+# Named by the first migrations only: files now get random names (FilePrivato).
 def _percorso_report(job: ReportJob, nome: str) -> str:
     return f"report/{job.creato_il:%Y/%m}/{job.pk}/{nome}"
 
@@ -120,10 +122,9 @@ class ReportJob(CampiDeiVincoli, models.Model):
     accodato_il = models.DateTimeField(_("inviato al broker il"), null=True, blank=True)
     tentativi = models.PositiveSmallIntegerField(_("esecuzioni avviate"), default=0)
 
-    file = models.FileField(_("file PDF"), upload_to=_percorso_report, blank=True, max_length=300)
-    allegato = models.FileField(
-        _("allegato (elenchi completi)"), upload_to=_percorso_report, blank=True, max_length=300
-    )
+    # Private (alternanza.core.archivi): random names, downloaded as nome_file() after the permission check.
+    file = FilePrivato(_("file PDF"), cartella="report", blank=True, max_length=300)
+    allegato = FilePrivato(_("allegato (elenchi completi)"), cartella="report", blank=True, max_length=300)
     pagine = models.PositiveIntegerField(_("pagine"), null=True, blank=True)
     dati_al = models.DateTimeField(_("dati aggiornati al"), null=True, blank=True)
     errore = models.TextField(_("errore"), blank=True)

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import get_language
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alternanza.core.esportazioni import neutralizza_formula
+from alternanza.core.archivi import risposta_file
 from alternanza.core.tipi import campo_di
 from alternanza.core.utenti import richiede
 from alternanza.report import grafici, indicatori, servizi, sintesi
@@ -148,18 +149,8 @@ def stato(request, pk: int):
     return risposta
 
 
-def _file_risposta(campo, nome: str, estensione: str) -> FileResponse:
-    if not campo:
-        raise Http404
-    try:
-        aperto = campo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    risposta = FileResponse(aperto, as_attachment=True, filename=nome)
-    risposta["Content-Type"] = TIPI_CONTENUTO.get(estensione, "application/octet-stream")
-    risposta["Cache-Control"] = "private, no-store"
-    risposta["X-Content-Type-Options"] = "nosniff"
-    return risposta
+def _file_risposta(campo, nome: str, estensione: str) -> HttpResponseBase:
+    return risposta_file(campo, nome, tipo=TIPI_CONTENUTO.get(estensione, "application/octet-stream"))
 
 
 @login_required

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alternanza.core.archivi import risposta_file
 from distretti.permissions import ambito_di
 from partnership import services
 from partnership.forms import ConvenzioneForm
@@ -73,7 +74,8 @@ def file(request, pk, campo):
     allegato = getattr(c, campo)
     if not allegato:
         raise Http404
-    return FileResponse(allegato.open("rb"), as_attachment=True, filename=allegato.name.rsplit("/", 1)[-1])
+    nome = getattr(c, f"{campo}_nome") or f"{campo}.pdf"
+    return risposta_file(allegato, nome, tipo="application/pdf")
 
 
 def _iniziali(request) -> dict:

@@ -36,6 +36,7 @@ COMPITI = {
     "newsletter.riprendi_invii": None,
     "newsletter.invia_prova": None,
     "newsletter.invia_conferma": None,
+    "pagine.battito": None,  # the heartbeat /healthz reports (alternanza.core.osservabilita)
 }
 # The names before "one room, one name", kept for the messages already queued: remove in the next release.
 VECCHI_NOMI = {
@@ -46,7 +47,7 @@ VECCHI_NOMI = {
     "alternanza.progetti.genera_dati_aperti": "progetti.genera_dati_aperti",
 }
 PACCHETTI = ("alternanza.", "distretti.", "partnership.", "eventi.")  # the project's code
-ETICHETTE = {"report", "progetti", "partnership", "newsletter", "utenti", "eventi"}
+ETICHETTE = {"report", "progetti", "partnership", "newsletter", "utenti", "eventi", "pagine"}
 MODULI_TASK = {
     "alternanza.report.tasks": ["alternanza.report.servizi", "alternanza.report.rendering"],
     "alternanza.progetti.tasks": ["alternanza.progetti.opendata", "alternanza.progetti.notifiche"],

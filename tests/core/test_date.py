@@ -25,7 +25,9 @@ def test_i_filtri_per_data_sono_campi_data():
 
 @pytest.mark.django_db
 def test_i_moduli_con_date_usano_il_campo_data():
-    assert re.search(r'<input type="date" name="data"', str(AssistenzaForm()))
+    from tests.progetti.factories import AzioneDiReteFactory
+
+    assert re.search(r'<input type="date" name="data"', str(AssistenzaForm(azione=AzioneDiReteFactory())))
 
 
 @pytest.mark.django_db

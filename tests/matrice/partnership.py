@@ -8,10 +8,10 @@ A, with scuola_a and the shared `organizzazione`), `accordo_a` (party: district 
 import datetime
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
 from partnership import services
 from partnership.models import InteresseOfferta, Organizzazione
+from alternanza.core.archivi import privato
 from tests.factories import OrganizzazioneFactory, comune
 from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, SOLO_STAFF, Azione, Voce, attesi
 from tests.partnership.factories import (
@@ -26,9 +26,10 @@ PDF_MATRICE = "test-matrice/partnership.pdf"
 
 
 def _pdf_condiviso() -> str:
-    # One file on disk for every run: prepara() runs before every matrix test.
-    if not default_storage.exists(PDF_MATRICE):
-        default_storage.save(PDF_MATRICE, ContentFile(PDF_MINIMO))
+    # One file on disk for every run: prepara() runs before every matrix test (in the private storage,
+    # like every convenzione's PDF).
+    if not privato.exists(PDF_MATRICE):
+        privato.save(PDF_MATRICE, ContentFile(PDF_MINIMO))
     return PDF_MATRICE
 
 

@@ -45,6 +45,8 @@ VOCI = [
     Voce("note_legali", get=PUBBLICA),
     Voce("contatti", get=PUBBLICA),
     Voce("healthz", get=PUBBLICA),
+    # Only for the Prometheus scraper's bearer token (tests/pagine/test_osservabilita.py): 404 to people.
+    Voce("metriche", get=attesi(404)),
     Voce(
         "valutazione",
         get=SOLO_POST,

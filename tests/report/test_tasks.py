@@ -34,6 +34,7 @@ def _avvia(log: Path) -> subprocess.Popen:
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "MEDIA_PRIVATI_ROOT": str(settings.MEDIA_PRIVATI_ROOT),
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Manager, OuterRef, Q, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.archivi import risposta_file
 from alternanza.core.utenti import nome_leggibile, richiede
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import invalida_vetrina
@@ -226,11 +227,6 @@ def documento(request, pk, documento):
     if not workflow.ruoli_su(request.user, progetto):
         documenti = documenti.filter(pubblico=True)
     oggetto = get_object_or_404(documenti, pk=documento)
-    try:
-        file = oggetto.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     estensione = os.path.splitext(oggetto.file.name)[1]
-    return FileResponse(
-        file, as_attachment=True, filename=f"{slugify(oggetto.titolo) or 'documento'}{estensione}"
-    )
+    nome = f"{slugify(oggetto.titolo) or 'documento'}{estensione}"
+    return risposta_file(oggetto.file, nome, tipo=oggetto.tipo_mime or None)

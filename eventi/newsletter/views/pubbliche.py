@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from alternanza.core.rete import ip_cliente
+
 from .. import consenso, iscrizioni, limiti, tokens
 from ..forms import IscrizioneForm, PreferenzeForm
 from ..models import Numero, StatoNumero
@@ -21,8 +23,8 @@ STATI_LEGGIBILI = (StatoNumero.INVIATO, StatoNumero.IN_INVIO, StatoNumero.IN_PAU
 
 
 def ip_di(request) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
+    # The trusted proxies' view of the client (alternanza.core.rete), never a header the client chose.
+    return ip_cliente(request)
 
 
 def _link_non_valido(request, scaduto: bool = False):
