@@ -16,15 +16,15 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.core.archivi import risposta_file
+from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.core.tipi import campo_di
 from alternanza.core.utenti import richiede
 from alternanza.report import grafici, indicatori, servizi, sintesi

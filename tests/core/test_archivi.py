@@ -30,7 +30,7 @@ def _cartelle_temporanee(settings, tmp_path):
 
 
 @pytest.fixture
-def file_privati(db, scuola_a, distretto_a):
+def file_privati(db, scuola_a, distretto_a, ufficio_a):
     """One object per private file field, each with a file whose original name is telling, and the URL
     of the view that sends it to those allowed."""
     c = ConvenzioneFactory(scuola=scuola_a)
@@ -48,6 +48,13 @@ def file_privati(db, scuola_a, distretto_a):
     riservato = DocumentoProgetto.objects.create(
         progetto=progetto, titolo="Relazione riservata", file=ContentFile(PDF_MINIMO, name="relazione.pdf")
     )
+    from alternanza.core.models import Importazione
+
+    # An import uploaded by the district office (its page and its errors are the uploader's and staff's).
+    importazione = Importazione(tipo="organizzazioni", nome_file="camera.csv", richiesta_da=ufficio_a)
+    importazione.file.save("Camera_di_commercio_2026.csv", ContentFile(b"nome;partita_iva\n"), save=False)
+    importazione.file_errori.save("errori.csv", ContentFile(b"Riga;Errore\n"), save=False)
+    importazione.save()
     return [
         (c.pdf_firmato, reverse("partnership:convenzione_file", args=[c.pk, "pdf_firmato"])),
         (c.dvr_allegato, reverse("partnership:convenzione_file", args=[c.pk, "dvr_allegato"])),
@@ -56,6 +63,7 @@ def file_privati(db, scuola_a, distretto_a):
         (job.file, reverse("report:scarica", args=[job.pk])),
         (job.allegato, reverse("report:allegato", args=[job.pk])),
         (riservato.file, reverse("progetti:documento", args=[progetto.pk, riservato.pk])),
+        (importazione.file_errori, reverse("area:importazione_errori", args=[importazione.pk])),
     ]
 
 
@@ -70,6 +78,8 @@ def test_ogni_campo_file_privato_e_coperto(file_privati):
         "report.ReportJob.file",
         "report.ReportJob.allegato",
         "alternanza.DocumentoProgetto.file",
+        "core.Importazione.file",
+        "core.Importazione.file_errori",
     }
 
 

@@ -9,9 +9,9 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from alternanza.core.archivi import privato
 from partnership import services
 from partnership.models import InteresseOfferta, Organizzazione
-from alternanza.core.archivi import privato
 from tests.factories import OrganizzazioneFactory, comune
 from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, SOLO_STAFF, Azione, Voce, attesi
 from tests.partnership.factories import (
