@@ -226,6 +226,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Date headers in the portal's local time (+0100/+0200), never "-0000" (issue 18).
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>"
 )

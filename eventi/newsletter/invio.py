@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from . import limiti, rendering, tasks
 from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
-from .rendering import Profilo, message_id, messaggio, rendi_numero
+from .rendering import Profilo, message_id, message_id_prova, messaggio, rendi_numero
 
 logger = logging.getLogger(__name__)
 
@@ -375,10 +375,13 @@ def _invia(
     return _segna(consegna, numero_id, **campi)
 
 
-def invia_prova(numero_id: int, email: str) -> None:
-    """Send the issue to one address (the staff member's own), marked as a test, without a delivery row."""
+def invia_prova(numero_id: int, indirizzi: list[str] | str, profilo: Profilo | None = None) -> int:
+    """Send the issue to the reviewers' addresses, marked as a test, without delivery rows. Each message
+    gets a fresh Message-ID (a repeated one makes the providers hide the second proof)."""
     numero = Numero.objects.get(pk=numero_id)
-    contenuto = rendi_numero(numero, Profilo())
+    contenuto = rendi_numero(numero, profilo or Profilo())
     contenuto.oggetto = f"[PROVA] {contenuto.oggetto}"
-    finto = Iscritto(email=email)
-    messaggio(contenuto, finto, message_id(numero_id, 0)).send()
+    elenco = [indirizzi] if isinstance(indirizzi, str) else list(indirizzi)
+    messaggi = [messaggio(contenuto, Iscritto(email=email), message_id_prova(numero_id)) for email in elenco]
+    connessione = get_connection()
+    return connessione.send_messages(messaggi) or 0

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from alternanza.core.email import invia_modello, rendi_modello
+from alternanza.core.email import dominio_portale, invia_modello, nuovo_message_id, rendi_modello
 from alternanza.core.testo import html_in_testo, pulisci_html
 
 from . import blocchi
@@ -193,8 +193,13 @@ def _dominio(mittente: str) -> str:
 
 def message_id(numero_id: int, consegna_id: int) -> str:
     """Stable per delivery: a message re-sent after a crash carries the same Message-ID, so the
-    receiving systems that de-duplicate by Message-ID hide the duplicate."""
-    return f"<newsletter.{numero_id}.{consegna_id}@{dominio_mittente()}>"
+    receiving systems that de-duplicate by Message-ID hide the duplicate. On the portal's domain."""
+    return f"<newsletter.{numero_id}.{consegna_id}@{dominio_portale()}>"
+
+
+def message_id_prova(numero_id: int) -> str:
+    """A fresh Message-ID for every test send (a repeated one makes providers hide the second proof)."""
+    return nuovo_message_id(f"newsletter-prova.{numero_id}")
 
 
 def intestazioni(token: str, msgid: str) -> dict[str, str]:

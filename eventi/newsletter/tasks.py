@@ -61,11 +61,12 @@ def riprendi_invii(dopo_secondi: int | None = None) -> list[int]:
 
 
 @shared_task(name="newsletter.invia_prova", soft_time_limit=50, time_limit=60)
-def invia_prova(numero_id: int, email: str) -> None:
-    """A test message of the issue to the staff member who asked for it."""
+def invia_prova(numero_id: int, email: str | list[str], lingua: str = "it") -> int:
+    """Test messages of the issue to the reviewers' addresses (one address: the staff member's own)."""
     from . import invio
+    from .rendering import Profilo
 
-    invio.invia_prova(numero_id, email)
+    return invio.invia_prova(numero_id, email, Profilo(lingua=lingua))
 
 
 @shared_task(name="newsletter.invia_conferma", soft_time_limit=50, time_limit=60)

@@ -77,8 +77,10 @@ def test_intestazioni_rfc_8058_e_message_id(django_capture_on_commit_callbacks):
     consegna = Consegna.objects.get()
     assert mime["Message-ID"] == consegna.message_id
     assert re.fullmatch(
-        rf"<newsletter\.{numero.pk}\.{consegna.pk}@cittametropolitana\.bo\.it>", consegna.message_id
+        rf"<newsletter\.{numero.pk}\.{consegna.pk}@alternanza\.example\.it>", consegna.message_id
     )
+    # Date in the portal's local time (Rome: +0100 or +0200), never "-0000".
+    assert re.search(r"[+]0[12]00$", mime["Date"]), mime["Date"]
     assert mime["To"] == "lettore@example.org"
     assert "newsletter@cittametropolitana.bo.it" in mime["From"]
 
@@ -245,3 +247,42 @@ def test_l_edizione_tiene_i_contenuti_usati_di_recente_entro_il_limite_di_memori
     monkeypatch.setattr(rendering, "rendi_numero", lambda *a: chiamate.append(a[1]) or originale(*a))
     edizione.per(imola)
     assert chiamate == [imola]
+
+
+def test_ogni_prova_ha_un_message_id_nuovo_sul_dominio_del_portale():
+    numero = NumeroFactory()
+    invio.invia_prova(numero.pk, ["a@example.org", "b@example.org"])
+    invio.invia_prova(numero.pk, ["a@example.org"])
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert all(i.endswith("@alternanza.example.it>") for i in ids), ids
+    assert all(re.search(r"[+]0[12]00$", m.message()["Date"]) for m in mail.outbox)
+
+
+def test_le_email_del_portale_hanno_message_id_del_portale_e_ora_locale():
+    from alternanza.core.email import invia_modello
+
+    invia_modello(
+        "newsletter/email/gia_iscritto", ["x@example.org"], {"url_preferenze": "u", "url_disiscrizione": "d"}
+    )
+    invia_modello(
+        "newsletter/email/gia_iscritto", ["x@example.org"], {"url_preferenze": "u", "url_disiscrizione": "d"}
+    )
+    mime = [m.message() for m in mail.outbox]
+    assert mime[0]["Message-ID"] != mime[1]["Message-ID"]
+    assert all(m["Message-ID"].endswith("@alternanza.example.it>") for m in mime)
+    assert "localhost" not in mime[0]["Message-ID"]
+    assert re.search(r"[+]0[12]00$", mime[0]["Date"]), mime[0]["Date"]
+
+
+def test_controllo_deploy_site_url_https(settings):
+    from eventi.newsletter.controlli import site_url_https
+
+    settings.DEBUG = False
+    settings.SITE_URL = "http://alternanza.example.it"
+    assert [w.id for w in site_url_https()] == ["newsletter.W001"]
+    settings.SITE_URL = "https://alternanza.example.it"
+    assert site_url_https() == []
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert site_url_https() == []
