@@ -247,6 +247,8 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # recipie
 NEWSLETTER_RESUME_AFTER = env.int("NEWSLETTER_RESUME_AFTER", default=300)
 NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+# Issue 18: hard bounces (5xx at SMTP time) after which an address is paused as undeliverable.
+NEWSLETTER_BOUNCE_LIMIT = env.int("NEWSLETTER_BOUNCE_LIMIT", default=1)
 CELERY_BEAT_SCHEDULE = {
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},

@@ -504,9 +504,10 @@ def test_i_messaggi_arrivano_completi_personali_e_con_le_intestazioni(esegui, sm
         assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058 one-click
         assert m["Reply-To"] == "redazione@cittametropolitana.bo.it"
         consegna = Consegna.objects.get(numero=numero, iscritto=iscritto)
-        atteso = f"<newsletter.{numero.pk}.{consegna.pk}@cittametropolitana.bo.it>"  # stable per delivery
+        atteso = f"<newsletter.{numero.pk}.{consegna.pk}@alternanza.example.it>"  # stable, portal domain
         assert m["Message-ID"] == consegna.message_id == atteso
         assert abs(mktime_tz(parsedate_tz(m["Date"])) - time.time()) < 120
+        assert not m["Date"].endswith("-0000")  # local time (EMAIL_USE_LOCALTIME)
         assert m.get_content_type() == "multipart/alternative"
         testo, html = m.get_payload()
         assert (testo.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
