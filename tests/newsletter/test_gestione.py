@@ -23,7 +23,6 @@ from eventi.newsletter.models import (
     StatoIscritto,
     StatoNumero,
 )
-from tests.conftest import entra
 from tests.newsletter.factories import ConsegnaFactory, IscrittoFactory, NumeroFactory, NumeroInviatoFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +31,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _senza_ritmo(settings):
     settings.NEWSLETTER_RATE_LIMIT = 0
-
-
-@pytest.fixture
-def cliente_staff(client, staff):
-    return entra(client, staff)
 
 
 # --- Archive --------------------------------------------------------------------------------------

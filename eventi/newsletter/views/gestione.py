@@ -171,7 +171,7 @@ def _contesto_numero(request, numero: Numero, prova_form=None) -> dict:
         "resoconto": resoconto(numero) if numero.avviato_il else None,
         "versioni": Congelata.objects.filter(numero=numero)
         .only("pk", "lingua", "chiave")
-        .order_by("chiave", "lingua")[:50],
+        .order_by("creata_il", "pk")[:50],
         "destinatari_previsti": numero.destinatari().count() if numero.modificabile else None,
         "programma_form": ProgrammaForm(),
         "prova_form": prova_form or ProvaForm(initial={"indirizzi": request.user.email}),
