@@ -249,9 +249,13 @@ NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 # Issue 18: hard bounces (5xx at SMTP time) after which an address is paused as undeliverable.
 NEWSLETTER_BOUNCE_LIMIT = env.int("NEWSLETTER_BOUNCE_LIMIT", default=1)
+# The mailbox that receives the provider's bounce reports (DSN), read by newsletter.leggi_rimbalzi:
+# pop3[s]://user:password@host[:port] or imap[s]://user:password@host[:port]/FOLDER ("" = not read).
+NEWSLETTER_BOUNCE_MAILBOX = _secret("NEWSLETTER_BOUNCE_MAILBOX", "") or ""
 CELERY_BEAT_SCHEDULE = {
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
+    "newsletter-rimbalzi": {"task": "newsletter.leggi_rimbalzi", "schedule": 600.0},  # issue 18
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
     "partnership-promemoria-convenzioni": {
         "task": "partnership.promemoria_scadenze",

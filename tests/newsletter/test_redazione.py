@@ -334,3 +334,53 @@ def test_disiscritti_a_causa_del_numero(esegui):
     iscrizioni.disiscrivi(anna, None, fonte="one-click")
     assert resoconto(numero)["disiscritti"] == 1
     assert resoconto(NumeroFactory())["disiscritti"] == 0
+
+
+def _dsn(message_id: str, destinatario: str, azione: str, stato: str, diagnosi: str) -> bytes:
+    return (
+        "From: MAILER-DAEMON@mx.example.net\r\n"
+        "To: rimbalzi@alternanza.example.it\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n'
+        "\r\n--B\r\nContent-Type: text/plain\r\n\r\nThe message could not be delivered.\r\n"
+        "\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.net\r\n\r\n"
+        f"Final-Recipient: rfc822; {destinatario}\r\nAction: {azione}\r\nStatus: {stato}\r\n"
+        f"Diagnostic-Code: smtp; {diagnosi}\r\n"
+        "\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"Message-ID: {message_id}\r\nSubject: Newsletter\r\n"
+        "\r\n--B--\r\n"
+    ).encode()
+
+
+def test_dsn_letti_dalla_casella_pop3_segnano_rimbalzi(esegui, settings, cliente_staff):
+    from eventi.newsletter.tasks import leggi_rimbalzi
+    from tests.newsletter.pop3 import CasellaPop3
+
+    perso = IscrittoFactory(email="perso@example.org")
+    pieno = IscrittoFactory(email="pieno@example.org")
+    numero = NumeroFactory()
+    esegui(invio.invia_ora, numero)  # accepted at SMTP time: the bounces arrive later, by mail
+    duro = Consegna.objects.get(numero=numero, iscritto=perso)
+    morbido = Consegna.objects.get(numero=numero, iscritto=pieno)
+    messaggi = [
+        _dsn(duro.message_id, perso.email, "failed", "5.1.1", "550 5.1.1 <perso@example.org>: user unknown"),
+        _dsn(morbido.message_id, pieno.email, "delayed", "4.2.2", "452 4.2.2 mailbox full"),
+        b"From: someone@example.org\r\nSubject: not a DSN\r\n\r\nhello\r\n",
+    ]
+    with CasellaPop3(messaggi) as casella:
+        settings.NEWSLETTER_BOUNCE_MAILBOX = f"pop3://rimbalzi:segreta@127.0.0.1:{casella.porta}"
+        esito = leggi_rimbalzi.delay().get()
+    assert esito == {"messaggi": 3, "permanenti": 1, "temporanei": 1}
+    assert casella.messaggi == []  # read messages are deleted from the mailbox
+    duro.refresh_from_db()
+    morbido.refresh_from_db()
+    assert (duro.rimbalzo, morbido.rimbalzo) == ("hard", "soft")
+    perso.refresh_from_db()
+    pieno.refresh_from_db()
+    assert perso.non_recapitabile_il is not None and "user unknown" in perso.motivo_pausa
+    assert pieno.non_recapitabile_il is None  # a soft bounce: the provider retries
+    assert numero.statistiche()["rimbalzi"] == 2
+    pagina = cliente_staff.get(_url("numero", numero)).content.decode()
+    assert '<dd data-campo="rimbalzi">2</dd>' in pagina
