@@ -50,10 +50,14 @@ def analizza(grezzo: bytes) -> list[Rimbalzo]:
         if tipo == "message/delivery-status":
             # The first block is per message, the others per recipient.
             blocchi = parte.get_payload()
-            stati.extend(b for b in blocchi[1:] if isinstance(b, Message))
+            if isinstance(blocchi, list):
+                stati.extend(b for b in blocchi[1:] if isinstance(b, Message))
         elif tipo in ("message/rfc822", "text/rfc822-headers") and not originale:
             contenuto = parte.get_payload()
-            testo = contenuto[0].as_string() if isinstance(contenuto, list) else str(contenuto)
+            if isinstance(contenuto, list) and contenuto and isinstance(contenuto[0], Message):
+                testo = contenuto[0].as_string()
+            else:
+                testo = str(contenuto)
             trovato = _MSGID.search(testo)
             originale = trovato.group(0) if trovato else ""
     if not originale:
@@ -117,7 +121,8 @@ def _messaggi_imap(url) -> list[bytes]:
         casella.select(unquote(url.path.strip("/")) or "INBOX")
         _stato, dati = casella.search(None, "ALL")
         letti = []
-        for numero in (dati[0] or b"").split()[:MASSIMO_PER_GIRO]:
+        for grezzo_numero in (dati[0] or b"").split()[:MASSIMO_PER_GIRO]:
+            numero = grezzo_numero.decode() if isinstance(grezzo_numero, bytes) else str(grezzo_numero)
             _stato, parti = casella.fetch(numero, "(RFC822)")
             letti.append(next(p[1] for p in parti if isinstance(p, tuple)))
             casella.store(numero, "+FLAGS", "\\Deleted")
