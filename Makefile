@@ -44,7 +44,7 @@ check: venv
 	  $(PY) manage.py makemigrations --check --dry-run --settings=alternanza.settings_test -v0
 	@# check --deploy opens no connection either: any PostgreSQL URL satisfies the settings.
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
-	  DATABASE_URL=postgres://check@localhost/deploy \
+	  DATABASE_URL=postgres://check@localhost/deploy SITE_URL=https://alternanza.example.it \
 	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
 	@# Layers and cycles (docs/architecture.md), then types.

@@ -250,6 +250,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Date headers in the portal's local time (+0100/+0200), never "-0000" (issue 18).
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>"
 )
@@ -269,6 +271,11 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # recipie
 NEWSLETTER_RESUME_AFTER = env.int("NEWSLETTER_RESUME_AFTER", default=300)
 NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+# Issue 18: hard bounces (5xx at SMTP time) after which an address is paused as undeliverable.
+NEWSLETTER_BOUNCE_LIMIT = env.int("NEWSLETTER_BOUNCE_LIMIT", default=1)
+# The mailbox that receives the provider's bounce reports (DSN), read by newsletter.leggi_rimbalzi:
+# pop3[s]://user:password@host[:port] or imap[s]://user:password@host[:port]/FOLDER ("" = not read).
+NEWSLETTER_BOUNCE_MAILBOX = _secret("NEWSLETTER_BOUNCE_MAILBOX", "") or ""
 CELERY_BEAT_SCHEDULE = {
     # Messages the broker could not take when they were queued (alternanza.core.compiti.accoda).
     "core-spedisci-in-attesa": {"task": "core.spedisci_in_attesa", "schedule": 60.0},
@@ -276,6 +283,7 @@ CELERY_BEAT_SCHEDULE = {
     "pagine-battito": {"task": "pagine.battito", "schedule": 60.0},
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
+    "newsletter-rimbalzi": {"task": "newsletter.leggi_rimbalzi", "schedule": 600.0},  # issue 18
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
     "partnership-promemoria-convenzioni": {
         "task": "partnership.promemoria_scadenze",

@@ -24,7 +24,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from alternanza.core.email import destinatari_utenti, invia_modello, rendi_testo
+from alternanza.core.email import destinatari_utenti, invia_modello, nuovo_message_id, rendi_testo
 from alternanza.core.rete import consenti, ip_cliente
 from alternanza.core.utenti import nome_da_mostrare
 from alternanza.utenti.models import Preferenze
@@ -103,6 +103,7 @@ class AdapterAccount(DefaultAccountAdapter):
             " ".join(rendi_testo(f"{template_prefix}_subject.txt", context).split())
         )
         testo = rendi_testo(f"{template_prefix}_message.txt", context).strip()
+        headers = {"Message-ID": nuovo_message_id(), **(headers or {})}
         msg = EmailMultiAlternatives(oggetto, testo, self.get_from_email(), to, headers=headers)
         try:
             html = render_to_string(f"{template_prefix}_message.html", context, self.request)

@@ -159,6 +159,8 @@ def test_check_deploy_senza_avvisi_con_le_impostazioni_di_produzione():
             "SECRET_KEY": "ab3$Zk9!" * 8,
             "ALLOWED_HOSTS": "alternanza.example.it",
             "DATABASE_URL": PG,
+            # Production links (List-Unsubscribe above all) are https (check newsletter.W001).
+            "SITE_URL": "https://alternanza.example.it",
         },
         capture_output=True,
         text=True,
