@@ -90,11 +90,17 @@ class EventoForm(ConservaFile, forms.ModelForm):
             "prenotazione",
             "link_prenotazione",
             "posti",
+            "tipo_prenotazione",
+            "posti_per_prenotazione",
+            "prenotazioni_dal",
+            "prenotazioni_al",
             "accessibilita",
         ]
         widgets = {
             "inizio": DataOraInput(),
             "fine": DataOraInput(),
+            "prenotazioni_dal": DataOraInput(),
+            "prenotazioni_al": DataOraInput(),
             "pubblici": forms.CheckboxSelectMultiple,
             "ambiti": forms.CheckboxSelectMultiple,
             "descrizione": forms.Textarea(attrs={"rows": 8}),
@@ -116,6 +122,8 @@ class EventoForm(ConservaFile, forms.ModelForm):
         if comune.queryset is not None:
             comune.queryset = comune.queryset.order_by("nome")
         con_classi_bootstrap(self)
+        # Who books matters only for bookings on the portal: the model's default serves the others.
+        self.fields["tipo_prenotazione"].required = False
         scelte = proponenti_di(user)
         if self.instance.pk:
             # The proposer of an existing event does not change.
@@ -136,6 +144,9 @@ class EventoForm(ConservaFile, forms.ModelForm):
         if not testo:
             raise ValidationError(_("Descrivi l'evento."))
         return testo
+
+    def clean_tipo_prenotazione(self):
+        return self.cleaned_data.get("tipo_prenotazione") or Evento.TipoPrenotazione.INDIVIDUALE
 
     def clean_immagine(self):
         immagine = self.cleaned_data.get("immagine")

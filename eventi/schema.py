@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,6 +18,20 @@ _ESCAPE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 def _assoluto(percorso: str) -> str:
     return settings.SITE_URL + percorso
+
+
+# Few places left: schema.org LimitedAvailability below this share of the capacity.
+QUOTA_LIMITATA = 0.2
+
+
+def disponibilita(evento: Evento) -> str:
+    """schema.org availability of a bookable event: InStock, LimitedAvailability, SoldOut."""
+    liberi = evento.posti_liberi
+    if not liberi:
+        return "https://schema.org/SoldOut"
+    if liberi <= max(1, int((evento.posti or 0) * QUOTA_LIMITATA)):
+        return "https://schema.org/LimitedAvailability"
+    return "https://schema.org/InStock"
 
 
 def dati_evento(evento: Evento) -> dict[str, Any]:
@@ -72,7 +87,17 @@ def dati_evento(evento: Evento) -> dict[str, Any]:
         dati["image"] = [_assoluto(evento.immagine.url)]
     if organizzatori:
         dati["organizer"] = organizzatori if len(organizzatori) > 1 else organizzatori[0]
-    if evento.prenotazione != Evento.Prenotazione.LIBERO and evento.link_prenotazione:
+    if evento.prenotabile_sul_portale:
+        dati["offers"] = {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "EUR",
+            "url": _assoluto(reverse("eventi:prenota", kwargs={"slug": evento.slug})),
+            "availability": disponibilita(evento),
+        }
+        if evento.prenotazioni_dal:
+            dati["offers"]["validFrom"] = evento.prenotazioni_dal.isoformat()
+    elif evento.prenotazione != Evento.Prenotazione.LIBERO and evento.link_prenotazione:
         dati["offers"] = {
             "@type": "Offer",
             "price": "0",
