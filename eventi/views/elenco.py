@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from eventi.cache import DURATA_GIORNALIERA, condizionale
@@ -28,8 +31,9 @@ def _filtro(request, predefinito_da: bool) -> FiltroEventi:
     dati = request.GET.copy()
     dati.pop("pagina", None)
     dati.pop("mese", None)
-    if predefinito_da and not dati.get("da") and not dati.get("a") and not dati.get("edizione"):
-        # by default the list starts today (a bookmark keeps its own dates)
+    if predefinito_da and "da" not in dati and not dati.get("a") and not dati.get("edizione"):
+        # By default the list starts today (a bookmark keeps its own dates). A form sent with an empty
+        # start ("da=") means "from the beginning": the past events are listed too.
         dati["da"] = timezone.localdate().isoformat()
     return FiltroEventi(dati, queryset=Evento.objects.pubblici().select_related("comune"))
 
@@ -39,23 +43,71 @@ def _pagina(filtro: FiltroEventi, numero):
     return paginator.get_page(numero)
 
 
+def url_feed(request, webcal: bool = False) -> str:
+    """The iCalendar feed with the filters of the page (without its page and month)."""
+    dati = request.GET.copy()
+    dati.pop("pagina", None)
+    dati.pop("mese", None)
+    percorso = reverse("eventi:feed_ics") + (f"?{dati.urlencode()}" if dati else "")
+    if not webcal:
+        return percorso
+    return "webcal://" + settings.SITE_URL.split("://", 1)[-1].rstrip("/") + percorso
+
+
+def _intervallo_vuoto(filtro: FiltroEventi, pagina) -> str:
+    """A sentence when the chosen dates exclude every event, so "0 events" is not a mystery."""
+    if pagina.paginator.count or not filtro.form.is_valid():
+        return ""
+    da, a = filtro.form.cleaned_data.get("da"), filtro.form.cleaned_data.get("a")
+    if da and a:
+        return _("Nessun evento tra il %(da)s e il %(a)s: prova ad allargare le date.") % {
+            "da": formats.date_format(da),
+            "a": formats.date_format(a),
+        }
+    if da:
+        return _("Nessun evento dal %(da)s in poi: per gli eventi passati lascia vuoto «Dal giorno».") % {
+            "da": formats.date_format(da)
+        }
+    if a:
+        return _("Nessun evento fino al %(a)s.") % {"a": formats.date_format(a)}
+    return ""
+
+
 @condizionale(durata=DURATA_GIORNALIERA)
 def elenco(request):
     filtro = _filtro(request, predefinito_da=True)
+    pagina = _pagina(filtro, request.GET.get("pagina"))
     contesto = {
         "filtro": filtro,
-        "pagina": _pagina(filtro, request.GET.get("pagina")),
+        "pagina": pagina,
         "vista": "elenco",
+        "intervallo_vuoto": _intervallo_vuoto(filtro, pagina),
+        "url_feed": url_feed(request),
+        "url_webcal": url_feed(request, webcal=True),
     }
     return render(request, "eventi/elenco.html", contesto)
 
 
+_MESE = re.compile(r"^(\d{4})-(\d{2})$")
+# The month view shows 1900..2100: beyond that no Festival, and the previous/next links stay valid dates.
+ANNI_MESE = (1900, 2100)
+
+
+class MeseNonValido(ValueError):
+    pass
+
+
 def _mese(valore: str | None) -> date:
-    try:
-        anno, mese = (int(x) for x in (valore or "").split("-", 1))
-        return date(anno, mese, 1)
-    except (TypeError, ValueError):
+    """The month asked for (?mese=YYYY-MM), this month when absent; MeseNonValido when impossible."""
+    if not valore:
         return timezone.localdate().replace(day=1)
+    trovato = _MESE.match(valore)
+    if not trovato:
+        raise MeseNonValido(valore)
+    anno, mese = int(trovato.group(1)), int(trovato.group(2))
+    if not (ANNI_MESE[0] <= anno <= ANNI_MESE[1] and 1 <= mese <= 12):
+        raise MeseNonValido(valore)
+    return date(anno, mese, 1)
 
 
 def _griglia(filtro: FiltroEventi, primo: date) -> dict:
@@ -100,7 +152,10 @@ def _griglia(filtro: FiltroEventi, primo: date) -> dict:
 @condizionale(durata=DURATA_GIORNALIERA)
 def calendario(request):
     filtro = _filtro(request, predefinito_da=False)
-    primo = _mese(request.GET.get("mese"))
+    try:
+        primo = _mese(request.GET.get("mese"))
+    except MeseNonValido:
+        return render(request, "400.html", status=400)
     precedente = (primo - timedelta(days=1)).replace(day=1)
     successivo = (primo + timedelta(days=32)).replace(day=1)
     contesto = {
@@ -110,6 +165,8 @@ def calendario(request):
         "successivo": successivo,
         "griglia": _griglia(filtro, primo),
         "vista": "calendario",
+        "url_feed": url_feed(request),
+        "url_webcal": url_feed(request, webcal=True),
     }
     return render(request, "eventi/calendario.html", contesto)
 
@@ -124,8 +181,13 @@ def eventi_con_date(queryset):
 def feed_ics(request):
     """All public events (optionally filtered like the list) as a subscribable iCalendar feed."""
     filtro = _filtro(request, predefinito_da=False)
-    limite = timezone.now() - timedelta(days=FEED_GIORNI_PASSATI)
-    eventi = eventi_con_date(filtro.qs.filter(fine__gte=limite).order_by("inizio", "pk"))
+    qs = filtro.qs
+    dati = filtro.form.cleaned_data if filtro.form.is_valid() else {}
+    if not any(dati.get(k) for k in ("edizione", "da", "a")):
+        # Without dates or an edition the feed is "what is coming" (and the last year): a subscribed
+        # calendar does not download the whole archive. A past edition or dates are followed as asked.
+        qs = qs.filter(fine__gte=timezone.now() - timedelta(days=FEED_GIORNI_PASSATI))
+    eventi = eventi_con_date(qs.order_by("inizio", "pk"))
     risposta = HttpResponse(
         ical_calendario(eventi, _("Festival della Cultura tecnica – eventi")),
         content_type="text/calendar; charset=utf-8",

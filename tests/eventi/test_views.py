@@ -219,8 +219,14 @@ def test_calendario_del_mese_mostra_gli_eventi_nei_giorni_giusti(client, eventi_
     assert "?mese=2026-12" in tutti and "?mese=2026-10" in tutti
 
 
-def test_calendario_con_mese_non_valido_mostra_il_mese_corrente(client):
-    assert client.get(reverse("eventi:calendario") + "?mese=2026-13").status_code == 200
+@pytest.mark.parametrize("mese", ["2026-13", "0001-01", "9999-12", "1-1", "2026-00", "abc"])
+def test_calendario_con_mese_impossibile_risponde_400(client, mese):
+    assert client.get(reverse("eventi:calendario") + f"?mese={mese}").status_code == 400
+
+
+def test_calendario_ai_limiti_dell_intervallo_risponde(client):
+    for mese in ("1900-01", "2100-12"):
+        assert client.get(reverse("eventi:calendario") + f"?mese={mese}").status_code == 200
 
 
 # --- Event page -------------------------------------------------------------------------------------
@@ -409,3 +415,14 @@ def test_pagine_del_festival_in_inglese(client):
     testo = client.get("/en/festival/eventi/?da=2026-01-01").content.decode()
     assert "Search and filter events" in testo and "Apply filters" in testo
     assert "Cerca e filtra gli eventi" not in testo
+
+
+def test_inizio_vuoto_elenca_anche_gli_eventi_passati_e_l_intervallo_vuoto_si_spiega(client):
+    EventoFactory(titolo="Evento del 2024", slug="evento-2024", edizione=None, inizio=ora_roma(2024, 3, 5, 9))
+    predefinito = client.get(reverse("eventi:elenco")).content.decode()
+    assert "Evento del 2024" not in predefinito  # by default from today
+    vuoto = client.get(reverse("eventi:elenco") + "?da=&a=").content.decode()
+    assert "Evento del 2024" in vuoto
+    assert 'name="da" value=""' in vuoto or 'name="da" type="date"' in vuoto
+    nessuno = client.get(reverse("eventi:elenco") + "?da=2030-01-01&a=2030-02-01").content.decode()
+    assert "Nessun evento tra il 1 gennaio 2030 e il 1 febbraio 2030" in nessuno
