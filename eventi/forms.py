@@ -18,6 +18,7 @@ from alternanza.core.tipi import Utente, campo_di
 from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
+from eventi import tasks
 from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento
 from eventi.workflow import Azione
 from partnership.models import Organizzazione
@@ -190,6 +191,8 @@ class EventoForm(ConservaFile, forms.ModelForm):
                 DataEvento(evento=evento, inizio=inizio + timedelta(weeks=n), fine=fine + timedelta(weeks=n))
                 for n in range(ripetizioni + 1)
             )
+            # The reviewers hear of the proposal, the proposer gets a receipt (eventi.notifiche).
+            transaction.on_commit(lambda: tasks.notifica_proposta.delay(evento.pk))
         elif "inizio" in self.fields:
             # A single-date event edited in the form: its one date follows the form.
             evento.date.all().delete()

@@ -50,3 +50,19 @@ def promemoria_prenotazioni() -> int:
     from eventi.prenotazioni import services
 
     return services.accoda_promemoria()
+
+
+@shared_task(name="eventi.notifica_proposta", **_RIPROVE)
+def notifica_proposta(evento_id: int) -> int:
+    """A new event proposal: reviewers (staff, district office) and a receipt to the proposer."""
+    from eventi import notifiche
+
+    return notifiche.invia_proposta(evento_id)
+
+
+@shared_task(name="eventi.notifica_decisione", **_RIPROVE)
+def notifica_decisione(transizione_id: int) -> int:
+    """A decision on an event, to its proposer."""
+    from eventi import notifiche
+
+    return notifiche.invia_decisione(transizione_id)
