@@ -10,7 +10,7 @@ with icalendar, vobject and ical.js).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -52,14 +52,14 @@ def vtimezone_roma() -> icalendar.Timezone:
     legale = icalendar.TimezoneDaylight()
     legale.add("tzname", "CEST")
     legale.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))
-    legale.add("tzoffsetfrom", timezone.timedelta(hours=1))
-    legale.add("tzoffsetto", timezone.timedelta(hours=2))
+    legale.add("tzoffsetfrom", timedelta(hours=1))
+    legale.add("tzoffsetto", timedelta(hours=2))
     legale.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
     solare = icalendar.TimezoneStandard()
     solare.add("tzname", "CET")
     solare.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))
-    solare.add("tzoffsetfrom", timezone.timedelta(hours=2))
-    solare.add("tzoffsetto", timezone.timedelta(hours=1))
+    solare.add("tzoffsetfrom", timedelta(hours=2))
+    solare.add("tzoffsetto", timedelta(hours=1))
     solare.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
     tz.add_component(legale)
     tz.add_component(solare)

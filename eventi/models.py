@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -422,7 +422,7 @@ class Evento(CampiDeiVincoli, models.Model):
         return reverse("eventi:evento", kwargs={"slug": self.slug})
 
     def clean(self):
-        errori = {}
+        errori: dict[str, Any] = {}
         if self.inizio and self.fine and self.fine < self.inizio:
             errori["fine"] = _("La fine non può precedere l'inizio.")
         if not self.online and not self.comune_id:
@@ -441,21 +441,27 @@ class Evento(CampiDeiVincoli, models.Model):
             }
         if self.prenotazioni_dal and self.prenotazioni_al and self.prenotazioni_al <= self.prenotazioni_dal:
             errori["prenotazioni_al"] = _("La chiusura delle prenotazioni deve seguire l'apertura.")
-        if self.edizione_id and self.inizio and self.fine:
-            edizione = self.edizione
-            if timezone.localdate(self.inizio) < edizione.data_inizio or (
-                timezone.localdate(self.fine) > edizione.data_fine
-            ):
-                errori["inizio"] = _(
-                    "Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s)."
-                ) % {
-                    "dal": formats.date_format(edizione.data_inizio),
-                    "al": formats.date_format(edizione.data_fine),
-                }
+        errore_edizione = self._fuori_edizione()
+        if errore_edizione:
+            errori["inizio"] = errore_edizione
         if self.stato == StatoEvento.ANNULLATO and not self.motivo_annullamento.strip():
             errori["motivo_annullamento"] = _("Spiega al pubblico perché l'evento è annullato.")
         if errori:
             raise ValidationError(errori)
+
+    def _fuori_edizione(self) -> str:
+        """The message when the event's dates fall outside its edition (else "")."""
+        edizione = self.edizione if self.edizione_id else None
+        if edizione is None or not self.inizio or not self.fine:
+            return ""
+        dentro = edizione.data_inizio <= timezone.localdate(self.inizio)
+        dentro = dentro and timezone.localdate(self.fine) <= edizione.data_fine
+        if dentro:
+            return ""
+        return _("Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s).") % {
+            "dal": formats.date_format(edizione.data_inizio),
+            "al": formats.date_format(edizione.data_fine),
+        }
 
     @property
     def descrizione_html(self):

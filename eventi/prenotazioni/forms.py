@@ -129,7 +129,8 @@ class ModificaPrenotazioneForm(_Posti, forms.Form):
             "posti": prenotazione.posti,
             "telefono": prenotazione.telefono,
         }
-        super().__init__(*args, initial=iniziali, **kwargs)
+        kwargs["initial"] = iniziali
+        super().__init__(*args, **kwargs)
         if self.di_classe:
             del self.fields["posti"]
         else:

@@ -29,7 +29,7 @@ CID_QR = "qr-ingresso"
 
 def url_mappa(evento: Evento) -> str:
     """An OpenStreetMap search for the event's address (no third-party script, no API key)."""
-    parti = [evento.indirizzo, evento.comune.nome if evento.comune_id else ""]
+    parti = [evento.indirizzo, evento.comune.nome if evento.comune is not None else ""]
     testo = ", ".join(p for p in parti if p)
     return "https://www.openstreetmap.org/search?" + urlencode({"query": testo}) if testo else ""
 

@@ -9,7 +9,7 @@ click or a link opened twice runs once. E-mails are enqueued on commit (eventi.t
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -128,7 +128,7 @@ def offri_posti(evento_id: int) -> list[Prenotazione]:
     releases at the same moment do not offer the same places twice."""
     evento = Evento.objects.select_for_update(of=("self",)).get(pk=evento_id)
     liberi = (evento.posti or 0) - evento.posti_occupati
-    offerte = []
+    offerte: list[Prenotazione] = []
     if liberi <= 0 or evento.inizio <= timezone.now():
         return offerte
     scadenza = timezone.now() + durata_offerta()
@@ -228,7 +228,7 @@ def scadi_offerte(adesso=None) -> int:
 def da_ricordare(adesso=None):
     """Confirmed bookings of events that start tomorrow (Europe/Rome), not yet reminded."""
     domani = timezone.localdate(adesso or timezone.now()) + timedelta(days=1)
-    da = timezone.make_aware(timezone.datetime.combine(domani, timezone.datetime.min.time()))
+    da = timezone.make_aware(datetime.combine(domani, time.min))
     return Prenotazione.objects.confermate().filter(
         promemoria_il__isnull=True, evento__inizio__gte=da, evento__inizio__lt=da + timedelta(days=1)
     )
@@ -244,8 +244,12 @@ def segna_promemoria(pk: int) -> bool:
 def accoda_promemoria(adesso=None) -> int:
     pks = list(da_ricordare(adesso).values_list("pk", flat=True))
     for pk in pks:
-        transaction.on_commit(lambda pk=pk: tasks.invia_mail_prenotazione.delay(pk, "promemoria"))
+        _mail_promemoria(pk)
     return len(pks)
+
+
+def _mail_promemoria(pk: int) -> None:
+    transaction.on_commit(lambda: tasks.invia_mail_prenotazione.delay(pk, "promemoria"))
 
 
 @transaction.atomic

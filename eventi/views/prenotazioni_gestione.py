@@ -14,7 +14,6 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -67,20 +66,22 @@ def _data(valore) -> str:
     return formats.date_format(timezone.localtime(valore), "SHORT_DATETIME_FORMAT") if valore else ""
 
 
-COLONNE: list[Colonna] = [
-    (gettext_lazy("Stato"), lambda p: p.get_stato_display()),
-    (gettext_lazy("Nome"), lambda p: p.nome),
-    (gettext_lazy("E-mail"), lambda p: p.email),
-    (gettext_lazy("Telefono"), lambda p: p.telefono),
-    (gettext_lazy("Scuola"), lambda p: p.scuola.denominazione if p.scuola_id else ""),
-    (gettext_lazy("Codice scuola"), lambda p: p.scuola.codice_meccanografico if p.scuola_id else ""),
-    (gettext_lazy("Classe"), lambda p: p.classe),
-    (gettext_lazy("Studenti"), lambda p: p.studenti),
-    (gettext_lazy("Adulti"), lambda p: p.accompagnatori if p.di_classe else p.posti),
-    (gettext_lazy("Posti"), lambda p: p.posti),
-    (gettext_lazy("Confermata il"), lambda p: _data(p.confermata_il)),
-    (gettext_lazy("Ingresso"), lambda p: _data(p.ingresso_il)),
-]
+def colonne() -> list[Colonna]:
+    """The columns of the exports, in the language of the request."""
+    return [
+        (_("Stato"), lambda p: p.get_stato_display()),
+        (_("Nome"), lambda p: p.nome),
+        (_("E-mail"), lambda p: p.email),
+        (_("Telefono"), lambda p: p.telefono),
+        (_("Scuola"), lambda p: p.scuola.denominazione if p.scuola_id else ""),
+        (_("Codice scuola"), lambda p: p.scuola.codice_meccanografico if p.scuola_id else ""),
+        (_("Classe"), lambda p: p.classe),
+        (_("Studenti"), lambda p: p.studenti),
+        (_("Adulti"), lambda p: p.accompagnatori if p.di_classe else p.posti),
+        (_("Posti"), lambda p: p.posti),
+        (_("Confermata il"), lambda p: _data(p.confermata_il)),
+        (_("Ingresso"), lambda p: _data(p.ingresso_il)),
+    ]
 
 
 def _da_esportare(evento: Evento):
@@ -90,14 +91,14 @@ def _da_esportare(evento: Evento):
 @login_required
 def esporta_csv(request, pk):
     evento = get_evento_organizzato(request, pk)
-    return csv_response(_da_esportare(evento), COLONNE, f"prenotazioni-{evento.slug[:60]}")
+    return csv_response(_da_esportare(evento), colonne(), f"prenotazioni-{evento.slug[:60]}")
 
 
 @login_required
 def esporta_xlsx(request, pk):
     evento = get_evento_organizzato(request, pk)
     return xlsx_response(
-        _da_esportare(evento), COLONNE, f"prenotazioni-{evento.slug[:60]}", _("Prenotazioni")
+        _da_esportare(evento), colonne(), f"prenotazioni-{evento.slug[:60]}", _("Prenotazioni")
     )
 
 
