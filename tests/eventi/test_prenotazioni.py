@@ -406,3 +406,11 @@ def test_ufficio_di_altro_distretto_non_gestisce(client, ufficio_b, ufficio_a, e
     url = reverse("eventi:prenotazioni", args=[evento_con_prenotati.pk])
     assert entra(client, ufficio_b).get(url).status_code == 403
     assert entra(client, ufficio_a).get(url).status_code == 200
+
+
+def test_la_gestione_dell_organizzatore_porta_alle_prenotazioni(
+    client, referente_a, referente_b, evento_con_prenotati
+):
+    url = reverse("eventi:prenotazioni", args=[evento_con_prenotati.pk])
+    assert url in entra(client, referente_a).get(reverse("eventi:gestione")).content.decode()
+    assert url not in entra(client, referente_b).get(reverse("eventi:gestione")).content.decode()
