@@ -299,7 +299,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progetti.genera_dati_aperti",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Festival bookings (eventi.tasks): expired waiting-list offers pass on; reminders the day before.
+    "eventi-scadenze-prenotazioni": {"task": "eventi.scadi_prenotazioni", "schedule": 300.0},
+    "eventi-promemoria-prenotazioni": {
+        "task": "eventi.promemoria_prenotazioni",
+        "schedule": crontab(minute=0, hour=9),
+    },
 }
+# --- Festival bookings (eventi.prenotazioni) ---
+# Hours a place freed by a cancellation stays reserved for the first on the waiting list it is offered to.
+FESTIVAL_OFFERTA_ORE = env.int("FESTIVAL_OFFERTA_ORE", default=24)
+if FESTIVAL_OFFERTA_ORE < 1:
+    raise ImproperlyConfigured("FESTIVAL_OFFERTA_ORE must be at least 1 (hours).")
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -460,3 +460,12 @@ LAVORI: list[tuple[str, Callable[[], dict]]] = [
     ("report PDF metropolitano (100.000 progetti)", _report_metropolitano),
     ("newsletter: invio a tutti gli iscritti confermati (50.000)", _newsletter_invio),
 ]
+
+
+def _prenotazioni() -> dict:
+    from bench.prenotazioni import concorrenza_prenotazioni
+
+    return concorrenza_prenotazioni()
+
+
+LAVORI.append(("Festival: conferme concorrenti sugli ultimi posti di un evento", _prenotazioni))

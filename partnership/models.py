@@ -13,8 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.core.nomi import normalizza_nome
 from alternanza.core.archivi import FilePrivato
+from alternanza.core.nomi import normalizza_nome
 from alternanza.core.url import slug_unico
 from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Comune, Distretto, Livello, Scuola, StatoIncarico

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alternanza.core.compiti import accoda
 from alternanza.core.email import destinatari_utenti, invia_modello
 from alternanza.core.tipi import Utente
 from distretti.models import Scuola, StatoIncarico
@@ -219,7 +220,7 @@ def manifesta_interesse(interesse: InteresseOfferta) -> InteresseOfferta:
         verifica_aperta(offerta)
         interesse.stato = InteresseOfferta.Stato.IN_ATTESA
         interesse.save()
-        transaction.on_commit(lambda: tasks.avvisa_interesse.delay(interesse.pk))
+        accoda(tasks.avvisa_interesse, interesse.pk)
     return interesse
 
 
@@ -275,7 +276,7 @@ def decidi_interesse(interesse_id: int, accetta: bool, nota: str, utente: Utente
         interesse.deciso_da = utente  # type: ignore[assignment]
         interesse.deciso_il = timezone.now()
         interesse.save(update_fields=["stato", "nota_risposta", "deciso_da", "deciso_il"])
-        transaction.on_commit(lambda: tasks.avvisa_decisione.delay(interesse.pk))
+        accoda(tasks.avvisa_decisione, interesse.pk)
     return interesse
 
 

@@ -112,6 +112,7 @@ def invia_modello(
     rispondi_a: str | Sequence[str] | None = None,
     elabora_html: Callable[[str], str] | None = None,
     un_messaggio: bool = False,
+    allegati: Sequence[Any] = (),
 ) -> int:
     """Send the triplet `nome` to `destinatari`; returns how many messages the backend accepted.
 
@@ -121,6 +122,8 @@ def invia_modello(
     addresses are dropped, and an address listed twice gets one message. `prefisso_oggetto` replaces
     the portal's subject prefix; `rispondi_a` is the Reply-To (where the text invites a reply).
     `elabora_html` post-processes the rendered HTML (CSS inlining for clients that ignore style sheets).
+    `allegati`: attachments of every message, (filename, content, mimetype) tuples or MIME parts (an
+    image with a Content-ID that the HTML shows as cid:...).
     """
     gruppi_lingua = _per_lingua(destinatari, lingua or translation.get_language() or settings.LANGUAGE_CODE)
     if not gruppi_lingua:
@@ -145,6 +148,11 @@ def invia_modello(
                 headers={"Message-ID": nuovo_message_id()},
             )
             messaggio.attach_alternative(html, "text/html")
+            for allegato in allegati:
+                if isinstance(allegato, tuple):
+                    messaggio.attach(*allegato)
+                else:
+                    messaggio.attach(allegato)
             messaggi.append(messaggio)
     inviati = connessione.send_messages(messaggi) or 0
     logger.info("e-mail %s sent as %d message(s)", nome, inviati)

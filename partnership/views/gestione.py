@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from alternanza.core import importazioni
-from alternanza.core.models import Importazione
 from alternanza.core.archivi import risposta_file
+from alternanza.core.models import Importazione
 from alternanza.core.utenti import richiede
 from distretti.permissions import ambito_di, di_staff
 from partnership.forms import (
