@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from saml2 import BINDING_HTTP_REDIRECT
+from saml2.mdstore import UnsupportedBinding
+from saml2.s_utils import UnknownSystemEntity
 from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.xmldsig import SIG_RSA_SHA256
 
@@ -67,7 +69,9 @@ def _destinazione(request: HttpRequest, valore: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _avvia(request: HttpRequest, entity_id: str, destinazione: str, collega: int | None) -> HttpResponse:
+def _avvia(
+    request: HttpRequest, entity_id: str, destinazione: str, collega: int | None, da_modulo: bool = False
+) -> HttpResponse:
     provider = ProviderSpid.objects.filter(entity_id=entity_id, attivo=True).first()
     if provider is None:
         raise Http404
@@ -81,7 +85,22 @@ def _avvia(request: HttpRequest, entity_id: str, destinazione: str, collega: int
         "next": destinazione,
         "collega": collega,
     }
-    risposta = HttpResponseRedirect(richiesta.url)
+    if da_modulo:
+        # After a form submission the strict CSP (form-action 'self') blocks a redirect to another origin:
+        # the next step is a link to the identity provider.
+        risposta: HttpResponse = render(
+            request,
+            "spid/prosegui.html",
+            {
+                "titolo": _("Collega SPID"),
+                "messaggio": _("Prosegui verso %(nome)s per confermare la tua identità SPID.")
+                % {"nome": provider.nome},
+                "etichetta": _("Prosegui verso il gestore di identità"),
+                "url": richiesta.url,
+            },
+        )
+    else:
+        risposta = HttpResponseRedirect(richiesta.url)
     # The IdP posts its response from another site: the session cookie (SameSite=Lax) is not sent then,
     # so the pending request travels in its own signed cookie, SameSite=None over HTTPS.
     sicuro = request.is_secure()
@@ -115,7 +134,13 @@ def collega(request: HttpRequest) -> HttpResponse:
     if IdentitaSpid.objects.filter(utente_id=request.user.pk).exists():
         messages.info(request, _("Il tuo account è già collegato a un'identità SPID."))
         return redirect("utenti:profilo")
-    return _avvia(request, request.POST.get("idp", ""), reverse("utenti:profilo"), collega=request.user.pk)
+    return _avvia(
+        request,
+        request.POST.get("idp", ""),
+        reverse("utenti:profilo"),
+        collega=request.user.pk,
+        da_modulo=True,
+    )
 
 
 def _rifiuta(request: HttpRequest, motivo: str, messaggio: str, status: int = 403) -> HttpResponse:
@@ -256,9 +281,14 @@ def esci(request: HttpRequest) -> HttpResponse:
         return redirect(destinazione)
     cli = saml.client()
     try:
-        sls_idp = cli.metadata.single_logout_service(sessione["idp"], [BINDING_HTTP_REDIRECT], "idpsso")
+        sls_idp = cli.metadata.single_logout_service(sessione["idp"], BINDING_HTTP_REDIRECT, "idpsso")
         luogo = sls_idp[0]["location"]
-    except (IndexError, KeyError, TypeError, AttributeError):
+    except (
+        UnsupportedBinding,
+        UnknownSystemEntity,
+        IndexError,
+        KeyError,
+    ):  # no SLO at this IdP, or it left the registry
         return redirect(destinazione)
     _id, richiesta = cli.create_logout_request(
         luogo,
@@ -274,7 +304,19 @@ def esci(request: HttpRequest) -> HttpResponse:
     info = cli.apply_binding(
         BINDING_HTTP_REDIRECT, str(richiesta), luogo, relay_state="/", sign=True, sigalg=SIG_RSA_SHA256
     )
-    return HttpResponseRedirect(dict(info["headers"])["Location"])
+    # A page with a link, not a redirect: the logout form's CSP (form-action 'self') would block it.
+    return render(
+        request,
+        "spid/prosegui.html",
+        {
+            "titolo": _("Sei uscito dal portale"),
+            "messaggio": _(
+                "Per chiudere anche la sessione SPID presso il tuo gestore di identità, prosegui."
+            ),
+            "etichetta": _("Esci anche da SPID"),
+            "url": dict(info["headers"])["Location"],
+        },
+    )
 
 
 @csrf_exempt
