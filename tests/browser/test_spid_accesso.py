@@ -83,3 +83,31 @@ def test_nuova_persona_va_alla_richiesta_di_ruolo(contesto, idp, live_server):
     assert identita.utente.email == "giulia.rossi@example.org"
     assert not identita.utente.has_usable_password()
     assert ProviderSpid.objects.filter(attivo=True).count() == 1
+
+
+def test_collega_spid_a_un_account_esistente(contesto, idp, live_server):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    utente = UserFactory(email="giulia.rossi@example.org", password="una-password-lunga-1")
+    EmailAddress.objects.get_or_create(
+        user=utente, email=utente.email, defaults={"verified": True, "primary": True}
+    )
+    pagina = contesto(java_script_enabled=False).new_page()
+    pagina.goto(reverse("account_login"))
+    pagina.locator("input[name=login]").fill(utente.email)
+    pagina.locator("input[name=password]").fill("una-password-lunga-1")
+    pagina.locator("form[action$='/account/login/'] button[type=submit]").click()
+    pagina.goto(reverse("utenti:profilo"))
+    pagina.get_by_role("button", name="Collega SPID").click()
+    # Logged in with the password a moment ago: allauth counts that as a recent authentication, so no
+    # second password prompt here (tests/spid/test_spid.py covers the prompt after a while).
+    pagina.get_by_role("link", name="Prosegui verso il gestore di identità").click()
+    pagina.get_by_label("Codice fiscale").fill(CF)
+    pagina.get_by_role("button", name="Accedi").click()
+    pagina.get_by_role("button", name="Continua verso il servizio").click()
+    assert pagina.url == live_server.url + reverse("utenti:profilo")
+    assert "Identità SPID collegata al tuo account." in pagina.content()
+    assert "SPID collegato" in pagina.content()
+    assert IdentitaSpid.objects.get().utente == utente
