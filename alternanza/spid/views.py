@@ -204,7 +204,10 @@ def acs(request: HttpRequest) -> HttpResponse:
                 id_asserzione=identita.id_asserzione, emittente=identita.emittente, scade_il=identita.scadenza
             )
             if dati.get("collega"):
-                utente = utente_model.objects.get(pk=dati["collega"])
+                utente = utente_model.objects.filter(pk=dati["collega"]).first()
+                if utente is None:  # the account was deleted meanwhile
+                    transaction.set_rollback(True)
+                    return _rifiuta(request, "link_account_gone", _("Questo account è disattivato."))
                 if IdentitaSpid.objects.filter(impronta=impronta).exclude(utente=utente).exists():
                     transaction.set_rollback(True)
                     return _rifiuta(
