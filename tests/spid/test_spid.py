@@ -147,3 +147,31 @@ def test_collegare_spid_dal_profilo_chiede_la_password(client, spid):
 
     dati = signing.loads(risposta.cookies[COOKIE_RICHIESTA].value, salt=SALE_RICHIESTA)
     assert dati["collega"] == utente.pk and dati["idp"] == POSTE
+
+
+def test_asserzione_riusata_rifiutata_dal_database(client, spid, chiavi_idp):
+    """Replay protection is in PostgreSQL (AsserzioneUsata), not in the fail-open cache: the same signed
+    response posted again, even with the pending-request cookie captured with it, is refused."""
+    from alternanza.spid import registro
+    from alternanza.spid.models import AsserzioneUsata, IdentitaSpid
+    from tests.spid.idp_di_prova import IdpDiProva
+
+    idp = IdpDiProva(chiavi_idp)  # not started: only its metadata and its signature are used here
+    try:
+        registro.aggiorna(registro.leggi(idp.metadata().encode()))
+        uscita = client.get(reverse("spid:accedi"), {"idp": idp.url})
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(uscita["Location"]).query)
+        richiesta = etree.fromstring(zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15))
+        risposta_saml = base64.b64encode(idp.risposta(richiesta, "RSSGLI80A41A944X").encode()).decode()
+        cookie = uscita.cookies[COOKIE_RICHIESTA].value
+        prima = client.post(reverse("spid:acs"), {"SAMLResponse": risposta_saml})
+        assert prima.status_code == 302 and prima["Location"] == reverse("utenti:richiedi_ruolo")
+        assert AsserzioneUsata.objects.count() == 1 and IdentitaSpid.objects.count() == 1
+        client.logout()
+        client.cookies[COOKIE_RICHIESTA] = cookie
+        seconda = client.post(reverse("spid:acs"), {"SAMLResponse": risposta_saml})
+        assert seconda.status_code == 403
+        assert "già stata usata" in seconda.content.decode()
+        assert "_auth_user_id" not in client.session
+    finally:
+        idp.server.server_close()
