@@ -13,6 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,incorporato]'
+	$(BIN)/pip install -q --no-deps 'spid-sp-test>=1.2.18,<1.3' 'spid-compliant-certificates>=0.5.5,<0.6'
 	touch $@
 
 venv: $(BIN)/.installed

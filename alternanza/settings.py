@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "partnership",
     "alternanza.progetti",
     "alternanza.utenti",
+    "alternanza.spid",
     "alternanza.report",
     "eventi",
     "eventi.newsletter",
@@ -572,3 +573,35 @@ OPENDATA_CODICE_IPA = env.str("OPENDATA_CODICE_IPA", default="cm_bo")
 INVITO_VALIDITA = env.int("INVITO_VALIDITA", default=7 * 24 * 3600)
 # Largest PDF (signed convenzioni, agreements) the partnership forms accept.
 PARTNERSHIP_PDF_MAX_BYTES = 10 * 1024 * 1024
+
+# --- SPID / CIE login (alternanza.spid) ---------------------------------------------------------
+# Off unless the service provider's certificate and key are given: without them the buttons are absent
+# and every /spid/ URL answers 404. SPID_CERT_FILE / SPID_KEY_FILE are paths to PEM files (mounted
+# secrets); README "Accesso con SPID e CIE" says how a deployment gets them and registers with AgID.
+SPID_CERT_FILE = env.str("SPID_CERT_FILE", default="")
+SPID_KEY_FILE = env.str("SPID_KEY_FILE", default="")
+for _nome_spid in ("SPID_CERT_FILE", "SPID_KEY_FILE"):
+    _percorso_spid = vars()[_nome_spid]
+    if _percorso_spid and not Path(_percorso_spid).is_file():
+        raise ImproperlyConfigured(f"{_nome_spid}={_percorso_spid} is not a readable file.")
+SPID_ATTIVO = bool(SPID_CERT_FILE and SPID_KEY_FILE)
+# The SP's entityID (also the Issuer of its requests); defaults to the portal's address.
+SPID_ENTITY_ID = env.str("SPID_ENTITY_ID", default=SITE_URL)
+# Level asked of SPID identity providers: 2 (default; counts as second factor) or 1 (only for roles
+# that need no second factor: staff and offices are then refused).
+SPID_LIVELLO = env.int("SPID_LIVELLO", default=2)
+if SPID_LIVELLO not in (1, 2):
+    raise ImproperlyConfigured("SPID_LIVELLO must be 1 or 2.")
+# The AgID registry of SPID identity providers (aggregated SAML metadata), read by `manage.py
+# aggiorna_idp_spid`; the IPA code of the SP's ContactPerson (the Città metropolitana's, as open data).
+SPID_REGISTRO_URL = env.str(
+    "SPID_REGISTRO_URL", default="https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml"
+)
+SPID_CODICE_IPA = env.str("SPID_CODICE_IPA", default=OPENDATA_CODICE_IPA)
+SPID_CONTATTO_EMAIL = env.str("SPID_CONTATTO_EMAIL", default=PORTALE["email_contatti"])
+SPID_CONTATTO_TELEFONO = env.str("SPID_CONTATTO_TELEFONO", default="")
+SPID_ORGANIZZAZIONE = env.str("SPID_ORGANIZZAZIONE", default="Città metropolitana di Bologna")
+SPID_ORGANIZZAZIONE_URL = env.str("SPID_ORGANIZZAZIONE_URL", default=PORTALE["ente_url"])
+# Tolerated clock difference with the identity providers, in seconds.
+SPID_TOLLERANZA_OROLOGIO = env.int("SPID_TOLLERANZA_OROLOGIO", default=60)
+XMLSEC1_PATH = env.str("XMLSEC1_PATH", default="/usr/bin/xmlsec1")
