@@ -66,7 +66,12 @@ class AsserzioneUsata(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["emittente", "id_asserzione"], name="spid_asserzione_unica")
+            models.UniqueConstraint(
+                fields=["emittente", "id_asserzione"],
+                name="spid_asserzione_unica",
+                violation_error_code="spid_asserzione_unica",
+                violation_error_message=_("Questa risposta di accesso SPID è già stata usata."),
+            )
         ]
 
     def __str__(self) -> str:

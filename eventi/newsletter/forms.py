@@ -205,7 +205,7 @@ REGOLE_IMMAGINE = Regole(
 )
 
 
-class ImmagineForm(forms.Form):
+class ImmagineForm(ConservaFile, forms.Form):
     immagine = forms.ImageField(label=_("Immagine"), help_text=_("JPEG, PNG, WebP o GIF, al massimo 5 MB."))
     testo_alternativo = forms.CharField(
         label=_("Testo alternativo"),

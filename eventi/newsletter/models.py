@@ -387,7 +387,12 @@ class Congelata(models.Model):
         verbose_name = _("versione inviata")
         verbose_name_plural = _("versioni inviate")
         constraints = [
-            models.UniqueConstraint(fields=["numero", "lingua", "chiave"], name="congelata_unica"),
+            models.UniqueConstraint(
+                fields=["numero", "lingua", "chiave"],
+                name="congelata_unica",
+                violation_error_code="congelata_unica",
+                violation_error_message=_("Questa versione del numero è già stata conservata."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,8 @@
 """Portal-wide pages (alternanza.views.pagine, salute)."""
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
+from alternanza.core.archivi import privato
 from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, Azione, Voce, attesi
 
 ERRORI_MATRICE = "test-matrice/errori-importazione.csv"
@@ -12,8 +12,8 @@ def prepara(fx):
     """An organisations import uploaded by the staff persona, finished with one error row."""
     from alternanza.core.models import Importazione
 
-    if not default_storage.exists(ERRORI_MATRICE):
-        default_storage.save(ERRORI_MATRICE, ContentFile("Riga;Errore\n2;il nome è obbligatorio\n"))
+    if not privato.exists(ERRORI_MATRICE):
+        privato.save(ERRORI_MATRICE, ContentFile("Riga;Errore\n2;il nome è obbligatorio\n"))
     fx.importazione = Importazione.objects.create(
         tipo="organizzazioni",
         nome_file="camera.csv",

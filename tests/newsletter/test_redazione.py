@@ -55,7 +55,7 @@ def test_date_dei_blocchi_fuori_intervallo_rifiutate_al_campo(cliente_staff):
     )
     assert risposta.status_code == 200
     form = risposta.context["form"]
-    assert form.errors["periodo_al"] == ["Indica una data tra il 2000 e il 2100."]
+    assert form.errors["periodo_al"] == ["Inserisci una data tra il 2000 e il 2100."]
     assert "periodo_dal" not in form.errors
     assert "Testo scritto" in risposta.content.decode()  # what was typed is kept
     assert not Numero.objects.filter(oggetto="Anno sbagliato").exists()
