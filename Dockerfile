@@ -22,7 +22,7 @@ COPY . .
 
 # Static files (hashed names, compressed) and compiled translations are part of the image.
 # collectstatic opens no database connection: the build-only DATABASE_URL only satisfies the settings.
-RUN DEBUG=false SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=localhost \
+RUN DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=localhost \
         DATABASE_URL=postgres://build-only@localhost/none python manage.py collectstatic --noinput -v0 \
     && django-admin compilemessages --ignore=.venv -v0 \
     && mkdir -p var/media && chown -R portale:portale var

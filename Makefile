@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test venv deps-system services lint check bench audit messages clean e2e
+.PHONY: run test venv deps-system services lint check bench audit messages clean e2e backup restore
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,incorporato]'
+	$(BIN)/pip install -q --no-deps 'spid-sp-test>=1.2.18,<1.3' 'spid-compliant-certificates>=0.5.5,<0.6'
 	touch $@
 
 venv: $(BIN)/.installed
@@ -44,7 +45,7 @@ check: venv
 	  $(PY) manage.py makemigrations --check --dry-run --settings=alternanza.settings_test -v0
 	@# check --deploy opens no connection either: any PostgreSQL URL satisfies the settings.
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
-	  DATABASE_URL=postgres://check@localhost/deploy \
+	  DATABASE_URL=postgres://check@localhost/deploy SITE_URL=https://alternanza.example.it \
 	  ALLOWED_HOSTS=alternanza.example.it $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -c pyproject.toml -r alternanza distretti partnership eventi -ll
 	@# Layers and cycles (docs/architecture.md), then types.
@@ -69,6 +70,16 @@ bench: venv deps-system services messages
 
 audit: venv
 	$(BIN)/pip-audit --strict
+
+## Backups (scripts/backup.sh): the database of DATABASE_URL (pg_dump -Fc) and the local private files and
+## media, into BACKUP_DIR (default var/backup/<date>); `make restore BACKUP_DIR=...` puts them back.
+BACKUP_DIR ?= var/backup/$(shell date +%Y%m%d-%H%M%S)
+backup:
+	bash scripts/backup.sh crea $(BACKUP_DIR)
+
+restore:
+	@test -n "$(filter command line,$(origin BACKUP_DIR))" || { echo "make restore BACKUP_DIR=var/backup/<data>"; exit 2; }
+	bash scripts/backup.sh ripristina $(BACKUP_DIR)
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache .mypy_cache

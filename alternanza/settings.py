@@ -46,6 +46,21 @@ if not SECRET_KEY:
             "value; for local development set DEBUG=true (the README's `make run` does it)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - only ever used with DEBUG on
+elif not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+    or any(
+        segnaposto in SECRET_KEY.lower()
+        for segnaposto in ("change-me", "changeme", "cambia", "secret-key-here")
+    )
+):
+    # Signed links (invitations, report downloads, newsletter) and sessions rest on it: a copied
+    # placeholder or a short value would let anyone forge them.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too weak for production: use at least 50 random characters, e.g. "
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"` (or SECRET_KEY_FILE).'
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -78,6 +93,7 @@ INSTALLED_APPS = [
     "partnership",
     "alternanza.progetti",
     "alternanza.utenti",
+    "alternanza.spid",
     "alternanza.report",
     "eventi",
     "eventi.newsletter",
@@ -86,15 +102,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     # NUL and other control characters in the path or the query string: 400 before anything reads them.
     "alternanza.core.middleware.RichiesteMalformateMiddleware",
+    # Then the request id, on every log line of the request and on the tasks it queues.
+    "alternanza.core.osservabilita.IdRichiestaMiddleware",
+    "alternanza.core.osservabilita.MetricheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies larger than the portal needs are refused before they are read (alternanza/core/rete.py).
+    "alternanza.core.rete.LimiteRichiestaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -229,6 +251,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Date headers in the portal's local time (+0100/+0200), never "-0000" (issue 18).
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Rete alternanza <noreply@cittametropolitana.bo.it>"
 )
@@ -248,11 +272,19 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # recipie
 NEWSLETTER_RESUME_AFTER = env.int("NEWSLETTER_RESUME_AFTER", default=300)
 NEWSLETTER_REPLY_TO = env.str("NEWSLETTER_REPLY_TO", default="")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+# Issue 18: hard bounces (5xx at SMTP time) after which an address is paused as undeliverable.
+NEWSLETTER_BOUNCE_LIMIT = env.int("NEWSLETTER_BOUNCE_LIMIT", default=1)
+# The mailbox that receives the provider's bounce reports (DSN), read by newsletter.leggi_rimbalzi:
+# pop3[s]://user:password@host[:port] or imap[s]://user:password@host[:port]/FOLDER ("" = not read).
+NEWSLETTER_BOUNCE_MAILBOX = _secret("NEWSLETTER_BOUNCE_MAILBOX", "") or ""
 CELERY_BEAT_SCHEDULE = {
     # Messages the broker could not take when they were queued (alternanza.core.compiti.accoda).
     "core-spedisci-in-attesa": {"task": "core.spedisci_in_attesa", "schedule": 60.0},
+    # The heartbeat of beat and of the default worker, reported by /healthz (alternanza.core.osservabilita).
+    "pagine-battito": {"task": "pagine.battito", "schedule": 60.0},
     "newsletter-programmati": {"task": "newsletter.avvia_programmati", "schedule": 60.0},
     "newsletter-riprendi": {"task": "newsletter.riprendi_invii", "schedule": 120.0},
+    "newsletter-rimbalzi": {"task": "newsletter.leggi_rimbalzi", "schedule": 600.0},  # issue 18
     # Daily: reminders 30 days before a school–organisation convenzione expires (partnership.tasks).
     "partnership-promemoria-convenzioni": {
         "task": "partnership.promemoria_scadenze",
@@ -260,21 +292,26 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reports (alternanza.report.tasks): dispatch requests kept while Redis was down, recover dead workers.
     "report-sorveglia": {"task": "report.sorveglia", "schedule": 120.0},
-    # Standard reports to the governance bodies: monthly during the school year, yearly in mid July.
-    "report-mensili": {
-        "task": "report.genera_mensili",
-        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1-6,9-12"),
-    },
-    "report-annuali": {
-        "task": "report.genera_annuali",
-        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=7),
-    },
+    # Report schedules are data (alternanza.report.pianificazioni, edited by staff in the portal): this one
+    # entry requests the reports that are due, so an edited schedule applies without a restart.
+    "report-pianificazioni": {"task": "report.pianificazioni", "schedule": 300.0},
     # Nightly open-data exports of the projects (also queued after every publication).
     "progetti-dati-aperti": {
         "task": "progetti.genera_dati_aperti",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Festival bookings (eventi.tasks): expired waiting-list offers pass on; reminders the day before.
+    "eventi-scadenze-prenotazioni": {"task": "eventi.scadi_prenotazioni", "schedule": 300.0},
+    "eventi-promemoria-prenotazioni": {
+        "task": "eventi.promemoria_prenotazioni",
+        "schedule": crontab(minute=0, hour=9),
+    },
 }
+# --- Festival bookings (eventi.prenotazioni) ---
+# Hours a place freed by a cancellation stays reserved for the first on the waiting list it is offered to.
+FESTIVAL_OFFERTA_ORE = env.int("FESTIVAL_OFFERTA_ORE", default=24)
+if FESTIVAL_OFFERTA_ORE < 1:
+    raise ImproperlyConfigured("FESTIVAL_OFFERTA_ORE must be at least 1 (hours).")
 
 # --- Auth (django-allauth) ----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -300,9 +337,13 @@ ACCOUNT_USER_DISPLAY = "alternanza.core.utenti.nome_da_mostrare"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is the e-mail plus the client's address (alternanza.utenti.adapter): failures from elsewhere
+    # never lock the real owner out; the owner is told by mail (ACCESSI_FALLITI_AVVISO).
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Each signup asks for a role (and may propose an organisation) that staff must review.
+    "signup": "10/h/ip",
+    # A few reset mails per address per hour: the limit protects the inbox's owner, not only the server.
+    "reset_password": "20/m/ip,3/h/key",
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -342,8 +383,12 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Private files (convenzioni, DVR, agreements, documents, reports): never under MEDIA_ROOT, served only
+# by permission-checked views (alternanza/core/archivi.py).
+MEDIA_PRIVATI_ROOT = Path(env.str("MEDIA_PRIVATI_ROOT", default=str(VAR_DIR / "privato")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "privato": {"BACKEND": "alternanza.core.archivi.FileSystemPrivato"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -351,6 +396,53 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Deployment (issue 19): private media, object storage, proxy, observability ------------------
+# Behind nginx: the internal location that serves MEDIA_PRIVATI_ROOT (deploy/nginx/portale.conf); a
+# permission-checked view then answers with X-Accel-Redirect and nginx sends the file. Empty: Django
+# streams private files itself (development).
+MEDIA_PRIVATI_X_ACCEL = env.str("MEDIA_PRIVATI_X_ACCEL", default="")
+# Any S3-compatible object store (django-storages): private files always there when S3_BUCKET_PRIVATO is
+# set (served by signed URLs valid S3_URL_SCADENZA seconds, after the permission check), public media
+# too when S3_BUCKET_PUBBLICO is set (plain URLs: the bucket publishes them).
+S3_URL_SCADENZA = env.int("S3_URL_SCADENZA", default=60)
+S3_BUCKET_PRIVATO = env.str("S3_BUCKET_PRIVATO", default="")
+S3_BUCKET_PUBBLICO = env.str("S3_BUCKET_PUBBLICO", default="")
+# The client's address behind the proxy (alternanza.core.rete.ip_cliente, also read by allauth): how many
+# proxies append to X-Forwarded-For (1 with the docker-compose nginx), or one header a trusted proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# Failed logins to one account (from any address) within 15 minutes that send its owner a notice.
+ACCESSI_FALLITI_AVVISO = env.int("ACCESSI_FALLITI_AVVISO", default=5)
+# Prometheus scrapes /metriche with this bearer token (unset: the endpoint answers 404).
+METRICS_TOKEN = _secret("METRICS_TOKEN") or ""
+# Largest request body (bytes): any request (the 10 MB PDFs plus the form), and without a login.
+LIMITE_CORPO_RICHIESTA = env.int("LIMITE_CORPO_RICHIESTA", default=12 * 1024 * 1024)
+LIMITE_CORPO_ANONIMO = env.int("LIMITE_CORPO_ANONIMO", default=256 * 1024)
+
+
+def _s3(bucket: str, *, privato: bool) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": _secret("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private" if privato else None,
+            "querystring_auth": privato,
+            "querystring_expire": S3_URL_SCADENZA,
+            "file_overwrite": False,
+            "custom_domain": None if privato else (env.str("S3_DOMINIO_PUBBLICO", default="") or None),
+        },
+    }
+
+
+if S3_BUCKET_PRIVATO:
+    STORAGES["privato"] = _s3(S3_BUCKET_PRIVATO, privato=True)
+if S3_BUCKET_PUBBLICO:
+    STORAGES["default"] = _s3(S3_BUCKET_PUBBLICO, privato=False)
 
 
 def _rilascio_installato() -> str:
@@ -366,6 +458,20 @@ def _rilascio_installato() -> str:
 # Names the running release in the keys of the page cache (alternanza.core.cache): set it to the commit
 # or image tag when deploying, so a release that changes only code gets fresh pages too.
 RELEASE = env.str("RELEASE", default="") or _rilascio_installato()
+
+# Error reports to Sentry or a self-hosted GlitchTip (same protocol) when SENTRY_DSN is set; no personal
+# data is sent (send_default_pii off), performance traces only if SENTRY_TRACES_SAMPLE_RATE > 0.
+SENTRY_DSN = _secret("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted in now
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -376,6 +482,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+# A refused form explained in the portal's layout (alternanza/pagine/errori.py).
+CSRF_FAILURE_VIEW = "alternanza.pagine.errori.csrf_fallito"
+# Permissions-Policy (django-permissions-policy): the portal uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+        "interest-cohort", "browsing-topics",
+    )
+}  # fmt: skip
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -385,7 +502,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # /healthz answers the load balancer over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metriche$"]  # also the Prometheus scraper
 
 # Strict Content-Security-Policy: no inline scripts or styles, everything self-hosted.
 CONTENT_SECURITY_POLICY = {
@@ -405,11 +522,28 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# One JSON object per line (python-json-logger) for the log collector; plain text for people.
+LOG_JSON = env.bool("LOG_JSON", default=False)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON  # JSON logs: the workers keep LOGGING below
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"id_richiesta": {"()": "alternanza.core.osservabilita.FiltroIdRichiesta"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["id_richiesta"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "alternanza": {"level": LOG_LEVEL},
@@ -429,6 +563,9 @@ PORTALE = {
     "licenza_url": "https://creativecommons.org/licenses/by/4.0/deed.it",
     "email_contatti": env.str("CONTACT_EMAIL", default="alternanza@cittametropolitana.bo.it"),
 }
+# Reports (issue 17): the logo printed on the cover of the PDF reports, a path among the static files
+# (the Città metropolitana's own mark goes here in production; default: the portal's logo).
+REPORT_LOGO = env.str("REPORT_LOGO", default="img/logo-rete.svg")
 # Code of the Città metropolitana di Bologna in the IPA index (publisher / rights holder in DCAT-AP_IT);
 # to be confirmed by the administration's open-data office.
 OPENDATA_CODICE_IPA = env.str("OPENDATA_CODICE_IPA", default="cm_bo")
@@ -436,3 +573,35 @@ OPENDATA_CODICE_IPA = env.str("OPENDATA_CODICE_IPA", default="cm_bo")
 INVITO_VALIDITA = env.int("INVITO_VALIDITA", default=7 * 24 * 3600)
 # Largest PDF (signed convenzioni, agreements) the partnership forms accept.
 PARTNERSHIP_PDF_MAX_BYTES = 10 * 1024 * 1024
+
+# --- SPID / CIE login (alternanza.spid) ---------------------------------------------------------
+# Off unless the service provider's certificate and key are given: without them the buttons are absent
+# and every /spid/ URL answers 404. SPID_CERT_FILE / SPID_KEY_FILE are paths to PEM files (mounted
+# secrets); README "Accesso con SPID e CIE" says how a deployment gets them and registers with AgID.
+SPID_CERT_FILE = env.str("SPID_CERT_FILE", default="")
+SPID_KEY_FILE = env.str("SPID_KEY_FILE", default="")
+for _nome_spid in ("SPID_CERT_FILE", "SPID_KEY_FILE"):
+    _percorso_spid = vars()[_nome_spid]
+    if _percorso_spid and not Path(_percorso_spid).is_file():
+        raise ImproperlyConfigured(f"{_nome_spid}={_percorso_spid} is not a readable file.")
+SPID_ATTIVO = bool(SPID_CERT_FILE and SPID_KEY_FILE)
+# The SP's entityID (also the Issuer of its requests); defaults to the portal's address.
+SPID_ENTITY_ID = env.str("SPID_ENTITY_ID", default=SITE_URL)
+# Level asked of SPID identity providers: 2 (default; counts as second factor) or 1 (only for roles
+# that need no second factor: staff and offices are then refused).
+SPID_LIVELLO = env.int("SPID_LIVELLO", default=2)
+if SPID_LIVELLO not in (1, 2):
+    raise ImproperlyConfigured("SPID_LIVELLO must be 1 or 2.")
+# The AgID registry of SPID identity providers (aggregated SAML metadata), read by `manage.py
+# aggiorna_idp_spid`; the IPA code of the SP's ContactPerson (the Città metropolitana's, as open data).
+SPID_REGISTRO_URL = env.str(
+    "SPID_REGISTRO_URL", default="https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml"
+)
+SPID_CODICE_IPA = env.str("SPID_CODICE_IPA", default=OPENDATA_CODICE_IPA)
+SPID_CONTATTO_EMAIL = env.str("SPID_CONTATTO_EMAIL", default=PORTALE["email_contatti"])
+SPID_CONTATTO_TELEFONO = env.str("SPID_CONTATTO_TELEFONO", default="")
+SPID_ORGANIZZAZIONE = env.str("SPID_ORGANIZZAZIONE", default="Città metropolitana di Bologna")
+SPID_ORGANIZZAZIONE_URL = env.str("SPID_ORGANIZZAZIONE_URL", default=PORTALE["ente_url"])
+# Tolerated clock difference with the identity providers, in seconds.
+SPID_TOLLERANZA_OROLOGIO = env.int("SPID_TOLLERANZA_OROLOGIO", default=60)
+XMLSEC1_PATH = env.str("XMLSEC1_PATH", default="/usr/bin/xmlsec1")

@@ -22,6 +22,7 @@ handler403 = errori.accesso_negato
 
 urlpatterns = [
     path("healthz", salute.healthz, name="healthz"),
+    path("metriche", salute.metriche, name="metriche"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Whole-portal sitemap and robots.txt (owned by eventi, the top layer: it may list every app's pages).
     path("robots.txt", seo.robots, name="robots"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("sitemap-<str:section>.xml", seo.sitemap_sezione, name="sitemap_sezione"),
     # RFC 8058 one-click unsubscribe: a fixed URL in the e-mail headers, outside the language prefixes.
     *one_click_urlpatterns,
+    # SPID/CIE (alternanza.spid): fixed addresses registered with AgID; 404 unless SPID is configured.
+    path("spid/", include("alternanza.spid.urls")),
 ]
 
 urlpatterns += i18n_patterns(

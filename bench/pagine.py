@@ -71,6 +71,35 @@ def _notizia() -> str:
     return Notizia.objects.pubblicate().first().get_absolute_url()
 
 
+def _scuola_con_progetti() -> str:
+    """The school with most published projects (its page lists them, its events and partnerships)."""
+    from django.db.models import Count, Q
+
+    from distretti.models import Scuola
+
+    scuola = (
+        Scuola.objects.annotate(n=Count("progetti", filter=Q(progetti__stato="pubblicato")))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return scuola.get_absolute_url()
+
+
+def _organizzazione_ospitante() -> str:
+    """The public organisation hosting most projects (its page lists them and its events)."""
+    from django.db.models import Count
+
+    from partnership.models import Organizzazione
+
+    org = (
+        Organizzazione.objects.filter(pubblica=True)
+        .annotate(n=Count("partecipazioni_progetti"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return org.get_absolute_url()
+
+
 PAGINE: list[dict] = [
     {"nome": "home", "percorso": "/"},
     {"nome": "home (en)", "percorso": "/en/"},
@@ -132,6 +161,23 @@ PAGINE: list[dict] = [
     {"nome": "festival: feed iCal per distretto", "percorso": "/festival/eventi.ics?distretto=imola"},
     {"nome": "festival: feed RSS", "percorso": "/festival/notizie/rss/"},
     {"nome": "festival: le mie proposte", "percorso": "/festival/gestione/", "persona": "ufficio"},
+    # Issue 15: the site-wide search (cached for visitors; scoped and uncached for a coordinator), one kind
+    # with its filters, and the school's and organisation's pages that tell their whole story.
+    {"nome": "ricerca: portale", "percorso": "/cerca/?q=meccanica"},
+    {"nome": "ricerca: portale (referente)", "percorso": "/cerca/?q=meccanica", "persona": "referente"},
+    {
+        "nome": "ricerca: organizzazioni con refuso (referente)",
+        "percorso": "/cerca/?q=oficine+srl&tipo=organizzazioni",
+        "persona": "referente",
+    },
+    {"nome": "scuola: pagina completa", "percorso": _scuola_con_progetti},
+    {"nome": "scuola: pagina completa (referente)", "percorso": _scuola_con_progetti, "persona": "referente"},
+    {"nome": "rete: organizzazione ospitante", "percorso": _organizzazione_ospitante},
+    {
+        "nome": "rete: organizzazione ospitante (referente)",
+        "percorso": _organizzazione_ospitante,
+        "persona": "referente",
+    },
     # Accounts (issue #4): profile, approval queue, staff registers (audit trail across all event tables).
     # The workspace of each role (issue #14): what every user opens first after login.
     {"nome": "area riservata: referente", "percorso": "/area-riservata/", "persona": "referente"},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core import ricerca
 from distretti.models import Livello, Scuola
 
 
@@ -15,7 +17,7 @@ class ScuoleDelDistrettoFilter(django_filters.FilterSet):
     `riservato` adds the filter on the active flag, for staff and the district's office.
     """
 
-    q = django_filters.CharFilter(field_name="denominazione", lookup_expr="icontains", label=_("Nome"))
+    q = django_filters.CharFilter(method="cerca", label=_("Nome"))
     livello = django_filters.ChoiceFilter(choices=Livello.choices, label=_("Grado"), empty_label=_("Tutti"))
     comune = django_filters.ChoiceFilter(field_name="comune_id", label=_("Comune"), empty_label=_("Tutti"))
     statale = django_filters.ChoiceFilter(
@@ -34,6 +36,17 @@ class ScuoleDelDistrettoFilter(django_filters.FilterSet):
     class Meta:
         model = Scuola
         fields = ["q", "livello", "comune", "statale", "attiva"]
+
+    def cerca(self, queryset, name, value):
+        # Words in any order, word forms, typos ("liceo righi"), or the code (alternanza.core.ricerca).
+        codice = value.strip().upper()
+        return ricerca.cerca(
+            queryset,
+            value,
+            testi=("denominazione",),
+            nome="denominazione",
+            altri=Q(codice_meccanografico=codice),
+        )
 
     def __init__(self, *args, comuni=(), riservato: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 
 from alternanza.core import cache
 from alternanza.core.scelta import risposta_json
-from alternanza.core.sezioni import aree_delle_sezioni, sezioni_del_distretto
+from alternanza.core.sezioni import aree_delle_sezioni, aree_di, sezioni_del_distretto, sezioni_di
 from distretti.filters import ScuoleDelDistrettoFilter
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
@@ -104,7 +104,18 @@ def dettaglio(request, slug):
     )
 
 
-@cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
+def _in_cache_con_le_sezioni_della_scuola(view):
+    """As for the district: the school's page is stale when the content of its sections changes."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        in_cache = cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO, *aree_di("scuola"))(view)
+        return in_cache(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_in_cache_con_le_sezioni_della_scuola
 def scuola(request, codice):
     scuola = get_object_or_404(
         Scuola.objects.visibili_a(request.user).select_related("comune__distretto"),
@@ -130,6 +141,8 @@ def scuola(request, codice):
             "istituto": istituto,
             "riservato": riservato,
             "storico_nomi": scuola.storico_nomi.all() if riservato else (),
+            # Its published projects, Festival events and partnerships (registered by those apps).
+            "sezioni": sezioni_di("scuola", request, scuola),
             "ultimo_aggiornamento": scuola.aggiornato_il,
         },
     )

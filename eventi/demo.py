@@ -169,7 +169,8 @@ def carica_eventi(quanti: int, rng: random.Random, edizioni: list[Edizione] | No
             date_evento = [(inizio, inizio + timedelta(hours=rng.choice([1, 2, 3])))]
         comune_pk, distretto_pk, nome_comune = rng.choices(comuni, pesi_comuni)[0]
         online = rng.random() < 0.07
-        prenotazione = rng.choices(list(Evento.Prenotazione), [50, 30, 20])[0]
+        # Bookings on the portal (PORTALE) are not drawn: the demo events keep their outside links.
+        prenotazione = rng.choices(list(Evento.Prenotazione), [50, 30, 20, 0])[0]
         immagine, alt = rng.choice(immagini)
         stato = StatoEvento.PUBBLICATO
         motivo = ""

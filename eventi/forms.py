@@ -18,6 +18,7 @@ from alternanza.core.tipi import Utente, campo_di
 from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
+from eventi import tasks
 from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento
 from eventi.workflow import Azione
 from partnership.models import Organizzazione
@@ -90,11 +91,17 @@ class EventoForm(ConservaFile, forms.ModelForm):
             "prenotazione",
             "link_prenotazione",
             "posti",
+            "tipo_prenotazione",
+            "posti_per_prenotazione",
+            "prenotazioni_dal",
+            "prenotazioni_al",
             "accessibilita",
         ]
         widgets = {
             "inizio": DataOraInput(),
             "fine": DataOraInput(),
+            "prenotazioni_dal": DataOraInput(),
+            "prenotazioni_al": DataOraInput(),
             "pubblici": forms.CheckboxSelectMultiple,
             "ambiti": forms.CheckboxSelectMultiple,
             "descrizione": forms.Textarea(attrs={"rows": 8}),
@@ -116,6 +123,8 @@ class EventoForm(ConservaFile, forms.ModelForm):
         if comune.queryset is not None:
             comune.queryset = comune.queryset.order_by("nome")
         con_classi_bootstrap(self)
+        # Who books matters only for bookings on the portal: the model's default serves the others.
+        self.fields["tipo_prenotazione"].required = False
         scelte = proponenti_di(user)
         if self.instance.pk:
             # The proposer of an existing event does not change.
@@ -136,6 +145,9 @@ class EventoForm(ConservaFile, forms.ModelForm):
         if not testo:
             raise ValidationError(_("Descrivi l'evento."))
         return testo
+
+    def clean_tipo_prenotazione(self):
+        return self.cleaned_data.get("tipo_prenotazione") or Evento.TipoPrenotazione.INDIVIDUALE
 
     def clean_immagine(self):
         immagine = self.cleaned_data.get("immagine")
@@ -179,6 +191,8 @@ class EventoForm(ConservaFile, forms.ModelForm):
                 DataEvento(evento=evento, inizio=inizio + timedelta(weeks=n), fine=fine + timedelta(weeks=n))
                 for n in range(ripetizioni + 1)
             )
+            # The reviewers hear of the proposal, the proposer gets a receipt (eventi.notifiche).
+            transaction.on_commit(lambda: tasks.notifica_proposta.delay(evento.pk))
         elif "inizio" in self.fields:
             # A single-date event edited in the form: its one date follows the form.
             evento.date.all().delete()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import Regole
@@ -185,6 +185,18 @@ class EventoQuerySet(models.QuerySet):
             q |= Q(distretto__in=ambito.distretti_ufficio)
         return self.filter(q)
 
+    def organizzati_da(self, user: Utente) -> Self:
+        """Events whose bookings the user manages: the proposer's (user, school, organisation), those of
+        the office's districts, all for staff, in any state."""
+        if not user.is_authenticated:
+            return self.none()
+        ambito, propri = self._propri(user)
+        if ambito.staff:
+            return self.all()
+        if ambito.distretti_ufficio:
+            propri |= Q(distretto__in=ambito.distretti_ufficio)
+        return self.filter(propri)
+
     def approvabili_da(self, user: Utente) -> Self:
         """Staff decide on every event, a district office on the events of its districts."""
         from distretti.permissions import ambito_di
@@ -214,6 +226,11 @@ class Evento(CampiDeiVincoli, models.Model):
         LIBERO = "libero", _("Ingresso libero")
         LINK = "link", _("Prenotazione consigliata")
         OBBLIGATORIA = "obbligatoria", _("Prenotazione obbligatoria")
+        PORTALE = "portale", _("Prenotazione obbligatoria sul portale")
+
+    class TipoPrenotazione(models.TextChoices):
+        INDIVIDUALE = "individuale", _("Individuale (adulti)")
+        CLASSE = "classe", _("Gruppo classe (docente con la classe)")
 
     titolo = models.CharField(_("titolo"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -269,6 +286,26 @@ class Evento(CampiDeiVincoli, models.Model):
     )
     link_prenotazione = models.URLField(_("link per prenotare"), blank=True)
     posti = models.PositiveIntegerField(_("posti disponibili"), null=True, blank=True)
+    # Bookings on the portal (eventi.prenotazioni): who books, how many places at most, when.
+    tipo_prenotazione = models.CharField(
+        _("chi prenota"),
+        max_length=20,
+        choices=TipoPrenotazione.choices,
+        default=TipoPrenotazione.INDIVIDUALE,
+    )
+    posti_per_prenotazione = models.PositiveSmallIntegerField(
+        _("posti al massimo per prenotazione"),
+        null=True,
+        blank=True,
+        help_text=_("Vuoto: nessun limite oltre ai posti disponibili."),
+    )
+    prenotazioni_dal = models.DateTimeField(_("prenotazioni aperte dal"), null=True, blank=True)
+    prenotazioni_al = models.DateTimeField(
+        _("prenotazioni chiuse dal"), null=True, blank=True, help_text=_("Vuoto: fino all'inizio.")
+    )
+    # Places held by confirmed bookings and open offers to the waiting list. Changed only by one
+    # conditional UPDATE (eventi.prenotazioni.services), so it never passes `posti`.
+    posti_occupati = models.PositiveIntegerField(_("posti occupati"), default=0, editable=False)
     accessibilita = models.TextField(_("note sull'accessibilità"), blank=True)
     in_evidenza = models.BooleanField(_("in evidenza"), default=False)
     stato = models.CharField(
@@ -320,6 +357,7 @@ class Evento(CampiDeiVincoli, models.Model):
         "evento_fine_dopo_inizio": "fine",
         "evento_luogo_o_online": "comune",
         "evento_annullato_con_motivo": "motivo_annullamento",
+        "evento_posti_non_superati": "posti",
     }
 
     class Meta:
@@ -346,6 +384,12 @@ class Evento(CampiDeiVincoli, models.Model):
                 name="evento_annullato_con_motivo",
                 violation_error_code="evento_annullato_con_motivo",
                 violation_error_message=_("Indica il motivo dell'annullamento."),
+            ),
+            models.CheckConstraint(
+                condition=Q(posti__isnull=True) | Q(posti_occupati__lte=models.F("posti")),
+                name="evento_posti_non_superati",
+                violation_error_code="evento_posti_non_superati",
+                violation_error_message=_("I posti non possono essere meno di quelli già prenotati."),
             ),
         ]
         indexes = [
@@ -378,7 +422,7 @@ class Evento(CampiDeiVincoli, models.Model):
         return reverse("eventi:evento", kwargs={"slug": self.slug})
 
     def clean(self):
-        errori = {}
+        errori: dict[str, Any] = {}
         if self.inizio and self.fine and self.fine < self.inizio:
             errori["fine"] = _("La fine non può precedere l'inizio.")
         if not self.online and not self.comune_id:
@@ -388,12 +432,36 @@ class Evento(CampiDeiVincoli, models.Model):
         prenotare = self.prenotazione in (self.Prenotazione.LINK, self.Prenotazione.OBBLIGATORIA)
         if prenotare and not self.link_prenotazione:
             errori["link_prenotazione"] = _("Indica dove prenotare.")
-        if self.prenotazione == self.Prenotazione.OBBLIGATORIA and not self.posti:
+        con_posti = (self.Prenotazione.OBBLIGATORIA, self.Prenotazione.PORTALE)
+        if self.prenotazione in con_posti and not self.posti:
             errori["posti"] = _("Con prenotazione obbligatoria indica i posti disponibili.")
+        elif self.posti is not None and self.posti < self.posti_occupati:
+            errori["posti"] = _("Sono già prenotati %(n)s posti: non puoi indicarne meno.") % {
+                "n": self.posti_occupati
+            }
+        if self.prenotazioni_dal and self.prenotazioni_al and self.prenotazioni_al <= self.prenotazioni_dal:
+            errori["prenotazioni_al"] = _("La chiusura delle prenotazioni deve seguire l'apertura.")
+        errore_edizione = self._fuori_edizione()
+        if errore_edizione:
+            errori["inizio"] = errore_edizione
         if self.stato == StatoEvento.ANNULLATO and not self.motivo_annullamento.strip():
             errori["motivo_annullamento"] = _("Spiega al pubblico perché l'evento è annullato.")
         if errori:
             raise ValidationError(errori)
+
+    def _fuori_edizione(self) -> str:
+        """The message when the event's dates fall outside its edition (else "")."""
+        edizione = self.edizione if self.edizione_id else None
+        if edizione is None or not self.inizio or not self.fine:
+            return ""
+        dentro = edizione.data_inizio <= timezone.localdate(self.inizio)
+        dentro = dentro and timezone.localdate(self.fine) <= edizione.data_fine
+        if dentro:
+            return ""
+        return _("Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s).") % {
+            "dal": formats.date_format(edizione.data_inizio),
+            "al": formats.date_format(edizione.data_fine),
+        }
 
     @property
     def descrizione_html(self):
@@ -406,6 +474,23 @@ class Evento(CampiDeiVincoli, models.Model):
     @property
     def annullato(self) -> bool:
         return self.stato == StatoEvento.ANNULLATO
+
+    @property
+    def prenotabile_sul_portale(self) -> bool:
+        return self.prenotazione == self.Prenotazione.PORTALE and bool(self.posti)
+
+    @property
+    def posti_liberi(self) -> int:
+        return max(0, (self.posti or 0) - self.posti_occupati)
+
+    def prenotazioni_aperte(self, adesso=None) -> bool:
+        """Bookable now: booked on the portal, published, within the booking window, not started."""
+        adesso = adesso or timezone.now()
+        if not self.prenotabile_sul_portale or self.stato != StatoEvento.PUBBLICATO:
+            return False
+        if self.prenotazioni_dal and adesso < self.prenotazioni_dal:
+            return False
+        return adesso < (self.prenotazioni_al or self.inizio)
 
     @property
     def pubblico(self) -> bool:
@@ -523,3 +608,13 @@ class Notizia(models.Model):
     @property
     def testo_html(self):
         return html_sicuro(self.testo)
+
+
+# The booking models live in their own module (eventi.prenotazioni.models); imported here so that
+# Django registers them with the app.
+from eventi.prenotazioni.models import (  # noqa: E402
+    MessaggioPrenotati as MessaggioPrenotati,
+)
+from eventi.prenotazioni.models import (  # noqa: E402
+    Prenotazione as Prenotazione,
+)

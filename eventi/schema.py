@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,6 +18,20 @@ _ESCAPE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 def _assoluto(percorso: str) -> str:
     return settings.SITE_URL + percorso
+
+
+# Few places left: schema.org LimitedAvailability below this share of the capacity.
+QUOTA_LIMITATA = 0.2
+
+
+def disponibilita(evento: Evento) -> str:
+    """schema.org availability of a bookable event: InStock, LimitedAvailability, SoldOut."""
+    liberi = evento.posti_liberi
+    if not liberi:
+        return "https://schema.org/SoldOut"
+    if liberi <= max(1, int((evento.posti or 0) * QUOTA_LIMITATA)):
+        return "https://schema.org/LimitedAvailability"
+    return "https://schema.org/InStock"
 
 
 def dati_evento(evento: Evento) -> dict[str, Any]:
@@ -72,7 +87,17 @@ def dati_evento(evento: Evento) -> dict[str, Any]:
         dati["image"] = [_assoluto(evento.immagine.url)]
     if organizzatori:
         dati["organizer"] = organizzatori if len(organizzatori) > 1 else organizzatori[0]
-    if evento.prenotazione != Evento.Prenotazione.LIBERO and evento.link_prenotazione:
+    if evento.prenotabile_sul_portale:
+        dati["offers"] = {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "EUR",
+            "url": _assoluto(reverse("eventi:prenota", kwargs={"slug": evento.slug})),
+            "availability": disponibilita(evento),
+        }
+        if evento.prenotazioni_dal:
+            dati["offers"]["validFrom"] = evento.prenotazioni_dal.isoformat()
+    elif evento.prenotazione != Evento.Prenotazione.LIBERO and evento.link_prenotazione:
         dati["offers"] = {
             "@type": "Offer",
             "price": "0",
@@ -89,3 +114,61 @@ def script_jsonld(dati: dict[str, Any]) -> SafeString:
     """A <script type="application/ld+json"> block; <, > and & escaped so the data can't close the tag."""
     testo = json.dumps(dati, ensure_ascii=False).translate(_ESCAPE)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(testo))  # noqa: S308 - <, > and & escaped  # nosec
+
+
+AUTORE = {"@type": "GovernmentOrganization", "name": "Città metropolitana di Bologna"}
+
+
+def dati_edizione(edizione, eventi) -> dict[str, Any]:
+    """schema.org Festival (an EventSeries) of an edition, with its events as subEvent."""
+    dati: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": ["Festival", "EventSeries"],
+        "name": f"{edizione.titolo} {edizione.anno}",
+        "startDate": edizione.data_inizio.isoformat(),
+        "endDate": edizione.data_fine.isoformat(),
+        "url": _assoluto(edizione.get_absolute_url()),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "location": {
+            "@type": "Place",
+            "name": "Città metropolitana di Bologna",
+            "address": {"@type": "PostalAddress", "addressRegion": "BO", "addressCountry": "IT"},
+        },
+        "organizer": AUTORE,
+        "subEvent": [
+            {
+                "@type": "Event",
+                "name": e.titolo,
+                "startDate": e.inizio.isoformat(),
+                "endDate": e.fine.isoformat(),
+                "url": _assoluto(e.get_absolute_url()),
+            }
+            for e in eventi
+        ],
+    }
+    if edizione.tema:
+        dati["description"] = edizione.tema
+    if edizione.immagine:
+        dati["image"] = [_assoluto(edizione.immagine.url)]
+    return dati
+
+
+def dati_notizia(notizia) -> dict[str, Any]:
+    """schema.org NewsArticle of a news page (author, dates, image)."""
+    dati: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": notizia.titolo[:110],
+        "description": notizia.sommario,
+        "datePublished": notizia.data_pubblicazione.isoformat(),
+        "dateModified": notizia.aggiornata_il.isoformat(),
+        "author": AUTORE,
+        "publisher": AUTORE,
+        "url": _assoluto(notizia.get_absolute_url()),
+        "mainEntityOfPage": _assoluto(notizia.get_absolute_url()),
+        "inLanguage": "it",
+    }
+    if notizia.immagine:
+        dati["image"] = [_assoluto(notizia.immagine.url)]
+    return dati

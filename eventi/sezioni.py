@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,3 +38,37 @@ def eventi_del_distretto(request, distretto) -> Sezione | None:
         },
         ordine=30,
     )
+
+
+def _prossimi(qs):
+    return list(
+        qs.filter(fine__gte=timezone.now())
+        .select_related("comune")
+        .only("titolo", "slug", "tipo", "inizio", "fine", "luogo", "online", "comune__nome")
+        .order_by("inizio", "pk")[:RIGHE]
+    )
+
+
+def eventi_della_scuola(request, scuola) -> Sezione | None:
+    """The school's next Festival events (proposed by it, published): one query."""
+    righe = _prossimi(Evento.objects.pubblicati().filter(scuola_proponente=scuola))
+    if not righe:
+        return None
+    return Sezione(_("Eventi del Festival"), "eventi/_sezione_distretto.html", {"righe": righe}, ordine=20)
+
+
+def eventi_dell_organizzazione(request, organizzazione) -> Sezione | None:
+    """The next Festival events the organisation proposed or organises: one query."""
+    righe = _prossimi(
+        Evento.objects.pubblicati().filter(
+            Q(organizzazione_proponente=organizzazione)
+            | Q(
+                pk__in=Evento.organizzazioni.through.objects.filter(organizzazione=organizzazione).values(
+                    "evento"
+                )
+            )
+        )
+    )
+    if not righe:
+        return None
+    return Sezione(_("Eventi del Festival"), "eventi/_sezione_distretto.html", {"righe": righe}, ordine=20)

@@ -4,7 +4,8 @@ This module is the ONE place that says who may decide on an event, and which dec
 state. Schools and organisations propose events (eventi.forms); the district office of the event's
 district, or the Città metropolitana staff, decide. Views and templates only ask `puo(...)` and
 `azioni_possibili(...)`, and decide through `esegui(...)`: it locks the event's row, checks the rule and
-records the decision (TransizioneEvento). A decision e-mails nobody (none did before this module).
+records the decision (TransizioneEvento). Each decision is mailed to the proposer on commit
+(eventi.notifiche, through the task eventi.notifica_decisione).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.workflow import STAFF, Flusso, Regola
 from alternanza.core.workflow import TransizioneNonConsentita as TransizioneNonConsentita
 from distretti.permissions import ambito_di
+from eventi import tasks
 from eventi.models import Evento, StatoEvento, TransizioneEvento
 
 S = StatoEvento
@@ -94,6 +96,8 @@ def esegui(evento: Evento, azione: str, user, nota: str = "") -> TransizioneEven
         bloccato.save(update_fields=[*campi, "aggiornato_il"])
         for campo in (*campi, "aggiornato_il"):
             setattr(evento, campo, getattr(bloccato, campo))
-        return TransizioneEvento.objects.create(
+        transizione = TransizioneEvento.objects.create(
             evento=bloccato, utente=user, da_stato=da, a_stato=regola.a, nota=nota
         )
+        transaction.on_commit(lambda: tasks.notifica_decisione.delay(transizione.pk))
+        return transizione

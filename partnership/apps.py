@@ -16,9 +16,10 @@ class PartnershipConfig(AppConfig):
         importazioni.registra(
             "organizzazioni", _("organizzazioni"), importa_file, "partnership:importa_organizzazioni"
         )
-        from alternanza.core.sezioni import registra_sezione
+        from alternanza.core.sezioni import registra_sezione, registra_sezione_di
         from partnership import signals  # connects the receivers that bump the cache area
-        from partnership.sezioni import partnership_del_distretto
+        from partnership.sezioni import partnership_del_distretto, partnership_della_scuola
 
         # The district's page lists its latest public partnerships.
         registra_sezione(partnership_del_distretto, aree=(signals.AREA,))
+        registra_sezione_di("scuola", partnership_della_scuola, aree=(signals.AREA,))

@@ -7,16 +7,18 @@ keeps one COUNT and one SELECT whatever the filters.
 from __future__ import annotations
 
 import django_filters as df
+from django import forms
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core import ricerca
 from alternanza.core.moduli import FiltroConIntervallo
 from alternanza.core.ordinamento import Ordinamento
-from distretti.models import AmbitoTematico, Comune, Distretto
+from distretti.models import AmbitoTematico, Comune, Distretto, Livello
 from partnership.models import Accordo, AreaS3, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import FASCE_SCADENZA
-from partnership.validatori import sezioni_ateco
+from partnership.validatori import normalizza_codice_fiscale, sezioni_ateco
 
 
 def _comuni():
@@ -78,9 +80,11 @@ class OrganizzazioneFilter(df.FilterSet):
         fields: list[str] = []
 
     def cerca(self, queryset, name, value):
+        # The name as typed, its word forms and typos (alternanza.core.ricerca), or a tax / ATECO code.
         value = value.strip()
-        return queryset.filter(
-            Q(nome__icontains=value) | Q(codice_fiscale=value.upper()) | Q(codice_ateco__startswith=value)
+        codici = Q(codice_fiscale=normalizza_codice_fiscale(value)) | Q(codice_ateco__startswith=value)
+        return ricerca.cerca(
+            queryset, value, testi=("nome_normalizzato",), normalizzato="nome_normalizzato", altri=codici
         )
 
     def filtra_area(self, queryset, name, value):
@@ -253,15 +257,39 @@ class OffertaFilter(_Periodo):
     )
     comune = df.ModelChoiceFilter(label=_("Comune"), queryset=_comuni())
     area_s3 = df.ModelChoiceFilter(label=_("Area S3"), queryset=AreaS3.objects.all())
+    sezione_ateco = df.ChoiceFilter(label=_("Settore ATECO"), choices=sezioni_ateco)
+    livello = df.ChoiceFilter(label=_("Livello scolastico"), choices=Livello.choices, method="filtra_livello")
+    modalita = df.ChoiceFilter(label=_("Modalità"), choices=OffertaOspitalita.Modalita.choices)
+    posti_liberi = df.BooleanFilter(
+        label=_("Solo con posti liberi"), method="filtra_posti", widget=forms.CheckboxInput
+    )
     ordina = Ordinamento(
         label=_("Ordina per"),
-        fields=(("data_inizio", "inizio"), ("titolo", "titolo"), ("posti", "posti")),
-        field_labels={"data_inizio": _("Inizio"), "titolo": _("Titolo"), "posti": _("Posti")},
+        fields=(
+            ("distanza", "distanza"),
+            ("data_inizio", "inizio"),
+            ("titolo", "titolo"),
+            ("residui", "posti"),
+        ),
+        field_labels={
+            "distanza": _("Vicinanza alla scuola"),
+            "data_inizio": _("Inizio"),
+            "titolo": _("Titolo"),
+            "residui": _("Posti liberi"),
+        },
     )
 
     class Meta:
         model = OffertaOspitalita
         fields: list[str] = []
+
+    def filtra_livello(self, queryset, name, value):
+        # An offer with no level suits every level.
+        return queryset.filter(Q(livelli__contains=[value]) | Q(livelli=[]))
+
+    def filtra_posti(self, queryset, name, value):
+        # The queryset carries con_posti_residui() (the view adds it).
+        return queryset.filter(residui__gt=0) if value else queryset
 
     def cerca(self, queryset, name, value):
         return queryset.filter(

@@ -7,18 +7,21 @@ codice meccanografico): with 20,000 organisations a <select> would be unusable a
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import Regole, ricodifica
 from alternanza.core.moduli import ConservaFile
 from alternanza.core.scelta import SceltaField
 from alternanza.core.tipi import Utente, campo_di
-from distretti.models import Comune, Scuola
+from distretti.models import Comune, Livello, Scuola
 from distretti.scelta import COMUNI, SCUOLE
 from partnership.models import (
     Accordo,
@@ -30,9 +33,17 @@ from partnership.models import (
     Partnership,
 )
 from partnership.scelta import ORGANIZZAZIONI
-from partnership.validatori import normalizza_codice_fiscale
+from partnership.validatori import normalizza_codice_fiscale, sezioni_ateco
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+# Logos are public media: re-encoded like every other image (EXIF and appended payloads gone).
+REGOLE_LOGO = Regole(
+    max_byte=LOGO_MAX_BYTES,
+    lato_massimo=800,
+    formati=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
+    messaggio_formato=_("Formato non ammesso: usa JPEG, PNG, WebP o GIF."),
+    nome_predefinito="logo",
+)
 DATA = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -55,15 +66,30 @@ class _ConScelte:
             if not isinstance(campo, SceltaField):
                 continue
             if campo.sorgente is ORGANIZZAZIONI:
-                campo.queryset = Organizzazione.objects.visibili_a(user)  # type: ignore[arg-type]
+                campo.queryset = Organizzazione.objects.sceglibili_da(user)  # type: ignore[arg-type]
             else:
                 campo.queryset = Scuola.objects.sceglibili_da(user)  # type: ignore[arg-type]
             campo.aggiungi_attuali(self.initial.get(nome))
 
 
+def aiuto_proponi(ritorno: str = "") -> str:
+    """The help of a host field for school coordinators: search, or propose the host not found."""
+    url = reverse("partnership:proponi_organizzazione")
+    if ritorno:
+        url = f"{url}?{urlencode({'next': ritorno})}"
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("Scrivi parte del nome, la partita IVA o il codice fiscale e scegli tra i risultati."),
+        url,
+        _("Non la trovi? Proponila."),
+    )
+
+
 def _controlla_logo(logo):
     if logo and hasattr(logo, "size") and logo.size > LOGO_MAX_BYTES:
         raise ValidationError(_("Il logo supera il limite di 2 MB."))
+    if logo and hasattr(logo, "content_type"):  # a new upload (not the stored file)
+        return ricodifica(logo, REGOLE_LOGO)
     return logo
 
 
@@ -269,11 +295,13 @@ class ConvenzioneForm(ConservaFile, _ConScelte, forms.ModelForm):
         ]
         widgets = {"data_firma": DATA, "scadenza": DATA}
 
-    def __init__(self, *args, scuole_ammesse=None, user: Utente | None = None, **kwargs):
+    def __init__(self, *args, scuole_ammesse=None, user: Utente | None = None, ritorno: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         # None = any school (staff); otherwise the coordinator's own schools.
         self.scuole_ammesse = scuole_ammesse
         self._scelte_per(user)
+        if scuole_ammesse:
+            self.fields["organizzazione"].help_text = aiuto_proponi(ritorno)
 
     def clean_scuola(self):
         scuola = self.cleaned_data.get("scuola")
@@ -309,9 +337,18 @@ class OffertaForm(forms.ModelForm):
             "area_s3",
             "comune",
             "requisiti",
+            "livelli",
+            "indirizzi",
+            "classi",
+            "ore_settimanali",
+            "modalita",
+            "scadenza_candidature",
+            "tutor_nome",
+            "tutor_email",
+            "sezione_ateco",
             "attiva",
         ]
-        widgets = {"data_inizio": DATA, "data_fine": DATA}
+        widgets = {"data_inizio": DATA, "data_fine": DATA, "scadenza_candidature": DATA}
 
     def __init__(
         self,
@@ -327,14 +364,42 @@ class OffertaForm(forms.ModelForm):
                 label=_("Organizzazione"), sorgente=ORGANIZZAZIONI, queryset=Organizzazione.objects.all()
             )
         else:
-            campo_di(self, "organizzazione", forms.ModelChoiceField).queryset = (
-                organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
-            )
+            campo = campo_di(self, "organizzazione", forms.ModelChoiceField)
+            campo.queryset = organizzazioni if organizzazioni is not None else Organizzazione.objects.none()
+            if organizzazioni is not None and not self.instance.pk:
+                proprie = list(organizzazioni.values_list("pk", flat=True)[:2])
+                if len(proprie) == 1:  # a contact of one organisation publishes for it
+                    campo.initial = proprie[0]
         if self.instance.pk:
             # The organisation of an existing offer does not change.
             self.fields["organizzazione"].disabled = True
         # The browser's bound matches the constraint offerta_posti_positivi (at least one place).
         self.fields["posti"].widget.attrs["min"] = 1
+        self.fields["livelli"] = forms.MultipleChoiceField(
+            label=_("Livelli scolastici"),
+            choices=Livello.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Vuoto: adatta a ogni livello."),
+        )
+        self.fields["modalita"].required = False  # in person unless said otherwise
+        self.fields["sezione_ateco"] = forms.ChoiceField(
+            label=_("Settore ATECO"),
+            choices=[("", _("Quello dell'organizzazione")), *sezioni_ateco()],
+            required=False,
+        )
+
+    def clean_modalita(self):
+        return self.cleaned_data.get("modalita") or OffertaOspitalita.Modalita.PRESENZA
+
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
+        scadenza, fine = dati.get("scadenza_candidature"), dati.get("data_fine")
+        if scadenza and fine and scadenza > fine:
+            self.add_error(
+                "scadenza_candidature", _("La scadenza per l'interesse non può seguire la fine dell'offerta.")
+            )
+        return dati
 
 
 class InteresseForm(forms.ModelForm):
@@ -371,3 +436,130 @@ class ImportaOrganizzazioniForm(ConservaFile, forms.Form):
         if f.size > 20 * 1024 * 1024:
             raise ValidationError(_("Il file supera il limite di 20 MB."))
         return f
+
+
+class ProponiOrganizzazioneForm(forms.ModelForm):
+    """A host a school coordinator did not find: the few fields the office needs to check it."""
+
+    comune = SceltaField(
+        label=_("comune"),
+        sorgente=COMUNI,
+        queryset=Comune.objects.all(),
+        required=False,
+        help_text=_("Il comune della sede. Vuoto se è fuori dalla Città metropolitana."),
+    )
+    scuola = forms.ModelChoiceField(label=_("Scuola che la propone"), queryset=Scuola.objects.none())
+
+    class Meta:
+        model = Organizzazione
+        fields = ["nome", "tipo", "codice_fiscale", "comune", "comune_esterno", "codice_ateco", "sito_web"]
+
+    def __init__(
+        self, *args: Any, scuole: QuerySet[Scuola] | None = None, user: Utente | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        campo = campo_di(self, "scuola", forms.ModelChoiceField)
+        campo.queryset = scuole if scuole is not None else Scuola.objects.none()
+        if scuole is not None and len(scuole) == 1:
+            campo.initial = scuole[0].pk
+        self.fields["codice_fiscale"].required = True
+        self.fields["codice_fiscale"].help_text = _(
+            "Partita IVA (11 cifre) o codice fiscale (16 caratteri): serve a non registrare due volte la "
+            "stessa organizzazione."
+        )
+
+    def clean_codice_fiscale(self):
+        codice = normalizza_codice_fiscale(self.cleaned_data.get("codice_fiscale", ""))
+        esistente = Organizzazione.objects.filter(codice_fiscale=codice).first() if codice else None
+        if esistente is not None:
+            # organizzazione_cf_unico, said at the field; the name only if the user may see it.
+            visibile = (
+                self.user is not None
+                and Organizzazione.objects.sceglibili_da(self.user).filter(pk=esistente.pk).exists()
+            )
+            if visibile:
+                raise forms.ValidationError(
+                    _(
+                        "Esiste già un'organizzazione con questo codice fiscale o partita IVA: «%(nome)s». "
+                        "Cercala per nome o codice nel modulo."
+                    ),
+                    code="organizzazione_cf_unico",
+                    params={"nome": esistente.nome},
+                )
+            raise forms.ValidationError(
+                _(
+                    "Esiste già un'organizzazione con questo codice fiscale o partita IVA, non ancora "
+                    "visibile alla tua scuola: scrivi all'ufficio tecnico del distretto."
+                ),
+                code="organizzazione_cf_unico",
+            )
+        return codice
+
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
+        if dati.get("comune") and dati.get("comune_esterno"):
+            self.add_error(
+                "comune_esterno", _("Indica il comune fuori Città metropolitana solo se il comune è vuoto.")
+            )
+        elif not dati.get("comune") and not dati.get("comune_esterno") and "comune" not in self.errors:
+            self.add_error("comune", _("Indica il comune della sede (o quello fuori Città metropolitana)."))
+        return dati
+
+
+class CorreggiOrganizzazioneForm(ProponiOrganizzazioneForm):
+    """The district office corrects a proposed organisation before confirming it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["scuola"]
+        self.fields["codice_fiscale"].required = False  # the office may confirm one it cannot find
+
+    def clean_codice_fiscale(self):
+        codice = normalizza_codice_fiscale(self.cleaned_data.get("codice_fiscale", ""))
+        esistente = (
+            Organizzazione.objects.filter(codice_fiscale=codice).exclude(pk=self.instance.pk).first()
+            if codice
+            else None
+        )
+        if esistente is not None:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>. {}',
+                    _("Esiste già un'organizzazione con questo codice fiscale o partita IVA:"),
+                    esistente.get_absolute_url(),
+                    esistente.nome,
+                    _("Unisci la proposta a quella."),
+                ),
+                code="organizzazione_cf_unico",
+            )
+        return codice
+
+
+class UnisciForm(forms.Form):
+    """The organisation a proposed one duplicates (it is kept; the proposal merges into it)."""
+
+    tenuta = SceltaField(
+        label=_("Unisci a"),
+        sorgente=ORGANIZZAZIONI,
+        queryset=Organizzazione.objects.none(),
+        help_text=_(
+            "L'organizzazione già registrata che la proposta ripete: progetti, convenzioni e altri "
+            "collegamenti passano a quella."
+        ),
+    )
+
+    def __init__(self, *args: Any, proposta: Organizzazione, user: Utente | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        campo_di(self, "tenuta", SceltaField).queryset = (
+            Organizzazione.objects.visibili_a(user).verificate().exclude(pk=proposta.pk)  # type: ignore[arg-type]
+        )
+
+
+class DecisioneInteresseForm(forms.Form):
+    nota = forms.CharField(
+        label=_("Nota per la scuola"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

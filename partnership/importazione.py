@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alternanza.core.importazioni import Contesto, FileRifiutato
+from alternanza.core.nomi import normalizza_nome
 from distretti.models import Comune
 from partnership.models import AreaS3, Organizzazione
 from partnership.validatori import (
@@ -69,6 +70,7 @@ CAMPI = (
     "contatto_telefono",
     "profilo",
     "pubblica",
+    "nome_normalizzato",
 )
 VERO = {"si", "sì", "s", "yes", "y", "true", "1", "x"}
 FALSO = {"no", "n", "false", "0", ""}
@@ -273,6 +275,7 @@ def _valida_riga(riga: dict, r: _Risolutore) -> tuple[dict, list[int], list[str]
         "sito_web": sito[:200],
         "contatto_email": email[:254],
         "pubblica": pubblica_testo in VERO,
+        "nome_normalizzato": normalizza_nome(nome[:255]),  # bulk writes skip save(), which sets it
     }
     for campo in CAMPI_TESTO:
         campo_modello = Organizzazione._meta.get_field(campo)

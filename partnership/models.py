@@ -6,13 +6,18 @@ from typing import ClassVar
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.archivi import FilePrivato
+from alternanza.core.nomi import normalizza_nome
 from alternanza.core.url import slug_unico
 from alternanza.core.vincoli import CampiDeiVincoli
-from distretti.models import AmbitoTematico, Comune, Distretto, Scuola, StatoIncarico
+from distretti.models import AmbitoTematico, Comune, Distretto, Livello, Scuola, StatoIncarico
 from partnership.querysets import (
     AccordoQuerySet,
     ConvenzioneQuerySet,
@@ -69,6 +74,8 @@ class Organizzazione(CampiDeiVincoli, models.Model):
         ALTRO = "altro", _("Altro")
 
     nome = models.CharField(_("nome"), max_length=255)
+    # Kept on save (alternanza.core.nomi): what the searches and the duplicate check compare.
+    nome_normalizzato = models.CharField(_("nome normalizzato"), max_length=255, editable=False, default="")
     slug = models.SlugField(_("slug"), max_length=280, unique=True)
     tipo = models.CharField(_("tipo"), max_length=30, choices=Tipo.choices, default=Tipo.IMPRESA)
     codice_fiscale = models.CharField(
@@ -108,6 +115,26 @@ class Organizzazione(CampiDeiVincoli, models.Model):
     )
     partner_istituzionale = models.BooleanField(_("partner istituzionale"), default=False)
     ruolo_rete = models.TextField(_("ruolo nella rete"), blank=True)
+    # Proposed by a school coordinator who did not find it: usable at once in that school's own forms,
+    # confirmed, corrected or merged by the district office (partnership.services).
+    da_verificare = models.BooleanField(_("da verificare"), default=False)
+    proposta_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizzazioni_proposte",
+        verbose_name=_("proposta da"),
+    )
+    proposta_da_scuola = models.ForeignKey(
+        Scuola,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizzazioni_proposte",
+        verbose_name=_("proposta dalla scuola"),
+    )
+    verificata_il = models.DateTimeField(_("verificata il"), null=True, blank=True)
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
     creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
@@ -136,12 +163,24 @@ class Organizzazione(CampiDeiVincoli, models.Model):
         indexes = [
             models.Index(fields=["tipo", "comune"], name="org_tipo_comune_idx"),
             models.Index(fields=["sezione_ateco"], name="org_sezione_ateco_idx"),
+            models.Index(fields=["nome_normalizzato"], name="org_nome_normalizzato_idx"),
+            # Typos and parts of words (pg_trgm), and Italian word forms (full text) over the normal form.
+            GinIndex(OpClass("nome_normalizzato", name="gin_trgm_ops"), name="org_nome_trgm_gin"),
+            GinIndex(SearchVector("nome_normalizzato", config="italian"), name="org_nome_fts_gin"),
+            models.Index(
+                fields=["proposta_da_scuola"],
+                condition=models.Q(da_verificare=True),
+                name="org_da_verificare_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.nome
 
     def save(self, *args, **kwargs):
+        self.nome_normalizzato = normalizza_nome(self.nome)
+        if kwargs.get("update_fields") is not None and "nome" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "nome_normalizzato"}
         self.codice_fiscale = normalizza_codice_fiscale(self.codice_fiscale)
         self.codice_ateco = normalizza_ateco(self.codice_ateco)
         self.sezione_ateco = sezione_ateco(self.codice_ateco)
@@ -279,7 +318,8 @@ class DocumentoAccordo(models.Model):
 
     accordo = models.ForeignKey(Accordo, on_delete=models.CASCADE, related_name="documenti")
     titolo = models.CharField(_("titolo"), max_length=255)
-    file = models.FileField(_("file PDF"), upload_to="accordi/%Y/", validators=[valida_pdf])
+    file = FilePrivato(_("file PDF"), cartella="accordi", campo_nome="nome_file", validators=[valida_pdf])
+    nome_file = models.CharField(_("nome del file caricato"), max_length=255, blank=True, editable=False)
     caricato_il = models.DateTimeField(_("caricato il"), auto_now_add=True)
 
     class Meta:
@@ -303,23 +343,35 @@ class Convenzione(CampiDeiVincoli, models.Model):
     numero = models.CharField(_("numero / protocollo"), max_length=60, blank=True)
     data_firma = models.DateField(_("data di firma"), null=True, blank=True)
     scadenza = models.DateField(_("scadenza"))
-    pdf_firmato = models.FileField(
-        _("convenzione firmata (PDF)"), upload_to="convenzioni/%Y/", blank=True, validators=[valida_pdf]
+    pdf_firmato = FilePrivato(
+        _("convenzione firmata (PDF)"),
+        cartella="convenzioni",
+        campo_nome="pdf_firmato_nome",
+        blank=True,
+        validators=[valida_pdf],
     )
+    pdf_firmato_nome = models.CharField(max_length=255, blank=True, editable=False)
     sezione_dvr = models.TextField(
         _("sezione valutazione dei rischi (DVR)"),
         blank=True,
         help_text=_("Rischi specifici dell'ambiente di lavoro, misure di prevenzione, DPI, formazione."),
     )
-    dvr_allegato = models.FileField(
-        _("estratto del DVR (PDF)"), upload_to="convenzioni/dvr/%Y/", blank=True, validators=[valida_pdf]
-    )
-    patto_formativo = models.FileField(
-        _("modello di patto formativo (PDF)"),
-        upload_to="convenzioni/patti/%Y/",
+    dvr_allegato = FilePrivato(
+        _("estratto del DVR (PDF)"),
+        cartella="convenzioni",
+        campo_nome="dvr_allegato_nome",
         blank=True,
         validators=[valida_pdf],
     )
+    dvr_allegato_nome = models.CharField(max_length=255, blank=True, editable=False)
+    patto_formativo = FilePrivato(
+        _("modello di patto formativo (PDF)"),
+        cartella="convenzioni",
+        campo_nome="patto_formativo_nome",
+        blank=True,
+        validators=[valida_pdf],
+    )
+    patto_formativo_nome = models.CharField(max_length=255, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True)
     promemoria_inviato_il = models.DateTimeField(
         _("promemoria di scadenza inviato il"), null=True, blank=True
@@ -484,7 +536,17 @@ class Partnership(CampiDeiVincoli, models.Model):
 
 
 class OffertaOspitalita(CampiDeiVincoli, models.Model):
-    """An organisation's offer of alternation placements, which schools search and answer."""
+    """An organisation's offer of alternation placements, which schools search and answer.
+
+    Accepted expressions of interest take its places; it is open to new interest while it is active,
+    its deadline has not passed and places are left (`partnership.services.verifica_aperta`, the one
+    place that says so, under a row lock).
+    """
+
+    class Modalita(models.TextChoices):
+        PRESENZA = "presenza", _("In presenza")
+        DISTANZA = "distanza", _("A distanza")
+        MISTA = "mista", _("Mista")
 
     organizzazione = models.ForeignKey(
         Organizzazione, on_delete=models.CASCADE, related_name="offerte", verbose_name=_("organizzazione")
@@ -511,6 +573,35 @@ class OffertaOspitalita(CampiDeiVincoli, models.Model):
         verbose_name=_("comune"),
     )
     requisiti = models.TextField(_("requisiti"), blank=True)
+    livelli = ArrayField(
+        models.CharField(max_length=20, choices=Livello.choices),
+        verbose_name=_("livelli scolastici"),
+        blank=True,
+        default=list,
+        help_text=_("Vuoto: adatta a ogni livello."),
+    )
+    indirizzi = models.CharField(
+        _("indirizzi di studio"),
+        max_length=255,
+        blank=True,
+        help_text=_("Es. meccanica, informatica, grafica."),
+    )
+    classi = models.CharField(_("classi / anni"), max_length=60, blank=True, help_text=_("Es. 3ª e 4ª."))
+    ore_settimanali = models.PositiveSmallIntegerField(_("ore settimanali"), null=True, blank=True)
+    modalita = models.CharField(
+        _("modalità"), max_length=10, choices=Modalita.choices, default=Modalita.PRESENZA
+    )
+    scadenza_candidature = models.DateField(
+        _("scadenza per le manifestazioni di interesse"), null=True, blank=True
+    )
+    tutor_nome = models.CharField(_("tutor aziendale"), max_length=150, blank=True)
+    tutor_email = models.EmailField(_("e-mail del tutor"), blank=True)
+    sezione_ateco = models.CharField(
+        _("settore ATECO"),
+        max_length=1,
+        blank=True,
+        help_text=_("Vuoto: il settore dell'organizzazione."),
+    )
     attiva = models.BooleanField(_("attiva"), default=True)
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
     creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
@@ -546,6 +637,17 @@ class OffertaOspitalita(CampiDeiVincoli, models.Model):
     def __str__(self) -> str:
         return f"{self.titolo} ({self.organizzazione.nome})"
 
+    def save(self, *args, **kwargs):
+        if not self.sezione_ateco and self.organizzazione_id:
+            # The sector filter reads one column: the organisation's section unless the offer has one.
+            self.sezione_ateco = (
+                Organizzazione.objects.filter(pk=self.organizzazione_id)
+                .values_list("sezione_ateco", flat=True)
+                .first()
+                or ""
+            )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("partnership:offerta", kwargs={"pk": self.pk})
 
@@ -557,7 +659,14 @@ class OffertaOspitalita(CampiDeiVincoli, models.Model):
 
 
 class InteresseOfferta(models.Model):
-    """A school coordinator's expression of interest in an offer; the organisation contact sees it."""
+    """A school coordinator's expression of interest in an offer; the organisation accepts or declines it.
+
+    Accepted interests take `studenti` places of the offer."""
+
+    class Stato(models.TextChoices):
+        IN_ATTESA = "in_attesa", _("In attesa di risposta")
+        ACCETTATO = "accettato", _("Accettato")
+        RIFIUTATO = "rifiutato", _("Non accolto")
 
     offerta = models.ForeignKey(OffertaOspitalita, on_delete=models.CASCADE, related_name="interessi")
     scuola = models.ForeignKey(Scuola, on_delete=models.CASCADE, related_name="interessi_offerte")
@@ -566,6 +675,17 @@ class InteresseOfferta(models.Model):
     )
     studenti = models.PositiveSmallIntegerField(_("studenti interessati"), default=1)
     messaggio = models.TextField(_("messaggio"), blank=True)
+    stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices, default=Stato.IN_ATTESA)
+    nota_risposta = models.TextField(_("nota dell'organizzazione"), blank=True)
+    deciso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interessi_decisi",
+        verbose_name=_("deciso da"),
+    )
+    deciso_il = models.DateTimeField(_("deciso il"), null=True, blank=True)
     creato_il = models.DateTimeField(_("espresso il"), auto_now_add=True)
 
     objects = InteresseQuerySet.as_manager()

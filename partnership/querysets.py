@@ -53,7 +53,35 @@ def _distretti_di(ambito: Ambito) -> frozenset[int]:
 
 class OrganizzazioneQuerySet(models.QuerySet):
     def pubbliche(self):
-        return self.filter(pubblica=True)
+        return self.filter(pubblica=True, da_verificare=False)
+
+    def verificate(self):
+        return self.filter(da_verificare=False)
+
+    def da_verificare_per(self, user: Utente) -> Self:
+        """Proposed organisations this user checks: staff all; a district office those proposed by a
+        school of its districts or based there."""
+        ambito = ambito_di(user)
+        qs = self.filter(da_verificare=True)
+        if ambito.staff:
+            return qs
+        d = ambito.distretti_ufficio
+        if not d:
+            return qs.none()
+        return qs.filter(Q(proposta_da_scuola__comune__distretto__in=d) | Q(comune__distretto__in=d))
+
+    def sceglibili_da(self, user: Utente) -> Self:
+        """What a form offers as a party: the visible organisations, except proposed ones not yet checked,
+        which only the proposing school, the offices that check them and staff may already name."""
+        ambito = ambito_di(user)
+        visibili = self.visibili_a(user)
+        if ambito.staff:
+            return visibili
+        altre = Q(da_verificare=False) | Q(proposta_da_scuola__in=ambito.scuole)
+        if ambito.distretti_ufficio:
+            d = ambito.distretti_ufficio
+            altre |= Q(proposta_da_scuola__comune__distretto__in=d) | Q(comune__distretto__in=d)
+        return visibili.filter(altre)
 
     def del_territorio_di(self, user: Utente) -> Self:
         """Organisations of the user's districts: based there, or in a partnership of the district."""
@@ -74,7 +102,15 @@ class OrganizzazioneQuerySet(models.QuerySet):
             return self.all()
         if not ambito.autenticato:
             return self.pubbliche()
-        return self.filter(Q(pubblica=True) | Q(pk__in=self.del_territorio_di(user).values("pk")))
+        condizione = Q(pubblica=True, da_verificare=False) | Q(
+            pk__in=self.del_territorio_di(user).values("pk")
+        )
+        if ambito.scuole:
+            # What the user's school proposed, even outside the metropolitan city.
+            condizione |= Q(proposta_da_scuola__in=ambito.scuole)
+        if ambito.distretti_ufficio:
+            condizione |= Q(proposta_da_scuola__comune__distretto__in=ambito.distretti_ufficio)
+        return self.filter(condizione)
 
     def modificabili_da(self, user: Utente) -> Self:
         ambito = ambito_di(user)
@@ -224,11 +260,29 @@ class OffertaQuerySet(models.QuerySet):
         return self.filter(attiva=True, data_fine__gte=oggi or timezone.localdate())
 
     def con_posti_residui(self):
-        """Annotate `richiesti` (students named in the schools' expressions of interest) and
-        `residui` (places not yet asked for, never below zero)."""
-        richiesti = Coalesce(models.Sum("interessi__studenti"), 0)
-        return self.annotate(richiesti=richiesti).annotate(
-            residui=Greatest(models.F("posti") - models.F("richiesti"), 0)
+        """Annotate `richiesti` (students named in all the schools' expressions of interest), `occupati`
+        (students of the accepted ones: they take the places) and `residui` (places left, never below
+        zero). One subquery each, so the annotation does not multiply rows."""
+        interessi = self.model.interessi.field.model._default_manager.filter(
+            offerta=OuterRef("pk")
+        ).order_by()
+        somma = interessi.values("offerta").annotate(n=models.Sum("studenti")).values("n")
+        accettati = (
+            interessi.filter(stato="accettato")
+            .values("offerta")
+            .annotate(n=models.Sum("studenti"))
+            .values("n")
+        )
+        return self.annotate(
+            richiesti=Coalesce(models.Subquery(somma), 0),
+            occupati=Coalesce(models.Subquery(accettati), 0),
+        ).annotate(residui=Greatest(models.F("posti") - models.F("occupati"), 0))
+
+    def aperte(self, oggi=None):
+        """Active, not past the deadline nor the end, with places left (needs con_posti_residui)."""
+        oggi = oggi or timezone.localdate()
+        return self.attive(oggi).filter(
+            Q(scadenza_candidature__isnull=True) | Q(scadenza_candidature__gte=oggi), residui__gt=0
         )
 
     def visibili_a(self, user: Utente) -> Self:

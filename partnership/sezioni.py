@@ -38,3 +38,16 @@ def partnership_del_distretto(request, distretto) -> Sezione | None:
         },
         ordine=10,
     )
+
+
+def partnership_della_scuola(request, scuola) -> Sezione | None:
+    """The published partnerships the school takes part in: one query."""
+    righe = list(
+        Partnership.objects.pubblicate()
+        .filter(pk__in=Partnership.scuole.through.objects.filter(scuola=scuola).values("partnership"))
+        .only("titolo", "slug", "livello", "stato", "data_inizio", "data_fine")
+        .order_by(F("data_inizio").desc(nulls_last=True), "titolo", "pk")[:RIGHE]
+    )
+    if not righe:
+        return None
+    return Sezione(_("Partnership"), "partnership/_sezione_distretto.html", {"righe": righe}, ordine=30)

@@ -36,3 +36,33 @@ def invia_promemoria_convenzione(convenzione_id: int) -> int:
     from partnership import promemoria
 
     return promemoria.invia_promemoria(convenzione_id)
+
+
+@shared_task(
+    name="partnership.avvisa_interesse",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def avvisa_interesse(interesse_id: int) -> int:
+    """Tell the organisation a school is interested in its offer (mail with a link to its area)."""
+    from partnership import services
+
+    return services.invia_avviso_interesse(interesse_id)
+
+
+@shared_task(
+    name="partnership.avvisa_decisione",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def avvisa_decisione(interesse_id: int) -> int:
+    """Tell the school the organisation accepted or declined its expression of interest."""
+    from partnership import services
+
+    return services.invia_avviso_decisione(interesse_id)

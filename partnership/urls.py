@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partnership.views import convenzioni, gestione, offerte, pubblico, scelta, ufficio
+from partnership.views import convenzioni, gestione, offerte, proposte, pubblico, scelta, ufficio
 
 app_name = "partnership"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("partnership/<slug:slug>/", pubblico.partnership, name="partnership"),
     # The organisations autocomplete of the forms
     path("cerca/organizzazioni/", scelta.cerca_organizzazioni, name="cerca_organizzazioni"),
+    # Hosts a school does not find: proposed by a coordinator, checked by the district office
+    path("organizzazioni-proposte/nuova/", proposte.proponi, name="proponi_organizzazione"),
+    path("ufficio/da-verificare/", proposte.da_verificare, name="da_verificare"),
+    path("ufficio/da-verificare/<int:pk>/correggi/", proposte.correggi, name="proposta_correggi"),
+    path("ufficio/da-verificare/<int:pk>/conferma/", proposte.conferma, name="proposta_conferma"),
+    path("ufficio/da-verificare/<int:pk>/unisci/", proposte.unisci, name="proposta_unisci"),
     # District offices and staff
     path("ufficio/organizzazioni/", ufficio.organizzazioni, name="ufficio_organizzazioni"),
     path(
@@ -54,5 +60,10 @@ urlpatterns = [
     path("offerte/nuova/", offerte.nuova, name="offerta_nuova"),
     path("offerte/<int:pk>/", offerte.dettaglio, name="offerta"),
     path("offerte/<int:pk>/modifica/", offerte.modifica, name="offerta_modifica"),
+    path(
+        "offerte/<int:pk>/interessi/<int:interesse>/<str:decisione>/",
+        offerte.decidi,
+        name="interesse_decidi",
+    ),
     path("mia-organizzazione/", offerte.mia_organizzazione, name="mia_organizzazione"),
 ]

@@ -161,8 +161,9 @@ def valida_pdf(file) -> None:
         file.seek(posizione)
     if isinstance(inizio, str):
         inizio = inizio.encode("latin-1", "ignore")
-    # The PDF header may follow a few bytes of garbage; readers accept it within the first 1024 bytes.
-    if PDF_MAGIC not in inizio:
+    # The header must start the file: readers tolerate it anywhere in the first KiB, which lets an HTML or
+    # script polyglot with "%PDF-" in a comment pass for a PDF.
+    if not inizio.startswith(PDF_MAGIC):
         raise ValidationError(
             _("Il file non è un PDF valido: il contenuto non corrisponde all'estensione."), code="pdf_tipo"
         )

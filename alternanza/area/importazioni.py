@@ -4,12 +4,13 @@ the first rows with errors and the CSV of all of them. Seen by whoever uploaded 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from alternanza.core import importazioni
+from alternanza.core.archivi import risposta_file
 from alternanza.core.models import Importazione
 from distretti.permissions import ambito_di
 
@@ -67,8 +68,4 @@ def errori(request, pk: int):
     oggetto = _visibile(request, pk)
     if not oggetto.file_errori:
         raise Http404
-    try:
-        aperto = oggetto.file_errori.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(aperto, as_attachment=True, filename=f"errori-importazione-{oggetto.pk}.csv")
+    return risposta_file(oggetto.file_errori, f"errori-importazione-{oggetto.pk}.csv", tipo="text/csv")

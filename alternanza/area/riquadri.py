@@ -174,6 +174,7 @@ def sezione_ufficio(user: Utente, ambito: Ambito) -> dict[str, Any]:
     )
     proposte = Evento.objects.approvabili_da(user).filter(stato=StatoEvento.PROPOSTO).count()
     return {
+        "da_verificare": Organizzazione.objects.da_verificare_per(user).count(),
         "coda_totale": coda.count(),
         "in_revisione": in_revisione,
         "prossimo": in_revisione[0] if in_revisione else None,

@@ -11,7 +11,9 @@ Invariants kept here, so that no template has to remember them:
 - each recipient reads the message in their own language: a recipient is an address, or an
   (address, language) pair (see `destinatari_utenti`); a message is rendered once per language;
 - where the text invites a reply, the sender passes `rispondi_a` (a person's or office's address) as
-  Reply-To, since the From address is not read.
+  Reply-To, since the From address is not read;
+- every message carries a fresh Message-ID on the portal's own domain (the host of SITE_URL, never the
+  machine's name such as @localhost) and a Date in the portal's local time (EMAIL_USE_LOCALTIME).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,6 +39,16 @@ Destinatario = str | tuple[str, str | None]
 # The ORM path from a user to their preferred language (the Preferenze row of alternanza.utenti).
 # A path, not an import: the apps below alternanza.utenti read it without depending on it.
 LINGUA_UTENTE = "preferenze__lingua"
+
+
+def dominio_portale() -> str:
+    """The portal's domain (the host of SITE_URL), used for Message-IDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def nuovo_message_id(prefisso: str = "") -> str:
+    """A fresh Message-ID on the portal's domain (`<...@alternanza.example.it>`)."""
+    return make_msgid(idstring=prefisso or None, domain=dominio_portale())
 
 
 def nella_lingua(funzione: Callable[..., str], *args: Any) -> Any:
@@ -98,6 +112,7 @@ def invia_modello(
     rispondi_a: str | Sequence[str] | None = None,
     elabora_html: Callable[[str], str] | None = None,
     un_messaggio: bool = False,
+    allegati: Sequence[Any] = (),
 ) -> int:
     """Send the triplet `nome` to `destinatari`; returns how many messages the backend accepted.
 
@@ -107,6 +122,8 @@ def invia_modello(
     addresses are dropped, and an address listed twice gets one message. `prefisso_oggetto` replaces
     the portal's subject prefix; `rispondi_a` is the Reply-To (where the text invites a reply).
     `elabora_html` post-processes the rendered HTML (CSS inlining for clients that ignore style sheets).
+    `allegati`: attachments of every message, (filename, content, mimetype) tuples or MIME parts (an
+    image with a Content-ID that the HTML shows as cid:...).
     """
     gruppi_lingua = _per_lingua(destinatari, lingua or translation.get_language() or settings.LANGUAGE_CODE)
     if not gruppi_lingua:
@@ -128,8 +145,14 @@ def invia_modello(
                 gruppo,
                 connection=connessione,
                 reply_to=[r for r in reply_to if r] or None,
+                headers={"Message-ID": nuovo_message_id()},
             )
             messaggio.attach_alternative(html, "text/html")
+            for allegato in allegati:
+                if isinstance(allegato, tuple):
+                    messaggio.attach(*allegato)
+                else:
+                    messaggio.attach(allegato)
             messaggi.append(messaggio)
     inviati = connessione.send_messages(messaggi) or 0
     logger.info("e-mail %s sent as %d message(s)", nome, inviati)

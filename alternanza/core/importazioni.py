@@ -259,10 +259,18 @@ def esegui(pk: int) -> str:
     if not presa:
         return "già finita"
     importazione = Importazione.objects.get(pk=pk)
-    with tempfile.NamedTemporaryFile("w+", suffix=".csv", encoding="utf-8-sig", newline="") as temporaneo:
+    with (
+        tempfile.NamedTemporaryFile("w+", suffix=".csv", encoding="utf-8-sig", newline="") as temporaneo,
+        tempfile.NamedTemporaryFile("w+b") as locale,
+    ):
+        # A local copy (the private storage may be an object store): read as many times as the import needs.
+        with importazione.file.open("rb") as caricato:
+            while blocco := caricato.read(BLOCCO):
+                locale.write(blocco)
+        locale.flush()
         scrittore = csv.writer(temporaneo, delimiter=";")
         scrittore.writerow([_("Riga"), _("Errore")])
-        contesto = Contesto(importazione, importazione.file.path, scrittore)
+        contesto = Contesto(importazione, locale.name, scrittore)
         try:
             riepilogo, scritto = tipo(importazione.tipo).funzione(contesto)
         except FileRifiutato as exc:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from alternanza.core.archivi import FilePrivato
 
 
 class CompitoInAttesa(models.Model):
@@ -29,11 +28,6 @@ class CompitoInAttesa(models.Model):
         return f"{self.task} ({self.creato_il:%Y-%m-%d %H:%M})"
 
 
-def _percorso_importazione(istanza: Importazione, nome: str) -> str:
-    """Uploaded files under a random name, outside anything served (the original name stays in the row)."""
-    return f"importazioni/{uuid.uuid4().hex}{Path(nome).suffix.lower()[:10]}"
-
-
 class Importazione(models.Model):
     """One import of a file (organisations, …) run by a worker: the request that uploads returns at once.
 
@@ -51,7 +45,7 @@ class Importazione(models.Model):
 
     tipo = models.CharField(_("tipo"), max_length=40)
     stato = models.CharField(_("stato"), max_length=12, choices=Stato.choices, default=Stato.IN_CODA)
-    file = models.FileField(_("file caricato"), upload_to=_percorso_importazione, max_length=300)
+    file = FilePrivato(_("file caricato"), cartella="importazioni")
     nome_file = models.CharField(_("nome del file"), max_length=255)
     opzioni = models.JSONField(_("opzioni"), default=dict, blank=True)
     richiesta_da = models.ForeignKey(
@@ -65,9 +59,7 @@ class Importazione(models.Model):
     riepilogo = models.JSONField(_("riepilogo"), default=dict, blank=True)
     n_errori = models.PositiveIntegerField(_("righe con errori"), default=0)
     errori = models.JSONField(_("prime righe con errori"), default=list, blank=True)
-    file_errori = models.FileField(
-        _("elenco degli errori (CSV)"), upload_to="importazioni/errori/", blank=True
-    )
+    file_errori = FilePrivato(_("elenco degli errori (CSV)"), cartella="importazioni/errori", blank=True)
     messaggio = models.TextField(_("motivo"), blank=True)
 
     class Meta:

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Model, Q, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.template import loader
 from django.urls import reverse
@@ -53,6 +54,11 @@ class Sorgente:
     etichetta: Callable[[Any], str] = str
     campi: tuple[str, ...] = ()  # .only(): what etichetta reads
     collegati: tuple[str, ...] = ()  # .select_related(): what etichetta reads
+    # A column holding the normal form of the name (alternanza.core.nomi), kept by the model: when set,
+    # the words are matched against it, so case, accents, punctuation and legal-form suffixes do not
+    # matter, and a trigram similarity (pg_trgm) forgives typos.
+    campo_normalizzato: str = ""
+    normalizza_nome: Callable[[str], str] | None = None
 
     def _base(self, queryset: QuerySet) -> QuerySet:
         qs = queryset.order_by()
@@ -70,13 +76,22 @@ class Sorgente:
         if not testo:
             return []
         codice = self.normalizza_codice(testo)
-        parole = Q()
-        for parola in testo.split(" "):
-            parole &= Q(**{f"{self.campo_nome}__icontains": parola})
-        filtro = parole
         nome = self.campo_nome
-        esatto = Q(**{f"{nome}__iexact": testo})
-        prefisso = Q(**{f"{nome}__istartswith": testo})
+        parole = Q()
+        normale = self._normale(testo)
+        if normale:
+            for parola in normale.split(" "):
+                parole &= Q(**{f"{self.campo_normalizzato}__contains": parola})
+            # Typos: the typed name is close to a part of the stored one (word_similarity, %> operator).
+            filtro = parole | Q(**{f"{self.campo_normalizzato}__trigram_word_similar": normale})
+            esatto = Q(**{self.campo_normalizzato: normale})
+            prefisso = Q(**{f"{self.campo_normalizzato}__startswith": normale})
+        else:
+            for parola in testo.split(" "):
+                parole &= Q(**{f"{nome}__icontains": parola})
+            filtro = parole
+            esatto = Q(**{f"{nome}__iexact": testo})
+            prefisso = Q(**{f"{nome}__istartswith": testo})
         esatto_codice = Q()
         for campo in self.campi_codice:
             filtro |= Q(**{f"{campo}__istartswith": codice})
@@ -87,12 +102,24 @@ class Sorgente:
             When(esatto, then=Value(1)),
             When(prefisso, then=Value(2)),
             When(Q(**{f"{nome}__iregex": r"\m" + re.escape(testo)}), then=Value(3)),
-            default=Value(4),
+            When(parole, then=Value(4)),
+            default=Value(5),
             output_field=IntegerField(),
         )
-        return list(
-            self._base(queryset).filter(filtro).annotate(_rango=rango).order_by("_rango", nome, "pk")[:limite]
-        )
+        qs = self._base(queryset).filter(filtro).annotate(_rango=rango)
+        ordine: list[Any] = ["_rango"]
+        if normale:
+            # Matches by typo only (the last rank) come closest first; the others by name.
+            somiglianza = TrigramWordSimilarity(normale, self.campo_normalizzato)
+            ordine.append(
+                Case(When(_rango=5, then=-somiglianza), default=Value(0.0), output_field=FloatField())
+            )
+        return list(qs.order_by(*ordine, nome, "pk")[:limite])
+
+    def _normale(self, testo: str) -> str:
+        if not (self.campo_normalizzato and self.normalizza_nome):
+            return ""
+        return self.normalizza_nome(testo)
 
     def risolvi(self, queryset: QuerySet, testo: str) -> tuple[Model | None, list[Model]]:
         """The one record the typed text means, if it means one; otherwise (None, the matches).
@@ -102,12 +129,16 @@ class Sorgente:
         trovati = self.cerca(queryset, testo, LIMITE + 1)
         testo_pulito = " ".join(testo.split()).casefold()
         codice = self.normalizza_codice(testo.strip())
+        normale = self._normale(testo)
         esatti = [
             o
             for o in trovati
             if any(str(getattr(o, c) or "").upper() == codice.upper() for c in self.campi_codice)
             or self.etichetta(o).casefold() == testo_pulito
         ]
+        if not esatti and normale:
+            # "automazioni coppola srl" means "Automazioni Coppola S.r.l." when no other name is the same.
+            esatti = [o for o in trovati if getattr(o, self.campo_normalizzato, None) == normale]
         if len(esatti) == 1:
             return esatti[0], trovati
         if len(trovati) == 1:

@@ -60,3 +60,29 @@ def aree_delle_sezioni() -> tuple[str, ...]:
 def sezioni_del_distretto(request, distretto) -> list[Sezione]:
     sezioni = [s for funzione in _REGISTRO if (s := funzione(request, distretto)) is not None]
     return sorted(sezioni, key=lambda s: s.ordine)
+
+
+# The same for the pages of one school ("scuola": its published projects, Festival events, partnerships)
+# and of one organisation ("organizzazione": the projects it hosted, its events): a function
+# (request, oggetto) -> Sezione | None per section, registered by the app that owns the records.
+_PAGINE: dict[str, list[Callable[..., Sezione | None]]] = {}
+_AREE_PAGINE: dict[str, list[str]] = {}
+
+
+def registra_sezione_di(pagina: str, funzione: Callable[..., Sezione | None], *, aree: tuple[str, ...] = ()):
+    """Register a section of the `pagina` page ("scuola", "organizzazione") with its cache areas."""
+    registro = _PAGINE.setdefault(pagina, [])
+    if funzione not in registro:
+        registro.append(funzione)
+    elenco = _AREE_PAGINE.setdefault(pagina, [])
+    elenco.extend(a for a in aree if a not in elenco)
+    return funzione
+
+
+def aree_di(pagina: str) -> tuple[str, ...]:
+    return tuple(_AREE_PAGINE.get(pagina, ()))
+
+
+def sezioni_di(pagina: str, request, oggetto) -> list[Sezione]:
+    sezioni = [s for funzione in _PAGINE.get(pagina, ()) if (s := funzione(request, oggetto)) is not None]
+    return sorted(sezioni, key=lambda s: s.ordine)

@@ -43,7 +43,9 @@ def html_sicuro(testo: str | None) -> SafeString:
 
 def testo_semplice(testo: str | None, limite: int | None = None) -> str:
     """The rich text as one line of plain text (feeds, meta descriptions, iCalendar), cut at `limite`."""
-    semplice = " ".join(strip_tags(pulisci_html(testo)).split())
+    # A space where a block ends, so that paragraphs do not run together ("di Loiano.Porta con te").
+    html = re.sub(r"</(p|li|h[1-6]|blockquote|div|ul|ol)>|<br\s*/?>", " ", pulisci_html(testo))
+    semplice = " ".join(strip_tags(html).split())
     if limite and len(semplice) > limite:
         return semplice[: limite - 1].rstrip() + "…"
     return semplice

@@ -8,7 +8,9 @@ class PagineConfig(AppConfig):
     verbose_name = _("Pagine del portale")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from alternanza.core.moduli import limita_le_date
 
         limita_le_date()
+        # Request ids on Celery tasks and the beat/worker heartbeats: the signals connect on import.
+        from alternanza.core import osservabilita  # noqa: F401

@@ -61,3 +61,10 @@ def errore_server(request: HttpRequest, template_name: str = "500.html") -> Http
         risposta["Retry-After"] = str(RIPROVA_DOPO)
         return risposta
     return defaults.server_error(request, template_name)
+
+
+@requires_csrf_token
+def csrf_fallito(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the refused form explained in the portal's layout (Django's page is bare
+    English); the technical reason goes to the log only."""
+    return render(request, "403_csrf.html", {"senza_valutazione": True}, status=403)

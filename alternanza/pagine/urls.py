@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from alternanza.pagine import views
+from alternanza.pagine import cerca, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cerca/", cerca.cerca, name="cerca"),
     path("privacy/", views.pagina_statica, {"pagina": "privacy"}, name="privacy"),
     path("accessibilita/", views.pagina_statica, {"pagina": "accessibilita"}, name="accessibilita"),
     path("note-legali/", views.pagina_statica, {"pagina": "note_legali"}, name="note_legali"),

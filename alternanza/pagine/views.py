@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alternanza.core.cache import pagina_pubblica_in_cache
+from alternanza.core.rete import consenti_richiesta
 from alternanza.pagine.models import ValutazionePagina
 from distretti.models import AmbitoTematico, Distretto
 
@@ -60,6 +61,8 @@ def valutazione(request):
         voto = 0
     if voto not in ValutazionePagina.Voto.values:
         messages.error(request, _("Scegli una delle risposte prima di inviare la valutazione."))
+    elif not consenti_richiesta(request, "valutazione", 30, 60 * 60):
+        messages.error(request, _("Hai inviato molte valutazioni: riprova più tardi."))
     else:
         ValutazionePagina.objects.create(pagina=pagina[:300], voto=voto)
         messages.success(request, _("Grazie: la tua valutazione ci aiuta a migliorare il portale."))

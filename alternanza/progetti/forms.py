@@ -26,6 +26,7 @@ from alternanza.progetti.models import (
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
 from distretti.scelta import COMUNI
+from partnership.forms import aiuto_proponi
 from partnership.models import Organizzazione, Partnership
 from partnership.scelta import ORGANIZZAZIONI
 
@@ -128,11 +129,20 @@ class PartecipazioneForm(forms.ModelForm):
         model = ProgettoOrganizzazione
         fields = ["organizzazione", "ruolo"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, ritorno: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         campo = campo_di(self, "organizzazione", SceltaField)
-        campo.queryset = Organizzazione.objects.visibili_a(user)
+        campo.queryset = Organizzazione.objects.sceglibili_da(user)
         campo.aggiungi_attuali(self.instance.organizzazione_id)
+        # A host prefilled by the view (partnership.services.iniziali_progetto checked it).
+        campo.aggiungi_attuali(self.initial.get("organizzazione"))
+        if ambito_di(user).referente_scuola:
+            campo.help_text = aiuto_proponi(ritorno)
+        # A prefilled new row counts even if left as it is (a formset skips unchanged extra rows).
+        self._prefissata = bool(self.initial.get("organizzazione")) and not self.instance.pk
+
+    def has_changed(self) -> bool:
+        return self._prefissata or super().has_changed()
 
 
 PartecipazioniFormSet = forms.inlineformset_factory(
@@ -215,10 +225,23 @@ class AzioneForm(forms.ModelForm):
 
 
 class AssistenzaForm(forms.ModelForm):
+    """Technical assistance recorded on an action: only for the districts the action involves (its
+    districts and its promoting district; any district for an action that names none)."""
+
     class Meta:
         model = AssistenzaTecnica
         fields = ["data", "distretto", "tema", "ore", "esito"]
         widgets = {"data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, azione: AzioneDiRete, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coinvolti = set(azione.distretti.values_list("pk", flat=True))
+        if azione.promotore_distretto_id:
+            coinvolti.add(azione.promotore_distretto_id)
+        if coinvolti:
+            campo = campo_di(self, "distretto", forms.ModelChoiceField)
+            campo.queryset = Distretto.objects.filter(pk__in=coinvolti)
+            campo.error_messages["invalid_choice"] = _("Scegli uno dei distretti coinvolti nell'azione.")
 
 
 class ModelloForm(forms.ModelForm):

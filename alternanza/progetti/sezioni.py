@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.sezioni import Sezione
-from alternanza.progetti.models import Progetto
+from alternanza.progetti.models import Progetto, ProgettoOrganizzazione
 
 RIGHE = 5
 
@@ -41,3 +41,36 @@ def progetti_del_distretto(request, distretto) -> Sezione | None:
         },
         ordine=20,
     )
+
+
+def _righe(qs):
+    return list(
+        qs.select_related("scuola__comune")
+        .only("titolo", "anno_scolastico", "pubblicato_il", "scuola__denominazione", "scuola__comune__nome")
+        .order_by("-pubblicato_il", "-id")[:RIGHE]
+    )
+
+
+def progetti_della_scuola(request, scuola) -> Sezione | None:
+    """The school's latest projects in the public showcase: one query."""
+    righe = _righe(Progetto.objects.pubblicati().filter(scuola=scuola))
+    if not righe:
+        return None
+    return Sezione(
+        _("Progetti pubblicati"),
+        "progetti/_sezione_distretto.html",
+        {"righe": righe, "tutti": f"{reverse('progetti:vetrina')}?{urlencode({'q': scuola.denominazione})}"},
+        ordine=10,
+    )
+
+
+def progetti_dell_organizzazione(request, organizzazione) -> Sezione | None:
+    """The published projects the organisation took part in (hosted or co-designed): one query."""
+    righe = _righe(
+        Progetto.objects.pubblicati().filter(
+            pk__in=ProgettoOrganizzazione.objects.filter(organizzazione=organizzazione).values("progetto")
+        )
+    )
+    if not righe:
+        return None
+    return Sezione(_("Progetti ospitati"), "progetti/_sezione_distretto.html", {"righe": righe}, ordine=10)

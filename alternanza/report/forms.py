@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import anno_precedente, anno_scolastico_di
 from alternanza.core.tipi import Utente, campo_di
-from alternanza.report.models import OrganoGovernance, ReportJob, TipoReport
+from alternanza.report.models import OrganoGovernance, PianificazioneReport, ReportJob, TipoReport
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 
@@ -71,22 +71,100 @@ class RichiestaReportForm(forms.Form):
         return dati
 
 
+class SceltaOrgani(forms.ModelMultipleChoiceField):
+    """Bodies as checkboxes whose label shows the addresses the e-mail will go to."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.nome} – {', '.join(obj.indirizzi)}"
+
+
 class InvioOrganiForm(forms.Form):
-    organi = forms.ModelMultipleChoiceField(
+    organi = SceltaOrgani(
         label=_("Organi di governance"),
         queryset=OrganoGovernance.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("Accanto a ogni organo, gli indirizzi che riceveranno l'e-mail."),
         error_messages={"required": _("Scegli almeno un organo a cui inviare il report.")},
     )
+    protocollo = forms.CharField(
+        label=_("Numero di protocollo"),
+        max_length=100,
+        required=False,
+        help_text=_("Facoltativo: compare nell'oggetto e nel testo dell'e-mail."),
+    )
+    messaggio = forms.CharField(
+        label=_("Messaggio di accompagnamento"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Facoltativo: precede il link al report."),
+    )
 
-    def __init__(self, *args: Any, job: ReportJob, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, job: ReportJob, tutti_distretti: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organi = OrganoGovernance.objects.filter(attivo=True).select_related("distretto")
         if job.distretto_id:
             organi = organi.filter(Q(distretto__isnull=True) | Q(distretto_id=job.distretto_id))
-        campo_di(self, "organi", forms.ModelMultipleChoiceField).queryset = organi.order_by(
-            "distretto__nome", "nome"
+        campo = campo_di(self, "organi", forms.ModelMultipleChoiceField)
+        campo.queryset = organi.order_by("distretto__nome", "nome")
+        if tutti_distretti:
+            # "All the districts' bodies" in one click: they are ticked, and shown, before sending.
+            self.initial["organi"] = [o.pk for o in campo.queryset if o.distretto_id is not None]
+
+    def clean_protocollo(self) -> str:
+        return " ".join(self.cleaned_data.get("protocollo", "").split())
+
+
+class OrganoForm(forms.ModelForm):
+    class Meta:
+        model = OrganoGovernance
+        fields = ["nome", "tipo", "distretto", "destinatari", "attivo"]
+        widgets = {"destinatari": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        campo_di(self, "distretto", forms.ModelChoiceField).queryset = Distretto.objects.order_by("nome")
+
+
+class PianificazioneForm(forms.ModelForm):
+    class Meta:
+        model = PianificazioneReport
+        fields = [
+            "nome",
+            "tipo",
+            "distretto",
+            "ambito",
+            "frequenza",
+            "giorno",
+            "mese",
+            "ora",
+            "organi",
+            "attiva",
+        ]
+        widgets = {"organi": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        campo_di(self, "distretto", forms.ModelChoiceField).queryset = Distretto.objects.order_by("nome")
+        campo_di(self, "ambito", forms.ModelChoiceField).queryset = AmbitoTematico.objects.order_by(
+            "ordine", "nome"
         )
+        organi = campo_di(self, "organi", forms.ModelMultipleChoiceField)
+        organi.queryset = OrganoGovernance.objects.filter(attivo=True).order_by("distretto__nome", "nome")
+        organi.label_from_instance = SceltaOrgani.label_from_instance.__get__(organi)  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        dati = super().clean() or {}
+        if dati.get("tipo") != TipoReport.DISTRETTO:
+            dati["distretto"] = None
+            self.instance.distretto = None
+        if dati.get("tipo") != TipoReport.TEMATICO:
+            dati["ambito"] = None
+            self.instance.ambito = None
+        if dati.get("frequenza") == PianificazioneReport.Frequenza.MENSILE:
+            dati["mese"] = None
+            self.instance.mese = None
+        return dati
 
 
 class CruscottoForm(forms.Form):

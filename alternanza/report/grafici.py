@@ -9,6 +9,7 @@ report/css/grafici.css (web) and the print stylesheet (PDF).
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -76,13 +77,52 @@ def _classi(el) -> list[str]:
     return (el.get("class") or "").split()
 
 
-def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
+def _valori_fuori_dalle_barre(radice, orizzontale: bool) -> None:
+    """Put each printed value just past the end of its bar, in dark text (pygal centres it inside the
+    bar in the bar's own colour, unreadable on paper, and a short bar hides it)."""
+    q = f"{{{SVG_NS}}}"
+    barre: dict[str, list] = {}
+    testi: dict[str, list] = {}
+    for gruppo in radice.iter(f"{q}g"):
+        classi = _classi(gruppo)
+        if "series" not in classi:
+            continue
+        chiave = next((c for c in classi if c.startswith("serie-")), "")
+        rettangoli = [
+            r for b in gruppo.iter(f"{q}g") if "bar" in _classi(b) for r in b if r.tag == f"{q}rect"
+        ]
+        valori = [t for t in gruppo if t.tag == f"{q}text" and "value" in _classi(t)]
+        if rettangoli:
+            barre[chiave] = rettangoli
+        if valori:
+            testi[chiave] = valori
+    for chiave, valori in testi.items():
+        for testo, rett in zip(valori, barre.get(chiave, []), strict=False):
+            x, y = float(rett.get("x", 0)), float(rett.get("y", 0))
+            larghezza, altezza = float(rett.get("width", 0)), float(rett.get("height", 0))
+            if orizzontale:
+                testo.set("x", f"{x + larghezza + 4:.1f}")
+                testo.set("y", f"{y + altezza / 2 + 4:.1f}")
+                testo.set("text-anchor", "start")
+            else:
+                testo.set("x", f"{x + larghezza / 2:.1f}")
+                testo.set("y", f"{y - 4:.1f}")
+                testo.set("text-anchor", "middle")
+            testo.set("fill", "#1A1A1A")
+            testo.set("stroke", "none")
+
+
+def _pulisci(svg: str, titolo: str, serie: list[str], orizzontale: bool = False) -> str:
     radice = ET.fromstring(svg)  # noqa: S314 - pygal's own output, not user input  # nosec B314
     q = f"{{{SVG_NS}}}"
     for padre in list(radice.iter()):
         for figlio in list(padre):
-            if figlio.tag in (f"{q}script", f"{q}style") or not isinstance(figlio.tag, str):
-                padre.remove(figlio)  # scripts, styles and comments
+            if (
+                not isinstance(figlio.tag, str)
+                or figlio.tag in (f"{q}script", f"{q}style")
+                or "tooltip" in _classi(figlio)
+            ):
+                padre.remove(figlio)  # scripts, styles, comments and the script's (invisible) tooltip
     radice.set("font-family", FONT)
     # Explicit size from the viewBox: WeasyPrint and browsers then keep the ratio when CSS scales it.
     vista = (radice.get("viewBox") or "0 0 800 420").split()
@@ -92,6 +132,7 @@ def _pulisci(svg: str, titolo: str, serie: list[str]) -> str:
     radice.set("aria-label", titolo)
     radice.set("class", "pygal-chart grafico-report")
     _attributi(radice, frozenset(_classi(radice)))
+    _valori_fuori_dalle_barre(radice, orizzontale)
     # Tooltips: <title> as first child of each value group ("Serie – etichetta: valore").
     for gruppo_serie in radice.iter(f"{q}g"):
         classi = _classi(gruppo_serie)
@@ -134,6 +175,11 @@ def _attributi(el, antenati: frozenset) -> None:
     """Turn pygal's CSS into presentation attributes (colours, anchors), walking down the tree."""
     q = f"{{{SVG_NS}}}"
     el.attrib.pop("id", None)  # pygal's ids repeat across charts (and serve only its script)
+    el.attrib.pop("style", None)  # an inline style breaks the strict CSP (style-src without 'unsafe-inline')
+    if el.tag == f"{q}rect":
+        # pygal leaves out the size of a zero-length bar; SVG requires it (the HTML validator says so).
+        el.attrib.setdefault("width", "0")
+        el.attrib.setdefault("height", "0")
     classi = set(_classi(el))
     tutte = antenati | classi
     if "background" in classi:
@@ -165,81 +211,189 @@ def _attributi(el, antenati: frozenset) -> None:
         _attributi(figlio, tutte)
 
 
-def _render(grafico, titolo: str, serie: list[str]) -> str:
-    return _pulisci(grafico.render(is_unicode=True), titolo, serie)
+def _render(grafico, titolo: str, serie: list[str], orizzontale: bool = False) -> str:
+    return _pulisci(grafico.render(is_unicode=True), titolo, serie, orizzontale)
+
+
+def tacche_intere(massimo: float, quante: int = 5) -> list[int]:
+    """Integer axis ticks from 0 past `massimo` with a round step (1, 2, 5 × 10ⁿ): never 0,2 for counts."""
+    massimo = max(1, math.ceil(massimo or 0))
+    grezzo = massimo / quante
+    scala = 10 ** max(0, math.floor(math.log10(grezzo))) if grezzo >= 1 else 1
+    passo = next(m * scala for m in (1, 2, 5, 10) if m * scala >= grezzo)
+    return list(range(0, (math.ceil(massimo / passo) + 1) * passo, passo))
+
+
+def ordina(etichette: list[str], serie: dict[str, list], chiave: list | None = None):
+    """Labels and series reordered by `chiave` (default: the sum of the series), largest first."""
+    if chiave is None:
+        chiave = [sum(float(s[i] or 0) for s in serie.values()) for i in range(len(etichette))]
+    ordine = sorted(range(len(etichette)), key=lambda i: (-float(chiave[i] or 0), etichette[i]))
+    return [etichette[i] for i in ordine], {n: [v[i] for i in ordine] for n, v in serie.items()}
 
 
 def barre(
-    titolo: str, etichette: list[str], serie: dict[str, list], orizzontale=False, impilate=False, **kw
+    titolo: str,
+    etichette: list[str],
+    serie: dict[str, list],
+    orizzontale=False,
+    impilate=False,
+    conteggi=True,
+    **kw,
 ) -> str:
-    """A (horizontal, stacked) bar chart; `serie` maps a legend name to one value per label."""
+    """A (horizontal, stacked) bar chart; `serie` maps a legend name to one value per label.
+
+    Values are printed on the bars (readable on paper, no hover needed); counts get integer ticks.
+    Horizontal bars keep long names whole (no truncation, no overlap); pygal draws the first label at
+    the bottom, so the labels are reversed to read the largest first from the top.
+    """
     classe = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(orizzontale, impilate)]
+    valori_serie = {n: [None if v is None else float(v) for v in vs] for n, vs in serie.items()}
     if orizzontale:
-        kw.setdefault("height", max(260, 34 * len(etichette) + 120))
+        kw.setdefault("height", max(220, (26 if len(serie) == 1 else 20 * len(serie)) * len(etichette) + 130))
+        kw.setdefault("truncate_label", -1)
+        etichette = list(reversed(etichette))
+        valori_serie = {n: list(reversed(vs)) for n, vs in valori_serie.items()}
+    if conteggi:
+        if impilate:
+            massimo = max(
+                (sum(vs[i] or 0 for vs in valori_serie.values()) for i in range(len(etichette))), default=0
+            )
+        else:
+            massimo = max((v or 0 for vs in valori_serie.values() for v in vs), default=0)
+        kw.setdefault("y_labels", tacche_intere(massimo))
+        kw.setdefault("value_formatter", lambda v: numero(v, 0))
+    # Values on single bars; a stacked bar's segments are too small for them (the table under it has them).
+    kw.setdefault("print_values", not impilate)
     grafico = classe(**_config(title=titolo, **kw))
     grafico.x_labels = etichette
-    for nome, valori in serie.items():
-        grafico.add(nome, [None if v is None else float(v) for v in valori])
-    return _render(grafico, titolo, list(serie))
+    for nome, valori in valori_serie.items():
+        grafico.add(nome, valori)
+    return _render(grafico, titolo, list(serie), orizzontale)
 
 
 # --- The charts of a report ----------------------------------------------------------------------
 
 
-def grafici_report(ind) -> dict[str, str]:
-    """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name."""
+def specifiche(ind) -> list[dict]:
+    """What each chart of an Indicatori shows: name, title, labels and series (sorted by value).
+
+    The one source of the charts of the PDF and of the dashboard, of the table under each chart on the
+    dashboard and of its CSV export: all show the same figures.
+    """
     nomi = [r.distretto.nome for r in ind.righe]
-    grafici = {
-        "progetti": barre(
-            _("Progetti per distretto"),
-            nomi,
+    specifiche = []
+
+    def aggiungi(nome, titolo, etichette, serie, **opzioni):
+        vuoto = not any(float(v or 0) for valori in serie.values() for v in valori)
+        specifiche.append(
             {
-                ind.anno_precedente: [r.prec["progetti"] for r in ind.righe],
-                ind.anno: [r.att["progetti"] for r in ind.righe],
-            },
-        ),
-        "studenti": barre(
-            _("Studenti coinvolti per distretto, per genere"),
-            nomi,
-            {
-                _("Ragazze"): [_ragazze(r) for r in ind.righe],
-                _("Ragazzi"): [r.att["studenti"] - _ragazze(r) for r in ind.righe],
-            },
-            impilate=True,
-        ),
-        "flussi": barre(
-            _("Inserimenti per provenienza della struttura ospitante"),
-            [r["distretto"].nome for r in ind.flussi["righe"]],
-            _serie_flussi(ind),
-            impilate=True,
-        ),
-    }
+                "nome": nome,
+                "titolo": titolo,
+                "etichette": etichette,
+                "serie": serie,
+                "vuoto": vuoto,
+                **opzioni,
+            }
+        )
+
+    etichette, serie = ordina(
+        nomi,
+        {
+            ind.anno: [r.att["progetti"] for r in ind.righe],
+            ind.anno_precedente: [r.prec["progetti"] for r in ind.righe],
+        },
+        chiave=[r.att["progetti"] for r in ind.righe],
+    )
+    aggiungi("progetti", _("Progetti per distretto"), etichette, serie, orizzontale=True)
+    etichette, serie = ordina(
+        nomi,
+        {
+            _("Ragazze"): [_ragazze(r) for r in ind.righe],
+            _("Ragazzi"): [r.att["studenti"] - _ragazze(r) for r in ind.righe],
+        },
+    )
+    aggiungi(
+        "studenti",
+        _("Studenti coinvolti per distretto, per genere"),
+        etichette,
+        serie,
+        orizzontale=True,
+        impilate=True,
+    )
+    etichette, serie = ordina([r["distretto"].nome for r in ind.flussi["righe"]], _serie_flussi(ind))
+    aggiungi(
+        "flussi",
+        _("Inserimenti per provenienza della struttura ospitante"),
+        etichette,
+        serie,
+        orizzontale=True,
+        impilate=True,
+    )
     aree = [a for a in ind.aree_s3 if a["totale"]]
     if aree:
-        grafici["aree_s3"] = barre(
+        etichette, serie = ordina(
+            [a["area"] for a in aree], {_("Organizzazioni"): [a["totale"] for a in aree]}
+        )
+        aggiungi(
+            "aree_s3",
             _("Organizzazioni ospitanti per area S3"),
-            [a["area"] for a in aree],
-            {_("Organizzazioni"): [a["totale"] for a in aree]},
+            etichette,
+            serie,
             orizzontale=True,
             show_legend=False,
         )
-    grafici["ambiti"] = barre(
+    etichette, serie = ordina(
+        [_(a["ambito"]) for a in ind.ambiti], {_("% dei progetti"): [a["quota"] or 0 for a in ind.ambiti]}
+    )
+    aggiungi(
+        "ambiti",
         _("Quota di progetti per ambito tematico (%)"),
-        [_breve(_(a["ambito"])) for a in ind.ambiti],
-        {_("% dei progetti"): [a["quota"] or 0 for a in ind.ambiti]},
+        etichette,
+        serie,
         orizzontale=True,
         show_legend=False,
+        conteggi=False,
+        percentuale=True,
     )
-    return grafici
+    return specifiche
 
 
-def _breve(testo: str, limite: int = 38) -> str:
-    return testo if len(testo) <= limite else testo[: limite - 1].rstrip() + "…"
+def disegna(spec: dict) -> str:
+    """The SVG of one chart specification (see specifiche)."""
+    opzioni = {
+        k: v
+        for k, v in spec.items()
+        if k not in ("nome", "titolo", "etichette", "serie", "vuoto", "percentuale")
+    }
+    etichette = spec["etichette"]
+    if spec.get("percentuale"):
+        etichette = [_breve(e) for e in etichette]  # the full names are in the table under the chart
+        massimo = max((float(v or 0) for v in next(iter(spec["serie"].values()), [])), default=0)
+        opzioni.setdefault("y_labels", tacche_intere(massimo))
+        opzioni.setdefault("value_formatter", lambda v: numero(v, 1) + " %")
+    return barre(spec["titolo"], etichette, spec["serie"], **opzioni)
+
+
+def grafici_report(ind) -> dict[str, str]:
+    """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name.
+
+    District charts are horizontal bars sorted by value (district names are long: "Reno, Lavino e
+    Samoggia"), with the values printed; the same code draws the PDF's charts and the dashboard's.
+    """
+    return {spec["nome"]: disegna(spec) for spec in specifiche(ind)}
+
+
+def _breve(testo: str, limite: int = 42) -> str:
+    """A long label cut at a word with an ellipsis (pygal does not wrap labels)."""
+    if len(testo) <= limite:
+        return testo
+    return testo[: limite - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _ragazze(riga) -> int:

@@ -47,7 +47,7 @@ from partnership.models import Accordo, AreaS3, Organizzazione, Partnership
 AMBITI_TECNICI = ("cultura-tecnica-primaria-secondaria", "allineamento-s3", "gap-di-genere")
 STATI_ACCORDO_ATTIVO = (Accordo.Stato.FIRMATO, Accordo.Stato.RINNOVATO)
 TOP_N = 25
-MAX_RIGHE_ELENCO = 60
+MAX_RIGHE_ELENCO = 30  # longer lists go to the annex (XLSX) only
 
 # The indicators of a district row, in the order of the tables; "più alto è meglio" drives the arrows.
 CHIAVI = (

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.archivi import FilePrivato
 from alternanza.core.tipi import Utente
 from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Distretto
@@ -55,6 +56,7 @@ class ReportJobQuerySet(models.QuerySet):
         return self.filter(stato__in=[StatoJob.IN_CODA, StatoJob.IN_CORSO])
 
 
+# Named by the first migrations only: files now get random names (FilePrivato).
 def _percorso_report(job: ReportJob, nome: str) -> str:
     return f"report/{job.creato_il:%Y/%m}/{job.pk}/{nome}"
 
@@ -120,13 +122,32 @@ class ReportJob(CampiDeiVincoli, models.Model):
     accodato_il = models.DateTimeField(_("inviato al broker il"), null=True, blank=True)
     tentativi = models.PositiveSmallIntegerField(_("esecuzioni avviate"), default=0)
 
-    file = models.FileField(_("file PDF"), upload_to=_percorso_report, blank=True, max_length=300)
-    allegato = models.FileField(
-        _("allegato (elenchi completi)"), upload_to=_percorso_report, blank=True, max_length=300
-    )
+    # Private (alternanza.core.archivi): random names, downloaded as nome_file() after the permission check.
+    file = FilePrivato(_("file PDF"), cartella="report", blank=True, max_length=300)
+    allegato = FilePrivato(_("allegato (elenchi completi)"), cartella="report", blank=True, max_length=300)
     pagine = models.PositiveIntegerField(_("pagine"), null=True, blank=True)
     dati_al = models.DateTimeField(_("dati aggiornati al"), null=True, blank=True)
     errore = models.TextField(_("errore"), blank=True)
+    # Versions: "produce again" makes a new job (version N+1) of the same series; a finished job's
+    # files are never replaced, so a link already sent keeps serving the document it announced.
+    versione = models.PositiveIntegerField(_("versione"), default=1)
+    prima_versione = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versioni_successive",
+        verbose_name=_("prima versione"),
+    )
+    sha256 = models.CharField(_("impronta SHA-256 del PDF"), max_length=64, blank=True)
+    pianificazione = models.ForeignKey(
+        "PianificazioneReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report",
+        verbose_name=_("pianificazione"),
+    )
 
     objects = ReportJobQuerySet.as_manager()
 
@@ -172,6 +193,18 @@ class ReportJob(CampiDeiVincoli, models.Model):
             raise ValidationError({"distretto": _("Scegli il distretto del report.")})
         if self.tipo == TipoReport.TEMATICO and not self.ambito_id:
             raise ValidationError({"ambito": _("Scegli l'ambito tematico del report.")})
+
+    @property
+    def radice_id(self) -> int:
+        """The id of the first version of this report's series."""
+        return self.prima_versione_id or self.pk
+
+    def versioni(self):
+        """Every version of this report (this one included), newest first."""
+        radice = self.radice_id
+        return ReportJob.objects.filter(models.Q(pk=radice) | models.Q(prima_versione_id=radice)).order_by(
+            "-versione", "-pk"
+        )
 
     @property
     def titolo(self) -> str:
@@ -287,6 +320,16 @@ class InvioReport(models.Model):
     creato_il = models.DateTimeField(_("creato il"), default=timezone.now)
     inviato_il = models.DateTimeField(_("inviato il"), null=True, blank=True)
     errore = models.TextField(_("errore"), blank=True)
+    messaggio = models.TextField(
+        _("messaggio di accompagnamento"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Testo libero che precede il link nell'e-mail."),
+    )
+    protocollo = models.CharField(
+        _("numero di protocollo"), max_length=100, blank=True, help_text=_("Testo libero, come registrato.")
+    )
+    nuovo_link_chiesto_il = models.DateTimeField(_("nuovo link chiesto il"), null=True, blank=True)
 
     class Meta:
         ordering = ["-creato_il", "-pk"]
@@ -299,3 +342,108 @@ class InvioReport(models.Model):
     @property
     def indirizzi(self) -> list[str]:
         return _indirizzi(self.destinatari)
+
+
+class PianificazioneReport(CampiDeiVincoli, models.Model):
+    """A schedule staff edit in the portal: which report, how often, to which bodies, active or paused.
+
+    The periodic task `report.pianificazioni` (every few minutes) reads these rows and requests the
+    reports that are due, then moves `prossima_esecuzione` on: a change made here applies at the next
+    run, without restarting beat or the workers.
+    """
+
+    class Frequenza(models.TextChoices):
+        MENSILE = "mensile", _("mensile, durante l'anno scolastico (settembre–giugno)")
+        ANNUALE = "annuale", _("annuale, in un giorno fisso")
+
+    nome = models.CharField(_("nome"), max_length=200)
+    tipo = models.CharField(
+        _("report"),
+        max_length=30,
+        choices=[c for c in TipoReport.choices if c[0] != TipoReport.PARTNERSHIP],
+    )
+    distretto = models.ForeignKey(
+        Distretto,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pianificazioni_report",
+        verbose_name=_("distretto"),
+        help_text=_("Per il report di distretto."),
+    )
+    ambito = models.ForeignKey(
+        AmbitoTematico,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pianificazioni_report",
+        verbose_name=_("ambito tematico"),
+        help_text=_("Per il report tematico."),
+    )
+    frequenza = models.CharField(_("frequenza"), max_length=20, choices=Frequenza.choices)
+    giorno = models.PositiveSmallIntegerField(
+        _("giorno del mese"), default=1, help_text=_("Da 1 a 28, perché esista in ogni mese.")
+    )
+    mese = models.PositiveSmallIntegerField(
+        _("mese"),
+        null=True,
+        blank=True,
+        choices=[(m, m) for m in range(1, 13)],
+        help_text=_("Solo per la frequenza annuale."),
+    )
+    ora = models.PositiveSmallIntegerField(_("ora"), default=6, help_text=_("Ora del giorno (0–23)."))
+    organi = models.ManyToManyField(
+        OrganoGovernance,
+        blank=True,
+        related_name="pianificazioni",
+        verbose_name=_("organi destinatari"),
+    )
+    attiva = models.BooleanField(_("attiva"), default=True, help_text=_("Togli la spunta per sospenderla."))
+    prossima_esecuzione = models.DateTimeField(_("prossima esecuzione"), null=True, blank=True, db_index=True)
+    ultima_esecuzione = models.DateTimeField(_("ultima esecuzione"), null=True, blank=True)
+    creata_il = models.DateTimeField(_("creata il"), default=timezone.now)
+
+    campi_dei_vincoli: ClassVar[dict[str, str]] = {
+        "pianificazione_giorno_1_28": "giorno",
+        "pianificazione_ora_0_23": "ora",
+    }
+
+    class Meta:
+        ordering = ["nome", "pk"]
+        verbose_name = _("pianificazione di report")
+        verbose_name_plural = _("pianificazioni di report")
+        constraints = [
+            models.CheckConstraint(
+                name="pianificazione_giorno_1_28",
+                condition=models.Q(giorno__gte=1, giorno__lte=28),
+                violation_error_code="pianificazione_giorno_1_28",
+                violation_error_message=_("Il giorno va da 1 a 28."),
+            ),
+            models.CheckConstraint(
+                name="pianificazione_ora_0_23",
+                condition=models.Q(ora__lte=23),
+                violation_error_code="pianificazione_ora_0_23",
+                violation_error_message=_("L'ora va da 0 a 23."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nome
+
+    def get_absolute_url(self) -> str:
+        return reverse("report:pianificazione", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errori = {}
+        if self.tipo == TipoReport.DISTRETTO and not self.distretto_id:
+            errori["distretto"] = _("Scegli il distretto del report.")
+        if self.tipo == TipoReport.TEMATICO and not self.ambito_id:
+            errori["ambito"] = _("Scegli l'ambito tematico del report.")
+        if self.frequenza == self.Frequenza.ANNUALE and not self.mese:
+            errori["mese"] = _("Scegli il mese dell'invio annuale.")
+        if self.giorno is not None and not 1 <= self.giorno <= 28:
+            errori["giorno"] = _("Il giorno va da 1 a 28.")
+        if self.ora is not None and self.ora > 23:
+            errori["ora"] = _("L'ora va da 0 a 23.")
+        if errori:
+            raise ValidationError(errori)

@@ -21,13 +21,15 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from alternanza.report import grafici, indicatori
+from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.esportazioni import neutralizza_formula
+from alternanza.report import grafici, indicatori, sintesi
 from alternanza.report.models import ReportJob, TipoReport
 from distretti.models import AmbitoTematico, Distretto
 
@@ -39,6 +41,13 @@ FONT_TITILLIUM = {
     (700, "normal"): "titillium-web-v10-latin-ext_latin-700.ttf",
     (400, "italic"): "titillium-web-v10-latin-ext_latin-italic.ttf",
 }
+
+
+class DatiNonValidi(ValueError):
+    """The job's data cannot make a report (unknown type, missing district…): not worth a retry.
+
+    Its message is shown to staff on the job page and mailed to the requester, so it is a sentence.
+    """
 
 
 class RisorsaNonConsentita(ValueError):
@@ -132,7 +141,34 @@ def dati(
             contesto["pa"] = indicatori.partnership_e_accordi(anno, distretto)
         else:
             contesto["ind"] = indicatori.calcola(anno, distretto=distretto, ambito=ambito)
+            if distretto is not None:
+                # A district report compares the district with the network (same snapshot).
+                rete = indicatori.calcola(anno, ambito=ambito)
+                contesto["confronto_rete"] = confronto_con_la_rete(contesto["ind"], rete)
     return contesto
+
+
+CONFRONTO_RETE = (
+    "progetti",
+    "studenti",
+    "ore",
+    "organizzazioni_ospitanti",
+    "quota_ragazze",
+    "allineamento_s3",
+)
+
+
+def confronto_con_la_rete(ind, rete) -> list[dict]:
+    """The district's headline figures next to the network's district average (shares: the network's)."""
+    distretti = max(1, len([r for r in rete.righe if r.distretto is not None]))
+    righe = []
+    for colonna in indicatori.colonne(*CONFRONTO_RETE):
+        chiave = colonna["chiave"]
+        valore = ind.totale.att.get(chiave)
+        totale = rete.totale.att.get(chiave)
+        media = totale if colonna["perc"] or totale is None else round(float(totale) / distretti, 1)
+        righe.append({**colonna, "distretto": valore, "rete": media})
+    return righe
 
 
 def titolo_report(
@@ -146,18 +182,26 @@ def titolo_report(
     return base
 
 
-def html_report(contesto: dict, generato_il: datetime | None = None) -> str:
-    """The HTML of a report (Italian), with its charts inline as SVG."""
+def html_report(
+    contesto: dict, generato_il: datetime | None = None, *, versione: int = 1, destinatari: str = ""
+) -> str:
+    """The HTML of a report (Italian), with its charts inline as SVG.
+
+    The cover names the bodies the report is for (`destinatari`) and its version.
+    """
     with translation.override("it"):
         ctx = dict(contesto)
+        ctx["versione"] = versione
+        ctx["destinatari"] = destinatari
         ctx["titolo"] = titolo_report(ctx["tipo"], ctx["anno"], ctx.get("distretto"), ctx.get("ambito"))
         ctx["generato_il"] = generato_il or timezone.now()
         ctx["font_face"] = font_face()
         ctx["css_url"] = url_statico("report/css/report-stampa.css")
-        ctx["logo_url"] = url_statico("img/logo-rete.svg")
+        ctx["logo_url"] = url_statico(settings.REPORT_LOGO)
         ctx["PORTALE"] = settings.PORTALE
         if "ind" in ctx:
             ctx["grafici"] = grafici.grafici_report(ctx["ind"])
+            ctx["sintesi"] = sintesi.sintesi(ctx["ind"])
             ctx["colonne_attivita"] = indicatori.colonne(
                 "progetti", "studenti", "quota_ragazze", "quota_straniera", "ore", "quota_sicurezza"
             )
@@ -202,10 +246,49 @@ def html_a_pdf(html: str) -> tuple[bytes, int]:
 # --- Annex ---------------------------------------------------------------------------------------
 
 
+class _Foglio:
+    """One sheet of the annex: human header (styled, frozen, with autofilter), widths, safe cells.
+
+    Streaming (write-only) mode: the header and the column widths are set before the rows, the filter
+    range after them. Every text goes through neutralizza_formula: a title "=HYPERLINK(…)" stays text.
+    """
+
+    def __init__(self, wb, nome: str, colonne: list[tuple[str, int]]):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        self.ws = wb.create_sheet(nome)
+        self._lettera = get_column_letter
+        for indice, (_etichetta, larghezza) in enumerate(colonne, start=1):
+            self.ws.column_dimensions[get_column_letter(indice)].width = larghezza
+        self.ws.freeze_panes = "A2"
+        intestazione = []
+        for etichetta, _larghezza in colonne:
+            cella = WriteOnlyCell(self.ws, value=etichetta)
+            cella.font = Font(bold=True, color="FFFFFF")
+            cella.fill = PatternFill("solid", fgColor="00264D")
+            cella.alignment = Alignment(wrap_text=True, vertical="top")
+            intestazione.append(cella)
+        self.ws.append(intestazione)
+        self.colonne = len(colonne)
+        self.righe = 1
+
+    def riga(self, valori) -> None:
+        self.ws.append(
+            [neutralizza_formula("sì" if v is True else "no" if v is False else v) for v in valori]
+        )
+        self.righe += 1
+
+    def chiudi(self) -> None:
+        self.ws.auto_filter.ref = f"A1:{self._lettera(self.colonne)}{self.righe}"
+
+
 def allegato_xlsx(contesto: dict) -> bytes:
     """The full lists behind the report (every project of the selection, gaps, flows) as XLSX.
 
     Written in openpyxl's streaming mode from database iterators: memory stays flat with 100,000 rows.
+    Each sheet has labelled columns (not field names), a styled frozen header and an autofilter.
     """
     from openpyxl import Workbook
 
@@ -217,28 +300,35 @@ def allegato_xlsx(contesto: dict) -> bytes:
     anno, distretto, ambito = contesto["anno"], contesto.get("distretto"), contesto.get("ambito")
     if "ind" in contesto:
         ind = contesto["ind"]
-        ws = wb.create_sheet("Indicatori")
-        ws.append(["Distretto", "Anno", *indicatori.CHIAVI])
+        foglio = _Foglio(
+            wb,
+            "Indicatori",
+            [("Distretto", 28), ("Anno scolastico", 12)]
+            + [(str(indicatori.ETICHETTE[k]), 16) for k in indicatori.CHIAVI],
+        )
         for riga in [*ind.righe, ind.totale]:
-            ws.append([riga.nome, anno, *[riga.att.get(k) for k in indicatori.CHIAVI]])
-            ws.append([riga.nome, ind.anno_precedente, *[riga.prec.get(k) for k in indicatori.CHIAVI]])
+            foglio.riga([riga.nome, anno, *[riga.att.get(k) for k in indicatori.CHIAVI]])
+            foglio.riga([riga.nome, ind.anno_precedente, *[riga.prec.get(k) for k in indicatori.CHIAVI]])
+        foglio.chiudi()
         qs = indicatori.progetti_contati(anno, distretto, ambito)
-        ws = wb.create_sheet("Progetti")
-        intestazione = [
-            "ID",
-            "Titolo",
-            "Scuola",
-            "Codice meccanografico",
-            "Comune",
-            "Distretto",
-            "Stato",
-            "Studenti",
-            "Ragazze",
-            "Origine straniera",
-            "Ore svolte",
-            "Formazione sicurezza",
-        ]
-        ws.append(intestazione)
+        foglio = _Foglio(
+            wb,
+            "Progetti",
+            [
+                ("ID", 8),
+                ("Titolo", 48),
+                ("Scuola", 40),
+                ("Codice meccanografico", 16),
+                ("Comune", 22),
+                ("Distretto", 26),
+                ("Stato", 12),
+                ("Studenti", 10),
+                ("Ragazze", 10),
+                ("Origine straniera", 12),
+                ("Ore svolte", 10),
+                ("Formazione sicurezza", 12),
+            ],
+        )
         campi = (
             "pk",
             "titolo",
@@ -255,9 +345,18 @@ def allegato_xlsx(contesto: dict) -> bytes:
         )
         righe = qs.order_by("distretto__nome", "scuola__denominazione", "pk").values_list(*campi)
         for riga in righe.iterator(chunk_size=5000):
-            ws.append(["sì" if v is True else "no" if v is False else v for v in riga])
-        ws = wb.create_sheet("Inserimenti")
-        ws.append(["ID progetto", "Organizzazione", "Comune organizzazione", "Distretto organizzazione"])
+            foglio.riga(riga)
+        foglio.chiudi()
+        foglio = _Foglio(
+            wb,
+            "Inserimenti",
+            [
+                ("ID progetto", 12),
+                ("Organizzazione", 44),
+                ("Comune organizzazione", 24),
+                ("Distretto organizzazione", 26),
+            ],
+        )
         for riga in (
             ProgettoOrganizzazione.objects.filter(
                 ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=qs.values("pk")
@@ -271,9 +370,13 @@ def allegato_xlsx(contesto: dict) -> bytes:
             )
             .iterator(chunk_size=5000)
         ):
-            ws.append(list(riga))
-        ws = wb.create_sheet("Scuole senza progetti")
-        ws.append(["Codice meccanografico", "Denominazione", "Comune", "Distretto"])
+            foglio.riga(riga)
+        foglio.chiudi()
+        foglio = _Foglio(
+            wb,
+            "Scuole senza progetti",
+            [("Codice meccanografico", 16), ("Denominazione", 44), ("Comune", 22), ("Distretto", 26)],
+        )
         scuole = (
             Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO)
             .exclude(pk__in=qs.values("scuola_id"))
@@ -284,35 +387,53 @@ def allegato_xlsx(contesto: dict) -> bytes:
         for riga in scuole.values_list(
             "codice_meccanografico", "denominazione", "comune__nome", "comune__distretto__nome"
         ).iterator(chunk_size=5000):
-            ws.append(list(riga))
-        ws = wb.create_sheet("Comuni senza progetti")
-        ws.append(["Comune", "Distretto"])
+            foglio.riga(riga)
+        foglio.chiudi()
+        foglio = _Foglio(wb, "Comuni senza progetti", [("Comune", 28), ("Distretto", 26)])
         comuni = Comune.objects.exclude(pk__in=qs.values("scuola__comune_id"))
         comuni = comuni.order_by("distretto__nome", "nome")
         if distretto is not None:
             comuni = comuni.filter(distretto=distretto)
         for riga in comuni.values_list("nome", "distretto__nome"):
-            ws.append(list(riga))
-        ws = wb.create_sheet("Flussi")
+            foglio.riga(riga)
+        foglio.chiudi()
         colonne = [d.nome for d in ind.flussi["colonne"]]
-        ws.append(["Distretto della scuola", *colonne, "Fuori area", "Totale"])
+        foglio = _Foglio(
+            wb,
+            "Flussi",
+            [("Distretto della scuola", 28), *[(c, 14) for c in colonne], ("Fuori area", 12), ("Totale", 10)],
+        )
         for r in ind.flussi["righe"]:
-            ws.append([r["distretto"].nome, *r["valori"], r["totale"]])
+            foglio.riga([r["distretto"].nome, *r["valori"], r["totale"]])
+        foglio.chiudi()
     else:
-        ws = wb.create_sheet("Accordi")
-        ws.append(["Titolo", "Tipo", "Stato", "Data di firma", "Valido dal", "Valido al"])
+        foglio = _Foglio(
+            wb,
+            "Accordi",
+            [
+                ("Titolo", 48),
+                ("Tipo", 18),
+                ("Stato", 14),
+                ("Data di firma", 14),
+                ("Valido dal", 14),
+                ("Valido al", 14),
+            ],
+        )
         accordi = Accordo.objects.order_by("-data_firma", "titolo")
         if distretto is not None:
             accordi = accordi.filter(distretti=distretto)
         for riga in accordi.values_list("titolo", "tipo", "stato", "data_firma", "valido_dal", "valido_al"):
-            ws.append(list(riga))
-        ws = wb.create_sheet("Partnership")
-        ws.append(["Titolo", "Livello", "Stato", "Inizio", "Fine"])
+            foglio.riga(riga)
+        foglio.chiudi()
+        foglio = _Foglio(
+            wb, "Partnership", [("Titolo", 48), ("Livello", 18), ("Stato", 14), ("Inizio", 14), ("Fine", 14)]
+        )
         partnership = Partnership.objects.order_by("titolo")
         if distretto is not None:
             partnership = partnership.filter(distretti=distretto)
         for riga in partnership.values_list("titolo", "livello", "stato", "data_inizio", "data_fine"):
-            ws.append(list(riga))
+            foglio.riga(riga)
+        foglio.chiudi()
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -345,6 +466,8 @@ def genera_documento(
     ambito: AmbitoTematico | None = None,
     avanza: Avanza | None = None,
     con_allegato: bool = True,
+    versione: int = 1,
+    destinatari: str = "",
 ) -> Risultato:
     """Build a report synchronously (used by the task and by `manage.py genera_report`)."""
     avanza = avanza or _senza_avanzamento
@@ -352,7 +475,7 @@ def genera_documento(
     avanza(5, gettext_noop("lettura dei dati"))
     contesto = dati(tipo, anno, distretto, ambito)
     avanza(35, gettext_noop("grafici e impaginazione"))
-    html = html_report(contesto)
+    html = html_report(contesto, versione=versione, destinatari=destinatari)
     avanza(45, gettext_noop("composizione del PDF"))
     pdf, pagine = html_a_pdf(html)
     allegato = None
@@ -363,6 +486,32 @@ def genera_documento(
     return Risultato(pdf=pdf, pagine=pagine, allegato=allegato, dati_al=contesto["dati_al"])
 
 
+def verifica(job: ReportJob) -> None:
+    """Refuse, in words, a job whose data cannot make a report (raised before any work is done)."""
+    if job.tipo not in TipoReport.values:
+        raise DatiNonValidi(f"Il tipo di report «{job.tipo}» non esiste: richiedi di nuovo il report.")
+    try:
+        valida_anno_scolastico(job.anno_scolastico)
+    except ValidationError as exc:
+        raise DatiNonValidi(
+            f"L'anno scolastico «{job.anno_scolastico}» non è valido (forma attesa: 2025/26)."
+        ) from exc
+    if job.tipo == TipoReport.DISTRETTO and job.distretto is None:
+        raise DatiNonValidi("Il report di distretto non indica il distretto.")
+    if job.tipo == TipoReport.TEMATICO and job.ambito is None:
+        raise DatiNonValidi("Il report tematico non indica l'ambito tematico.")
+
+
 def genera(job: ReportJob, avanza: Avanza | None = None) -> Risultato:
-    """Build the report of a job."""
-    return genera_documento(job.tipo, job.anno_scolastico, job.distretto, job.ambito, avanza=avanza)
+    """Build the report of a job (DatiNonValidi, in words, when its data cannot make one)."""
+    verifica(job)
+    organi = ", ".join(o.nome for o in job.invia_a.order_by("nome")) if job.pk else ""
+    return genera_documento(
+        job.tipo,
+        job.anno_scolastico,
+        job.distretto,
+        job.ambito,
+        avanza=avanza,
+        versione=job.versione,
+        destinatari=organi,
+    )

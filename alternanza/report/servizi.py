@@ -10,6 +10,7 @@ or, after MAX_ESECUZIONI attempts, into an error — a job is never "in corso" f
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from datetime import timedelta
@@ -65,9 +66,15 @@ def richiedi(
     origine: str = ReportJob.Origine.UTENTE,
     invia_a=(),
     parametri: dict | None = None,
+    versione: int = 1,
+    prima_versione: ReportJob | None = None,
+    pianificazione=None,
 ) -> ReportJob:
     """Record a report request and dispatch its build once the current transaction commits."""
     job = ReportJob(
+        versione=versione,
+        prima_versione=prima_versione,
+        pianificazione=pianificazione,
         tipo=tipo,
         anno_scolastico=anno_scolastico,
         distretto=distretto,
@@ -113,21 +120,24 @@ def invia_al_broker(job_id: int) -> bool:
     return True
 
 
-def rigenera(job: ReportJob) -> None:
-    """Build a job again (its files are replaced when the new build completes)."""
-    ReportJob.objects.filter(pk=job.pk).update(
-        stato=StatoJob.IN_CODA,
-        progresso=0,
-        fase="",
-        errore="",
-        task_id="",
-        accodato_il=None,
-        avviato_il=None,
-        completato_il=None,
-        heartbeat_il=None,
-        tentativi=0,
+def nuova_versione(job: ReportJob, utente=None) -> ReportJob:
+    """Request version N+1 of a report with fresh data; the earlier versions and their files stay as they are.
+
+    The first version's row is locked so that two clicks at once number their versions 2 and 3.
+    """
+    radice = ReportJob.objects.select_for_update().get(pk=job.radice_id)
+    ultima = radice.versioni().values_list("versione", flat=True).first() or radice.versione
+    nuovo = richiedi(
+        job.tipo,
+        job.anno_scolastico,
+        utente=utente,
+        distretto=job.distretto,
+        ambito=job.ambito,
+        parametri=job.parametri,
+        versione=ultima + 1,
+        prima_versione=radice,
     )
-    transaction.on_commit(partial(invia_al_broker, job.pk))
+    return nuovo
 
 
 # --- Build ---------------------------------------------------------------------------------------
@@ -215,20 +225,24 @@ def esegui(job_id: int, task_id: str = "") -> str:
 
 
 def completa(job: ReportJob, risultato) -> None:
-    """Store the files of a finished build (replacing any earlier ones), then notify."""
-    vecchi = [f.name for f in (job.file, job.allegato) if f]
+    """Store the files of a finished build, with the PDF's SHA-256, then notify.
+
+    A finished job's files are never replaced (a new build is a new version, see nuova_versione): the
+    files get new names and the row is updated only if it is still "in corso".
+    """
     job.file.save(job.nome_file("pdf"), ContentFile(risultato.pdf), save=False)
     if risultato.allegato is not None:
         job.allegato.save(
             job.nome_file(risultato.allegato_estensione), ContentFile(risultato.allegato), save=False
         )
     with transaction.atomic():
-        aggiornate = ReportJob.objects.filter(pk=job.pk, stato=StatoJob.IN_CORSO).update(
+        aggiornate = ReportJob.objects.filter(pk=job.pk, stato=StatoJob.IN_CORSO, sha256="").update(
             stato=StatoJob.COMPLETATO,
             progresso=100,
             fase="",
             file=job.file.name,
             allegato=job.allegato.name if job.allegato else "",
+            sha256=hashlib.sha256(risultato.pdf).hexdigest(),
             pagine=risultato.pagine,
             dati_al=risultato.dati_al,
             completato_il=timezone.now(),
@@ -241,9 +255,6 @@ def completa(job: ReportJob, risultato) -> None:
                     job.file.storage.delete(nome)
             return
         transaction.on_commit(partial(_dopo_completamento, job.pk))
-    for nome in vecchi:
-        if nome not in (job.file.name, job.allegato.name if job.allegato else None):
-            job.file.storage.delete(nome)
 
 
 def _dopo_completamento(job_id: int) -> None:
@@ -358,17 +369,69 @@ def link_documento(invio: InvioReport) -> str:
     return _url_assoluto(reverse("report:documento", kwargs={"token": token}))
 
 
-def job_da_token(token: str) -> ReportJob | None:
+def invio_da_token(token: str) -> tuple[InvioReport | None, bool]:
+    """The send a document link belongs to, and whether the link is still valid.
+
+    (None, False) for a forged or unknown link; (invio, False) for a genuine link past VALIDITA_LINK,
+    whose page explains and lets the body ask for a new one; (invio, True) for a link to serve.
+    """
     try:
         dati = signing.loads(token, salt=SALT_LINK, max_age=VALIDITA_LINK)
+        valido = True
+    except signing.SignatureExpired:
+        dati = signing.loads(token, salt=SALT_LINK)  # genuine but old: its ids are trustworthy
+        valido = False
     except signing.BadSignature:
-        return None
-    if not InvioReport.objects.filter(pk=dati.get("i"), job_id=dati.get("j")).exists():
-        return None
-    return ReportJob.objects.filter(pk=dati.get("j"), stato=StatoJob.COMPLETATO).exclude(file="").first()
+        return None, False
+    invio = (
+        InvioReport.objects.select_related("job", "job__distretto", "job__ambito", "organo", "inviato_da")
+        .filter(pk=dati.get("i"), job_id=dati.get("j"))
+        .first()
+    )
+    if invio is None or invio.job.stato != StatoJob.COMPLETATO or not invio.job.file:
+        return None, False
+    return invio, valido
 
 
-def invia_agli_organi(job: ReportJob, organi, utente=None) -> list[InvioReport]:
+def job_da_token(token: str) -> ReportJob | None:
+    """The report a valid document link serves (the version that was sent, never a later one)."""
+    invio, valido = invio_da_token(token)
+    return invio.job if invio is not None and valido else None
+
+
+def chiedi_nuovo_link(invio: InvioReport) -> bool:
+    """A body whose link has expired asks for a new one: mail the sender (or the portal's contact).
+
+    At most one request a day per send, so that the button cannot be used to flood the staff.
+    """
+    adesso = timezone.now()
+    aggiornate = (
+        InvioReport.objects.filter(pk=invio.pk)
+        .filter(
+            Q(nuovo_link_chiesto_il__isnull=True) | Q(nuovo_link_chiesto_il__lt=adesso - timedelta(days=1))
+        )
+        .update(nuovo_link_chiesto_il=adesso)
+    )
+    if not aggiornate:
+        return False
+    mittente = invio.inviato_da
+    destinatari = (
+        destinatari_utenti(get_user_model().objects.filter(pk=mittente.pk))
+        if mittente is not None and mittente.email
+        else [settings.PORTALE["email_contatti"]]
+    )
+    invia_modello(
+        "report/email/nuovo_link",
+        destinatari,
+        {"invio": invio, "job": invio.job, "url": _url_assoluto(invio.job.get_absolute_url())},
+        settings.LANGUAGE_CODE,
+    )
+    return True
+
+
+def invia_agli_organi(
+    job: ReportJob, organi, utente=None, *, messaggio: str = "", protocollo: str = ""
+) -> list[InvioReport]:
     """Record one send per body and e-mail its recipients a link (the outbox rows are the truth)."""
     invii = []
     for organo in organi:
@@ -378,6 +441,8 @@ def invia_agli_organi(job: ReportJob, organi, utente=None) -> list[InvioReport]:
                 organo=organo,
                 destinatari="\n".join(organo.indirizzi),
                 inviato_da=utente if utente is not None and utente.is_authenticated else None,
+                messaggio=messaggio,
+                protocollo=protocollo,
             )
         )
     for invio in invii:
@@ -407,7 +472,7 @@ def esegui_invio(invio_id: int) -> str:
         invia_modello(
             "report/email/invio_organo",
             invio.indirizzi,
-            {"job": invio.job, "organo": invio.organo, "url": link_documento(invio)},
+            {"job": invio.job, "organo": invio.organo, "invio": invio, "url": link_documento(invio)},
             settings.LANGUAGE_CODE,
             un_messaggio=True,
         )

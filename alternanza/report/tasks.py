@@ -18,9 +18,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_noop
 
-from alternanza.core.anno_scolastico import anno_scolastico_di
 from alternanza.core.compiti import CODA_PESANTE, vecchio_nome
-from alternanza.report.models import ReportJob, TipoReport
 
 logger = logging.getLogger("alternanza.report")
 
@@ -52,6 +50,7 @@ def attesa_prima_del_tentativo(tentativo: int) -> int:
 def genera_report(self, job_id: int) -> str:
     """Build the PDF of a report job (idempotent: a finished or running job is left alone)."""
     from alternanza.report import servizi
+    from alternanza.report.rendering import DatiNonValidi
 
     transitori = _transitori()
     try:
@@ -69,6 +68,11 @@ def genera_report(self, job_id: int) -> str:
         with contextlib.suppress(*transitori):
             servizi.rimetti_in_coda(job_id, gettext_noop("nuovo tentativo dopo un errore temporaneo"))
         raise self.retry(exc=exc, countdown=attesa_prima_del_tentativo(self.request.retries)) from exc
+    except DatiNonValidi as exc:
+        # Bad data: a retry would fail the same way. The reason, in words, goes to the job and the requester.
+        logger.warning("report %s: dati non validi: %s", job_id, exc)
+        _segna_errore_se_possibile(job_id, str(exc))
+        return "errore: dati"
     except Exception as exc:
         logger.exception("report %s: generazione fallita", job_id)
         _segna_errore_se_possibile(job_id, f"{type(exc).__name__}: {exc}")
@@ -117,53 +121,15 @@ def invia_report(self, invio_id: int) -> str:
         raise self.retry(exc=exc, countdown=attesa_prima_del_tentativo(self.request.retries)) from exc
 
 
-def _standard(anno: str) -> list[ReportJob]:
-    """The standard reports of a school year: the metropolitan one and one per district with bodies."""
-    from alternanza.report import servizi
-    from alternanza.report.models import OrganoGovernance
+@shared_task(name="report.pianificazioni", acks_late=True, time_limit=120, soft_time_limit=100)
+def esegui_pianificazioni() -> list[int]:
+    """Periodic (beat, every five minutes): request the reports of the schedules that are due."""
+    from alternanza.report import pianificazioni
 
-    organi = OrganoGovernance.objects.filter(attivo=True, invio_automatico=True).select_related("distretto")
-    metropolitani = [o for o in organi if o.distretto_id is None]
-    per_distretto: dict = {}
-    for organo in organi:
-        if organo.distretto_id is not None:
-            per_distretto.setdefault(organo.distretto, []).append(organo)
-    jobs = [
-        servizi.richiedi(
-            TipoReport.METROPOLITANO,
-            anno,
-            origine=ReportJob.Origine.PIANIFICATO,
-            invia_a=metropolitani,
-        )
-    ]
-    for distretto, destinatari in sorted(per_distretto.items(), key=lambda kv: kv[0].nome):
-        jobs.append(
-            servizi.richiedi(
-                TipoReport.DISTRETTO,
-                anno,
-                distretto=distretto,
-                origine=ReportJob.Origine.PIANIFICATO,
-                invia_a=destinatari,
-            )
-        )
-    return jobs
-
-
-@shared_task(name="report.genera_mensili", acks_late=True, time_limit=120, soft_time_limit=100)
-def report_mensili() -> list[int]:
-    """Monthly (beat): the standard reports of the current school year, sent to the bodies."""
-    return [job.pk for job in _standard(anno_scolastico_di())]
-
-
-@shared_task(name="report.genera_annuali", acks_late=True, time_limit=120, soft_time_limit=100)
-def report_annuali() -> list[int]:
-    """Yearly (beat, in July): the standard reports of the school year that has just ended in June."""
-    return [job.pk for job in _standard(anno_scolastico_di())]
+    return pianificazioni.esegui_dovute()
 
 
 # Old names, carried by messages queued before the rename: remove in the next release.
 vecchio_nome("alternanza.tasks.pesanti.genera_report", "report.genera")
 vecchio_nome("alternanza.tasks.sorveglia_report", "report.sorveglia")
 vecchio_nome("alternanza.tasks.invia_report", "report.invia")
-vecchio_nome("alternanza.tasks.report_mensili", "report.genera_mensili")
-vecchio_nome("alternanza.tasks.report_annuali", "report.genera_annuali")

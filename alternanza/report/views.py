@@ -7,6 +7,8 @@ district's job → 404); other roles are refused (403). Governance bodies downlo
 
 from __future__ import annotations
 
+import csv
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,17 +16,29 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from alternanza.core.archivi import risposta_file
+from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.core.tipi import campo_di
-from alternanza.report import grafici, indicatori, servizi
-from alternanza.report.forms import CruscottoForm, InvioOrganiForm, RichiestaReportForm, anni_disponibili
-from alternanza.report.models import ReportJob, StatoJob
-from distretti.permissions import ambito_di
+from alternanza.core.utenti import richiede
+from alternanza.report import grafici, indicatori, servizi, sintesi
+from alternanza.report.forms import (
+    CruscottoForm,
+    InvioOrganiForm,
+    OrganoForm,
+    PianificazioneForm,
+    RichiestaReportForm,
+    anni_disponibili,
+)
+from alternanza.report.models import InvioReport, OrganoGovernance, PianificazioneReport, ReportJob, StatoJob
+from alternanza.report.pianificazioni import aggiorna_prossima
+from distretti.permissions import ambito_di, di_staff
 
 TIPI_CONTENUTO = {
     "pdf": "application/pdf",
@@ -50,7 +64,7 @@ def _get_job_visibile(request, pk: int) -> ReportJob:
 @login_required
 @require_GET
 def elenco(request):
-    _richiede_ruolo(request)
+    ambito = _richiede_ruolo(request)
     jobs = ReportJob.objects.visibili_a(request.user).select_related("distretto", "ambito")
     # The workspace's counters link here filtered: ?stato=completato|errore, ?origine=pianificato.
     stato = request.GET.get("stato", "")
@@ -61,7 +75,9 @@ def elenco(request):
         jobs = jobs.filter(origine=origine)
     jobs = jobs.order_by("-creato_il", "-pk")
     pagina = Paginator(jobs, 25).get_page(request.GET.get("pagina"))
-    return render(request, "report/elenco.html", {"pagina": pagina, "senza_valutazione": True})
+    return render(
+        request, "report/elenco.html", {"pagina": pagina, "senza_valutazione": True, "e_staff": ambito.staff}
+    )
 
 
 @login_required
@@ -83,20 +99,34 @@ def nuovo(request):
     return render(request, "report/nuovo.html", {"form": form, "senza_valutazione": True})
 
 
+def _contesto_job(request, oggetto: ReportJob, ambito, form_invio=None) -> dict:
+    versioni = list(
+        oggetto.versioni().only("pk", "versione", "stato", "creato_il", "completato_il", "sha256")
+    )
+    contesto = {
+        "job": oggetto,
+        "senza_valutazione": True,
+        "puo_inviare": ambito.staff and oggetto.stato == StatoJob.COMPLETATO,
+        "versioni": versioni if len(versioni) > 1 else [],
+        "ultima_versione": max(v.versione for v in versioni),
+        # The send history of the whole series: which version went to whom, when, with which checksum.
+        "invii": InvioReport.objects.filter(job__in=[v.pk for v in versioni])
+        .select_related("organo", "job")
+        .order_by("-creato_il", "-pk")[:50],
+    }
+    if contesto["puo_inviare"]:
+        contesto["form_invio"] = form_invio or InvioOrganiForm(
+            job=oggetto, tutti_distretti="tutti_distretti" in request.GET
+        )
+    return contesto
+
+
 @login_required
 @require_GET
 def job(request, pk: int):
     ambito = _richiede_ruolo(request)
     oggetto = _get_job_visibile(request, pk)
-    contesto = {
-        "job": oggetto,
-        "senza_valutazione": True,
-        "puo_inviare": ambito.staff and oggetto.stato == StatoJob.COMPLETATO,
-        "invii": oggetto.invii.select_related("organo").order_by("-creato_il")[:50],
-    }
-    if contesto["puo_inviare"]:
-        contesto["form_invio"] = InvioOrganiForm(job=oggetto)
-    return render(request, "report/job.html", contesto)
+    return render(request, "report/job.html", _contesto_job(request, oggetto, ambito))
 
 
 @login_required
@@ -119,18 +149,8 @@ def stato(request, pk: int):
     return risposta
 
 
-def _file_risposta(campo, nome: str, estensione: str) -> FileResponse:
-    if not campo:
-        raise Http404
-    try:
-        aperto = campo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    risposta = FileResponse(aperto, as_attachment=True, filename=nome)
-    risposta["Content-Type"] = TIPI_CONTENUTO.get(estensione, "application/octet-stream")
-    risposta["Cache-Control"] = "private, no-store"
-    risposta["X-Content-Type-Options"] = "nosniff"
-    return risposta
+def _file_risposta(campo, nome: str, estensione: str) -> HttpResponseBase:
+    return risposta_file(campo, nome, tipo=TIPI_CONTENUTO.get(estensione, "application/octet-stream"))
 
 
 @login_required
@@ -156,11 +176,45 @@ def allegato(request, pk: int):
 
 @require_GET
 def documento(request, token: str):
-    """The PDF for the recipients of a send to a governance body (signed link, no account)."""
-    oggetto = servizi.job_da_token(token)
-    if oggetto is None:
+    """The PDF for the recipients of a send to a governance body (signed link, no account).
+
+    The link names the job that was sent, so it keeps serving that version even after a newer one. An
+    expired link answers 410 with a page that explains and lets the body ask for a new one.
+    """
+    invio, valido = servizi.invio_da_token(token)
+    if invio is None:
         raise Http404
-    return _file_risposta(oggetto.file, oggetto.nome_file("pdf"), "pdf")
+    if not valido:
+        return render(
+            request,
+            "report/link_scaduto.html",
+            {"invio": invio, "token": token, "giorni": servizi.VALIDITA_LINK.days},
+            status=410,
+        )
+    return _file_risposta(invio.job.file, invio.job.nome_file("pdf"), "pdf")
+
+
+@require_POST
+def nuovo_link(request, token: str):
+    """The body of an expired link asks staff for a new one (one e-mail a day at most per send)."""
+    invio, valido = servizi.invio_da_token(token)
+    if invio is None:
+        raise Http404
+    if valido:
+        return redirect("report:documento", token=token)
+    inviata = servizi.chiedi_nuovo_link(invio)
+    return render(
+        request,
+        "report/link_scaduto.html",
+        {
+            "invio": invio,
+            "token": token,
+            "richiesta": True,
+            "inviata": inviata,
+            "giorni": servizi.VALIDITA_LINK.days,
+        },
+        status=410,
+    )
 
 
 @login_required
@@ -172,9 +226,16 @@ def rigenera(request, pk: int):
         messages.info(request, _("Il report è già in preparazione."))
         return redirect(oggetto)
     with transaction.atomic():
-        servizi.rigenera(oggetto)
-    messages.success(request, _("Il report sarà prodotto di nuovo con i dati aggiornati."))
-    return redirect(oggetto)
+        nuovo = servizi.nuova_versione(oggetto, utente=request.user)
+    messages.success(
+        request,
+        _(
+            "La versione %(n)d del report è in preparazione con i dati aggiornati; "
+            "le versioni precedenti restano come sono."
+        )
+        % {"n": nuovo.versione},
+    )
+    return redirect(nuovo)
 
 
 @login_required
@@ -189,11 +250,21 @@ def invia(request, pk: int):
         return redirect(oggetto)
     form = InvioOrganiForm(request.POST, job=oggetto)
     if not form.is_valid():
-        for errore in form.errors.get("organi", []):
-            messages.error(request, str(errore))
-        return redirect(oggetto)
+        # The job page again, with the form as typed and its errors at their fields.
+        return render(
+            request,
+            "report/job.html",
+            _contesto_job(request, oggetto, ambito, form),
+            status=400,
+        )
     with transaction.atomic():
-        invii = servizi.invia_agli_organi(oggetto, form.cleaned_data["organi"], utente=request.user)
+        invii = servizi.invia_agli_organi(
+            oggetto,
+            form.cleaned_data["organi"],
+            utente=request.user,
+            messaggio=form.cleaned_data["messaggio"],
+            protocollo=form.cleaned_data["protocollo"],
+        )
     messages.success(
         request,
         _("Invio a %(n)d organi registrato: riceveranno un'e-mail con il link al report.")
@@ -202,10 +273,8 @@ def invia(request, pk: int):
     return redirect(oggetto)
 
 
-@login_required
-@require_GET
-def cruscotto(request):
-    """Staff dashboard: the report's indicators and interactive charts (district offices: their district)."""
+def _selezione_cruscotto(request):
+    """The dashboard's selection (year, district) as the user may see it: offices get their district."""
     ambito = _richiede_ruolo(request)
     form = CruscottoForm(request.GET or None, user=request.user)
     anno = anni_disponibili()[0]
@@ -219,13 +288,33 @@ def cruscotto(request):
         distretto = propri.order_by("nome").first() if propri is not None else None
         if distretto is None:
             raise PermissionDenied
-    # The charts are rendered SVG with translated labels: one cache entry per language.
-    chiave = f"report:cruscotto:{anno}:{distretto.pk if distretto else 'rete'}:{get_language()}"
+    return form, anno, distretto
+
+
+def _dati_cruscotto(anno: str, distretto) -> dict:
+    """Indicators, chart specifications with their SVG and the summary (one cache entry per language).
+
+    The same functions make the PDF (indicatori.calcola, grafici.specifiche, sintesi.sintesi).
+    """
+    chiave = f"report:cruscotto:v2:{anno}:{distretto.pk if distretto else 'rete'}:{get_language()}"
     dati = cache.get(chiave)
     if dati is None:
         ind = indicatori.calcola(anno, distretto=distretto)
-        dati = {"ind": ind, "grafici": grafici.grafici_report(ind)}
+        dati = {
+            "ind": ind,
+            "grafici": [{**spec, "svg": grafici.disegna(spec)} for spec in grafici.specifiche(ind)],
+            "sintesi": sintesi.sintesi(ind),
+        }
         cache.set(chiave, dati, 600)
+    return dati
+
+
+@login_required
+@require_GET
+def cruscotto(request):
+    """Staff dashboard: the report's indicators and charts (district offices: their district)."""
+    form, anno, distretto = _selezione_cruscotto(request)
+    dati = _dati_cruscotto(anno, distretto)
     return render(
         request,
         "report/cruscotto.html",
@@ -234,6 +323,7 @@ def cruscotto(request):
             "form": form,
             "anno": anno,
             "distretto": distretto,
+            "query": request.GET.urlencode(),
             "senza_valutazione": True,
             "colonne_sintesi": indicatori.colonne(
                 "progetti",
@@ -253,4 +343,91 @@ def cruscotto(request):
                 "scuole_senza_progetti",
             ),
         },
+    )
+
+
+@login_required
+@require_GET
+def cruscotto_grafico(request, nome: str, formato: str):
+    """One dashboard chart as CSV (its table) or SVG, for the same selection as the page."""
+    _form, anno, distretto = _selezione_cruscotto(request)
+    spec = next((g for g in _dati_cruscotto(anno, distretto)["grafici"] if g["nome"] == nome), None)
+    if spec is None or formato not in ("csv", "svg"):
+        raise Http404
+    base = f"cruscotto-{nome}-{anno.replace('/', '-')}" + (f"-{distretto.slug}" if distretto else "")
+    if formato == "svg":
+        risposta = HttpResponse(spec["svg"], content_type="image/svg+xml; charset=utf-8")
+    else:
+        risposta = HttpResponse(content_type="text/csv; charset=utf-8")
+        risposta.write("\ufeff")  # spreadsheet programs read UTF-8 with a BOM
+        scrittore = csv.writer(risposta, delimiter=";")
+        scrittore.writerow([neutralizza_formula(c) for c in ["", *spec["serie"]]])
+        for i, etichetta in enumerate(spec["etichette"]):
+            scrittore.writerow(
+                [neutralizza_formula(etichetta), *[valori[i] for valori in spec["serie"].values()]]
+            )
+    risposta["Content-Disposition"] = f'attachment; filename="{base}.{formato}"'
+    risposta["X-Content-Type-Options"] = "nosniff"
+    return risposta
+
+
+# --- Schedules and governance bodies (staff) ------------------------------------------------------
+
+
+@richiede(di_staff)
+@require_GET
+def pianificazioni(request):
+    elenco = PianificazioneReport.objects.select_related("distretto", "ambito").prefetch_related("organi")
+    return render(
+        request,
+        "report/pianificazioni.html",
+        {"pianificazioni": elenco.order_by("nome", "pk"), "senza_valutazione": True},
+    )
+
+
+@richiede(di_staff)
+def pianificazione(request, pk: int | None = None):
+    """Create or edit a schedule; its next run is computed from now, so the change applies at once."""
+    oggetto = get_object_or_404(PianificazioneReport, pk=pk) if pk else None
+    form = PianificazioneForm(request.POST or None, instance=oggetto)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            nuova = form.save(commit=False)
+            aggiorna_prossima(nuova)
+            nuova.save()
+            form.save_m2m()
+        messages.success(
+            request,
+            _("Pianificazione salvata: prossimo report il %(quando)s.")
+            % {
+                "quando": formats.date_format(
+                    timezone.localtime(nuova.prossima_esecuzione), "DATETIME_FORMAT"
+                )
+            },
+        )
+        return redirect("report:pianificazioni")
+    return render(
+        request,
+        "report/pianificazione.html",
+        {"form": form, "oggetto": oggetto, "senza_valutazione": True},
+    )
+
+
+@richiede(di_staff)
+@require_GET
+def organi(request):
+    elenco = OrganoGovernance.objects.select_related("distretto").order_by("distretto__nome", "nome")
+    return render(request, "report/organi.html", {"organi": elenco, "senza_valutazione": True})
+
+
+@richiede(di_staff)
+def organo(request, pk: int | None = None):
+    oggetto = get_object_or_404(OrganoGovernance, pk=pk) if pk else None
+    form = OrganoForm(request.POST or None, instance=oggetto)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Organo di governance salvato."))
+        return redirect("report:organi")
+    return render(
+        request, "report/organo.html", {"form": form, "oggetto": oggetto, "senza_valutazione": True}
     )

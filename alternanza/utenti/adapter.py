@@ -5,6 +5,9 @@
 - The site is the portal: `current_site` in the mails' context has the portal's name and the host of
   SITE_URL, not the Site row's "example.com" or the request's "127.0.0.1:8000".
 - A mail about an existing account is written in that person's preferred language (Preferenze).
+- Behind the proxy: the client's address is alternanza.core.rete.ip_cliente's, and failed logins are
+  limited per e-mail *and* address, so failures from other addresses never lock the owner out; after
+  ACCESSI_FALLITI_AVVISO failures in 15 minutes the owner gets one notice (at most one an hour).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from alternanza.core.email import rendi_testo
+from alternanza.core.email import destinatari_utenti, invia_modello, nuovo_message_id, rendi_testo
+from alternanza.core.rete import consenti, ip_cliente
 from alternanza.core.utenti import nome_da_mostrare
 from alternanza.utenti.models import Preferenze
 
@@ -46,6 +50,29 @@ def lingua_preferita(utente: Any) -> str | None:
 
 
 class AdapterAccount(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        return ip_cliente(request) or "sconosciuto"  # a key of the limits: one bucket for the unknown
+
+    def _get_login_attempts_cache_key(self, request, **credentials: Any) -> str:
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{ip_cliente(request)}"
+
+    def authentication_failed(self, request, **credentials: Any) -> None:
+        email = str(credentials.get("email") or credentials.get("username") or "").strip().lower()
+        if not email or consenti("accessi-falliti", email, settings.ACCESSI_FALLITI_AVVISO - 1, 15 * 60):
+            return
+        if not consenti("accessi-falliti-avviso", email, 1, 60 * 60):
+            return
+        utenti = get_user_model().objects.filter(email__iexact=email, is_active=True)
+        invia_modello(
+            "utenti/email/accessi_falliti",
+            destinatari_utenti(utenti),
+            {
+                "PORTALE": settings.PORTALE,
+                "SITE_URL": settings.SITE_URL,
+                "soglia": settings.ACCESSI_FALLITI_AVVISO,
+            },
+        )
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         utente = context.get("user")
         if utente is None:
@@ -76,6 +103,7 @@ class AdapterAccount(DefaultAccountAdapter):
             " ".join(rendi_testo(f"{template_prefix}_subject.txt", context).split())
         )
         testo = rendi_testo(f"{template_prefix}_message.txt", context).strip()
+        headers = {"Message-ID": nuovo_message_id(), **(headers or {})}
         msg = EmailMultiAlternatives(oggetto, testo, self.get_from_email(), to, headers=headers)
         try:
             html = render_to_string(f"{template_prefix}_message.html", context, self.request)

@@ -60,10 +60,13 @@ def trova_organizzazione(testo: str) -> Organizzazione:
     """The organisation named by its tax code, its exact name or a part of its name matching one."""
     testo = " ".join(testo.split())
     cf = normalizza_codice_fiscale(testo)
-    esatte = list(Organizzazione.objects.filter(Q(codice_fiscale=cf) | Q(nome__iexact=testo))[:2])
+    # Public organisations only: the signup form must not tell who is in the network privately (a private
+    # organisation's exact tax code answers "not found" like any other).
+    pubbliche = Organizzazione.objects.pubbliche()
+    esatte = list(pubbliche.filter(Q(codice_fiscale=cf) | Q(nome__iexact=testo))[:2])
     if len(esatte) == 1:
         return esatte[0]
-    trovate = list(Organizzazione.objects.filter(nome__icontains=testo).order_by("nome")[: MAX_CANDIDATI + 1])
+    trovate = list(pubbliche.filter(nome__icontains=testo).order_by("nome")[: MAX_CANDIDATI + 1])
     if len(trovate) == 1:
         return trovate[0]
     if not trovate:

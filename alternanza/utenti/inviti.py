@@ -92,10 +92,14 @@ def descrivi(invito: Invito) -> str:
 
 
 def utente_esistente(invito: Invito):
-    indirizzo = EmailAddress.objects.filter(email__iexact=invito.email).select_related("user").first()
+    """The account the invitation's address belongs to: only a *verified* address counts (anyone can add
+    an unverified one to their account), or an account without any allauth address row (made by staff)."""
+    indirizzo = (
+        EmailAddress.objects.filter(email__iexact=invito.email, verified=True).select_related("user").first()
+    )
     if indirizzo:
         return indirizzo.user
-    return get_user_model().objects.filter(email__iexact=invito.email).first()
+    return get_user_model().objects.filter(email__iexact=invito.email, emailaddress__isnull=True).first()
 
 
 def accetta(invito: Invito, utente) -> None:

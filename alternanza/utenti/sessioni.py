@@ -13,6 +13,7 @@ from importlib import import_module
 
 from django.conf import settings
 
+from alternanza.core.rete import ip_cliente
 from alternanza.utenti.models import SessioneUtente
 
 logger = logging.getLogger("alternanza.security")
@@ -38,7 +39,7 @@ def ricorda(request, utente) -> None:
         session_key=request.session.session_key,
         defaults={
             "utente": utente,
-            "ip": request.META.get("REMOTE_ADDR") or None,
+            "ip": ip_cliente(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 
+from alternanza.core.rete import ip_cliente
 from alternanza.utenti.models import EventoSicurezza
 
 logger = logging.getLogger("alternanza.security")
 
 
 def _ip(request) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    return ip_cliente(request)
 
 
 def registra(tipo: str, request=None, utente=None, identificativo: str = "", dettaglio: str = "") -> None:

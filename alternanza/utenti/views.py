@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.rete import consenti_richiesta
 from alternanza.core.utenti import richiede
 from alternanza.utenti import ruoli
 from alternanza.utenti.forms import DecisioneForm, RichiestaRuoloForm
@@ -40,6 +41,11 @@ def profilo(request):
 @login_required
 def richiedi_ruolo(request):
     form = RichiestaRuoloForm(request.POST or None)
+    if request.method == "POST" and not consenti_richiesta(request, "richiesta-ruolo", 10, 60 * 60):
+        form.is_valid()  # what was typed stays in the form
+        form.add_error(None, _("Hai inviato troppe richieste di ruolo: riprova tra un'ora."))
+        contesto = {"form": form, "senza_valutazione": True}
+        return render(request, "utenti/richiedi_ruolo.html", contesto, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             richiesta = form.crea_richiesta(request.user)

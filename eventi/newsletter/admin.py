@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Consegna, ConsensoRegistro, Iscritto, Numero, Pubblico
+from .models import Consegna, ConsensoRegistro, GruppoRevisori, Iscritto, Numero, Pubblico
 
 
 class ConsensoInline(admin.TabularInline):
@@ -50,3 +50,11 @@ class ConsegnaAdmin(admin.ModelAdmin):
 @admin.register(Pubblico)
 class PubblicoAdmin(admin.ModelAdmin):
     list_display = ["nome", "codice", "ordine"]
+
+
+@admin.register(GruppoRevisori)
+class GruppoRevisoriAdmin(admin.ModelAdmin):
+    """Saved lists of reviewers for the test sends (chosen on the issue's page)."""
+
+    list_display = ["nome"]
+    search_fields = ["nome", "indirizzi"]

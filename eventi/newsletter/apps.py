@@ -11,4 +11,6 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from alternanza.core.demo import registra_demo
 
+        from . import controlli  # noqa: F401 - registers the system checks
+
         registra_demo("eventi.newsletter.demo.carica")

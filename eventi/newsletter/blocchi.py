@@ -76,6 +76,8 @@ def eventi(numero) -> list[Candidato]:
     from eventi.models import DataEvento, Evento
 
     inizio, fine = periodo_eventi(numero)
+    # Only events not ended by now (the time of the preview, or of the send).
+    inizio = max(inizio, timezone.now())
     eventi_ = list(
         Evento.objects.pubblicati()
         .nel_periodo(inizio, fine)

@@ -6,14 +6,17 @@ from typing import Any
 
 from disposable_email_domains import blocklist
 from django import forms
+from django.conf import settings
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.immagini import Regole, ricodifica
 from alternanza.core.moduli import ConservaFile
 from distretti.models import AmbitoTematico, Distretto
 
 from . import consenso as testo_consenso
-from .models import Numero, Pubblico, StatoIscritto
+from .models import GruppoRevisori, Numero, Pubblico, StatoIscritto
 
 
 def dominio_usa_e_getta(email: str) -> bool:
@@ -87,6 +90,10 @@ class PreferenzeForm(_Interessi):
     pass
 
 
+# Dates outside this range are typing mistakes (31/12/9999), and would overflow the date arithmetic.
+ANNO_MINIMO, ANNO_MASSIMO = 2000, 2100
+
+
 class NumeroForm(forms.ModelForm):
     class Meta:
         model = Numero
@@ -102,9 +109,10 @@ class NumeroForm(forms.ModelForm):
             "distretti",
             "ambiti",
             "pubblici",
+            "modello",
         ]
         widgets = {
-            "corpo": forms.Textarea(attrs={"rows": 14}),
+            "corpo": forms.Textarea(attrs={"rows": 16, "class": "editor-markdown", "spellcheck": "true"}),
             "periodo_dal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "periodo_al": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "distretti": forms.CheckboxSelectMultiple,
@@ -112,12 +120,101 @@ class NumeroForm(forms.ModelForm):
             "pubblici": forms.CheckboxSelectMultiple,
         }
 
+    def _clean_data_sensata(self, campo: str):
+        giorno = self.cleaned_data.get(campo)
+        if giorno and not (ANNO_MINIMO <= giorno.year <= ANNO_MASSIMO):
+            raise forms.ValidationError(
+                _("Indica una data tra il %(minimo)s e il %(massimo)s.")
+                % {"minimo": ANNO_MINIMO, "massimo": ANNO_MASSIMO},
+                code="fuori_intervallo",
+            )
+        return giorno
+
+    def clean_periodo_dal(self):
+        return self._clean_data_sensata("periodo_dal")
+
+    def clean_periodo_al(self):
+        return self._clean_data_sensata("periodo_al")
+
     def clean(self) -> dict[str, Any]:
         dati = super().clean() or {}
         dal, al = dati.get("periodo_dal"), dati.get("periodo_al")
         if dal and al and al < dal:
             self.add_error("periodo_al", _("La fine del periodo non può precedere l'inizio."))
         return dati
+
+
+MAX_PROVE = 10
+
+
+class ProvaForm(forms.Form):
+    """Test sends: typed addresses and/or a saved group of reviewers, in one language."""
+
+    indirizzi = forms.CharField(
+        label=_("Indirizzi di prova"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Uno per riga o separati da virgole, al massimo %(n)s.") % {"n": MAX_PROVE},
+    )
+    gruppo = forms.ModelChoiceField(
+        label=_("oppure un gruppo di revisori"),
+        queryset=GruppoRevisori.objects.all(),
+        required=False,
+        empty_label=_("Nessun gruppo"),
+    )
+    lingua = forms.ChoiceField(label=_("Lingua"), choices=settings.LANGUAGES, initial="it")
+
+    def clean_indirizzi(self) -> list[str]:
+        grezzi = [v.strip() for v in self.cleaned_data["indirizzi"].replace(",", "\n").splitlines()]
+        validi, errati = [], []
+        for valore in filter(None, grezzi):
+            try:
+                validate_email(valore)
+            except forms.ValidationError:
+                errati.append(valore)
+            else:
+                validi.append(normalizza_email(valore))
+        if errati:
+            raise forms.ValidationError(
+                _("Indirizzi non validi: %(elenco)s.") % {"elenco": ", ".join(errati[:5])}, code="email"
+            )
+        return validi
+
+    def clean(self):
+        dati = super().clean() or {}
+        elenco = list(dati.get("indirizzi") or [])
+        if dati.get("gruppo"):
+            elenco += [normalizza_email(e) for e in dati["gruppo"].elenco]
+        elenco = list(dict.fromkeys(e.lower() for e in elenco))
+        if not self.errors:
+            if not elenco:
+                self.add_error("indirizzi", _("Scrivi almeno un indirizzo o scegli un gruppo di revisori."))
+            elif len(elenco) > MAX_PROVE:
+                self.add_error("indirizzi", _("Al massimo %(n)s indirizzi per prova.") % {"n": MAX_PROVE})
+        dati["elenco"] = elenco
+        return dati
+
+
+# Images of an issue's body: 600 px is the width of the e-mail, twice that for sharp screens.
+REGOLE_IMMAGINE = Regole(
+    max_byte=5 * 1024 * 1024,
+    lato_massimo=1200,
+    formati=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
+    messaggio_formato=_("Formato non ammesso: usa JPEG, PNG, WebP o GIF."),
+    nome_predefinito="immagine",
+)
+
+
+class ImmagineForm(ConservaFile, forms.Form):
+    immagine = forms.ImageField(label=_("Immagine"), help_text=_("JPEG, PNG, WebP o GIF, al massimo 5 MB."))
+    testo_alternativo = forms.CharField(
+        label=_("Testo alternativo"),
+        max_length=200,
+        help_text=_("Descrivi l'immagine per chi non la vede (obbligatorio)."),
+    )
+
+    def clean_immagine(self):
+        return ricodifica(self.cleaned_data["immagine"], REGOLE_IMMAGINE)
 
 
 class ProgrammaForm(forms.Form):
@@ -129,6 +226,11 @@ class ProgrammaForm(forms.Form):
 
     def clean_programmato_per(self):
         quando = self.cleaned_data["programmato_per"]
+        if quando.year > ANNO_MASSIMO:
+            raise forms.ValidationError(
+                _("Indica una data entro il %(massimo)s.") % {"massimo": ANNO_MASSIMO},
+                code="fuori_intervallo",
+            )
         if quando <= timezone.now():
             raise forms.ValidationError(_("Scegli un momento futuro, oppure usa «Invia ora»."))
         return quando
@@ -170,5 +272,9 @@ class CercaIscrittiForm(forms.Form):
     stato = forms.ChoiceField(
         label=_("Stato"),
         required=False,
-        choices=[("", _("Tutti")), *StatoIscritto.choices],
+        choices=[
+            ("", _("Tutti")),
+            *StatoIscritto.choices,
+            ("non_recapitabile", _("in pausa (non recapitabile)")),
+        ],
     )

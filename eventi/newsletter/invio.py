@@ -34,14 +34,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alternanza.core.compiti import accoda
 
 from . import limiti, rendering, tasks
 from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
-from .rendering import Profilo, message_id, messaggio, rendi_numero
+from .rendering import Profilo, message_id, message_id_prova, messaggio, rendi_numero
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,47 @@ BLOCCO_INSERIMENTO = 5000
 
 class ErroreTemporaneo(Exception):
     """The SMTP server or the connection failed temporarily: retry the batch later."""
+
+
+# Rendering errors that retrying cannot fix: the issue's own data is wrong (a date out of range...).
+ERRORI_DEI_DATI = (OverflowError, ValueError, TypeError, ArithmeticError)
+
+
+class ErroreDeiDati(Exception):
+    """Rendering the issue failed for a reason in its data (ERRORI_DEI_DATI): stop, do not retry."""
+
+
+def segna_errore(numero_id: int, exc: BaseException) -> bool:
+    """Stop the send for good: state "errore" with the reason in words, a mail to whoever wrote the
+    issue. The resume task only picks sends "in invio", so it never re-queues this one."""
+    causa = exc.__cause__ if isinstance(exc, ErroreDeiDati) and exc.__cause__ else exc
+    motivo = _(
+        "Il numero non si può comporre con i suoi dati (%(errore)s): l'invio è fermo e non verrà "
+        "ripreso. Correggi i dati (per esempio le date dei blocchi automatici) in una copia del numero."
+    ) % {"errore": f"{type(causa).__name__}: {causa}"}
+    aggiornati = Numero.objects.filter(pk=numero_id, stato=StatoNumero.IN_INVIO).update(
+        stato=StatoNumero.ERRORE, errore=motivo[:2000]
+    )
+    if not aggiornati:
+        return False
+    logger.error("newsletter %s: invio fermato per un errore nei dati: %r", numero_id, exc)
+    numero = Numero.objects.select_related("creato_da").get(pk=numero_id)
+    autore = numero.creato_da
+    if autore is not None and autore.email:
+        from alternanza.core.email import destinatari_utenti, invia_modello
+
+        invia_modello(
+            "newsletter/email/errore",
+            destinatari_utenti(type(autore).objects.filter(pk=autore.pk)),
+            {
+                "numero": numero,
+                "motivo": motivo,
+                "url_numero": settings.SITE_URL + reverse("newsletter:numero", kwargs={"pk": numero.pk}),
+                "css": rendering.css_email(),
+            },
+            elabora_html=rendering.in_linea,
+        )
+    return True
 
 
 @dataclass
@@ -91,6 +134,16 @@ def annulla_programmazione(numero: Numero) -> bool:
     )
 
 
+def annulla(numero: Numero) -> bool:
+    """Cancel a scheduled, running or paused send: every batch stops before its next message (each
+    worker sends at most the message it has in hand), the pending deliveries are never sent."""
+    return bool(
+        Numero.objects.filter(
+            pk=numero.pk, stato__in=[StatoNumero.PROGRAMMATO, StatoNumero.IN_INVIO, StatoNumero.IN_PAUSA]
+        ).update(stato=StatoNumero.ANNULLATO)
+    )
+
+
 def pausa(numero: Numero) -> bool:
     """Pause: every batch stops before its next message."""
     return bool(
@@ -125,6 +178,12 @@ def avvia(numero_id: int, ripresa: bool = False) -> int:
             numero.avviato_il = numero.avviato_il or timezone.now()
             numero.save(update_fields=["stato", "avviato_il"])
         elif not (ripresa and numero.stato == StatoNumero.IN_INVIO):
+            return 0
+    if not ripresa:
+        try:
+            rendering.congela_generiche(numero)
+        except ERRORI_DEI_DATI as exc:
+            segna_errore(numero.pk, exc)
             return 0
     crea_consegne(numero)
     numero.totale_destinatari = numero.consegne.count()
@@ -266,7 +325,7 @@ def _da_inviare(ids: list[int]) -> list[Consegna]:
         Consegna.objects.filter(pk__in=ids, stato=StatoConsegna.IN_ATTESA)
         .select_related("iscritto")
         .only("pk", "tentativi", "iscritto__id", "iscritto__email", "iscritto__chiave", "iscritto__stato",
-              "iscritto__lingua")
+              "iscritto__lingua", "iscritto__non_recapitabile_il")
         .order_by("pk")
     )  # fmt: skip
 
@@ -313,7 +372,12 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
     if numero is None:
         esito.fermato = True
         return esito
-    edizione = _edizione(numero)
+    try:
+        edizione = _edizione(numero)
+    except ERRORI_DEI_DATI as exc:
+        segna_errore(numero_id, exc)
+        esito.fermato = True
+        return esito
     profili = _interessi(consegna_ids)
     scadenza = time.monotonic() + tasks.DURATA_MASSIMA_LOTTO
     bloccati = _blocca(consegna_ids)
@@ -328,6 +392,9 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
             if not _invia(connessione, edizione, profili, consegna, esito):
                 esito.fermato = True
                 break
+    except ErroreDeiDati as exc:
+        segna_errore(numero_id, exc)
+        esito.fermato = True
     except (OSError, smtplib.SMTPException) as exc:
         raise ErroreTemporaneo(str(exc)) from exc
     finally:
@@ -349,11 +416,14 @@ def _invia(
     """Send one claimed delivery and record its outcome; False when the issue stopped sending."""
     numero_id = edizione.numero.pk
     iscritto = consegna.iscritto
-    if iscritto.stato != StatoIscritto.CONFERMATO:
+    if iscritto.stato != StatoIscritto.CONFERMATO or iscritto.non_recapitabile_il is not None:
         esito.saltate += 1
         return _segna(consegna, numero_id, stato=StatoConsegna.SALTATA)
     consegna.tentativi += 1
-    contenuto = edizione.per(profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua))
+    try:
+        contenuto = edizione.per(profili.get(iscritto.pk) or Profilo(lingua=iscritto.lingua))
+    except ERRORI_DEI_DATI as exc:
+        raise ErroreDeiDati(str(exc)) from exc
     msgid = message_id(numero_id, consegna.pk)
     limiti.attendi_turno(settings.NEWSLETTER_RATE_LIMIT)
     try:
@@ -364,7 +434,17 @@ def _invia(
             _segna(consegna, numero_id, errore=str(exc)[:1000])  # the attempt counts, then the batch retries
             raise ErroreTemporaneo(str(exc)) from exc
         codice, descrizione = rifiuto
-        if codice >= 500 or consegna.tentativi >= MAX_TENTATIVI:
+        if codice >= 500:
+            rimbalzo_permanente(iscritto.pk, descrizione)
+            esito.fallite += 1
+            return _segna(
+                consegna,
+                numero_id,
+                stato=StatoConsegna.ERRORE_PERMANENTE,
+                errore=descrizione,
+                rimbalzo="hard",
+            )
+        if consegna.tentativi >= MAX_TENTATIVI:
             esito.fallite += 1
             stato = StatoConsegna.ERRORE_PERMANENTE if codice >= 500 else StatoConsegna.ERRORE_TEMPORANEO
             return _segna(consegna, numero_id, stato=stato, errore=descrizione)
@@ -377,10 +457,27 @@ def _invia(
     return _segna(consegna, numero_id, **campi)
 
 
-def invia_prova(numero_id: int, email: str) -> None:
-    """Send the issue to one address (the staff member's own), marked as a test, without a delivery row."""
+def rimbalzo_permanente(iscritto_id: int, motivo: str) -> bool:
+    """Count a hard bounce (5xx at SMTP time, or a permanent DSN); at NEWSLETTER_BOUNCE_LIMIT the
+    address is paused as undeliverable, with the reason on its page. True when it was paused now."""
+    Iscritto.objects.filter(pk=iscritto_id).update(rimbalzi=F("rimbalzi") + 1)
+    return bool(
+        Iscritto.objects.filter(
+            pk=iscritto_id, rimbalzi__gte=settings.NEWSLETTER_BOUNCE_LIMIT, non_recapitabile_il__isnull=True
+        ).update(
+            non_recapitabile_il=timezone.now(),
+            motivo_pausa=_("Indirizzo non recapitabile: %(motivo)s") % {"motivo": motivo[:500]},
+        )
+    )
+
+
+def invia_prova(numero_id: int, indirizzi: list[str] | str, profilo: Profilo | None = None) -> int:
+    """Send the issue to the reviewers' addresses, marked as a test, without delivery rows. Each message
+    gets a fresh Message-ID (a repeated one makes the providers hide the second proof)."""
     numero = Numero.objects.get(pk=numero_id)
-    contenuto = rendi_numero(numero, Profilo())
+    contenuto = rendi_numero(numero, profilo or Profilo())
     contenuto.oggetto = f"[PROVA] {contenuto.oggetto}"
-    finto = Iscritto(email=email)
-    messaggio(contenuto, finto, message_id(numero_id, 0)).send()
+    elenco = [indirizzi] if isinstance(indirizzi, str) else list(indirizzi)
+    messaggi = [messaggio(contenuto, Iscritto(email=email), message_id_prova(numero_id)) for email in elenco]
+    connessione = get_connection()
+    return connessione.send_messages(messaggi) or 0

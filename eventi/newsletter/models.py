@@ -18,13 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alternanza.core.testo import pulisci_html
 from alternanza.core.vincoli import CampiDeiVincoli
 from distretti.models import AmbitoTematico, Distretto
-
-# An issue is a document of its own: its sections start at <h2> and may be set apart by rules, while
-# an event's or news item's text sits below the page's own <h2> headings (core.testo's allow-list).
-TAG_IN_PIU_NUMERO = frozenset({"h2", "hr"})
 
 
 class Pubblico(models.Model):
@@ -57,7 +52,8 @@ class FonteConsenso(models.TextChoices):
 
 class IscrittoQuerySet(models.QuerySet):
     def confermati(self):
-        return self.filter(stato=StatoIscritto.CONFERMATO)
+        """Confirmed and deliverable (an address paused after hard bounces gets nothing)."""
+        return self.filter(stato=StatoIscritto.CONFERMATO, non_recapitabile_il__isnull=True)
 
     def per_email(self, email: str):
         return self.filter(email__iexact=(email or "").strip())
@@ -108,6 +104,10 @@ class Iscritto(CampiDeiVincoli, models.Model):
     confermato_il = models.DateTimeField(_("confermato il"), null=True, blank=True)
     disiscritto_il = models.DateTimeField(_("disiscritto il"), null=True, blank=True)
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    # Hard bounces in a row; at NEWSLETTER_BOUNCE_LIMIT the address is paused as undeliverable.
+    rimbalzi = models.PositiveSmallIntegerField(_("rimbalzi permanenti"), default=0)
+    non_recapitabile_il = models.DateTimeField(_("non recapitabile dal"), null=True, blank=True)
+    motivo_pausa = models.TextField(_("motivo della pausa"), blank=True)
 
     objects = IscrittoQuerySet.as_manager()
 
@@ -171,6 +171,10 @@ class StatoNumero(models.TextChoices):
     IN_INVIO = "in_invio", _("in invio")
     IN_PAUSA = "in_pausa", _("in pausa")
     INVIATO = "inviato", _("inviato")
+    # Stopped by staff: what went out stays sent, the rest is never sent.
+    ANNULLATO = "annullato", _("annullato")
+    # A batch failed for a reason retrying will not fix (bad data): the reason is in Numero.errore.
+    ERRORE = "errore", _("errore")
 
 
 class NumeroQuerySet(models.QuerySet):
@@ -189,7 +193,12 @@ class Numero(CampiDeiVincoli, models.Model):
         help_text=_("Breve testo che i programmi di posta mostrano accanto all'oggetto."),
     )
     corpo = models.TextField(
-        _("testo"), blank=True, help_text=_("HTML semplice: paragrafi, grassetto, corsivo, elenchi, link.")
+        _("testo"),
+        blank=True,
+        help_text=_(
+            "Scrivi in Markdown: una riga vuota tra i paragrafi, **grassetto**, *corsivo*, "
+            "«- » per gli elenchi, [testo del link](https://...), «## » per un titolo."
+        ),
     )
     periodo_dal = models.DateField(_("blocchi automatici dal"), null=True, blank=True)
     periodo_al = models.DateField(_("blocchi automatici al"), null=True, blank=True)
@@ -213,6 +222,12 @@ class Numero(CampiDeiVincoli, models.Model):
     # Last time riprendi_invii re-enqueued the pending batches of a send without progress.
     ripreso_il = models.DateTimeField(_("ripreso il"), null=True, blank=True, editable=False)
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    errore = models.TextField(_("motivo dell'errore"), blank=True, editable=False)
+    modello = models.BooleanField(
+        _("modello"),
+        default=False,
+        help_text=_("Un modello compare tra i punti di partenza di un nuovo numero."),
+    )
 
     objects = NumeroQuerySet.as_manager()
 
@@ -236,16 +251,23 @@ class Numero(CampiDeiVincoli, models.Model):
     def __str__(self) -> str:
         return self.oggetto
 
-    def save(self, *args, **kwargs):
-        self.corpo = pulisci_html(self.corpo, tag_in_piu=TAG_IN_PIU_NUMERO)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("newsletter:archivio_numero", kwargs={"pk": self.pk})
 
     @property
     def modificabile(self) -> bool:
         return self.stato in (StatoNumero.BOZZA, StatoNumero.PROGRAMMATO)
+
+    @property
+    def annullabile(self) -> bool:
+        return self.stato in (StatoNumero.PROGRAMMATO, StatoNumero.IN_INVIO, StatoNumero.IN_PAUSA)
+
+    @property
+    def corpo_html(self) -> str:
+        """The body (Markdown, HTML allowed) as sanitised HTML."""
+        from .testo import markdown_in_html
+
+        return markdown_in_html(self.corpo)
 
     def destinatari(self):
         """The confirmed subscribers of this issue's segment."""
@@ -265,6 +287,7 @@ class Numero(CampiDeiVincoli, models.Model):
         fallite += righe.get(StatoConsegna.ERRORE_TEMPORANEO, 0)
         in_attesa = righe.get(StatoConsegna.IN_ATTESA, 0)
         saltate = righe.get(StatoConsegna.SALTATA, 0)
+        rimbalzi = self.consegne.exclude(rimbalzo="").count()
         totale = sum(righe.values())
         fatte = totale - in_attesa
         return {
@@ -276,6 +299,8 @@ class Numero(CampiDeiVincoli, models.Model):
             "in_attesa": in_attesa,
             "saltate": saltate,
             "percentuale": round(100 * fatte / totale) if totale else 0,
+            "rimbalzi": rimbalzi,
+            "errore": self.errore,
         }
 
 
@@ -298,6 +323,8 @@ class Consegna(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     inviata_il = models.DateTimeField(_("inviata il"), null=True, blank=True)
     errore = models.TextField(_("errore"), blank=True)
+    # A bounce: "hard" (5xx at SMTP time, or a permanent DSN), "soft" (a temporary DSN).
+    rimbalzo = models.CharField(_("rimbalzo"), max_length=4, blank=True)
 
     class Meta:
         verbose_name = _("consegna")
@@ -314,3 +341,78 @@ class Consegna(models.Model):
 
     def __str__(self) -> str:
         return f"{self.numero_id} → {self.iscritto_id} ({self.stato})"
+
+
+def _percorso_immagine(istanza, nome: str) -> str:
+    return f"newsletter/immagini/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{nome.rpartition('.')[2]}"
+
+
+class Immagine(models.Model):
+    """An image of an issue's body: uploaded by staff, re-encoded (core.immagini), served by the portal."""
+
+    file = models.ImageField(_("immagine"), upload_to=_percorso_immagine)
+    testo_alternativo = models.CharField(_("testo alternativo"), max_length=200)
+    numero = models.ForeignKey(
+        Numero, on_delete=models.SET_NULL, null=True, blank=True, related_name="immagini"
+    )
+    caricata_il = models.DateTimeField(_("caricata il"), default=timezone.now)
+    caricata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-caricata_il", "-pk"]
+        verbose_name = _("immagine della newsletter")
+        verbose_name_plural = _("immagini della newsletter")
+
+    def __str__(self) -> str:
+        return self.testo_alternativo
+
+
+class Congelata(models.Model):
+    """What an issue was, as sent, for one profile (language × interests): the archive serves this."""
+
+    numero = models.ForeignKey(Numero, on_delete=models.CASCADE, related_name="congelate")
+    lingua = models.CharField(max_length=8)
+    # "" = the profile with no preference (what the public archive shows); else the profile's interests.
+    chiave = models.CharField(max_length=200, blank=True)
+    oggetto = models.CharField(max_length=300)
+    html = models.TextField()
+    testo = models.TextField()
+    corpo_html = models.TextField(blank=True)
+    blocchi = models.JSONField(default=dict)
+    creata_il = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("versione inviata")
+        verbose_name_plural = _("versioni inviate")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["numero", "lingua", "chiave"],
+                name="congelata_unica",
+                violation_error_code="congelata_unica",
+                violation_error_message=_("Questa versione del numero è già stata conservata."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero_id} {self.lingua} {self.chiave or '-'}"
+
+
+class GruppoRevisori(models.Model):
+    """A saved list of addresses that receive the test sends of an issue."""
+
+    nome = models.CharField(_("nome"), max_length=100, unique=True)
+    indirizzi = models.TextField(_("indirizzi"), help_text=_("Un indirizzo per riga."))
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("gruppo di revisori")
+        verbose_name_plural = _("gruppi di revisori")
+
+    def __str__(self) -> str:
+        return self.nome
+
+    @property
+    def elenco(self) -> list[str]:
+        return [r.strip() for r in self.indirizzi.replace(",", "\n").splitlines() if r.strip()]

@@ -8,6 +8,7 @@ per distinct content, not once per subscriber.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -21,11 +22,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from alternanza.core.email import invia_modello, rendi_modello
-from alternanza.core.testo import html_in_testo, pulisci_html
+from alternanza.core.email import dominio_portale, invia_modello, nuovo_message_id, rendi_modello
+from alternanza.core.testo import html_in_testo
 
 from . import blocchi
-from .models import TAG_IN_PIU_NUMERO, Iscritto, Numero
+from .models import Iscritto, Numero
 from .tokens import token_personale
 
 # Placeholders substituted per message (they survive templates and CSS inlining unchanged).
@@ -33,6 +34,11 @@ SEGNAPOSTO_TOKEN = "NLTOKENPERSONALE0000"  # noqa: S105 - a placeholder, not a s
 
 _CSS = Path(__file__).resolve().parent / "static" / "newsletter" / "css" / "email.css"
 _inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def in_linea(html: str) -> str:
+    """The newsletter's style sheet inlined into the elements (mail clients ignore <style>)."""
+    return _inliner.inline(html)
 
 
 @lru_cache(maxsize=1)
@@ -89,8 +95,8 @@ class Contenuto:
 
 def _contesto_comune(numero: Numero) -> dict:
     """The part of the context that does not depend on the profile (in the active language)."""
-    # Already clean on save; cleaned again as the last line of defence.
-    corpo = pulisci_html(numero.corpo, tag_in_piu=TAG_IN_PIU_NUMERO)
+    # Markdown (HTML allowed) turned into sanitised HTML: the same function feeds the editor's preview.
+    corpo = numero.corpo_html
     return {
         "numero": numero,
         "corpo_html": mark_safe(corpo),  # noqa: S308 - sanitised by nh3 just above  # nosec
@@ -168,12 +174,59 @@ class Edizione:
             comune = self._comuni[profilo.lingua] = contesto_email(self.numero, profilo.lingua)
         voci = blocchi.voci(self.candidati, dict(chiave[1]))
         contenuto = rendi_numero(self.numero, profilo, voci, comune)
+        congela(self.numero, profilo.lingua, _chiave_congelata(profilo, chiave), contenuto)
         peso = _peso(contenuto)
         while self._resi and self._memoria + peso > self.MEMORIA_MASSIMA:
             self._memoria -= _peso(self._resi.popitem(last=False)[1])
         self._resi[chiave] = contenuto
         self._memoria += peso
         return contenuto
+
+
+def _chiave_congelata(profilo: Profilo, chiave: tuple) -> str:
+    """ "" for the profile with no preference (the public archive's version), else a digest of the items."""
+    if not profilo.distretti and not profilo.ambiti:
+        return ""
+    return hashlib.sha256(repr(chiave[1]).encode()).hexdigest()[:32]
+
+
+def congela(numero: Numero, lingua: str, chiave: str, contenuto: Contenuto) -> None:
+    """Store what this profile is sent (the first version wins: a re-render never replaces it)."""
+    from .models import Congelata
+
+    Congelata.objects.bulk_create(
+        [
+            Congelata(
+                numero=numero,
+                lingua=lingua,
+                chiave=chiave,
+                oggetto=contenuto.oggetto,
+                html=contenuto.html,
+                testo=contenuto.testo,
+                corpo_html=numero.corpo_html,
+                blocchi=contenuto.blocchi,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def senza_link_personali(testo: str, lingua: str) -> str:
+    """A frozen version as a page for everyone: the personal links lead to the subscription page."""
+    iscrizione = url_assoluto(reverse("newsletter:iscrizione"))
+    for url in _url_personali(SEGNAPOSTO_TOKEN, lingua).values():
+        testo = testo.replace(url, iscrizione)
+    return testo.replace(SEGNAPOSTO_TOKEN, "")
+
+
+def congela_generiche(numero: Numero) -> None:
+    """Freeze, when the send starts, the version of every language for a reader with no preference:
+    what the public archive serves from then on."""
+    tutti = blocchi.candidati(numero)
+    for lingua, _nome in settings.LANGUAGES:
+        profilo = Profilo(lingua=lingua)
+        voci = blocchi.voci(tutti, blocchi.scegli(tutti, profilo))
+        congela(numero, lingua, "", rendi_numero(numero, profilo, voci))
 
 
 def _peso(contenuto: Contenuto) -> int:
@@ -193,8 +246,13 @@ def _dominio(mittente: str) -> str:
 
 def message_id(numero_id: int, consegna_id: int) -> str:
     """Stable per delivery: a message re-sent after a crash carries the same Message-ID, so the
-    receiving systems that de-duplicate by Message-ID hide the duplicate."""
-    return f"<newsletter.{numero_id}.{consegna_id}@{dominio_mittente()}>"
+    receiving systems that de-duplicate by Message-ID hide the duplicate. On the portal's domain."""
+    return f"<newsletter.{numero_id}.{consegna_id}@{dominio_portale()}>"
+
+
+def message_id_prova(numero_id: int) -> str:
+    """A fresh Message-ID for every test send (a repeated one makes providers hide the second proof)."""
+    return nuovo_message_id(f"newsletter-prova.{numero_id}")
 
 
 def intestazioni(token: str, msgid: str) -> dict[str, str]:

@@ -60,12 +60,21 @@ def riprendi_invii(dopo_secondi: int | None = None) -> list[int]:
     return invio.riprendi_fermi(dopo_secondi)
 
 
-@shared_task(name="newsletter.invia_prova", soft_time_limit=50, time_limit=60)
-def invia_prova(numero_id: int, email: str) -> None:
-    """A test message of the issue to the staff member who asked for it."""
-    from . import invio
+@shared_task(name="newsletter.leggi_rimbalzi", soft_time_limit=240, time_limit=300)
+def leggi_rimbalzi() -> dict:
+    """Beat: read the bounce mailbox (NEWSLETTER_BOUNCE_MAILBOX, POP3 or IMAP) and record the DSNs."""
+    from . import rimbalzi
 
-    invio.invia_prova(numero_id, email)
+    return rimbalzi.leggi_casella()
+
+
+@shared_task(name="newsletter.invia_prova", soft_time_limit=50, time_limit=60)
+def invia_prova(numero_id: int, email: str | list[str], lingua: str = "it") -> int:
+    """Test messages of the issue to the reviewers' addresses (one address: the staff member's own)."""
+    from . import invio
+    from .rendering import Profilo
+
+    return invio.invia_prova(numero_id, email, Profilo(lingua=lingua))
 
 
 @shared_task(name="newsletter.invia_conferma", soft_time_limit=50, time_limit=60)

@@ -42,6 +42,8 @@ COLONNE_ESPORTAZIONE = [
     "creato_il",
     "confermato_il",
     "disiscritto_il",
+    "non_recapitabile_il",
+    "motivo_pausa",
 ]
 _SEPARATORI_VALORI = re.compile(r"[|;,]")
 
@@ -177,10 +179,11 @@ class _Eco:
         return valore
 
 
-def _righe_esportazione():
-    scrittore = csv.writer(_Eco())
+def _righe_esportazione(qs):
+    # The office exports' conventions (Excel in Italian): BOM, ";" between the fields.
+    scrittore = csv.writer(_Eco(), delimiter=";")
     yield "\ufeff" + scrittore.writerow(COLONNE_ESPORTAZIONE)
-    qs = Iscritto.objects.order_by("pk").prefetch_related("distretti", "ambiti", "pubblici")
+    qs = qs.order_by("pk").prefetch_related("distretti", "ambiti", "pubblici")
     for i in qs.iterator(chunk_size=2000):
         yield scrittore.writerow(
             [
@@ -201,13 +204,17 @@ def _righe_esportazione():
                     i.creato_il.isoformat(),
                     i.confermato_il.isoformat() if i.confermato_il else "",
                     i.disiscritto_il.isoformat() if i.disiscritto_il else "",
+                    i.non_recapitabile_il.isoformat() if i.non_recapitabile_il else "",
+                    i.motivo_pausa,
                 )
             ]
         )
 
 
-def esporta_csv() -> StreamingHttpResponse:
-    risposta = StreamingHttpResponse(_righe_esportazione(), content_type="text/csv; charset=utf-8")
+def esporta_csv(qs=None) -> StreamingHttpResponse:
+    """The subscribers of `qs` (all when None) as CSV."""
+    qs = Iscritto.objects.all() if qs is None else qs
+    risposta = StreamingHttpResponse(_righe_esportazione(qs), content_type="text/csv; charset=utf-8")
     nome = f"iscritti-newsletter-{timezone.localdate():%Y%m%d}.csv"
     risposta["Content-Disposition"] = f'attachment; filename="{nome}"'
     return risposta

@@ -18,12 +18,18 @@ urlpatterns = [
     path("disiscrizione/<str:token>/", pubbliche.disiscrizione, name="disiscrizione"),
     path("archivio/", pubbliche.archivio, name="archivio"),
     path("archivio/<int:pk>/", pubbliche.archivio_numero, name="archivio_numero"),
+    path("archivio/<int:pk>/versione/<int:versione>/", pubbliche.archivio_versione, name="archivio_versione"),
     # Staff
     path("gestione/", gestione.numeri, name="numeri"),
     path("gestione/nuovo/", gestione.numero_nuovo, name="numero_nuovo"),
     path("gestione/<int:pk>/", gestione.numero, name="numero"),
     path("gestione/<int:pk>/stato.json", gestione.numero_stato, name="numero_stato"),
     path("gestione/<int:pk>/modifica/", gestione.numero_modifica, name="numero_modifica"),
+    path("gestione/anteprima-testo/", gestione.numero_anteprima_testo, name="numero_anteprima_testo"),
+    path("gestione/<int:pk>/immagine/", gestione.numero_immagine, name="numero_immagine"),
+    path("gestione/<int:pk>/duplica/", gestione.numero_duplica, name="numero_duplica"),
+    path("gestione/<int:pk>/conferma/", gestione.numero_conferma, name="numero_conferma"),
+    path("gestione/<int:pk>/annulla-invio/", gestione.numero_annulla_invio, name="numero_annulla_invio"),
     path("gestione/<int:pk>/anteprima/", gestione.numero_anteprima, name="numero_anteprima"),
     path(
         "gestione/<int:pk>/anteprima-email/", gestione.numero_anteprima_email, name="numero_anteprima_email"

@@ -6,12 +6,14 @@ import calendar
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from alternanza.core.moduli import DATA_MASSIMA, DATA_MINIMA
@@ -30,8 +32,9 @@ def _filtro(request, predefinito_da: bool) -> FiltroEventi:
     dati = request.GET.copy()
     dati.pop("pagina", None)
     dati.pop("mese", None)
-    if predefinito_da and not dati.get("da") and not dati.get("a") and not dati.get("edizione"):
-        # by default the list starts today (a bookmark keeps its own dates)
+    if predefinito_da and "da" not in dati and not dati.get("a") and not dati.get("edizione"):
+        # By default the list starts today (a bookmark keeps its own dates). A form sent with an empty
+        # start ("da=") means "from the beginning": the past events are listed too.
         dati["da"] = timezone.localdate().isoformat()
     return FiltroEventi(dati, queryset=Evento.objects.pubblici().select_related("comune"))
 
@@ -41,13 +44,47 @@ def _pagina(filtro: FiltroEventi, numero):
     return paginator.get_page(numero)
 
 
+def url_feed(request, webcal: bool = False) -> str:
+    """The iCalendar feed with the filters of the page (without its page and month)."""
+    dati = request.GET.copy()
+    dati.pop("pagina", None)
+    dati.pop("mese", None)
+    percorso = reverse("eventi:feed_ics") + (f"?{dati.urlencode()}" if dati else "")
+    if not webcal:
+        return percorso
+    return "webcal://" + settings.SITE_URL.split("://", 1)[-1].rstrip("/") + percorso
+
+
+def _intervallo_vuoto(filtro: FiltroEventi, pagina) -> str:
+    """A sentence when the chosen dates exclude every event, so "0 events" is not a mystery."""
+    if pagina.paginator.count or not filtro.form.is_valid():
+        return ""
+    da, a = filtro.form.cleaned_data.get("da"), filtro.form.cleaned_data.get("a")
+    if da and a:
+        return _("Nessun evento tra il %(da)s e il %(a)s: prova ad allargare le date.") % {
+            "da": formats.date_format(da),
+            "a": formats.date_format(a),
+        }
+    if da:
+        return _("Nessun evento dal %(da)s in poi: per gli eventi passati lascia vuoto «Dal giorno».") % {
+            "da": formats.date_format(da)
+        }
+    if a:
+        return _("Nessun evento fino al %(a)s.") % {"a": formats.date_format(a)}
+    return ""
+
+
 @condizionale(durata=DURATA_GIORNALIERA)
 def elenco(request):
     filtro = _filtro(request, predefinito_da=True)
+    pagina = _pagina(filtro, request.GET.get("pagina"))
     contesto = {
         "filtro": filtro,
-        "pagina": _pagina(filtro, request.GET.get("pagina")),
+        "pagina": pagina,
         "vista": "elenco",
+        "intervallo_vuoto": _intervallo_vuoto(filtro, pagina),
+        "url_feed": url_feed(request),
+        "url_webcal": url_feed(request, webcal=True),
     }
     return render(request, "eventi/elenco.html", contesto)
 
@@ -122,6 +159,8 @@ def calendario(request):
         **contesto_mesi,
         "griglia": _griglia(filtro, primo),
         "vista": "calendario",
+        "url_feed": url_feed(request),
+        "url_webcal": url_feed(request, webcal=True),
     }
     return render(request, "eventi/calendario.html", contesto)
 
@@ -136,8 +175,13 @@ def eventi_con_date(queryset):
 def feed_ics(request):
     """All public events (optionally filtered like the list) as a subscribable iCalendar feed."""
     filtro = _filtro(request, predefinito_da=False)
-    limite = timezone.now() - timedelta(days=FEED_GIORNI_PASSATI)
-    eventi = eventi_con_date(filtro.qs.filter(fine__gte=limite).order_by("inizio", "pk"))
+    qs = filtro.qs
+    dati = filtro.form.cleaned_data if filtro.form.is_valid() else {}
+    if not any(dati.get(k) for k in ("edizione", "da", "a")):
+        # Without dates or an edition the feed is "what is coming" (and the last year): a subscribed
+        # calendar does not download the whole archive. A past edition or dates are followed as asked.
+        qs = qs.filter(fine__gte=timezone.now() - timedelta(days=FEED_GIORNI_PASSATI))
+    eventi = eventi_con_date(qs.order_by("inizio", "pk"))
     risposta = HttpResponse(
         ical_calendario(eventi, _("Festival della Cultura tecnica – eventi")),
         content_type="text/calendar; charset=utf-8",

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from datetime import UTC
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from alternanza.core.testo import testo_semplice
 from eventi import workflow
 from eventi.cache import condizionale
 from eventi.forms import DecisioneForm
 from eventi.ical import calendario as ical_calendario
+from eventi.ical import descrizione_testo, luogo_di
 from eventi.models import Evento
 from eventi.schema import dati_evento, script_jsonld
 from eventi.views.elenco import eventi_con_date
@@ -72,11 +75,45 @@ def _condivisione(evento: Evento) -> list[tuple[str, str]]:
     ]
 
 
+def _fmt_utc(valore) -> str:
+    return valore.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def link_calendari(evento: Evento) -> dict[str, str]:
+    """ "Add to calendar" links of Google Calendar and Outlook.com (first date; the .ics has them all)."""
+    url = settings.SITE_URL + evento.get_absolute_url()
+    dettagli = f"{descrizione_testo(evento, 1200)}\n\n{url}"
+    luogo = luogo_di(evento)
+    google = {
+        "action": "TEMPLATE",
+        "text": evento.titolo,
+        "dates": f"{_fmt_utc(evento.inizio)}/{_fmt_utc(evento.fine)}",
+        "details": dettagli,
+        "location": luogo,
+        "ctz": "Europe/Rome",
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": evento.titolo,
+        "startdt": evento.inizio.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "enddt": evento.fine.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "body": dettagli,
+        "location": luogo,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }
+
+
 def _dettaglio(request, evento: Evento):
     azioni = []
+    organizza = False
     if request.user.is_authenticated:
         azioni = workflow.azioni_possibili(request.user, evento)
         modificabile = Evento.objects.modificabili_da(request.user).filter(pk=evento.pk).exists()
+        organizza = Evento.objects.organizzati_da(request.user).filter(pk=evento.pk).exists()
     else:
         modificabile = False
     contesto = {
@@ -91,6 +128,11 @@ def _dettaglio(request, evento: Evento):
         "jsonld": script_jsonld(dati_evento(evento)),
         "azioni": azioni,
         "modificabile": modificabile,
+        "organizza": organizza,
+        "prenotazioni_aperte": evento.prenotazioni_aperte(),
+        "adesso": timezone.now(),
+        "calendari": link_calendari(evento),
+        "og_descrizione": testo_semplice(evento.descrizione, 300),
         "form_decisione": DecisioneForm() if azioni else None,
         "ultimo_aggiornamento": evento.aggiornato_il,
     }

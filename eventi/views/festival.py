@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -12,7 +13,8 @@ from alternanza.progetti.models import Progetto
 from distretti.models import Comune, Scuola
 from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filters import inizio_giorno
-from eventi.models import Edizione, Evento, Notizia
+from eventi.models import Edizione, Evento, Notizia, Prenotazione
+from eventi.schema import dati_edizione, script_jsonld
 from partnership.models import Organizzazione
 
 
@@ -39,9 +41,15 @@ def _vetrina_progetti(edizione: Edizione, limite: int = 6) -> list[Progetto]:
 def _contatori(edizione) -> dict:
     eventi = Evento.objects.pubblicati().filter(edizione=edizione)
     filtro = {"eventi__edizione": edizione, "eventi__stato": "pubblicato"}
+    confermate = Prenotazione.objects.confermate().filter(evento__edizione=edizione)
+    # Schools involved: those organising a published event and those that booked a class.
+    scuole = Scuola.objects.filter(
+        Q(**filtro) | Q(prenotazioni_eventi__in=confermate.filter(scuola__isnull=False))
+    )
     return {
         "eventi": eventi.count(),
-        "scuole": Scuola.objects.filter(**filtro).distinct().count(),
+        "posti_prenotati": confermate.aggregate(n=Sum("posti", default=0))["n"],
+        "scuole": scuole.distinct().count(),
         "organizzazioni": Organizzazione.objects.filter(**filtro).distinct().count(),
         "comuni": Comune.objects.filter(**filtro).distinct().count(),
     }
@@ -79,10 +87,27 @@ def _contesto_edizione(edizione: Edizione | None, corrente: bool) -> dict:
     }
 
 
+# The programme of an edition's own page: every public event, by date (about 150 a year).
+MAX_PROGRAMMA = 300
+
+
+def _programma(edizione: Edizione) -> list[Evento]:
+    return list(
+        Evento.objects.pubblici()
+        .filter(edizione=edizione)
+        .select_related("comune")
+        .only("titolo", "slug", "inizio", "fine", "stato", "comune__nome", "online")
+        .order_by("inizio", "pk")[:MAX_PROGRAMMA]
+    )
+
+
 @condizionale(durata=DURATA_GIORNALIERA)
 def festival(request):
     """The home of the current edition: the latest published edition."""
-    contesto = _contesto_edizione(_pubblicate().first(), corrente=True)
+    edizione = _pubblicate().first()
+    contesto = _contesto_edizione(edizione, corrente=True)
+    if edizione is not None:
+        contesto["jsonld"] = script_jsonld(dati_edizione(edizione, contesto["in_evidenza"]))
     return render(request, "eventi/festival.html", contesto)
 
 
@@ -92,6 +117,8 @@ def edizione(request, anno):
     # An edition's own page shows the edition, not "today": that is the Festival home's job.
     contesto = _contesto_edizione(edizione, corrente=False)
     contesto["ultimo_aggiornamento"] = edizione.aggiornata_il
+    contesto["programma"] = programma = _programma(edizione)
+    contesto["jsonld"] = script_jsonld(dati_edizione(edizione, programma))
     return render(request, "eventi/festival.html", contesto)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.testo import testo_semplice
 from eventi.cache import condizionale
 from eventi.models import Notizia
+from eventi.schema import AUTORE, dati_notizia, script_jsonld
 
 PER_PAGINA = 20
 
@@ -28,9 +29,12 @@ def notizie(request):
 @condizionale
 def notizia(request, slug):
     notizia = get_object_or_404(Notizia.objects.pubblicate().select_related("edizione"), slug=slug)
-    return render(
-        request, "eventi/notizia.html", {"notizia": notizia, "ultimo_aggiornamento": notizia.aggiornata_il}
-    )
+    contesto = {
+        "notizia": notizia,
+        "ultimo_aggiornamento": notizia.aggiornata_il,
+        "jsonld": script_jsonld(dati_notizia(notizia)),
+    }
+    return render(request, "eventi/notizia.html", contesto)
 
 
 class FeedNotizie(Feed):
@@ -39,6 +43,10 @@ class FeedNotizie(Feed):
     description = _(
         "Le notizie del Festival della Cultura tecnica e della rete metropolitana per l'alternanza."
     )
+
+    # RFC 4287 wants an atom:author for the feed (its entries inherit it).
+    author_name = AUTORE["name"]
+    author_link = settings.SITE_URL
 
     def items(self):
         return Notizia.objects.pubblicate()[:30]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +22,7 @@ from eventi.models import Evento, StatoEvento
 from partnership.permissions import organizzazioni_di
 
 DA_DECIDERE_MOSTRATI = 20
+CON_PRENOTAZIONI_MOSTRATI = 20
 # What the tables of the management page show (link, title, date, status): nothing else is read.
 COLONNE_ELENCO = ("titolo", "slug", "inizio", "stato", "creato_il")
 
@@ -112,6 +116,13 @@ def gestione(request):
         "stato": stato,
         "puo_proporre": _puo_proporre(user),
         "senza_valutazione": True,
+        # Events booked on the portal that the user organises: the way to their bookings.
+        "con_prenotazioni": list(
+            Evento.objects.organizzati_da(user)
+            .filter(prenotazione=Evento.Prenotazione.PORTALE, fine__gte=timezone.now() - timedelta(days=30))
+            .only("titolo", "inizio", "posti", "posti_occupati")
+            .order_by("inizio", "pk")[:CON_PRENOTAZIONI_MOSTRATI]
+        ),
     }
     return render(request, "eventi/gestione.html", contesto)
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alternanza.core.archivi import risposta_file
 from distretti.permissions import ambito_di
+from partnership import services
 from partnership.forms import ConvenzioneForm
-from partnership.models import Convenzione
+from partnership.models import Convenzione, Organizzazione
 from partnership.querysets import FASCE_SCADENZA
 from partnership.views._comune import pagina
 
@@ -72,7 +74,29 @@ def file(request, pk, campo):
     allegato = getattr(c, campo)
     if not allegato:
         raise Http404
-    return FileResponse(allegato.open("rb"), as_attachment=True, filename=allegato.name.rsplit("/", 1)[-1])
+    nome = getattr(c, f"{campo}_nome") or f"{campo}.pdf"
+    return risposta_file(allegato, nome, tipo="application/pdf")
+
+
+def _iniziali(request) -> dict:
+    """A new convenzione started from an accepted interest (?interesse=: the parties and the expiry) or
+    from a just-proposed host (?organizzazione=)."""
+    interesse = services.interesse_accettato(request.user, request.GET.get("interesse"))
+    if interesse is not None:
+        return {
+            "scuola": interesse.scuola_id,
+            "organizzazione": interesse.offerta.organizzazione_id,
+            "scadenza": services.fine_anno_scolastico(interesse.offerta.data_fine),
+            "note": _("Dall'offerta «%(titolo)s».") % {"titolo": interesse.offerta.titolo},
+        }
+    iniziali: dict = {}
+    ambito = ambito_di(request.user)
+    if len(ambito.scuole) == 1:
+        iniziali["scuola"] = next(iter(ambito.scuole))
+    org = request.GET.get("organizzazione", "")
+    if org.isdigit() and Organizzazione.objects.sceglibili_da(request.user).filter(pk=int(org)).exists():
+        iniziali["organizzazione"] = int(org)
+    return iniziali
 
 
 def _salva(request, istanza=None):
@@ -82,8 +106,10 @@ def _salva(request, istanza=None):
         request.POST or None,
         request.FILES or None,
         instance=istanza,
+        initial=_iniziali(request) if istanza is None else None,
         scuole_ammesse=scuole,
         user=request.user,
+        ritorno=request.path,
     )
     if request.method == "POST" and form.is_valid():
         c = form.save(commit=False)

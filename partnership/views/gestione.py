@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from alternanza.core import importazioni
+from alternanza.core.archivi import risposta_file
 from alternanza.core.models import Importazione
 from alternanza.core.utenti import richiede
 from distretti.permissions import ambito_di, di_staff
@@ -95,7 +95,7 @@ def accordo(request, pk):
 def documento_accordo(request, pk, documento):
     a = get_object_or_404(Accordo.objects.visibili_a(request.user), pk=pk)
     doc = get_object_or_404(DocumentoAccordo, accordo=a, pk=documento)
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1])
+    return risposta_file(doc.file, doc.nome_file or "documento.pdf", tipo="application/pdf")
 
 
 def _salva_accordo(request, istanza=None):

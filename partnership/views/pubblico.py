@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from alternanza.core.cache import pagina_pubblica_in_cache
+from alternanza.core.sezioni import aree_di, sezioni_di
 from distretti.models import Distretto
 from distretti.permissions import ambito_di
 from partnership.filters import DirectoryFilter, PartnershipFilter
 from partnership.models import AreaS3, Convenzione, OffertaOspitalita, Organizzazione, Partnership
 from partnership.querysets import organizzazioni_di
-from partnership.views._comune import pagina, pagina_pubblica
+from partnership.signals import AREA
+from partnership.views._comune import DURATA_PAGINE, pagina, pagina_pubblica
 
 
 @pagina_pubblica
@@ -46,7 +51,19 @@ def organizzazioni(request):
     )
 
 
-@pagina_pubblica
+def _in_cache_con_le_sezioni(view):
+    """The organisation's page is stale when the content of its sections changes (projects, events)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return pagina_pubblica_in_cache(AREA, *aree_di("organizzazione"), durata=DURATA_PAGINE)(view)(
+            request, *args, **kwargs
+        )
+
+    return wrapper
+
+
+@_in_cache_con_le_sezioni
 def organizzazione(request, slug):
     org = get_object_or_404(
         Organizzazione.objects.visibili_a(request.user).select_related("comune__distretto"), slug=slug
@@ -67,6 +84,8 @@ def organizzazione(request, slug):
             "offerte": offerte,
             "puo_modificare": Organizzazione.objects.modificabili_da(request.user).filter(pk=org.pk).exists(),
             "ultimo_aggiornamento": org.aggiornata_il,
+            # The projects it hosted and its Festival events (registered by those apps).
+            "sezioni": sezioni_di("organizzazione", request, org),
         },
     )
 

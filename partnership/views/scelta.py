@@ -10,4 +10,4 @@ from partnership.scelta import ORGANIZZAZIONI
 
 @login_required
 def cerca_organizzazioni(request: HttpRequest) -> JsonResponse:
-    return risposta_json(request, ORGANIZZAZIONI, Organizzazione.objects.visibili_a(request.user))
+    return risposta_json(request, ORGANIZZAZIONI, Organizzazione.objects.sceglibili_da(request.user))

@@ -26,7 +26,7 @@ def _variabili_lette_dalle_impostazioni() -> set[str]:
 
 def test_ci_sono_tutti_i_servizi():
     assert set(SERVIZI) == {
-        "web", "worker", "worker-pesanti", "beat", "migrate", "postgres", "redis", "mailpit"
+        "web", "worker", "worker-pesanti", "beat", "migrate", "postgres", "redis", "mailpit", "nginx"
     }  # fmt: skip
 
 
@@ -41,7 +41,18 @@ def test_web_con_gunicorn_e_almeno_due_worker_sulla_porta_8000():
     assert comando.startswith("gunicorn alternanza.wsgi:application")
     assert "--bind=0.0.0.0:8000" in comando
     assert int(re.search(r"--workers[= ](\d+)", comando).group(1)) >= 2
-    assert "8000:8000" in SERVIZI["web"]["ports"]
+    assert "ports" not in SERVIZI["web"] and SERVIZI["web"]["expose"] == ["8000"]  # behind nginx only
+
+
+def test_nginx_davanti_con_tls_da_file_e_i_volumi_dei_file():
+    nginx = SERVIZI["nginx"]
+    assert nginx["build"] == "deploy/nginx" and {"80:80", "443:443"} <= set(nginx["ports"])
+    assert "./deploy/certs:/etc/nginx/certs:ro" in nginx["volumes"]
+    assert {"static:/srv/static:ro", "media:/srv/media:ro", "privato:/srv/privato:ro"} <= set(
+        nginx["volumes"]
+    )
+    ambiente = SERVIZI["web"]["environment"]
+    assert ambiente["TRUSTED_PROXY_COUNT"] == "1" and ambiente["MEDIA_PRIVATI_X_ACCEL"] == "/_privato/"
 
 
 def test_worker_della_coda_default():
@@ -57,7 +68,8 @@ def test_worker_pesanti_uno_alla_volta_con_limite_di_memoria():
 
 def test_beat_e_migrazioni():
     assert _comando("beat").startswith("celery -A alternanza beat")
-    assert _comando("migrate") == "python manage.py migrate --noinput"
+    assert _comando("migrate").startswith("sh -c python manage.py migrate --noinput && ")
+    assert "sposta_file_privati" in _comando("migrate") and "collectstatic" in _comando("migrate")
     assert SERVIZI["migrate"]["restart"] == "no"
 
 
@@ -76,7 +88,7 @@ def test_healthcheck_del_web_usa_healthz():
     assert "http://localhost:8000/healthz" in " ".join(SERVIZI["web"]["healthcheck"]["test"])
 
 
-@pytest.mark.parametrize("servizio", ["web", "worker", "worker-pesanti", "beat"])
+@pytest.mark.parametrize("servizio", ["web", "worker", "worker-pesanti", "beat"])  # nginx: after web
 def test_i_servizi_applicativi_partono_dopo_database_redis_e_migrazioni(servizio):
     dipendenze = SERVIZI[servizio]["depends_on"]
     assert dipendenze["postgres"]["condition"] == "service_healthy"
@@ -96,7 +108,7 @@ def test_i_servizi_applicativi_leggono_env_e_usano_i_servizi_reali(servizio):
     assert ambiente["REDIS_URL"] == "redis://redis:6379/0"
     assert ambiente["EMAIL_URL"] == "smtp://mailpit:1025"
     assert ambiente["CELERY_TASK_ALWAYS_EAGER"] == "false"
-    assert "media:/app/var/media" in configurazione["volumes"]
+    assert {"media:/app/var/media", "privato:/app/var/privato"} <= set(configurazione["volumes"])
 
 
 def test_i_volumi_usati_sono_dichiarati():
@@ -106,7 +118,7 @@ def test_i_volumi_usati_sono_dichiarati():
         for volume in servizio.get("volumes", [])
         if not volume.startswith((".", "/"))
     }
-    assert usati == set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media"}
+    assert usati == set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media", "privato", "static"}
 
 
 def test_dockerfile_python_311_con_pango_e_installazione_del_progetto():

@@ -40,6 +40,9 @@ print(json.dumps({
 """
 
 
+CHIAVE = "kR7-pQ2_vX9zL4mN8bT1wY6cF3hJ0sD5gA-eU7iO2rK9nM4xB8vC1zQ6"  # a valid production key (test only)
+
+
 def _avvia(env: dict[str, str]) -> subprocess.CompletedProcess:
     """Import the real settings (not the test ones) in a new interpreter with ONLY `env` set."""
     ambiente = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "alternanza.settings", **env}
@@ -68,7 +71,7 @@ def test_senza_nessuna_variabile_vale_la_produzione_e_quindi_serve_la_secret_key
     assert "SECRET_KEY is not set" in esito.stderr
 
 
-@pytest.mark.parametrize("env", [{"DEBUG": "true"}, {"DEBUG": "false", "SECRET_KEY": "k" * 60}])
+@pytest.mark.parametrize("env", [{"DEBUG": "true"}, {"DEBUG": "false", "SECRET_KEY": CHIAVE}])
 def test_senza_database_url_rifiuta_di_partire_e_indica_make_run(env):
     esito = _avvia(env)
     assert esito.returncode != 0
@@ -114,7 +117,7 @@ def test_produzione_con_postgresql_redis_e_smtp():
     valori = _impostazioni(
         {
             "DEBUG": "false",
-            "SECRET_KEY": "k" * 60,
+            "SECRET_KEY": CHIAVE,
             "ALLOWED_HOSTS": "alternanza.example.it,www.alternanza.example.it",
             "DATABASE_URL": "postgres://utente:pw@db:5432/alternanza",
             "REDIS_URL": "redis://redis:6379/0",
@@ -156,6 +159,8 @@ def test_check_deploy_senza_avvisi_con_le_impostazioni_di_produzione():
             "SECRET_KEY": "ab3$Zk9!" * 8,
             "ALLOWED_HOSTS": "alternanza.example.it",
             "DATABASE_URL": PG,
+            # Production links (List-Unsubscribe above all) are https (check newsletter.W001).
+            "SITE_URL": "https://alternanza.example.it",
         },
         capture_output=True,
         text=True,
@@ -163,3 +168,18 @@ def test_check_deploy_senza_avvisi_con_le_impostazioni_di_produzione():
     )
     assert esito.returncode == 0, esito.stdout + esito.stderr
     assert "no issues" in esito.stdout
+
+
+@pytest.mark.parametrize(
+    "chiave",
+    [
+        "change-me-to-a-long-random-value",
+        "k" * 60,
+        "corta-ma-vera-9f8e7d",
+        "django-insecure-" + "a1b2c3d4e5" * 5,
+    ],
+)
+def test_secret_key_segnaposto_o_debole_rifiutata_in_produzione(chiave):
+    esito = _avvia({"DEBUG": "false", "SECRET_KEY": chiave, "DATABASE_URL": PG})
+    assert esito.returncode != 0
+    assert "SECRET_KEY is a placeholder or too weak" in esito.stderr

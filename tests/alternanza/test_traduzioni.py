@@ -251,6 +251,7 @@ def _senza_vocabolari_dei_dati(testo: str) -> str:
     from partnership.models import AreaS3, Organizzazione
 
     dati = [
+        "Città metropolitana di Bologna",  # the institution's legal name (JSON-LD organizer, publisher)
         *AreaS3.objects.values_list("nome", flat=True),
         *Organizzazione.objects.values_list("nome", flat=True),
     ]

@@ -239,10 +239,12 @@ def test_referente_organizzazione_vede_offerte_con_posti_rimasti_e_interessi_nuo
         creato_il=timezone.now() - datetime.timedelta(days=30)
     )
     ConvenzioneFactory(scuola=scuola_a, organizzazione=organizzazione)
+    # Accepted interests take the places (partnership.services.decidi_interesse).
+    InteresseOfferta.objects.filter(offerta__organizzazione=organizzazione).update(stato="accettato")
     html = _pagina(client, referente_org)
     assert 'id="sezione-organizzazione"' in html
     assert "Meccanica Emiliana S.p.A." in html
-    assert "2 posti rimasti su 5" in html  # 5 places, 2 + 1 students asked
+    assert "2 posti rimasti su 5" in html  # 5 places, 2 + 1 students accepted
     assert "Interessi delle scuole (2)" in html
     # the new expression of interest (another school, today) comes before the month-old one
     sezione = html[html.index('id="sezione-organizzazione"') :]
@@ -254,7 +256,7 @@ def test_posti_residui_mai_sotto_zero(db, organizzazione, scuola_a):
     from partnership.models import InteresseOfferta, OffertaOspitalita
 
     offerta = OffertaFactory(organizzazione=organizzazione, posti=1)
-    InteresseOfferta.objects.create(offerta=offerta, scuola=scuola_a, studenti=4)
+    InteresseOfferta.objects.create(offerta=offerta, scuola=scuola_a, studenti=4, stato="accettato")
     assert OffertaOspitalita.objects.con_posti_residui().get(pk=offerta.pk).residui == 0
 
 

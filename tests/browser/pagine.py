@@ -107,6 +107,46 @@ def _numero_newsletter() -> str:
     return reverse("newsletter:archivio_numero", args=[numero.pk])
 
 
+def _ricerca() -> str:
+    from tests.factories import OrganizzazioneFactory
+    from tests.progetti.factories import ProgettoPubblicatoFactory
+
+    OrganizzazioneFactory(nome="Automazioni Coppola S.r.l.", pubblica=True)
+    ProgettoPubblicatoFactory(titolo="Automazione dei magazzini")
+    return f"{reverse('cerca')}?q=automazione"
+
+
+def _storia_di_scuola_e_organizzazione():
+    """A school and an organisation with a published project together (their pages list it)."""
+    from alternanza.progetti.models import ProgettoOrganizzazione
+    from tests.factories import OrganizzazioneFactory
+    from tests.progetti.factories import ProgettoPubblicatoFactory
+
+    progetto = ProgettoPubblicatoFactory(titolo="Manutenzione predittiva in officina")
+    org = OrganizzazioneFactory(nome="Officine Ospitanti S.r.l.", pubblica=True)
+    ProgettoOrganizzazione.objects.create(progetto=progetto, organizzazione=org, ruolo="ospitante")
+    return progetto.scuola, org
+
+
+def _prenotazioni(chiave: str) -> str:
+    """The public booking pages: the form of a class and of an individual, the confirmation and the
+    personal page reached from the mail (a tampered link answers 404: tests/eventi/test_prenotazioni.py)."""
+    from django.urls import reverse
+
+    from eventi.prenotazioni import services, tokens
+    from tests.eventi.factories import evento_prenotabile
+
+    tipo = "classe" if chiave == "prenota classe" else "individuale"
+    evento = evento_prenotabile(posti=30, tipo=tipo, posti_per_prenotazione=4)
+    if chiave.startswith("prenota "):
+        return reverse("eventi:prenota", args=[evento.slug])
+    p = services.richiedi(evento, {"nome": "Anna Verdi", "email": "anna@example.org", "posti": 2}, "it")
+    if chiave == "conferma":
+        return reverse("eventi:prenotazione_conferma", args=[tokens.token_conferma(p)])
+    services.conferma(p.pk)
+    return reverse("eventi:prenotazione", args=[tokens.token_personale(p)])
+
+
 PAGINE_PUBBLICHE: list[Pagina] = [
     Pagina("home", "home"),
     Pagina("privacy", "privacy"),
@@ -143,6 +183,19 @@ PAGINE_PUBBLICHE: list[Pagina] = [
             "partnership",
             "scheda partnership",
         )
+    ],
+    Pagina("ricerca nel portale", prepara=_ricerca),
+    Pagina(
+        "scuola con i suoi progetti",
+        prepara=lambda: _storia_di_scuola_e_organizzazione()[0].get_absolute_url(),
+    ),
+    Pagina(
+        "organizzazione con i suoi progetti",
+        prepara=lambda: _storia_di_scuola_e_organizzazione()[1].get_absolute_url(),
+    ),
+    *[
+        Pagina(f"prenotazioni {chiave}", prepara=lambda chiave=chiave: _prenotazioni(chiave))
+        for chiave in ("prenota classe", "prenota individuale", "conferma", "prenotazione")
     ],
     Pagina("newsletter iscrizione", "newsletter:iscrizione"),
     Pagina("newsletter controlla la posta", "newsletter:controlla_posta"),

@@ -65,7 +65,7 @@ def test_visitatore_filtra_per_distretto_e_pubblico_apre_evento_e_scarica_ics(co
         pagina.screenshot(path=str(ARTEFATTI / f"festival-evento-{schermo}.png"), full_page=True)
 
     with pagina.expect_download() as scaricamento:
-        pagina.get_by_role("link", name="Aggiungi al calendario (.ics)").click()
+        pagina.get_by_role("link", name="File .ics (Apple, Thunderbird, Outlook)").click()
     file = scaricamento.value
     assert file.suggested_filename == "open-day-meccatronica-imola.ics"
     with open(file.path(), "rb") as f:

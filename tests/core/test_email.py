@@ -34,6 +34,9 @@ NUMERICI = {"giorni", "pagine", "altri", "n"}
 DATE = {
     "scadenza": datetime.date(2026, 12, 2),
     "dati_al": datetime.datetime(2026, 12, 2, 8, 30, tzinfo=datetime.UTC),
+    # Festival bookings: the event's start (reminder), the end of a waiting-list offer.
+    "inizio": datetime.datetime(2026, 12, 2, 8, 30, tzinfo=datetime.UTC),
+    "offerta_scade_il": datetime.datetime(2026, 12, 2, 8, 30, tzinfo=datetime.UTC),
 }
 # Context the portal's senders always add (alternanza.core.email.rendi_modello).
 FORNITE = {"PORTALE", "SITE_URL", "LANGUAGE_CODE", "css"}

@@ -186,3 +186,18 @@ def pagina_festival(chiave: str = "") -> str:
         "edizione": "/festival/edizioni/2025/",
     }
     return percorsi[chiave]
+
+
+def evento_prenotabile(posti: int = 30, tipo: str = "classe", **kwargs) -> Evento:
+    """A published event booked on the portal, ten days from now (bookings open)."""
+    from django.utils import timezone
+
+    inizio = kwargs.pop("inizio", timezone.now().replace(microsecond=0) + timedelta(days=10))
+    return EventoFactory(
+        prenotazione=kwargs.pop("prenotazione", Evento.Prenotazione.PORTALE),
+        tipo_prenotazione=tipo,
+        posti=posti,
+        inizio=inizio,
+        edizione=kwargs.pop("edizione", None),
+        **kwargs,
+    )

@@ -1,11 +1,16 @@
 """Feeds of the Festival: .ics of one event and the iCalendar feed (RFC 5545, Europe/Rome with DST),
 RSS/Atom of the news, the portal's sitemap.xml and robots.txt."""
 
+import json
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
+import vobject
 from django.urls import reverse
 
 from eventi import workflow
@@ -181,3 +186,113 @@ def test_robots_txt_indica_la_sitemap_e_chiude_le_aree_riservate(client):
     for riservato in ("/admin/", "/account/", "/festival/gestione/"):
         assert f"Disallow: {riservato}" in testo
     assert "Disallow: /\n" not in testo
+
+
+# --- Three parsers, the same instants ------------------------------------------------------------
+
+E2E = Path(__file__).resolve().parents[1] / "e2e"
+# A summer event (CEST, UTC+2) and a winter one (CET, UTC+1), years after 1970: a VTIMEZONE whose
+# transitions are one long RDATE list shifts the summer one in ical.js and vobject.
+ESTATE = ("2027-07-01T16:00:00+00:00", "2027-07-01T18:00:00+00:00")
+INVERNO = ("2026-12-01T08:00:00+00:00", "2026-12-01T10:00:00+00:00")
+
+
+def _feed_con_estate_e_inverno(client) -> bytes:
+    edizione = EdizioneFactory(anno=2027, data_inizio=date(2027, 6, 1), data_fine=date(2027, 7, 31))
+    EventoFactory(titolo="Estate", slug="estate", edizione=edizione, inizio=ora_roma(2027, 7, 1, 18))
+    EventoFactory(titolo="Inverno", slug="inverno", inizio=ora_roma(2026, 12, 1, 9))
+    risposta = client.get(reverse("eventi:feed_ics") + "?da=2026-01-01")
+    assert risposta.status_code == 200
+    return risposta.content
+
+
+def _per_titolo(istanti: dict[str, tuple[str, str]], cal: icalendar.Calendar) -> dict[str, tuple[str, str]]:
+    titoli = {str(v["UID"]): str(v["SUMMARY"]) for v in cal.walk("VEVENT")}
+    return {titoli[uid]: valore for uid, valore in istanti.items()}
+
+
+def _utc(valore) -> str:
+    return valore.astimezone(UTC).isoformat()
+
+
+def test_vtimezone_con_rrule_e_non_con_un_elenco_di_rdate(client):
+    cal = icalendar.Calendar.from_ical(_feed_con_estate_e_inverno(client))
+    fuso = _vtimezone_roma(cal)
+    for componente in fuso.subcomponents:
+        assert "RRULE" in componente and "RDATE" not in componente
+    regole = {c.name: c["RRULE"] for c in fuso.subcomponents}
+    assert regole["DAYLIGHT"]["BYMONTH"] == [3] and regole["STANDARD"]["BYMONTH"] == [10]
+
+
+def test_icalendar_vobject_e_ical_js_leggono_gli_stessi_istanti_utc(client):
+    contenuto = _feed_con_estate_e_inverno(client)
+    cal = icalendar.Calendar.from_ical(contenuto)
+    attesi = {"Estate": ESTATE, "Inverno": INVERNO}
+
+    da_icalendar = {
+        str(v["SUMMARY"]): (_utc(v["DTSTART"].dt), _utc(v["DTEND"].dt)) for v in cal.walk("VEVENT")
+    }
+    assert da_icalendar == attesi
+
+    da_vobject = {
+        str(v.summary.value): (_utc(v.dtstart.value), _utc(v.dtend.value))
+        for v in vobject.readOne(contenuto.decode()).vevent_list
+    }
+    assert da_vobject == attesi
+
+    node = shutil.which("node")
+    assert node, "Node is needed for the ical.js cross-check (see tests/e2e/package.json)"
+    esito = subprocess.run(  # noqa: S603 - fixed command, the portal's own output on stdin
+        [node, str(E2E / "ical_istanti.mjs")], input=contenuto, capture_output=True, check=True, cwd=E2E
+    )
+    da_ical_js = json.loads(esito.stdout)["eventi"]
+    da_ical_js = {
+        k: tuple(datetime.fromisoformat(x.replace("Z", "+00:00")).isoformat() for x in v)
+        for k, v in _per_titolo(da_ical_js, cal).items()
+    }
+    assert da_ical_js == attesi
+
+
+def test_feed_di_un_edizione_passata_non_e_vuoto(client):
+    vecchia = EdizioneFactory(anno=2024, data_inizio=date(2024, 10, 1), data_fine=date(2024, 12, 1))
+    EventoFactory(titolo="Del 2024", slug="del-2024", edizione=vecchia, inizio=ora_roma(2024, 11, 5, 9))
+    EventoFactory(titolo="Del 2026", slug="del-2026", inizio=ora_roma(2026, 11, 5, 9))
+    cal = _calendario(client.get(reverse("eventi:feed_ics") + "?edizione=2024"))
+    assert [str(v["SUMMARY"]) for v in cal.walk("VEVENT")] == ["Del 2024"]
+    assert "Del 2024" in client.get(reverse("eventi:elenco") + "?edizione=2024").content.decode()
+
+
+def test_feed_senza_risultati_resta_un_vcalendar_valido(client):
+    risposta = client.get(reverse("eventi:feed_ics") + "?q=nessunrisultato")
+    cal = _calendario(risposta)
+    assert cal.name == "VCALENDAR" and not cal.walk("VEVENT")
+    _vtimezone_roma(cal)
+    assert vobject.readOne(risposta.content.decode()).name == "VCALENDAR"
+
+
+def test_descrizione_ics_mantiene_i_paragrafi(client):
+    evento = EventoFactory(
+        descrizione="<p>Ritrovo davanti al municipio di Loiano.</p><p>Porta con te le scarpe.</p>"
+    )
+    (ve,) = _calendario(client.get(reverse("eventi:evento_ics", args=[evento.slug]))).walk("VEVENT")
+    assert "di Loiano.\n\nPorta con te" in str(ve["DESCRIPTION"])
+    pagina = client.get(evento.get_absolute_url()).content.decode()
+    assert "di Loiano. Porta con te" in pagina  # og:description and meta description: no "Loiano.Porta"
+    assert "Loiano.Porta" not in pagina
+
+
+def test_pagina_elenco_offre_feed_e_webcal_con_i_filtri(client):
+    EventoFactory()
+    pagina = client.get(reverse("eventi:elenco") + "?distretto=imola&tipo=convegno").content.decode()
+    assert '<link rel="alternate" type="text/calendar"' in pagina
+    assert 'href="/festival/eventi.ics?distretto=imola&amp;tipo=convegno"' in pagina
+    assert "webcal://" in pagina and "eventi.ics?distretto=imola&amp;tipo=convegno" in pagina
+
+
+def test_pagina_evento_ha_link_google_e_outlook(client):
+    evento = EventoFactory(inizio=ora_roma(2026, 11, 10, 10))
+    pagina = client.get(evento.get_absolute_url()).content.decode()
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in pagina
+    assert "dates=20261110T090000Z%2F20261110T110000Z" in pagina
+    assert "https://outlook.live.com/calendar/0/deeplink/compose?" in pagina
+    assert "startdt=2026-11-10T09%3A00%3A00Z" in pagina

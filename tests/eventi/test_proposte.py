@@ -311,3 +311,60 @@ def test_la_gestione_e_per_utente_e_segue_ogni_decisione(client, referente_a, pr
         .split("</tr>")[0]
     )
     assert str(StatoEvento.APPROVATO.label) in riga
+
+
+def test_proposta_avvisa_ufficio_e_staff_e_il_proponente_riceve_ricevuta_e_decisioni(
+    client, referente_a, scuola_a, ufficio_a, ufficio_b, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from eventi import workflow
+
+    entra(client, referente_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PROPONI, _dati(per_conto_di=f"scuola:{scuola_a.pk}"))
+    evento = Evento.objects.get()
+    per_oggetto = {m.to[0]: m.subject for m in mail.outbox}
+    assert "Nuova proposta" in per_oggetto[ufficio_a.email] and "Nuova proposta" in per_oggetto[staff.email]
+    assert ufficio_b.email not in per_oggetto  # another district
+    assert "Proposta ricevuta" in per_oggetto[referente_a.email]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.esegui(evento, "approva", ufficio_a)
+    (decisione,) = mail.outbox
+    assert decisione.to == [referente_a.email] and "Approvato" in decisione.subject
+
+
+def test_date_fuori_dall_edizione_errore_al_campo_inizio(client, referente_a, scuola_a):
+    entra(client, referente_a)
+    edizione = EdizioneFactory(anno=2026)  # 15 October – 15 December 2026
+    response = client.post(
+        PROPONI,
+        _dati(
+            per_conto_di=f"scuola:{scuola_a.pk}",
+            edizione=str(edizione.pk),
+            inizio="2027-03-01T10:00",
+            fine="2027-03-01T12:00",
+        ),
+    )
+    assert response.status_code == 200 and not Evento.objects.exists()
+    assert "devono cadere nell'edizione scelta" in " ".join(response.context["form"].errors["inizio"])
+    assert 'value="Laboratorio di stampa 3D"' in response.content.decode()
+
+
+def test_prenotazione_sul_portale_chiede_i_posti(client, referente_a, scuola_a):
+    entra(client, referente_a)
+    response = client.post(PROPONI, _dati(per_conto_di=f"scuola:{scuola_a.pk}", prenotazione="portale"))
+    assert "posti" in response.context["form"].errors
+    response = client.post(
+        PROPONI,
+        _dati(
+            per_conto_di=f"scuola:{scuola_a.pk}",
+            prenotazione="portale",
+            posti="50",
+            tipo_prenotazione="classe",
+            posti_per_prenotazione="30",
+        ),
+    )
+    evento = Evento.objects.get()
+    assert (evento.prenotazione, evento.posti, evento.tipo_prenotazione) == ("portale", 50, "classe")

@@ -4,7 +4,7 @@ constant query counts with 5,000 events, cache invalidation and conditional GET.
 import json
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -219,6 +219,16 @@ def test_calendario_del_mese_mostra_gli_eventi_nei_giorni_giusti(client, eventi_
     assert "?mese=2026-12" in tutti and "?mese=2026-10" in tutti
 
 
+@pytest.mark.parametrize("mese", ["2026-13", "0001-01", "9999-12", "1-1", "2026-00", "abc"])
+def test_calendario_con_mese_impossibile_risponde_400(client, mese):
+    assert client.get(reverse("eventi:calendario") + f"?mese={mese}").status_code == 400
+
+
+def test_calendario_ai_limiti_dell_intervallo_risponde(client):
+    for mese in ("2000-01", "2100-12"):
+        assert client.get(reverse("eventi:calendario") + f"?mese={mese}").status_code == 200
+
+
 # --- Event page -------------------------------------------------------------------------------------
 
 
@@ -405,3 +415,69 @@ def test_pagine_del_festival_in_inglese(client):
     testo = client.get("/en/festival/eventi/?da=2026-01-01").content.decode()
     assert "Search and filter events" in testo and "Apply filters" in testo
     assert "Cerca e filtra gli eventi" not in testo
+
+
+def test_inizio_vuoto_elenca_anche_gli_eventi_passati_e_l_intervallo_vuoto_si_spiega(client):
+    EventoFactory(titolo="Evento del 2024", slug="evento-2024", edizione=None, inizio=ora_roma(2024, 3, 5, 9))
+    predefinito = client.get(reverse("eventi:elenco")).content.decode()
+    assert "Evento del 2024" not in predefinito  # by default from today
+    vuoto = client.get(reverse("eventi:elenco") + "?da=&a=").content.decode()
+    assert "Evento del 2024" in vuoto
+    assert 'name="da" value=""' in vuoto or 'name="da" type="date"' in vuoto
+    nessuno = client.get(reverse("eventi:elenco") + "?da=2030-01-01&a=2030-02-01").content.decode()
+    assert "Nessun evento tra il 1 gennaio 2030 e il 1 febbraio 2030" in nessuno
+
+
+def test_pagina_edizione_con_programma_numeri_e_jsonld(client):
+    import json
+
+    from eventi.prenotazioni.models import Prenotazione
+    from tests.factories import ScuolaFactory
+
+    vecchia = EdizioneFactory(anno=2024, data_inizio=date(2024, 10, 1), data_fine=date(2024, 12, 1))
+    EventoFactory(
+        titolo="Apertura 2024", slug="apertura-2024", edizione=vecchia, inizio=ora_roma(2024, 10, 2)
+    )
+    prenotabile = EventoFactory(
+        titolo="Laboratorio 2024",
+        slug="laboratorio-2024",
+        edizione=vecchia,
+        inizio=ora_roma(2024, 10, 9),
+        prenotazione="portale",
+        posti=50,
+    )
+    scuola = ScuolaFactory()
+    p = Prenotazione.objects.create(
+        evento=prenotabile,
+        nome="D",
+        email="d@example.org",
+        scuola=scuola,
+        studenti=20,
+        accompagnatori=2,
+        posti=22,
+        stato="confermata",
+    )
+    assert p.pk
+    pagina = client.get(reverse("eventi:edizione", args=[2024])).content.decode()
+    assert "Il programma" in pagina and "Apertura 2024" in pagina and "Laboratorio 2024" in pagina
+    assert "posti prenotati sul portale" in pagina and ">22<" in pagina
+    assert "/festival/eventi.ics?edizione=2024" in pagina
+    blocco = pagina.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    dati = json.loads(blocco)
+    assert "Festival" in dati["@type"] and "EventSeries" in dati["@type"]
+    assert {e["name"] for e in dati["subEvent"]} == {"Apertura 2024", "Laboratorio 2024"}
+
+
+def test_notizia_ha_jsonld_newsarticle_e_atom_ha_l_autore(client):
+    import json
+    import xml.etree.ElementTree as ET
+
+    notizia = NotiziaFactory(titolo="Il programma è online", slug="programma-online-2")
+    pagina = client.get(notizia.get_absolute_url()).content.decode()
+    blocco = pagina.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    dati = json.loads(blocco)
+    assert dati["@type"] == "NewsArticle" and dati["author"]["name"] == "Città metropolitana di Bologna"
+    assert dati["datePublished"].startswith("2026-09-01")
+    atom = ET.fromstring(client.get(reverse("eventi:notizie_atom")).content)  # noqa: S314 - our own feed
+    autore = atom.find("{http://www.w3.org/2005/Atom}author/{http://www.w3.org/2005/Atom}name")
+    assert autore is not None and autore.text == "Città metropolitana di Bologna"

@@ -1,5 +1,6 @@
 """Newsletter pages (eventi/newsletter/urls.py): public subscription by signed links, staff management."""
 
+from eventi.newsletter.models import Congelata
 from eventi.newsletter.tokens import token_conferma, token_personale
 from tests.matrice import LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
 from tests.newsletter.factories import IscrittoFactory, NumeroFactory, NumeroInviatoFactory
@@ -24,6 +25,9 @@ def prepara(fx):
     fx.nl_in_attesa = IscrittoFactory(email="attesa@example.org", stato="in_attesa")
     fx.nl_bozza = NumeroFactory(oggetto="Bozza della matrice")
     fx.nl_inviato = NumeroInviatoFactory(oggetto="Numero inviato della matrice")
+    fx.nl_versione = Congelata.objects.create(
+        numero=fx.nl_inviato, lingua="it", chiave="", oggetto="x", html="<p>x</p>", testo="x"
+    )
 
 
 def _personale(fx):
@@ -93,7 +97,7 @@ VOCI += [
         "newsletter:numero_prova",
         kwargs=_bozza,
         get=_SOLO_POST_STAFF,
-        post=[Azione("prova", attesi=STAFF_REDIRECT)],
+        post=[Azione("prova", dati={"indirizzi": "a@example.org", "lingua": "it"}, attesi=STAFF_REDIRECT)],
     ),
     Voce(
         "newsletter:numero_invia",
@@ -118,6 +122,42 @@ VOCI += [
         kwargs=_bozza,
         get=_SOLO_POST_STAFF,
         post=[Azione("riprendi", attesi=STAFF_REDIRECT)],
+    ),
+    # Issue 18: editor preview, images, duplicate/templates, confirmation step, cancel, frozen versions.
+    Voce(
+        "newsletter:numero_anteprima_testo",
+        get=_SOLO_POST_STAFF,
+        post=[
+            Azione(
+                "anteprima",
+                dati={"corpo": "**ciao**"},
+                attesi=attesi(403, anonimo=LOGIN, staff=200, superuser=200),
+            )
+        ],
+    ),
+    Voce(
+        "newsletter:numero_immagine",
+        kwargs=_bozza,
+        get=_SOLO_POST_STAFF,
+        post=[Azione("senza file", dati={}, attesi=STAFF_REDIRECT)],
+    ),
+    Voce(
+        "newsletter:numero_duplica",
+        kwargs=_bozza,
+        get=_SOLO_POST_STAFF,
+        post=[Azione("duplica", attesi=STAFF_REDIRECT)],
+    ),
+    Voce("newsletter:numero_conferma", kwargs=_bozza, get=SOLO_STAFF),
+    Voce(
+        "newsletter:numero_annulla_invio",
+        kwargs=_bozza,
+        get=_SOLO_POST_STAFF,
+        post=[Azione("annulla l'invio", attesi=STAFF_REDIRECT)],
+    ),
+    Voce(
+        "newsletter:archivio_versione",
+        kwargs=lambda fx: {"pk": fx.nl_inviato.pk, "versione": fx.nl_versione.pk},
+        get=PUBBLICA,
     ),
     Voce("newsletter:iscritti", get=SOLO_STAFF),
     Voce("newsletter:iscritti_esporta", get=SOLO_STAFF),

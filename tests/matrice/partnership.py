@@ -8,10 +8,12 @@ A, with scuola_a and the shared `organizzazione`), `accordo_a` (party: district 
 import datetime
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
+from alternanza.core.archivi import privato
+from partnership import services
+from partnership.models import InteresseOfferta, Organizzazione
 from tests.factories import OrganizzazioneFactory, comune
-from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
+from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, SOLO_STAFF, Azione, Voce, attesi
 from tests.partnership.factories import (
     PDF_MINIMO,
     AccordoFactory,
@@ -24,9 +26,10 @@ PDF_MATRICE = "test-matrice/partnership.pdf"
 
 
 def _pdf_condiviso() -> str:
-    # One file on disk for every run: prepara() runs before every matrix test.
-    if not default_storage.exists(PDF_MATRICE):
-        default_storage.save(PDF_MATRICE, ContentFile(PDF_MINIMO))
+    # One file on disk for every run: prepara() runs before every matrix test (in the private storage,
+    # like every convenzione's PDF).
+    if not privato.exists(PDF_MATRICE):
+        privato.save(PDF_MATRICE, ContentFile(PDF_MINIMO))
     return PDF_MATRICE
 
 
@@ -49,6 +52,11 @@ def prepara(fx):
         organizzazione=fx.organizzazione,
         data_inizio=datetime.date(2026, 1, 1),
         data_fine=datetime.date(2099, 1, 1),
+    )
+    fx.interesse_b = InteresseOfferta.objects.create(offerta=fx.offerta, scuola=fx.scuola_b, studenti=1)
+    # A host proposed by scuola_a (district A), not yet checked by the office.
+    fx.proposta_a = services.proponi_organizzazione(
+        Organizzazione(nome="Officina proposta dalla scuola A", comune=comune("Bologna")), None, fx.scuola_a
     )
 
 
@@ -174,4 +182,66 @@ VOCI = [
         get=attesi(403, anonimo=LOGIN, referente_org=200, staff=200, superuser=200),
     ),
     Voce("partnership:mia_organizzazione", get=attesi(403, anonimo=LOGIN, referente_org=200)),
+    Voce(
+        "partnership:interesse_decidi",
+        kwargs=lambda fx: {"pk": fx.offerta.pk, "interesse": fx.interesse_b.pk, "decisione": "accetta"},
+        get=SOLO_POST,
+        post=[
+            Azione(
+                "accetta con una nota",
+                dati={"nota": "Benvenuti"},
+                attesi=attesi(403, anonimo=LOGIN, referente_org=302, staff=302, superuser=302),
+            )
+        ],
+    ),
+    # Hosts proposed by schools and checked by the district office
+    Voce(
+        "partnership:proponi_organizzazione",
+        get=attesi(403, anonimo=LOGIN, referente_a=200, referente_b=200),
+        nota="on behalf of a school: staff, who have none, add organisations from the management page",
+        post=[
+            Azione(
+                "dati mancanti",
+                dati={},
+                attesi=attesi(403, anonimo=LOGIN, referente_a=200, referente_b=200),
+            )
+        ],
+    ),
+    Voce("partnership:da_verificare", get=UFFICI),
+    Voce(
+        "partnership:proposta_correggi",
+        kwargs=lambda fx: {"pk": fx.proposta_a.pk},
+        get=attesi(403, anonimo=LOGIN, ufficio_a=200, ufficio_b=404, staff=200, superuser=200),
+        post=[
+            Azione(
+                "corregge il nome",
+                dati=lambda fx: {"nome": "Officina corretta", "tipo": "impresa", "comune_esterno": "Firenze"},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
+        "partnership:proposta_conferma",
+        kwargs=lambda fx: {"pk": fx.proposta_a.pk},
+        get=SOLO_POST,
+        post=[
+            Azione(
+                "conferma",
+                dati={},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
+        "partnership:proposta_unisci",
+        kwargs=lambda fx: {"pk": fx.proposta_a.pk},
+        get=SOLO_POST,
+        post=[
+            Azione(
+                "unisce all'organizzazione condivisa",
+                dati=lambda fx: {f"u{fx.proposta_a.pk}-tenuta_scelta": fx.organizzazione.pk},
+                attesi=attesi(403, anonimo=LOGIN, ufficio_a=302, ufficio_b=404, staff=302, superuser=302),
+            )
+        ],
+    ),
 ]

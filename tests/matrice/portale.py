@@ -1,8 +1,8 @@
 """Portal-wide pages (alternanza.views.pagine, salute)."""
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
+from alternanza.core.archivi import privato
 from tests.matrice import AUTENTICATI, LOGIN, PUBBLICA, SOLO_POST, Azione, Voce, attesi
 
 ERRORI_MATRICE = "test-matrice/errori-importazione.csv"
@@ -12,8 +12,8 @@ def prepara(fx):
     """An organisations import uploaded by the staff persona, finished with one error row."""
     from alternanza.core.models import Importazione
 
-    if not default_storage.exists(ERRORI_MATRICE):
-        default_storage.save(ERRORI_MATRICE, ContentFile("Riga;Errore\n2;il nome è obbligatorio\n"))
+    if not privato.exists(ERRORI_MATRICE):
+        privato.save(ERRORI_MATRICE, ContentFile("Riga;Errore\n2;il nome è obbligatorio\n"))
     fx.importazione = Importazione.objects.create(
         tipo="organizzazioni",
         nome_file="camera.csv",
@@ -32,6 +32,8 @@ DELLA_PERSONA_O_STAFF = attesi(404, anonimo=LOGIN, staff=200, superuser=200)
 
 VOCI = [
     Voce("home", get=PUBBLICA),
+    # The site-wide search: what each persona finds is scoped (tests/pagine/test_cerca.py).
+    Voce("cerca", get=PUBBLICA, query="q=robotica"),
     # The workspace: every signed-in user has one (its sections follow the roles; tests/area).
     Voce("area:home", get=AUTENTICATI),
     # The page of a file import (alternanza.area.importazioni), its JSON status and its errors CSV.
@@ -43,6 +45,8 @@ VOCI = [
     Voce("note_legali", get=PUBBLICA),
     Voce("contatti", get=PUBBLICA),
     Voce("healthz", get=PUBBLICA),
+    # Only for the Prometheus scraper's bearer token (tests/pagine/test_osservabilita.py): 404 to people.
+    Voce("metriche", get=attesi(404)),
     Voce(
         "valutazione",
         get=SOLO_POST,

@@ -3,7 +3,7 @@ district (another district's report → 404), other roles 403, governance bodies
 
 from django.core.files.base import ContentFile
 
-from tests.matrice import LOGIN, PUBBLICA, Azione, Voce, attesi
+from tests.matrice import LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
 
 # Staff and both district offices reach the section; coordinators and organisation contacts do not.
 SEZIONE = attesi(403, anonimo=LOGIN, ufficio_a=200, ufficio_b=200, staff=200, superuser=200)
@@ -31,6 +31,19 @@ def prepara(fx):
     )
     fx.invio = InvioReport.objects.create(job=fx.job_a, organo=fx.organo, destinatari="c@example.org")
     fx.token_documento = servizi.link_documento(fx.invio).rstrip("/").rsplit("/", 1)[-1]
+    from alternanza.report.models import PianificazioneReport
+
+    fx.pianificazione = PianificazioneReport.objects.create(
+        nome="Mensile (matrice)", tipo=TipoReport.METROPOLITANO, frequenza="mensile"
+    )
+
+
+def _pianificazione(fx):
+    return {"nome": "Nuova (matrice)", "tipo": "metropolitano", "frequenza": "mensile", "giorno": 1, "ora": 6}
+
+
+def _organo(fx):
+    return {"nome": "Organo (matrice)", "tipo": "altro", "destinatari": "o@example.org", "attivo": "on"}
 
 
 def _richiesta(fx):
@@ -42,6 +55,7 @@ def _richiesta(fx):
 VOCI = [
     Voce("report:elenco", get=SEZIONE),
     Voce("report:cruscotto", get=SEZIONE),
+    Voce("report:cruscotto_grafico", kwargs={"nome": "progetti", "formato": "csv"}, get=SEZIONE),
     Voce(
         "report:nuovo",
         get=SEZIONE,
@@ -83,4 +97,54 @@ VOCI = [
         ],
     ),
     Voce("report:documento", kwargs=lambda fx: {"token": fx.token_documento}, get=PUBBLICA),
+    Voce(
+        "report:nuovo_link",
+        kwargs=lambda fx: {"token": fx.token_documento},
+        get=attesi(405),
+        # A link still valid: the request is not needed, the page sends the body to the document.
+        post=[Azione("chiedi un nuovo link (link ancora valido)", attesi=attesi(302))],
+    ),
+    # Schedules and governance bodies: staff only.
+    Voce("report:pianificazioni", get=SOLO_STAFF),
+    Voce(
+        "report:pianificazione_nuova",
+        get=SOLO_STAFF,
+        post=[
+            Azione(
+                "nuova pianificazione",
+                dati=_pianificazione,
+                attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
+        "report:pianificazione",
+        kwargs=lambda fx: {"pk": fx.pianificazione.pk},
+        get=SOLO_STAFF,
+        post=[
+            Azione(
+                "modifica pianificazione",
+                dati=_pianificazione,
+                attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce("report:organi", get=SOLO_STAFF),
+    Voce(
+        "report:organo_nuovo",
+        get=SOLO_STAFF,
+        post=[
+            Azione("nuovo organo", dati=_organo, attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302))
+        ],
+    ),
+    Voce(
+        "report:organo",
+        kwargs=lambda fx: {"pk": fx.organo.pk},
+        get=SOLO_STAFF,
+        post=[
+            Azione(
+                "modifica organo", dati=_organo, attesi=attesi(403, anonimo=LOGIN, staff=302, superuser=302)
+            )
+        ],
+    ),
 ]

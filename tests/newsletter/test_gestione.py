@@ -23,7 +23,6 @@ from eventi.newsletter.models import (
     StatoIscritto,
     StatoNumero,
 )
-from tests.conftest import entra
 from tests.newsletter.factories import ConsegnaFactory, IscrittoFactory, NumeroFactory, NumeroInviatoFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +31,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _senza_ritmo(settings):
     settings.NEWSLETTER_RATE_LIMIT = 0
-
-
-@pytest.fixture
-def cliente_staff(client, staff):
-    return entra(client, staff)
 
 
 # --- Archive --------------------------------------------------------------------------------------
@@ -92,7 +86,8 @@ def test_lo_staff_crea_una_bozza_con_html_ripulito(cliente_staff, staff):
     assert risposta["Location"] == reverse("newsletter:numero", kwargs={"pk": numero.pk})
     assert numero.stato == StatoNumero.BOZZA
     assert numero.creato_da == staff
-    assert "script" not in numero.corpo
+    assert numero.corpo == "<p>Ciao<script>alert(1)</script></p>"  # what was typed (Markdown source)
+    assert "script" not in numero.corpo_html and "Ciao" in numero.corpo_html  # sanitised on output
     assert numero.blocco_eventi and not numero.blocco_progetti
 
 
@@ -130,7 +125,10 @@ def test_invia_una_prova_a_se_stessi(cliente_staff, staff, django_capture_on_com
     IscrittoFactory.create_batch(3)
     numero = NumeroFactory(oggetto="Prova")
     with django_capture_on_commit_callbacks(execute=True):
-        cliente_staff.post(reverse("newsletter:numero_prova", kwargs={"pk": numero.pk}))
+        cliente_staff.post(
+            reverse("newsletter:numero_prova", kwargs={"pk": numero.pk}),
+            {"indirizzi": staff.email, "lingua": "it"},
+        )
     assert [m.to for m in mail.outbox] == [[staff.email]]
     assert mail.outbox[0].subject == "[PROVA] Prova"
     assert not Consegna.objects.exists()
@@ -142,8 +140,14 @@ def test_invia_ora_dalla_pagina_e_avanzamento_in_json(cliente_staff, django_capt
     IscrittoFactory.create_batch(4)
     numero = NumeroFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        risposta = cliente_staff.post(
+        senza_conferma = cliente_staff.post(
             reverse("newsletter:numero_invia", kwargs={"pk": numero.pk}), {"azione": "ora"}
+        )
+    assert senza_conferma["Location"] == reverse("newsletter:numero_conferma", kwargs={"pk": numero.pk})
+    assert not mail.outbox  # no send without the confirmation step
+    with django_capture_on_commit_callbacks(execute=True):
+        risposta = cliente_staff.post(
+            reverse("newsletter:numero_invia", kwargs={"pk": numero.pk}), {"azione": "ora", "conferma": "1"}
         )
     assert risposta.status_code == 302
     assert len(mail.outbox) == 4
@@ -308,9 +312,25 @@ def test_esportazione_csv_di_tutti_gli_iscritti(cliente_staff, django_assert_max
         contenuto = b"".join(risposta.streaming_content).decode("utf-8-sig")
     assert risposta["Content-Type"].startswith("text/csv")
     assert "attachment" in risposta["Content-Disposition"]
-    righe = list(csv.DictReader(io.StringIO(contenuto)))
+    assert contenuto.startswith("email;stato;")  # Italian Excel: ";" (BOM stripped)
+    righe = list(csv.DictReader(io.StringIO(contenuto), delimiter=";"))
     assert len(righe) == 21
     prima = next(r for r in righe if "formula" in r["email"])
     assert prima["email"] == "'=formula@example.org"  # no spreadsheet formula injection
     assert prima["distretti"] == "imola"
     assert prima["stato"] == "confermato"
+
+
+def test_esportazione_segue_il_filtro_attivo(cliente_staff):
+    IscrittoFactory(email="uno@example.org")
+    IscrittoFactory(email="due@example.org")
+    IscrittoFactory(email="uno-attesa@example.org", stato="in_attesa")
+    risposta = cliente_staff.get(reverse("newsletter:iscritti_esporta"), {"q": "uno", "stato": "confermato"})
+    grezzo = b"".join(risposta.streaming_content)
+    assert grezzo.startswith("\ufeff".encode())  # BOM
+    righe = list(csv.DictReader(io.StringIO(grezzo.decode("utf-8-sig")), delimiter=";"))
+    assert [r["email"] for r in righe] == ["uno@example.org"]
+    elenco = cliente_staff.get(
+        reverse("newsletter:iscritti"), {"q": "uno", "stato": "confermato"}
+    ).content.decode()
+    assert "esporta.csv?q=uno&amp;stato=confermato" in elenco

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -77,8 +79,10 @@ def test_intestazioni_rfc_8058_e_message_id(django_capture_on_commit_callbacks):
     consegna = Consegna.objects.get()
     assert mime["Message-ID"] == consegna.message_id
     assert re.fullmatch(
-        rf"<newsletter\.{numero.pk}\.{consegna.pk}@cittametropolitana\.bo\.it>", consegna.message_id
+        rf"<newsletter\.{numero.pk}\.{consegna.pk}@alternanza\.example\.it>", consegna.message_id
     )
+    # Date in the portal's local time (Rome: +0100 or +0200), never "-0000".
+    assert re.search(r"[+]0[12]00$", mime["Date"]), mime["Date"]
     assert mime["To"] == "lettore@example.org"
     assert "newsletter@cittametropolitana.bo.it" in mime["From"]
 
@@ -106,12 +110,13 @@ def test_il_corpo_viene_ripulito_da_script_e_attributi_pericolosi():
         corpo='<p onclick="x()">Ciao<script>alert(1)</script></p><a href="javascript:alert(1)">x</a>'
         '<img src="https://evil.example/t.gif"><style>p{}</style>'
     )
-    numero.refresh_from_db()
-    assert "script" not in numero.corpo
-    assert "onclick" not in numero.corpo
-    assert "javascript:" not in numero.corpo
-    assert "<img" not in numero.corpo and "<style" not in numero.corpo
-    assert "Ciao" in numero.corpo
+    contenuto = rendi_numero(numero, Profilo())
+    for html in (numero.corpo_html, contenuto.html):
+        assert "script" not in html
+        assert "onclick" not in html
+        assert "javascript:" not in html
+        assert "evil.example" not in html and "<style" not in html.split("</head>")[-1]
+        assert "Ciao" in html
 
 
 def test_oggetto_su_una_sola_riga_anche_con_caratteri_speciali():
@@ -129,6 +134,22 @@ def _con_ambiti(oggetto, *ambiti):
 
 @pytest.fixture
 def contenuti_del_periodo():
+    # The issue is written on 10 November 2026: the period's events have not ended yet.
+    with time_machine.travel(ora_roma(2026, 11, 10, 8), tick=True):
+        yield _contenuti_del_periodo()
+
+
+def test_prossimi_eventi_solo_quelli_non_ancora_finiti():
+    finito = EventoFactory(titolo="Finito stamattina", inizio=ora_roma(2026, 11, 10, 8))
+    in_corso = EventoFactory(titolo="In corso", inizio=ora_roma(2026, 11, 10, 11))
+    numero = NumeroFactory(periodo_dal=dt.date(2026, 11, 10), periodo_al=dt.date(2026, 11, 30))
+    with time_machine.travel(ora_roma(2026, 11, 10, 12), tick=False):
+        titoli = [v["titolo"] for v in rendi_numero(numero, Profilo()).blocchi["eventi"]]
+    assert finito.fine < in_corso.fine
+    assert titoli == ["In corso"]
+
+
+def _contenuti_del_periodo():
     bologna, imola = Distretto.objects.get(slug="bologna"), Distretto.objects.get(slug="imola")
     robotica, altro = AmbitoTematico.objects.all()[:2]
     dentro = ora_roma(2026, 11, 20, 10)
@@ -221,7 +242,12 @@ def test_i_contenuti_sono_resi_una_volta_per_profilo_non_per_messaggio(
     monkeypatch.setattr(rendering, "rendi_numero", lambda *a: chiamate.append(a[1]) or originale(*a))
     _invia(django_capture_on_commit_callbacks, _numero_del_periodo())
     assert len(mail.outbox) == 9
-    assert len(set(chiamate)) == len(chiamate) == 2
+    # Once per language when the send starts (the frozen versions of the archive), then once per
+    # distinct profile of the send: never once per message.
+    lingue = [Profilo(lingua=codice) for codice, _nome in settings.LANGUAGES]
+    assert chiamate[: len(lingue)] == lingue
+    inviati = chiamate[len(lingue) :]
+    assert len(set(inviati)) == len(inviati) == 2
 
 
 def test_l_edizione_tiene_i_contenuti_usati_di_recente_entro_il_limite_di_memoria(
@@ -245,3 +271,42 @@ def test_l_edizione_tiene_i_contenuti_usati_di_recente_entro_il_limite_di_memori
     monkeypatch.setattr(rendering, "rendi_numero", lambda *a: chiamate.append(a[1]) or originale(*a))
     edizione.per(imola)
     assert chiamate == [imola]
+
+
+def test_ogni_prova_ha_un_message_id_nuovo_sul_dominio_del_portale():
+    numero = NumeroFactory()
+    invio.invia_prova(numero.pk, ["a@example.org", "b@example.org"])
+    invio.invia_prova(numero.pk, ["a@example.org"])
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert all(i.endswith("@alternanza.example.it>") for i in ids), ids
+    assert all(re.search(r"[+]0[12]00$", m.message()["Date"]) for m in mail.outbox)
+
+
+def test_le_email_del_portale_hanno_message_id_del_portale_e_ora_locale():
+    from alternanza.core.email import invia_modello
+
+    invia_modello(
+        "newsletter/email/gia_iscritto", ["x@example.org"], {"url_preferenze": "u", "url_disiscrizione": "d"}
+    )
+    invia_modello(
+        "newsletter/email/gia_iscritto", ["x@example.org"], {"url_preferenze": "u", "url_disiscrizione": "d"}
+    )
+    mime = [m.message() for m in mail.outbox]
+    assert mime[0]["Message-ID"] != mime[1]["Message-ID"]
+    assert all(m["Message-ID"].endswith("@alternanza.example.it>") for m in mime)
+    assert "localhost" not in mime[0]["Message-ID"]
+    assert re.search(r"[+]0[12]00$", mime[0]["Date"]), mime[0]["Date"]
+
+
+def test_controllo_deploy_site_url_https(settings):
+    from eventi.newsletter.controlli import site_url_https
+
+    settings.DEBUG = False
+    settings.SITE_URL = "http://alternanza.example.it"
+    assert [w.id for w in site_url_https()] == ["newsletter.W001"]
+    settings.SITE_URL = "https://alternanza.example.it"
+    assert site_url_https() == []
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert site_url_https() == []

@@ -437,3 +437,32 @@ def test_scheda_partnership_segnala_convenzioni_scadute_o_mancanti_a_chi_ne_risp
     entra(client, referente_a)
     html = client.get(p.get_absolute_url()).content.decode()
     assert "Convenzione scaduta il" in html and "Convenzione mancante" in html
+
+
+@pytest.mark.django_db
+def test_logo_ricodificato_senza_exif_e_senza_coda_appesa(client, staff):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "Fotocamera con GPS"
+    Image.new("RGB", (120, 60), (10, 120, 200)).save(buffer, "JPEG", exif=exif)
+    coda = b"<?php system($_GET['c']); ?>"
+    entra(client, staff)
+    risposta = client.post(
+        "/rete/gestione/organizzazioni/nuova/",
+        {
+            "nome": "Con logo",
+            "tipo": "impresa",
+            "logo": SimpleUploadedFile("logo.jpg", buffer.getvalue() + coda),
+        },
+    )
+    assert risposta.status_code == 302
+    logo = Organizzazione.objects.get(nome="Con logo").logo
+    contenuto = logo.read()
+    assert coda not in contenuto
+    with Image.open(io.BytesIO(contenuto)) as salvato:
+        assert not salvato.getexif()
+        assert salvato.size == (120, 60)

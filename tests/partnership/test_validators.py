@@ -117,3 +117,11 @@ def test_accordi_del_documento_di_riferimento_caricati():
     assert unioni.stato == Accordo.Stato.IN_DEFINIZIONE
     assert unioni.distretti.count() == 7
     assert Organizzazione.objects.filter(partner_istituzionale=True).count() == 6
+
+
+def test_pdf_con_intestazione_non_all_inizio_rifiutato():
+    """A polyglot (HTML with "%PDF-" further on) passed the old check, which looked in the first KiB."""
+    poliglotta = b"<html><script>alert(1)</script><!-- " + PDF_MINIMO
+    with pytest.raises(ValidationError) as exc:
+        valida_pdf(SimpleUploadedFile("contratto.pdf", poliglotta, content_type="application/pdf"))
+    assert "non è un PDF" in messaggio(exc)

@@ -90,3 +90,17 @@ def test_elenchi_di_azioni_e_modelli_con_query_costanti(
         client.get(reverse("progetti:azioni"))
     with django_assert_max_num_queries(4):
         client.get(reverse("progetti:modelli"))
+
+
+def test_assistenza_tecnica_solo_per_i_distretti_dell_azione(client, ufficio_a, distretto_a, distretto_b):
+    azione = AzioneDiReteFactory()
+    azione.distretti.set([distretto_a])
+    entra(client, ufficio_a)
+    dati = {"data": "2026-02-10", "distretto": distretto_b.pk, "tema": "Fuori dall'azione", "ore": "2"}
+    risposta = client.post(reverse("progetti:assistenza_nuova", args=[azione.pk]), dati)
+    assert risposta.status_code == 200
+    assert "Scegli uno dei distretti coinvolti nell'azione." in risposta.context["form"].errors["distretto"]
+    assert 'value="Fuori dall&#x27;azione"' in risposta.content.decode()  # what was typed stays
+    assert not AssistenzaTecnica.objects.exists()
+    scelte = {d.pk for d in risposta.context["form"].fields["distretto"].queryset}
+    assert scelte == {distretto_a.pk}

@@ -108,27 +108,6 @@ def test_job_completato_non_viene_rieseguito_dallo_stesso_messaggio(render_finto
     assert ReportJob.objects.get(pk=job.pk).tentativi == 1
 
 
-def test_produrre_di_nuovo_sostituisce_il_file(
-    monkeypatch, django_capture_on_commit_callbacks, client, staff
-):
-    monkeypatch.setattr(rendering, "genera", _finto(b"%PDF-1.7 primo"))
-    job = ReportJobFactory()
-    tasks.genera_report.delay(job.pk)
-    job.refresh_from_db()
-    primo = job.file.name
-    storage = job.file.storage
-    assert storage.exists(primo)
-    monkeypatch.setattr(rendering, "genera", _finto(b"%PDF-1.7 secondo"))
-    client.force_login(staff)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("report:rigenera", args=[job.pk]))
-    job.refresh_from_db()
-    assert job.stato == StatoJob.COMPLETATO
-    assert job.file.read() == b"%PDF-1.7 secondo"
-    if job.file.name != primo:
-        assert not storage.exists(primo)  # the old file is removed, not left behind
-
-
 def test_errore_di_generazione_segna_il_job_in_errore_e_avvisa(monkeypatch, staff):
     def rotto(job, avanza=None):
         raise ValueError("dati incoerenti")
@@ -312,33 +291,3 @@ def test_elenco_con_numero_di_query_costante(client, staff, django_assert_max_nu
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("report:elenco")).status_code == 200
-
-
-def test_calendario_dei_report_standard(settings):
-    pianificati = {v["task"]: v["schedule"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
-    for nome in ("report.sorveglia", "report.genera_mensili", "report.genera_annuali"):
-        assert nome in pianificati and nome in celery_app.tasks
-    annuale = pianificati["report.genera_annuali"]
-    assert annuale.month_of_year == {7} and annuale.day_of_month == {15}
-    mensile = pianificati["report.genera_mensili"]
-    assert mensile.day_of_month == {1} and 7 not in mensile.month_of_year and 8 not in mensile.month_of_year
-
-
-def test_report_mensili_prodotti_e_inviati_agli_organi(
-    render_finto, distretto_a, time_machine, django_capture_on_commit_callbacks
-):
-    time_machine.move_to(datetime.datetime(2026, 3, 1, 6, 0, tzinfo=datetime.UTC))
-    metro = OrganoGovernanceFactory(nome="Governance PSM", distretto=None)
-    conferenza = OrganoGovernanceFactory(nome="Conferenza Bologna", distretto=distretto_a)
-    OrganoGovernanceFactory(nome="Non automatico", invio_automatico=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        ids = tasks.report_mensili.delay().get()
-    jobs = ReportJob.objects.filter(pk__in=ids).order_by("tipo")
-    assert [(j.tipo, j.anno_scolastico, j.distretto) for j in jobs] == [
-        ("distretto", "2025/26", distretto_a),
-        ("metropolitano", "2025/26", None),
-    ]
-    assert all(j.stato == StatoJob.COMPLETATO and j.origine == "pianificato" for j in jobs)
-    inviati = {(i.job.tipo, i.organo.nome) for i in InvioReport.objects.select_related("job", "organo")}
-    assert inviati == {("metropolitano", metro.nome), ("distretto", conferenza.nome)}
-    assert {tuple(m.to) for m in mail.outbox} == {tuple(metro.indirizzi), tuple(conferenza.indirizzi)}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from alternanza.core.archivi import privato
 from alternanza.report import servizi
 from alternanza.report.models import ReportJob, StatoJob, TipoReport
 from tests.report.factories import ANNO, dati_piccoli
@@ -34,6 +35,7 @@ def _avvia(log: Path) -> subprocess.Popen:
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "MEDIA_PRIVATI_ROOT": str(privato.location),  # where this process reads the report from
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -25,6 +25,7 @@ DATI_PERSONALI = {
     "partnership.ReferenteOrganizzazione.utente",
     "utenti.SessioneUtente.utente",
     "utenti.Preferenze.utente",
+    "spid.IdentitaSpid.utente",  # the hashed fiscal number linking SPID to the account: the user's own
 }
 
 

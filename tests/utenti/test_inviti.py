@@ -122,3 +122,17 @@ def test_solo_lo_staff_invita(client, ufficio_a, distretto_a):
         client.post(reverse("utenti:inviti"), {"email": "a@example.org", "ruolo": "staff"}).status_code == 403
     )
     assert not Invito.objects.exists()
+
+
+def test_invito_non_segue_un_indirizzo_non_verificato(client, staff, referente_b, scuola_a):
+    """Anyone can add an unverified address to their account: it must not catch someone's invitation."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=referente_b, email="giulia@example.org", verified=False, primary=False)
+    link = _invita(
+        client, staff, email="giulia@example.org", ruolo="scuola", scuola=scuola_a.codice_meccanografico
+    )
+    entra(client, referente_b)
+    client.post(link)
+    assert not referente_b.incarichi.filter(scuola=scuola_a).exists()
+    assert not Invito.objects.get().usato_il

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
     ("url", "lingua", "testo"),
     [
         ("/account/login/", "it", "Accedi"),
-        ("/en/account/login/", "en", "Sign In"),
+        ("/en/account/login/", "en", "Log in"),
         ("/account/signup/?ruolo=scuola", "it", "Ruolo richiesto"),
         ("/en/account/signup/?ruolo=scuola", "en", "Create the account"),
         ("/account/password/reset/", "it", "password"),

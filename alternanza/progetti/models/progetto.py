@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.anno_scolastico import valida_anno_scolastico
+from alternanza.core.archivi import FilePrivato
 from alternanza.core.tipi import Utente
 from alternanza.core.vincoli import CampiDeiVincoli
 from alternanza.core.workflow import Transizione
@@ -500,7 +501,8 @@ class DocumentoProgetto(models.Model):
 
     progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="documenti")
     titolo = models.CharField(_("titolo"), max_length=200)
-    file = models.FileField(_("file"), upload_to=_percorso_documento)
+    # Private (alternanza.core.archivi): even a public document goes through the view that checks it.
+    file = FilePrivato(_("file"), cartella="progetti/documenti")
     tipo_mime = models.CharField(_("tipo"), max_length=100, blank=True)
     dimensione = models.PositiveIntegerField(_("dimensione (byte)"), default=0)
     pubblico = models.BooleanField(_("visibile nella vetrina"), default=False)

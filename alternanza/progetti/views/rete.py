@@ -129,7 +129,7 @@ def assistenza_nuova(request, pk):
     oggetto = get_object_or_404(AzioneDiRete.objects.visibili_a(request.user), pk=pk)
     if not _puo_assistere(request.user, oggetto):
         raise PermissionDenied
-    form = AssistenzaForm(request.POST or None)
+    form = AssistenzaForm(request.POST or None, azione=oggetto)
     if request.method == "POST" and form.is_valid():
         assistenza = form.save(commit=False)
         assistenza.azione = oggetto

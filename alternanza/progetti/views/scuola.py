@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Manager, OuterRef, Q, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alternanza.core.archivi import risposta_file
 from alternanza.core.utenti import nome_leggibile, richiede
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import invalida_vetrina
@@ -31,6 +32,7 @@ from alternanza.progetti.forms import (
 from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
 from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
 from distretti.permissions import ambito_di, di_staff_o_scuola
+from partnership.services import iniziali_progetto
 
 S = StatoProgetto
 
@@ -78,9 +80,15 @@ def miei(request):
 
 def _salva_progetto(request, progetto: Progetto | None):
     nuovo = progetto is None
-    form = ProgettoForm(request.POST or None, instance=progetto, user=request.user)
+    # A new project may start from an accepted interest in an offer, or a just-proposed host.
+    iniziali, ospiti = iniziali_progetto(request.user, request.GET) if nuovo else ({}, [])
+    form = ProgettoForm(request.POST or None, instance=progetto, user=request.user, initial=iniziali)
     formset = PartecipazioniFormSet(
-        request.POST or None, instance=form.instance, prefix="org", form_kwargs={"user": request.user}
+        request.POST or None,
+        instance=form.instance,
+        prefix="org",
+        initial=ospiti,
+        form_kwargs={"user": request.user, "ritorno": request.path},
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
@@ -219,11 +227,6 @@ def documento(request, pk, documento):
     if not workflow.ruoli_su(request.user, progetto):
         documenti = documenti.filter(pubblico=True)
     oggetto = get_object_or_404(documenti, pk=documento)
-    try:
-        file = oggetto.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     estensione = os.path.splitext(oggetto.file.name)[1]
-    return FileResponse(
-        file, as_attachment=True, filename=f"{slugify(oggetto.titolo) or 'documento'}{estensione}"
-    )
+    nome = f"{slugify(oggetto.titolo) or 'documento'}{estensione}"
+    return risposta_file(oggetto.file, nome, tipo=oggetto.tipo_mime or None)

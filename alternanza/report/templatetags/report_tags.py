@@ -79,3 +79,10 @@ def titolo_svg(svg):
 
     trovato = re.search(r'aria-label="([^"]*)"', svg)
     return unescape(trovato.group(1)) if trovato else ""
+
+
+@register.filter
+def righe_grafico(spec):
+    """The rows of a chart specification (grafici.specifiche): (label, [value per series])."""
+    serie = list(spec["serie"].values())
+    return [(etichetta, [valori[i] for valori in serie]) for i, etichetta in enumerate(spec["etichette"])]

@@ -3,26 +3,31 @@ one-click), archive of sent issues. No account: personal pages are reached by si
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from alternanza.core.rete import ip_cliente
+
 from .. import consenso, iscrizioni, limiti, tokens
 from ..forms import IscrizioneForm, PreferenzeForm
-from ..models import Numero, StatoNumero
-from ..rendering import Profilo, contesto_numero
+from ..models import Congelata, Numero, StatoNumero
+from ..rendering import Profilo, contesto_numero, senza_link_personali
 
 STATI_IN_ARCHIVIO = (StatoNumero.INVIATO,)
-STATI_LEGGIBILI = (StatoNumero.INVIATO, StatoNumero.IN_INVIO, StatoNumero.IN_PAUSA)
+STATI_LEGGIBILI = (StatoNumero.INVIATO, StatoNumero.IN_INVIO, StatoNumero.IN_PAUSA, StatoNumero.ANNULLATO)
 
 
 def ip_di(request) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
+    # The trusted proxies' view of the client (alternanza.core.rete), never a header the client chose.
+    return ip_cliente(request)
 
 
 def _link_non_valido(request, scaduto: bool = False):
@@ -151,6 +156,33 @@ def archivio_numero(request, pk: int):
     numero = get_object_or_404(Numero, pk=pk, stato__in=STATI_LEGGIBILI)
     if numero.stato != StatoNumero.INVIATO and not numero.avviato_il:
         raise Http404
-    contesto = contesto_numero(numero, Profilo(lingua=translation.get_language() or "it"))
+    lingua = translation.get_language() or "it"
+    congelate = {c.lingua: c for c in numero.congelate.filter(chiave="")}
+    congelata = congelate.get(lingua) or congelate.get(settings.LANGUAGE_CODE)
+    if congelata is not None:
+        # What was sent, frozen when the send started: never a re-render with today's data.
+        contesto = {
+            "numero": numero,
+            "corpo_html": mark_safe(congelata.corpo_html),  # noqa: S308 - sanitised before freezing  # nosec
+            "blocchi": congelata.blocchi,
+            "congelata": congelata,
+        }
+    else:  # an issue sent before versions were frozen
+        contesto = contesto_numero(numero, Profilo(lingua=lingua))
     contesto["ultimo_aggiornamento"] = numero.inviato_il or numero.avviato_il
     return render(request, "newsletter/numero_web.html", contesto)
+
+
+# django-csp types its decorators for views taking the request only; it passes every argument through.
+@csp_replace({"style-src": ["'unsafe-inline'"], "img-src": ["'self'", "data:", "https:"]})  # type: ignore[arg-type]
+def archivio_versione(request: HttpRequest, pk: int, versione: int) -> HttpResponse:
+    """The e-mail exactly as one profile received it (frozen HTML; personal links made general)."""
+    congelata = get_object_or_404(
+        Congelata.objects.select_related("numero"),
+        pk=versione,
+        numero_id=pk,
+        numero__stato__in=STATI_LEGGIBILI,
+    )
+    if not congelata.numero.avviato_il:
+        raise Http404
+    return HttpResponse(senza_link_personali(congelata.html, congelata.lingua))

@@ -1,0 +1,332 @@
+"""SPID/CIE endpoints: SP metadata, start of the login (one link per identity provider), the Assertion
+Consumer Service, the link of an identity from the profile, logout with SPID Single Logout.
+
+Without SPID settings (settings.SPID_ATTIVO false) every view answers 404."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_username
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from saml2 import BINDING_HTTP_REDIRECT
+from saml2.mdstore import UnsupportedBinding
+from saml2.s_utils import UnknownSystemEntity
+from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
+from saml2.xmldsig import SIG_RSA_SHA256
+
+from alternanza.spid import saml
+from alternanza.spid.models import AsserzioneUsata, IdentitaSpid, ProviderSpid, impronta_codice_fiscale
+from alternanza.utenti.middleware import CHIAVE_MFA_OK
+from distretti.permissions import richiede_mfa
+
+log = logging.getLogger("alternanza.security")
+
+COOKIE_RICHIESTA = "spid_richiesta"
+SALE_RICHIESTA = "alternanza.spid.richiesta"
+VALIDITA_RICHIESTA = 10 * 60  # seconds the user has to authenticate at the IdP
+CHIAVE_SESSIONE = "spid"
+
+
+def richiede_spid(vista):
+    @functools.wraps(vista)
+    def avvolta(request, *args, **kwargs):
+        if not settings.SPID_ATTIVO:
+            raise Http404
+        return vista(request, *args, **kwargs)
+
+    return avvolta
+
+
+@require_GET
+@richiede_spid
+def metadata(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(saml.metadata_firmati(), content_type="application/samlmetadata+xml; charset=utf-8")
+
+
+def _destinazione(request: HttpRequest, valore: str | None) -> str:
+    if valore and url_has_allowed_host_and_scheme(
+        valore, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return valore
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _avvia(
+    request: HttpRequest, entity_id: str, destinazione: str, collega: int | None, da_modulo: bool = False
+) -> HttpResponse:
+    provider = ProviderSpid.objects.filter(entity_id=entity_id, attivo=True).first()
+    if provider is None:
+        raise Http404
+    livello = settings.SPID_LIVELLO
+    richiesta = saml.richiesta_autenticazione(provider, livello, relay_state="/")
+    dati = {
+        "id": richiesta.id,
+        "istante": richiesta.istante,
+        "idp": provider.entity_id,
+        "livello": livello,
+        "next": destinazione,
+        "collega": collega,
+    }
+    if da_modulo:
+        # After a form submission the strict CSP (form-action 'self') blocks a redirect to another origin:
+        # the next step is a link to the identity provider.
+        risposta: HttpResponse = render(
+            request,
+            "spid/prosegui.html",
+            {
+                "titolo": _("Collega SPID"),
+                "messaggio": _("Prosegui verso %(nome)s per confermare la tua identità SPID.")
+                % {"nome": provider.nome},
+                "etichetta": _("Prosegui verso il gestore di identità"),
+                "url": richiesta.url,
+            },
+        )
+    else:
+        risposta = HttpResponseRedirect(richiesta.url)
+    # The IdP posts its response from another site: the session cookie (SameSite=Lax) is not sent then,
+    # so the pending request travels in its own signed cookie, SameSite=None over HTTPS.
+    sicuro = request.is_secure()
+    risposta.set_cookie(
+        COOKIE_RICHIESTA,
+        signing.dumps(dati, salt=SALE_RICHIESTA),  # signed (SECRET_KEY) and timestamped
+        max_age=VALIDITA_RICHIESTA,
+        secure=sicuro,
+        httponly=True,
+        samesite="None" if sicuro else "Lax",
+        path=reverse("spid:acs"),
+    )
+    return risposta
+
+
+@require_GET
+@richiede_spid
+def accedi(request: HttpRequest) -> HttpResponse:
+    """GET ?idp=<entityID>[&next=…]: redirect to the identity provider with a signed AuthnRequest."""
+    return _avvia(
+        request, request.GET.get("idp", ""), _destinazione(request, request.GET.get("next")), collega=None
+    )
+
+
+@require_POST
+@richiede_spid
+@login_required
+@reauthentication_required
+def collega(request: HttpRequest) -> HttpResponse:
+    """From the profile, after the password (or TOTP) confirmation: link a SPID identity to this account."""
+    if IdentitaSpid.objects.filter(utente_id=request.user.pk).exists():
+        messages.info(request, _("Il tuo account è già collegato a un'identità SPID."))
+        return redirect("utenti:profilo")
+    return _avvia(
+        request,
+        request.POST.get("idp", ""),
+        reverse("utenti:profilo"),
+        collega=request.user.pk,
+        da_modulo=True,
+    )
+
+
+def _rifiuta(request: HttpRequest, motivo: str, messaggio: str, status: int = 403) -> HttpResponse:
+    log.warning("spid_refused reason=%s ip=%s", motivo, request.META.get("REMOTE_ADDR"))
+    risposta = render(request, "spid/errore.html", {"messaggio": messaggio}, status=status)
+    risposta.delete_cookie(COOKIE_RICHIESTA, path=reverse("spid:acs"))
+    return risposta
+
+
+def _nuovo_utente(identita: saml.Identita):
+    utente_model = get_user_model()
+    utente = utente_model(
+        email=identita.attributi["email"].strip(),
+        first_name=identita.attributi.get("name", "")[:150],
+        last_name=identita.attributi.get("familyName", "")[:150],
+    )
+    utente.set_unusable_password()
+    from allauth.account.adapter import get_adapter
+
+    get_adapter().populate_username(None, utente)
+    if not user_username(utente):
+        user_username(utente, "spid_" + impronta_codice_fiscale(identita.codice_fiscale)[:20])
+    utente.save()
+    EmailAddress.objects.create(user=utente, email=utente.email, verified=True, primary=True)
+    return utente
+
+
+@csrf_exempt  # posted by the identity provider (HTTP-POST binding); protected by the signed request cookie
+@require_POST
+@richiede_spid
+def acs(request: HttpRequest) -> HttpResponse:
+    """Assertion Consumer Service: validate the response strictly, then log the person in."""
+    try:
+        dati = signing.loads(
+            request.COOKIES[COOKIE_RICHIESTA], salt=SALE_RICHIESTA, max_age=VALIDITA_RICHIESTA
+        )
+    except (KeyError, signing.BadSignature):
+        return _rifiuta(
+            request,
+            "no_pending_request",
+            _("La richiesta di accesso è scaduta o non è partita da questo browser: riprova."),
+        )
+    try:
+        identita = saml.valida_risposta(
+            request.POST.get("SAMLResponse", ""),
+            dati["id"],
+            dati["istante"],
+            dati["idp"],
+            livello_minimo=dati["livello"],
+        )
+    except saml.RispostaNonValida as exc:
+        log.info("spid_response_invalid detail=%s", exc)
+        return _rifiuta(request, "invalid_response", _("La risposta del gestore di identità non è valida."))
+
+    impronta = impronta_codice_fiscale(identita.codice_fiscale)
+    utente_model = get_user_model()
+    nuovo = False
+    try:
+        with transaction.atomic():
+            AsserzioneUsata.objects.create(
+                id_asserzione=identita.id_asserzione, emittente=identita.emittente, scade_il=identita.scadenza
+            )
+            if dati.get("collega"):
+                utente = utente_model.objects.filter(pk=dati["collega"]).first()
+                if utente is None:  # the account was deleted meanwhile
+                    transaction.set_rollback(True)
+                    return _rifiuta(request, "link_account_gone", _("Questo account è disattivato."))
+                if IdentitaSpid.objects.filter(impronta=impronta).exclude(utente=utente).exists():
+                    transaction.set_rollback(True)
+                    return _rifiuta(
+                        request,
+                        "identity_linked_elsewhere",
+                        _("Questa identità SPID è già collegata a un altro account del portale."),
+                        status=409,
+                    )
+                IdentitaSpid.objects.get_or_create(utente=utente, defaults={"impronta": impronta})
+            else:
+                collegata = IdentitaSpid.objects.select_related("utente").filter(impronta=impronta).first()
+                if collegata is not None:
+                    utente = collegata.utente
+                elif EmailAddress.objects.filter(email__iexact=identita.attributi["email"].strip()).exists():
+                    transaction.set_rollback(True)
+                    return _rifiuta(
+                        request,
+                        "email_account_exists",
+                        _(
+                            "Esiste già un account con l'e-mail della tua identità SPID. Accedi con e-mail e "
+                            "password, poi collega SPID dalla pagina del profilo."
+                        ),
+                        status=409,
+                    )
+                else:
+                    utente = _nuovo_utente(identita)
+                    IdentitaSpid.objects.create(utente=utente, impronta=impronta)
+                    nuovo = True
+            if not utente.is_active:
+                transaction.set_rollback(True)
+                return _rifiuta(request, "inactive", _("Questo account è disattivato."))
+            # Level 1 is a password only: never a session of a role that needs a second factor.
+            if identita.livello < 2 and (richiede_mfa(utente) or is_mfa_enabled(utente)):
+                transaction.set_rollback(True)
+                return _rifiuta(
+                    request,
+                    "level1_refused",
+                    _(
+                        "Il tuo ruolo richiede SPID di livello 2 o la verifica in due passaggi: accedi con "
+                        "SPID livello 2 o con e-mail, password e codice."
+                    ),
+                )
+            IdentitaSpid.objects.filter(utente=utente).update(ultimo_accesso=timezone.now())
+    except IntegrityError:
+        return _rifiuta(request, "replayed", _("Questa risposta di accesso è già stata usata."))
+
+    login(request, utente, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[CHIAVE_SESSIONE] = {
+        "idp": identita.emittente,
+        "name_id": identita.name_id,
+        "name_qualifier": identita.name_qualifier,
+        "session_index": identita.session_index,
+        "livello": identita.livello,
+    }
+    if identita.livello >= 2:
+        request.session[CHIAVE_MFA_OK] = True  # SPID L2/CIE is the second factor
+    log.info("spid_login user=%s level=%s new=%s", utente.pk, identita.livello, nuovo)
+    if dati.get("collega"):
+        messages.success(request, _("Identità SPID collegata al tuo account."))
+    destinazione = reverse("utenti:richiedi_ruolo") if nuovo else dati.get("next") or "/"
+    risposta = redirect(destinazione)
+    risposta.delete_cookie(COOKIE_RICHIESTA, path=reverse("spid:acs"))
+    return risposta
+
+
+@require_POST
+@richiede_spid
+def esci(request: HttpRequest) -> HttpResponse:
+    """Logout: the portal session always, and the SPID session at the IdP when it offers Single Logout."""
+    sessione = request.session.get(CHIAVE_SESSIONE)
+    logout(request)
+    destinazione = reverse("home")
+    if not sessione:
+        return redirect(destinazione)
+    cli = saml.client()
+    try:
+        sls_idp = cli.metadata.single_logout_service(sessione["idp"], BINDING_HTTP_REDIRECT, "idpsso")
+        luogo = sls_idp[0]["location"]
+    except (
+        UnsupportedBinding,
+        UnknownSystemEntity,
+        IndexError,
+        KeyError,
+    ):  # no SLO at this IdP, or it left the registry
+        return redirect(destinazione)
+    _id, richiesta = cli.create_logout_request(
+        luogo,
+        sessione["idp"],
+        name_id=NameID(
+            text=sessione["name_id"],
+            format=NAMEID_FORMAT_TRANSIENT,
+            name_qualifier=sessione["name_qualifier"],
+        ),
+        session_indexes=[sessione["session_index"]] if sessione.get("session_index") else None,
+        sign=False,
+    )
+    info = cli.apply_binding(
+        BINDING_HTTP_REDIRECT, str(richiesta), luogo, relay_state="/", sign=True, sigalg=SIG_RSA_SHA256
+    )
+    # A page with a link, not a redirect: the logout form's CSP (form-action 'self') would block it.
+    return render(
+        request,
+        "spid/prosegui.html",
+        {
+            "titolo": _("Sei uscito dal portale"),
+            "messaggio": _(
+                "Per chiudere anche la sessione SPID presso il tuo gestore di identità, prosegui."
+            ),
+            "etichetta": _("Esci anche da SPID"),
+            "url": dict(info["headers"])["Location"],
+        },
+    )
+
+
+@csrf_exempt
+@richiede_spid
+def sls(request: HttpRequest) -> HttpResponse:
+    """Single Logout Service: the IdP's answer to our LogoutRequest, or its own LogoutRequest."""
+    if request.user.is_authenticated:
+        logout(request)
+    messages.info(request, _("Sei uscito dal portale."))
+    return redirect("/")

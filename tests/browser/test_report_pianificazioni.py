@@ -1,0 +1,105 @@
+"""Staff create a monthly schedule in the browser (1280 and 360 px, axe, strict CSP), and the dashboard
+shows values without hover (a table under each chart) with no inline style."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+
+from alternanza.report.models import PianificazioneReport
+from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.report.factories import ANNO, OrganoGovernanceFactory, dati_piccoli
+
+pytestmark = pytest.mark.browser
+
+SCHERMATE = settings.BASE_DIR / "var" / "schermate"
+
+
+def _entra(ctx, live_server, utente) -> None:
+    client = Client()
+    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
+    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
+    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("larghezza", [1280, 360])
+def test_lo_staff_crea_una_pianificazione_mensile(contesto, live_server, staff, larghezza):
+    organo = OrganoGovernanceFactory(nome="Conferenza territoriale di Imola", destinatari="c@example.org")
+    ctx = contesto(viewport={"width": larghezza, "height": 900})
+    _entra(ctx, live_server, staff)
+    pagina = ctx.new_page()
+    assert pagina.goto("/report/pianificazioni/").status == 200
+    verifica_axe(pagina)
+    pagina.get_by_role("link", name="Nuova pianificazione").click()
+    pagina.get_by_label("Nome").fill("Mensile metropolitano")
+    pagina.locator("#id_tipo").select_option("metropolitano")
+    pagina.locator("#id_frequenza").select_option("mensile")
+    pagina.get_by_text(
+        "Conferenza territoriale di Imola – c@example.org"
+    ).click()  # Bootstrap Italia: the label
+    verifica_axe(pagina)
+    SCHERMATE.mkdir(parents=True, exist_ok=True)
+    pagina.screenshot(path=str(SCHERMATE / f"i17-pianificazione-{larghezza}.png"), full_page=True)
+    pagina.get_by_role("button", name="Salva").click()
+    pagina.get_by_text("Pianificazione salvata").wait_for()
+    pianificazione = PianificazioneReport.objects.get()
+    assert list(pianificazione.organi.all()) == [organo] and pianificazione.attiva
+    assert pianificazione.prossima_esecuzione > datetime.datetime.now(datetime.UTC)
+    verifica_axe(pagina)
+    pagina.screenshot(path=str(SCHERMATE / f"i17-pianificazioni-{larghezza}.png"), full_page=True)
+    verifica_console(pagina)
+
+
+@pytest.mark.parametrize("larghezza", [1280, 360])
+def test_cruscotto_con_valori_visibili_e_nessuno_stile_in_linea(contesto, live_server, staff, larghezza):
+    dati_piccoli()
+    ctx = contesto(viewport={"width": larghezza, "height": 900})
+    _entra(ctx, live_server, staff)
+    pagina = ctx.new_page()
+    assert pagina.goto(f"/report/cruscotto/?anno={ANNO}").status == 200
+    assert pagina.locator("svg [style]").count() == 0
+    assert pagina.locator("table caption", has_text="Valori del grafico").count() >= 4
+    verifica_axe(pagina)
+    SCHERMATE.mkdir(parents=True, exist_ok=True)
+    pagina.screenshot(path=str(SCHERMATE / f"i17-cruscotto-{larghezza}.png"), full_page=True)
+    verifica_console(pagina)  # no CSP violation
+
+
+def test_pagine_nuove_dei_report_sono_html_valido(client, staff, distretto_a):
+    from django.core.files.base import ContentFile
+
+    from alternanza.report import servizi
+    from alternanza.report.models import InvioReport, ReportJob, StatoJob, TipoReport
+    from tests.browser.aiuti import errori_vnu
+
+    dati_piccoli()
+    organo = OrganoGovernanceFactory(nome="Conferenza A", distretto=distretto_a)
+    pianificazione = PianificazioneReport.objects.create(
+        nome="Mensile", tipo="metropolitano", frequenza="mensile"
+    )
+    job = ReportJob.objects.create(
+        tipo=TipoReport.METROPOLITANO, anno_scolastico=ANNO, stato=StatoJob.COMPLETATO, sha256="a" * 64
+    )
+    job.file.save("v.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    invio = InvioReport.objects.create(job=job, organo=organo, destinatari="c@example.org", protocollo="P-1")
+    client.force_login(staff)
+    percorsi = [
+        "/report/pianificazioni/",
+        "/report/pianificazioni/nuova/",
+        f"/report/pianificazioni/{pianificazione.pk}/",
+        "/report/organi/",
+        f"/report/organi/{organo.pk}/",
+        f"/report/{job.pk}/?tutti_distretti=1",
+        f"/report/cruscotto/?anno={ANNO}",
+        f"/en/report/cruscotto/?anno={ANNO}",
+    ]
+    documenti = {p: client.get(p).content.decode() for p in percorsi}
+    client.logout()
+    token = servizi.link_documento(invio).rstrip("/").rsplit("/", 1)[-1]
+    with time_machine.travel(
+        datetime.datetime.now(datetime.UTC) + servizi.VALIDITA_LINK + datetime.timedelta(days=1)
+    ):
+        documenti["link scaduto"] = client.get(f"/report/documento/{token}/").content.decode()
+    assert errori_vnu(documenti) == {}

@@ -1,0 +1,94 @@
+"""Concurrent confirmations racing for the last places, through real separate database connections.
+
+Each thread has its own Django connection (connections are per thread), so each confirmation runs in
+its own PostgreSQL transaction; a barrier releases them together at the conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from eventi.models import Evento
+from eventi.prenotazioni import services
+from eventi.prenotazioni.models import Prenotazione
+from tests.eventi.factories import evento_prenotabile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONCORRENTI = 8
+
+
+def _in_parallelo(funzioni) -> list:
+    barriera = threading.Barrier(len(funzioni))
+    errori: list = []
+
+    def corri(f):
+        try:
+            barriera.wait()
+            f()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errori.append(exc)
+        finally:
+            connection.close()  # the thread's own connection
+
+    fili = [threading.Thread(target=corri, args=(f,)) for f in funzioni]
+    for filo in fili:
+        filo.start()
+    for filo in fili:
+        filo.join(60)
+    return errori
+
+
+def test_conferme_concorrenti_non_superano_mai_i_posti(con_dati_delle_migrazioni, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # 3 places left, 8 people confirming 1 place each at the same instant.
+    evento = evento_prenotabile(posti=10, tipo="individuale", posti_per_prenotazione=7)
+    prima = services.richiedi(evento, {"nome": "Gruppo", "email": "g@example.org", "posti": 7}, "it")
+    services.conferma(prima.pk)
+    ids = [
+        services.richiedi(evento, {"nome": f"P{n}", "email": f"p{n}@example.org", "posti": 1}, "it").pk
+        for n in range(CONCORRENTI)
+    ]
+    assert connection.connection is not None
+    pid_principale = connection.connection.info.backend_pid
+    pids: set[int] = set()
+
+    def conferma(pk):
+        def f():
+            services.conferma(pk)
+            pids.add(connection.connection.info.backend_pid)
+
+        return f
+
+    errori = _in_parallelo([conferma(pk) for pk in ids])
+    assert not errori
+    assert len(pids) == CONCORRENTI and pid_principale not in pids  # really separate connections
+    evento.refresh_from_db()
+    stati = list(Prenotazione.objects.filter(pk__in=ids).values_list("stato", flat=True))
+    assert evento.posti_occupati == 10
+    assert stati.count(Prenotazione.Stato.CONFERMATA) == 3
+    assert stati.count(Prenotazione.Stato.IN_ATTESA) == CONCORRENTI - 3
+
+
+def test_annullamenti_e_conferme_concorrenti_tengono_il_conto(con_dati_delle_migrazioni, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    evento = evento_prenotabile(posti=4, tipo="individuale")
+    confermati = []
+    for n in range(4):
+        p = services.richiedi(evento, {"nome": "C", "email": f"c{n}@example.org", "posti": 1}, "it")
+        services.conferma(p.pk)
+        confermati.append(p.pk)
+    nuovi = [
+        services.richiedi(evento, {"nome": "N", "email": f"n{n}@example.org", "posti": 1}, "it").pk
+        for n in range(4)
+    ]
+    lavori = [lambda pk=pk: services.annulla(pk) for pk in confermati[:2]]
+    lavori += [lambda pk=pk: services.conferma(pk) for pk in nuovi]
+    assert not _in_parallelo(lavori)
+    evento.refresh_from_db()
+    tenuti = Prenotazione.objects.filter(evento=evento, stato__in=["confermata", "offerta"])
+    assert evento.posti_occupati == sum(tenuti.values_list("posti", flat=True)) == 4
+    assert Evento.objects.filter(pk=evento.pk, posti_occupati__lte=4).exists()

@@ -1,0 +1,154 @@
+# ruff: noqa: E501 - SAML XML written out on long lines
+"""A minimal SPID identity provider for the browser test, started by the test on a free local port.
+
+It does what a real IdP does, in the plainest HTML (no JavaScript): shows a login form for the portal's
+AuthnRequest, then a page whose button posts a SAML Response, with its assertion signed by the IdP key
+(pysaml2 + xmlsec1), to the portal's ACS. A LogoutRequest (SPID Single Logout) is recorded and answered
+with a page. The SAML it writes follows the SPID rules the portal checks (the same shape as spid-sp-test's
+valid response)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import threading
+import urllib.parse
+import uuid
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from lxml import etree
+from saml2.sigver import CryptoBackendXmlSec1, SecurityContext, pre_signature_part
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+NS = {"samlp": "urn:oasis:names:tc:SAML:2.0:protocol", "saml": "urn:oasis:names:tc:SAML:2.0:assertion"}
+
+
+def _istante(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class IdpDiProva:
+    def __init__(self, chiavi: Path, livello: str = "https://www.spid.gov.it/SpidL2"):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._gestore())
+        # "localhost", as the live server: the same site, so the portal's SameSite=Lax cookie of the pending
+        # request comes back with the POST (over HTTPS, in production, it is SameSite=None; Secure).
+        self.url = f"http://localhost:{self.server.server_address[1]}"
+        self.livello = livello
+        self.uscite: list[str] = []  # the NameIDs of the LogoutRequests received
+        self.chiavi = chiavi
+        self.sec = SecurityContext(
+            CryptoBackendXmlSec1("/usr/bin/xmlsec1"),
+            key_file=str(chiavi / "private.key"),
+            cert_file=str(chiavi / "public.cert"),
+        )
+        self.attributi = {"name": "Giulia", "familyName": "Rossi", "email": "giulia.rossi@example.org"}
+
+    def avvia(self) -> IdpDiProva:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def ferma(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def risposta(self, richiesta: etree._Element, codice_fiscale: str) -> str:
+        adesso = dt.datetime.now(dt.UTC)
+        fine = adesso + dt.timedelta(minutes=5)
+        acs = richiesta.get("AssertionConsumerServiceURL")
+        sp = richiesta.find("saml:Issuer", NS).text
+        id_risposta, id_asserzione = f"_{uuid.uuid4()}", f"_{uuid.uuid4()}"
+        firma = str(
+            pre_signature_part(id_asserzione, None, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+        )
+        attributi = {"fiscalNumber": f"TINIT-{codice_fiscale}", **self.attributi}
+        valori = "".join(
+            f'<saml:Attribute Name="{n}"><saml:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="xs:string">{html.escape(v)}'
+            "</saml:AttributeValue></saml:Attribute>"
+            for n, v in attributi.items()
+        )
+        xml = f"""<samlp:Response xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{id_risposta}" \
+Version="2.0" IssueInstant="{_istante(adesso)}" Destination="{acs}" InResponseTo="{richiesta.get("ID")}">\
+<saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{self.url}</saml:Issuer>\
+<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
+<saml:Assertion ID="{id_asserzione}" Version="2.0" IssueInstant="{_istante(adesso)}">\
+<saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{self.url}</saml:Issuer>{firma}\
+<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" \
+NameQualifier="{self.url}">_{uuid.uuid4().hex}</saml:NameID>\
+<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">\
+<saml:SubjectConfirmationData InResponseTo="{richiesta.get("ID")}" NotOnOrAfter="{_istante(fine)}" \
+Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject>\
+<saml:Conditions NotBefore="{_istante(adesso)}" NotOnOrAfter="{_istante(fine)}">\
+<saml:AudienceRestriction><saml:Audience>{sp}</saml:Audience></saml:AudienceRestriction></saml:Conditions>\
+<saml:AuthnStatement AuthnInstant="{_istante(adesso)}" SessionIndex="_{uuid.uuid4().hex}"><saml:AuthnContext>\
+<saml:AuthnContextClassRef>{self.livello}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>\
+<saml:AttributeStatement>{valori}</saml:AttributeStatement></saml:Assertion></samlp:Response>"""
+        return self.sec.sign_statement(
+            xml, node_name="urn:oasis:names:tc:SAML:2.0:assertion:Assertion", node_id=id_asserzione
+        )
+
+    def _gestore(idp_self):  # noqa: N805 - the handler class closes over the IdP
+        class Gestore(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _pagina(self, corpo: str) -> None:
+                dati = (
+                    "<!doctype html><html lang='it'><head><meta charset='utf-8'><title>IdP di prova</title>"
+                    f"</head><body><main>{corpo}</main></body></html>"
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(dati)))
+                self.end_headers()
+                self.wfile.write(dati)
+
+            def do_GET(self):
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                if "SAMLRequest" not in query:  # e.g. /favicon.ico
+                    self.send_error(404)
+                    return
+                xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
+                richiesta = etree.fromstring(xml)
+                if richiesta.tag == f"{{{NS['samlp']}}}LogoutRequest":
+                    idp_self.uscite.append(richiesta.find("saml:NameID", NS).text)
+                    self._pagina("<h1>Sei uscito da SPID</h1>")
+                    return
+                campo = html.escape(base64.b64encode(xml).decode())
+                self._pagina(
+                    "<h1>IdP di prova</h1><form method='post' action='/login'>"
+                    f"<input type='hidden' name='richiesta' value='{campo}'>"
+                    "<label for='cf'>Codice fiscale</label> <input id='cf' name='cf'>"
+                    "<button type='submit'>Accedi</button></form>"
+                )
+
+            def do_POST(self):
+                lunghezza = int(self.headers["Content-Length"])
+                dati = urllib.parse.parse_qs(self.rfile.read(lunghezza).decode())
+                richiesta = etree.fromstring(base64.b64decode(dati["richiesta"][0]))
+                risposta = idp_self.risposta(richiesta, dati["cf"][0])
+                self._pagina(
+                    f"<form method='post' action='{html.escape(richiesta.get('AssertionConsumerServiceURL'))}'>"
+                    f"<input type='hidden' name='SAMLResponse' value='{base64.b64encode(risposta.encode()).decode()}'>"
+                    "<input type='hidden' name='RelayState' value='/'>"
+                    "<button type='submit'>Continua verso il servizio</button></form>"
+                )
+
+        return Gestore
+
+    def metadata(self) -> str:
+        cert = "".join((self.chiavi / "public.cert").read_text().split("-----")[2].split())
+        return f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" \
+xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{self.url}"><md:IDPSSODescriptor \
+protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="true">\
+<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate>\
+</ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\
+<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{self.url}/slo"/>\
+<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat>\
+<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{self.url}/sso"/>\
+</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">IdP di prova</md:OrganizationName>\
+<md:OrganizationDisplayName xml:lang="it">IdP di prova</md:OrganizationDisplayName>\
+<md:OrganizationURL xml:lang="it">{self.url}</md:OrganizationURL></md:Organization></md:EntityDescriptor>"""
