@@ -177,6 +177,14 @@ def _numero_newsletter() -> dict:
 # Templates whose logic needs real values (not one sample for every variable).
 SPECIFICI = {
     "newsletter/email/numero": _numero_newsletter,
+    # Its only links come from the included eventi/email/_evento.html, which the scan does not read.
+    "eventi/email/prenotazione_annullata": lambda: {
+        "url_evento": f"{settings.SITE_URL}/festival/eventi/campione/",
+        "url_mappa": "https://www.openstreetmap.org/?mlat=44.49&mlon=11.34",
+        "luogo": "Bologna",
+    },
+    # The plural's count comes after the `with` values (`... count n=n`): a number.
+    "partnership/email/interesse_ricevuto": lambda: {"n": 3},
 }
 
 
