@@ -123,11 +123,11 @@ def test_la_vetrina_a_360_px_non_scorre_in_orizzontale(contesto):
     pagina = contesto(viewport=TELEFONO).new_page()
     pagina.goto(reverse("progetti:vetrina"))
     assert pagina.evaluate("() => document.documentElement.scrollWidth") <= 360
-    assert "---------" not in pagina.locator("form[role=search]").inner_text()
+    assert "---------" not in pagina.locator("form.filtri[role=search]").inner_text()
     assert pagina.locator("#id_distretto option").first.inner_text() == "Tutti i distretti"
     assert pagina.evaluate(SOVRAPPOSTE) == []
     # The filter column ends above the results: no select spills into them.
-    filtri = pagina.locator("form[role=search]").bounding_box()
-    for select in pagina.locator("form[role=search] select").all():
+    filtri = pagina.locator("form.filtri[role=search]").bounding_box()
+    for select in pagina.locator("form.filtri[role=search] select").all():
         box = select.bounding_box()
         assert box["x"] >= filtri["x"] - 1 and box["x"] + box["width"] <= filtri["x"] + filtri["width"] + 1
