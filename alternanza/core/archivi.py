@@ -119,6 +119,8 @@ class FilePrivato(models.FileField):
 
 
 def _locale(storage: Storage) -> bool:
+    """Whether the storage keeps files on this machine: Django's Storage.path raises NotImplementedError
+    for storages without local paths (S3), which is the documented way to tell."""
     try:
         storage.path("x")
     except NotImplementedError:

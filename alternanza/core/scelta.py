@@ -143,6 +143,12 @@ class Sorgente:
             return esatti[0], trovati
         if len(trovati) == 1:
             return trovati[0], trovati
+        # Typo tolerance widens the matches ("ardesia sud" also finds "… Nord"): the text still means one
+        # record when that record alone holds every word typed.
+        parole = testo_pulito.split()
+        interi = [o for o in trovati if all(p in self.etichetta(o).casefold() for p in parole)]
+        if parole and len(interi) == 1:
+            return interi[0], trovati
         nomi_uguali = [o for o in trovati if str(getattr(o, self.campo_nome)).casefold() == testo_pulito]
         if len(nomi_uguali) == 1:
             return nomi_uguali[0], trovati
