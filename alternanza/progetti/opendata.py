@@ -24,10 +24,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from alternanza.core.compiti import spedisci
+from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
 from alternanza.progetti.tasks import genera_dati_aperti
 from distretti.models import Distretto
@@ -411,11 +412,9 @@ def _valore(valore):
         return ""
     if isinstance(valore, bool):
         return "true" if valore else "false"
-    if isinstance(valore, datetime.datetime):
+    if isinstance(valore, datetime.date | datetime.datetime):
         return valore.isoformat()
-    if isinstance(valore, datetime.date):
-        return valore.isoformat()
-    return valore
+    return neutralizza_formula(valore)
 
 
 def csv_a_blocchi(dataset: Dataset) -> Iterator[str]:
@@ -433,9 +432,10 @@ def csv_a_blocchi(dataset: Dataset) -> Iterator[str]:
 
 
 def _json_valore(valore):
+    # The JSON is converted to spreadsheets too (Power Query, online converters): same rule as the CSV.
     if isinstance(valore, datetime.date | datetime.datetime):
         return valore.isoformat()
-    return valore
+    return neutralizza_formula(valore)
 
 
 def json_a_blocchi(dataset: Dataset) -> Iterator[str]:
@@ -489,7 +489,8 @@ def datapackage() -> dict:
         "licenses": [LICENZA],
         "publisher": "Città metropolitana di Bologna",
         "keywords": ["alternanza scuola-lavoro", "PCTO", "scuola", "Bologna"],
-        "created": datetime.date.today().isoformat(),
+        # RFC 3339 date-time, as the Data Package spec requires (a bare date fails `frictionless validate`).
+        "created": timezone.now().replace(microsecond=0).isoformat(),
         "resources": risorse,
     }
 

@@ -174,3 +174,123 @@ def test_catalogo_dcat_ap_it_con_i_campi_obbligatori(client, scuola_a):
     for d in distribuzioni:
         for campo in ("dct:format", "dcat:accessURL", "dct:license", "dct:description"):
             assert d.find(campo, NS) is not None, campo
+
+
+# --- Validators: Frictionless, HEAD on every download URL, DCAT-AP 3, formulas -----------------------
+
+URL_DATI = [
+    "progetti:dati",
+    *[f"progetti:dati_{d}_{f}" for d in ("progetti", "partnership", "indicatori") for f in ("csv", "json")],
+    "progetti:datapackage",
+    "progetti:catalogo_dcat",
+]
+
+
+@pytest.fixture
+def senza_rete(monkeypatch):
+    """Any attempt to open a network connection fails the test: validation must work offline."""
+    import socket
+
+    def vietato(*args, **kwargs):
+        raise AssertionError(f"connessione di rete tentata: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", vietato)
+    monkeypatch.setattr(socket, "create_connection", vietato)
+
+
+def _pacchetto_locale(client, cartella) -> str:
+    """The data package as served, with each resource's path pointing to the file served at that URL."""
+    pacchetto = client.get(reverse("progetti:datapackage")).json()
+    for risorsa in pacchetto["resources"]:
+        dataset, formato = risorsa["name"].rsplit("-", 1)
+        nome = f"{dataset}.{formato}"
+        (cartella / nome).write_bytes(
+            b"".join(client.get(reverse(f"progetti:dati_{dataset}_{formato}")).streaming_content)
+        )
+        risorsa["path"] = nome
+    percorso = cartella / "datapackage.json"
+    percorso.write_text(json.dumps(pacchetto, ensure_ascii=False), encoding="utf-8")
+    return str(percorso)
+
+
+def test_il_datapackage_supera_frictionless_validate_senza_rete(
+    client, scuola_a, organizzazione, tmp_path, senza_rete
+):
+    from frictionless import Package, validate
+
+    ProgettoPubblicatoFactory(
+        scuola=scuola_a, ospitanti=[organizzazione], ore_previste=90, ore_svolte=40, studenti_totale=24
+    )
+    Partnership.objects.create(titolo="Rete meccanica", slug="rete-meccanica", pubblicata=True)
+    cartella = tmp_path / "pacchetto"
+    cartella.mkdir()
+    percorso = _pacchetto_locale(client, cartella)
+    rapporto = validate(percorso)
+    assert rapporto.valid, rapporto.flatten(["type", "note"])
+    assert rapporto.stats["tasks"] == 6
+    righe = Package(percorso, basepath=str(cartella)).get_resource("progetti-csv").read_rows()
+    assert righe[0]["ore_svolte"] == 40
+    assert righe[0]["studenti_totale"] == 24
+
+
+def test_frictionless_rifiuta_una_data_semplice_in_created(client, tmp_path, senza_rete):
+    """The check the test above relies on: `created` as a bare date is an error for the validator."""
+    from frictionless import validate
+
+    percorso = _pacchetto_locale(client, tmp_path)
+    with open(percorso, encoding="utf-8") as f:
+        pacchetto = json.load(f)
+    assert "T" in pacchetto["created"]
+    pacchetto["created"] = "2026-12-03"
+    with open(percorso, "w", encoding="utf-8") as f:
+        json.dump(pacchetto, f)
+    assert not validate(percorso).valid
+
+
+@pytest.mark.parametrize("nome", URL_DATI)
+def test_ogni_url_dei_dati_risponde_a_head(client, nome):
+    risposta = client.head(reverse(nome))
+    assert risposta.status_code == 200
+    assert risposta["Content-Type"] == client.get(reverse(nome))["Content-Type"]
+
+
+def test_head_di_un_file_non_ancora_esportato_non_genera_le_righe(client, monkeypatch):
+    from alternanza.progetti import opendata
+
+    def mai(*args, **kwargs):
+        raise AssertionError("righe generate per una HEAD")
+
+    monkeypatch.setattr(opendata, "csv_a_blocchi", mai)
+    assert client.head(reverse("progetti:dati_progetti_csv")).status_code == 200
+
+
+def test_dcat_ap_3_media_type_iana_e_conforms_to_uno_standard(client, scuola_a):
+    ProgettoPubblicatoFactory(scuola=scuola_a)
+    radice = ET.fromstring(client.get(reverse("progetti:catalogo_dcat")).content)  # noqa: S314
+    rdf_about = f"{{{NS['rdf']}}}about"
+    tipi = set()
+    for d in radice.findall("dcatapit:Distribution", NS):
+        media = d.find("dcat:mediaType/dct:MediaType", NS)
+        assert media is not None and not (d.find("dcat:mediaType", NS).text or "").strip()
+        tipi.add(media.get(rdf_about))
+    assert tipi == {
+        "http://www.iana.org/assignments/media-types/text/csv",
+        "http://www.iana.org/assignments/media-types/application/json",
+    }
+    for d in radice.findall("dcatapit:Dataset", NS):
+        standard = d.find("dct:conformsTo/dct:Standard", NS)
+        assert standard is not None
+        assert standard.get(rdf_about).endswith("/progetti/dati/datapackage.json")
+        assert standard.find("dct:title", NS).text
+
+
+def test_i_dati_aperti_neutralizzano_le_formule(client, scuola_a):
+    ProgettoPubblicatoFactory(scuola=scuola_a, titolo='=HYPERLINK("http://x.example","clic")')
+    Partnership.objects.create(titolo="+39 rete", slug="rete", descrizione="@somma", pubblicata=True)
+    riga = next(csv.DictReader(io.StringIO(_testo(client.get(reverse("progetti:dati_progetti_csv"))))))
+    assert riga["titolo"] == '\'=HYPERLINK("http://x.example","clic")'
+    dati = json.loads(_testo(client.get(reverse("progetti:dati_progetti_json"))))
+    assert dati[0]["titolo"] == '\'=HYPERLINK("http://x.example","clic")'
+    assert dati[0]["ore_previste"] >= 0  # numbers stay numbers
+    partnership = json.loads(_testo(client.get(reverse("progetti:dati_partnership_json"))))[0]
+    assert (partnership["titolo"], partnership["descrizione"]) == ("'+39 rete", "'@somma")

@@ -10,14 +10,14 @@ from django.http import FileResponse, Http404, JsonResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from alternanza.progetti import opendata
 
 _TIPI = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
-@require_GET
+@require_safe
 def dati(request):
     return render(
         request,
@@ -27,7 +27,7 @@ def dati(request):
 
 
 def _file(nome: str, formato: str):
-    @require_GET
+    @require_safe
     def vista(request):
         dataset = opendata.DATASET.get(nome)
         if dataset is None or formato not in _TIPI:
@@ -42,7 +42,9 @@ def _file(nome: str, formato: str):
             # No export yet (first run): stream it live once and queue the stored one.
             opendata.richiedi_aggiornamento()
             generatore = opendata.csv_a_blocchi if formato == "csv" else opendata.json_a_blocchi
-            risposta = StreamingHttpResponse(generatore(dataset), content_type=_TIPI[formato])
+            # A HEAD (link checkers, harvesters on dcat:downloadURL) gets the headers without the rows.
+            corpo = iter(()) if request.method == "HEAD" else generatore(dataset)
+            risposta = StreamingHttpResponse(corpo, content_type=_TIPI[formato])
         risposta["Content-Disposition"] = f'inline; filename="{nome}.{formato}"'
         risposta["Link"] = f'<{opendata.LICENZA["path"]}>; rel="license"'
         risposta["Access-Control-Allow-Origin"] = "*"
@@ -61,14 +63,14 @@ dati_indicatori_csv = _file("indicatori", "csv")
 dati_indicatori_json = _file("indicatori", "json")
 
 
-@require_GET
+@require_safe
 def datapackage(request):
     risposta = JsonResponse(opendata.datapackage(), json_dumps_params={"ensure_ascii": False, "indent": 2})
     risposta["Access-Control-Allow-Origin"] = "*"
     return risposta
 
 
-@require_GET
+@require_safe
 def catalogo_dcat(request):
     """DCAT-AP_IT catalogue (RDF/XML) with the mandatory fields of catalogue, datasets, distributions."""
     ora = timezone.now()
