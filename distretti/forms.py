@@ -45,8 +45,9 @@ class ImportaScuoleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "I file CSV pubblicati dal Ministero (SCUANAGRAFESTAT…, SCUANAGRAFEPAR…), anche compressi "
-            "(.csv.gz); al massimo %(n)s file di %(dimensione)s ciascuno."
+            "I file CSV pubblicati dal Ministero (SCUANAGRAFESTAT…, SCUANAGRAFEPAR…, e quelli degli "
+            "studenti per scuola, ALUNNI…), anche compressi (.csv.gz); al massimo %(n)s file di "
+            "%(dimensione)s ciascuno."
         ) % {"n": MAX_FILE, "dimensione": filesizeformat(DIMENSIONE_MASSIMA)}
 
     def clean_file(self):

@@ -191,6 +191,19 @@ class Scuola(models.Model):
     studenti = models.PositiveIntegerField(
         _("studenti iscritti"), null=True, blank=True, help_text=_("Numero complessivo, se noto.")
     )
+    # The Ministry's open data of student numbers write "<=3" for very small counts (privacy mask): the
+    # count is then unknown but small, stored as studenti=None with this flag (never guessed as 0 or 3).
+    studenti_mascherati = models.BooleanField(
+        _("studenti non più di 3 (dato oscurato)"),
+        default=False,
+        help_text=_("Il Ministero oscura i numeri da 1 a 3 per riservatezza («<=3»)."),
+    )
+    studenti_anno = models.PositiveIntegerField(
+        _("anno del numero di studenti"),
+        null=True,
+        blank=True,
+        help_text=_("Anno scolastico dei dati aperti del Ministero da cui viene il numero, es. 202425."),
+    )
     demo = models.BooleanField(_("dato dimostrativo"), default=False)
     aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
 
@@ -211,6 +224,12 @@ class Scuola(models.Model):
     @property
     def distretto(self) -> Distretto:
         return self.comune.distretto
+
+    @property
+    def studenti_anno_scolastico(self) -> str:
+        """The school year of the Ministry's student count, as 2024/25 (empty when not from the Ministry)."""
+        testo = str(self.studenti_anno or "")
+        return f"{testo[:4]}/{testo[4:]}" if len(testo) == 6 else ""
 
     @property
     def sito_url(self) -> str:

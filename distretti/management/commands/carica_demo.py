@@ -1,9 +1,9 @@
 """`python manage.py carica_demo [--scala base|grande] [--seed N]`: the demo data set of the portal.
 
-Loads the real school-registry extract shipped with the app, then runs the demo loaders the apps
-registered (alternanza.core.demo), lowest layer first. An error in one stops the command. Each loader
-runs in its own transaction and gets its own generator, seeded from --seed and its module's name, so its
-records do not depend on which other loaders exist.
+Loads the real school-registry extract and the real 2024/25 student numbers shipped with the app, then
+runs the demo loaders the apps registered (alternanza.core.demo), lowest layer first. An error in one
+stops the command. Each loader runs in its own transaction and gets its own generator, seeded from
+--seed and its module's name, so its records do not depend on which other loaders exist.
 Running the command twice must not fail: each module adds only what is missing.
 """
 
@@ -18,8 +18,12 @@ from django.db import transaction
 
 from alternanza.core.demo import caricatori
 from distretti.importazione import importa_percorsi
+from distretti.importazione_studenti import importa_file
 
-ESTRATTO_ANAGRAFE = Path(__file__).resolve().parents[2] / "data" / "SCUANAGRAFEPAR-BOLOGNA-202324.csv"
+DATI = Path(__file__).resolve().parents[2] / "data"
+ESTRATTO_ANAGRAFE = DATI / "SCUANAGRAFEPAR-BOLOGNA-202324.csv"
+# The Ministry's 2024/25 student numbers per school code (real): the real paritarie get their real count.
+STUDENTI = DATI / "ALUNNI-BOLOGNA-202425.csv"
 
 
 class Command(BaseCommand):
@@ -36,6 +40,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"anagrafe: {ESTRATTO_ANAGRAFE.name}: create {conteggi['create']}, aggiornate "
             f"{conteggi['aggiornate']}, invariate {conteggi['invariate']}"
+        )
+        _, (studenti,) = importa_file([(STUDENTI.name, STUDENTI.read_bytes())])
+        self.stdout.write(
+            f"studenti: {STUDENTI.name}: aggiornate {studenti.aggiornate}, invariate {studenti.invariate}, "
+            f"codici non nell'anagrafe {len(studenti.sconosciute)}"
         )
         for percorso, carica in caricatori():
             nome = percorso.rpartition(".")[0]  # the module: the generator's seed of the first release
