@@ -73,9 +73,9 @@ class ScuolaAdmin(admin.ModelAdmin):
     )
     list_filter = ("attiva", "statale", "livello", "demo", "comune__distretto")
     list_select_related = ("comune",)
-    search_fields = ("codice_meccanografico", "denominazione", "comune__nome")
+    search_fields = ("codice_meccanografico", "denominazione", "denominazione_anagrafe", "comune__nome")
     autocomplete_fields = ("comune",)
-    readonly_fields = ("aggiornato_il",)
+    readonly_fields = ("denominazione_anagrafe", "aggiornato_il")
     inlines = [ScuolaNomeInline]
     list_per_page = 50
     show_full_result_count = False

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from alternanza.core.cache import invalida_scuole
 from alternanza.core.importazioni import FileRifiutato, decomprimi
 from distretti.models import Comune, Livello, Scuola, ScuolaNome
+from distretti.nomi import nome_leggibile
 
 # Columns every registry file has (the ones we read); the state file adds COLONNE_STATALI.
 COLONNE_COMUNI = (
@@ -62,6 +63,7 @@ RE_CATASTALE = re.compile(r"[A-Z]\d{3}")
 RE_SEGNAPOSTO = re.compile(r"-+")  # the registry writes "-----" for a missing CAP
 LUNGHEZZE = {
     "denominazione": 255,
+    "denominazione_anagrafe": 255,
     "indirizzo": 255,
     "sito_web": 255,
     "denominazione_istituto_riferimento": 255,
@@ -70,6 +72,7 @@ LUNGHEZZE = {
 # Fields the registry decides; compared to tell "updated" from "unchanged".
 CAMPI_ANAGRAFE = (
     "denominazione",
+    "denominazione_anagrafe",
     "indirizzo",
     "cap",
     "comune_id",
@@ -333,7 +336,8 @@ def _valida(riga: dict[str, str], anno: int, comuni: dict[str, int], statale_fil
         indirizzi[campo] = valore
     tipologia = riga["DESCRIZIONETIPOLOGIAGRADOISTRUZIONESCUOLA"]
     pulita = {
-        "denominazione": riga["DENOMINAZIONESCUOLA"],
+        "denominazione": nome_leggibile(riga["DENOMINAZIONESCUOLA"]),
+        "denominazione_anagrafe": riga["DENOMINAZIONESCUOLA"],
         "indirizzo": riga["INDIRIZZOSCUOLA"],
         "cap": cap,
         "comune_id": comuni.get(catastale),
@@ -432,7 +436,7 @@ def _storico(file: FileAnagrafe) -> None:
     )
     nuovi = []
     for codice, valori in file.righe.items():
-        scuola_id, nome = ids[codice], valori["denominazione"]
+        scuola_id, nome = ids[codice], valori["denominazione_anagrafe"]  # the history keeps the raw text
         if scuola_id not in presenti:
             nuovi.append(ScuolaNome(scuola_id=scuola_id, anno_anagrafe=file.anno, denominazione=nome))
         elif presenti[scuola_id] != nome:

@@ -156,7 +156,18 @@ class Scuola(models.Model):
     """A school (sede) of the Ministry's registry, identified by its codice meccanografico."""
 
     codice_meccanografico = models.CharField(_("codice meccanografico"), max_length=10, unique=True)
+    # Shown everywhere: the registry's name made readable (distretti.nomi). The raw text is kept below for
+    # matching and search, and in ScuolaNome for each registry year.
     denominazione = models.CharField(_("denominazione"), max_length=255)
+    denominazione_anagrafe = models.CharField(
+        _("denominazione nell'anagrafe"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Il testo come nel file del Ministero (spesso in maiuscolo), usato per riconoscerla "
+            "nelle importazioni."
+        ),
+    )
     indirizzo = models.CharField(_("indirizzo"), max_length=255, blank=True)
     cap = models.CharField(_("CAP"), max_length=5, blank=True)
     comune = models.ForeignKey(

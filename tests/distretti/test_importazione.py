@@ -57,7 +57,8 @@ def test_estratto_reale_importato_con_le_scuole_di_ogni_distretto():
         0,
     )
     scuola = Scuola.objects.get(codice_meccanografico="BO1A043003")
-    assert scuola.denominazione == "GASTONE ROSSI"
+    assert scuola.denominazione_anagrafe == "GASTONE ROSSI"
+    assert scuola.denominazione == "Gastone Rossi"  # shown readable
     assert scuola.comune.nome == "Bologna"
     assert scuola.livello == Livello.INFANZIA
     assert scuola.statale is False
@@ -105,7 +106,7 @@ def test_anno_piu_recente_disattiva_una_scuola_e_ne_rinomina_un_altra():
     assert sparita.attiva is False  # marked inactive, never deleted
     assert sparita.ultimo_anno_anagrafe == 202223
     rinominata = Scuola.objects.get(codice_meccanografico="BO1A00002B")
-    assert rinominata.denominazione == "NOME NUOVO"
+    assert rinominata.denominazione_anagrafe == "NOME NUOVO"
     assert list(rinominata.storico_nomi.values_list("anno_anagrafe", "denominazione")) == [
         (202223, "NOME VECCHIO"),
         (202324, "NOME NUOVO"),
@@ -116,7 +117,7 @@ def test_anno_piu_recente_disattiva_una_scuola_e_ne_rinomina_un_altra():
     rapporto = importa_anagrafe([("vecchio.csv", vecchio)]).rapporti[0]
     assert (rapporto.create, rapporto.aggiornate, rapporto.disattivate) == (0, 0, 0)
     rinominata.refresh_from_db()
-    assert rinominata.denominazione == "NOME NUOVO"
+    assert rinominata.denominazione_anagrafe == "NOME NUOVO"
     assert Scuola.objects.get(codice_meccanografico="BO1A00003C").attiva is False
     assert Scuola.objects.filter(attiva=True).count() == 2
 
@@ -319,7 +320,7 @@ def test_file_latin1_con_accenti_riconosciuto():
 
     assert {r.codifica for r in esito.rapporti} == {"Latin-1"}
     scuola = Scuola.objects.get(codice_meccanografico="BO1A00001A")
-    assert scuola.denominazione == "SCUOLA DELL'INFANZIA SANTA MARIA DELLA CARITÀ – SAN GIORGIO"
+    assert scuola.denominazione_anagrafe == "SCUOLA DELL'INFANZIA SANTA MARIA DELLA CARITÀ – SAN GIORGIO"
     assert Scuola.objects.get(codice_meccanografico="BO1A00002B").indirizzo == "PIAZZA DEL PLEBISCITO, CITTÀ"
 
 
@@ -330,7 +331,7 @@ def test_file_utf8_con_bom_e_punto_e_virgola():
     esito = importa_anagrafe([("x.csv", dati)])
 
     assert esito.rapporti[0].codifica == "UTF-8"
-    assert Scuola.objects.get().denominazione == "CITTÀ"
+    assert Scuola.objects.get().denominazione_anagrafe == "CITTÀ"
 
 
 def test_file_gz_importato(tmp_path):
@@ -382,7 +383,7 @@ def test_aggiornamento_conserva_la_riga_gli_studenti_e_i_riferimenti():
     assert (rapporto.create, rapporto.aggiornate) == (0, 1)
     aggiornata = Scuola.objects.get(codice_meccanografico="BO1A00001A")
     assert aggiornata.pk == scuola.pk
-    assert (aggiornata.denominazione, aggiornata.studenti, aggiornata.ultimo_anno_anagrafe) == (
+    assert (aggiornata.denominazione_anagrafe, aggiornata.studenti, aggiornata.ultimo_anno_anagrafe) == (
         "NOME NUOVO",
         480,
         202324,
