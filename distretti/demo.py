@@ -59,39 +59,35 @@ PERSONE = [
 ]
 NOMI_INFANZIA = ["Arcobaleno", "Girotondo", "Il Melograno", "Il Girasole", "Peter Pan", "Il Piccolo Principe"]
 
-# (level, registry tipologia, share of state schools, (min, max) students, name pattern)
+# (level, registry tipologia, (min, max) students, name pattern)
 TIPI = [
-    (Livello.INFANZIA, "SCUOLA INFANZIA", 0.55, (40, 150), "Scuola dell'infanzia {nome}"),
-    (Livello.PRIMARIA, "SCUOLA PRIMARIA", 0.9, (100, 500), "Scuola primaria {nome}"),
-    (Livello.PRIMO_GRADO, "SCUOLA PRIMO GRADO", 0.9, (150, 700), "Scuola secondaria di primo grado {nome}"),
-    (Livello.COMPRENSIVO, "ISTITUTO COMPRENSIVO", 1.0, (600, 1400), "Istituto comprensivo {nome}"),
+    (Livello.INFANZIA, "SCUOLA INFANZIA", (40, 150), "Scuola dell'infanzia {nome}"),
+    (Livello.PRIMARIA, "SCUOLA PRIMARIA", (100, 500), "Scuola primaria {nome}"),
+    (Livello.PRIMO_GRADO, "SCUOLA PRIMO GRADO", (150, 700), "Scuola secondaria di primo grado {nome}"),
+    (Livello.COMPRENSIVO, "ISTITUTO COMPRENSIVO", (600, 1400), "Istituto comprensivo {nome}"),
     (
         Livello.SECONDO_GRADO,
         "ISTITUTO TECNICO INDUSTRIALE",
-        0.95,
         (400, 1500),
         "Istituto tecnico industriale {nome}",
     ),
     (
         Livello.SECONDO_GRADO,
         "ISTITUTO TECNICO COMMERCIALE",
-        0.9,
         (300, 1100),
         "Istituto tecnico economico {nome}",
     ),
     (
         Livello.SECONDO_GRADO,
         "IST PROF INDUSTRIA E ARTIGIANATO",
-        0.95,
         (250, 900),
         "Istituto professionale {nome}",
     ),
-    (Livello.SECONDO_GRADO, "LICEO SCIENTIFICO", 0.85, (500, 1500), "Liceo scientifico {nome}"),
-    (Livello.SECONDO_GRADO, "LICEO CLASSICO", 0.85, (300, 900), "Liceo classico {nome}"),
+    (Livello.SECONDO_GRADO, "LICEO SCIENTIFICO", (500, 1500), "Liceo scientifico {nome}"),
+    (Livello.SECONDO_GRADO, "LICEO CLASSICO", (300, 900), "Liceo classico {nome}"),
     (
         Livello.SECONDO_GRADO,
         "ISTITUTO SUPERIORE",
-        1.0,
         (500, 1400),
         "Istituto di istruzione superiore {nome}",
     ),
@@ -164,7 +160,7 @@ def _scuole(quante: int, rng: random.Random) -> None:
     nuove = []
     for i in range(1, quante + 1):
         codice = f"{PREFISSO_CODICE}{i:06d}"
-        livello, tipologia, quota_statali, (minimo, massimo), modello = rng.choices(TIPI, PESI_TIPI)[0]
+        livello, tipologia, (minimo, massimo), modello = rng.choices(TIPI, PESI_TIPI)[0]
         comune = rng.choices(comuni, pesi)[0]
         persona = rng.choice(PERSONE)
         if livello == Livello.INFANZIA and rng.random() < 0.5:
@@ -173,11 +169,10 @@ def _scuole(quante: int, rng: random.Random) -> None:
             nome = modello.format(nome=f"n. {len(comprensivi.get(comune.pk, [])) + 1} di {comune.nome}")
         else:
             nome = modello.format(nome=f"«{persona}»")
-        statale = rng.random() < quota_statali
         riferimento = ""
         if livello == Livello.COMPRENSIVO:
             comprensivi.setdefault(comune.pk, []).append(codice)
-        elif statale and livello in (Livello.INFANZIA, Livello.PRIMARIA, Livello.PRIMO_GRADO):
+        elif livello in (Livello.INFANZIA, Livello.PRIMARIA, Livello.PRIMO_GRADO):
             riferimento = rng.choice(comprensivi.get(comune.pk, [""]))
         nuove.append(
             Scuola(
@@ -186,12 +181,14 @@ def _scuole(quante: int, rng: random.Random) -> None:
                 indirizzo=f"Via {rng.choice(PERSONE)} {rng.randrange(1, 120)}",
                 cap=_cap(comune, rng),
                 comune=comune,
-                grado=tipologia if statale else f"{tipologia} NON STATALE",
+                grado=tipologia,
                 livello=livello,
-                statale=statale,
+                # Only state schools are made up: the paritarie are the real ones of the registry
+                # extract, and no state-school registry file is bundled (README, «Dati dimostrativi»).
+                statale=True,
                 codice_istituto_riferimento=riferimento,
                 email=f"{codice.lower()}@scuole.example.org",
-                pec=f"{codice.lower()}@pec.scuole.example.org" if statale else "",
+                pec=f"{codice.lower()}@pec.scuole.example.org",
                 sito_web=f"www.{codice.lower()}.scuole.example.org" if rng.random() < 0.7 else "",
                 attiva=rng.random() > 0.02,
                 studenti=rng.randrange(minimo, massimo),

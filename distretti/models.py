@@ -127,6 +127,12 @@ _CHIAVI_LIVELLO = [
 ]
 
 
+def _anno_scolastico(valore: int | None) -> str:
+    """202324 → "2023/24"; empty for anything else."""
+    testo = str(valore or "")
+    return f"{testo[:4]}/{testo[4:]}" if len(testo) == 6 else ""
+
+
 class ScuolaQuerySet(models.QuerySet):
     def attive(self):
         return self.filter(attiva=True)
@@ -239,8 +245,12 @@ class Scuola(models.Model):
     @property
     def studenti_anno_scolastico(self) -> str:
         """The school year of the Ministry's student count, as 2024/25 (empty when not from the Ministry)."""
-        testo = str(self.studenti_anno or "")
-        return f"{testo[:4]}/{testo[4:]}" if len(testo) == 6 else ""
+        return _anno_scolastico(self.studenti_anno)
+
+    @property
+    def anagrafe_anno_scolastico(self) -> str:
+        """The school year of the newest registry file that lists the school, as 2023/24."""
+        return _anno_scolastico(self.ultimo_anno_anagrafe)
 
     @property
     def sito_url(self) -> str:

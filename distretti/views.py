@@ -32,6 +32,34 @@ def _piu_recente(*date: datetime | None) -> datetime | None:
     return max(presenti) if presenti else None
 
 
+def _conteggi_fonte(prefisso: str, condizione: Q) -> dict[str, Count]:
+    """Annotations that tell where the schools come from: real registry rows (state / paritarie) or
+    made-up demo placeholders. `prefisso` is the path to the schools ("comuni__scuole__", "scuole__")."""
+    scuole = prefisso.rstrip("_")
+
+    def conta(**filtro):
+        return Count(
+            scuole,
+            filter=condizione & Q(**{f"{prefisso}{k}": v for k, v in filtro.items()}),
+            distinct=True,
+        )
+
+    return {
+        "n_statali_reali": conta(demo=False, statale=True),
+        "n_paritarie_reali": conta(demo=False, statale=False),
+        "n_dimostrative": conta(demo=True),
+    }
+
+
+def _fonte(righe) -> dict[str, int]:
+    """The schools' provenance summed over annotated rows (districts or comuni)."""
+    return {
+        "statali": sum(r.n_statali_reali for r in righe),
+        "paritarie": sum(r.n_paritarie_reali for r in righe),
+        "dimostrative": sum(r.n_dimostrative for r in righe),
+    }
+
+
 @cache.pagina_pubblica_in_cache(*cache.AREE_TERRITORIO)
 def elenco(request):
     distretti = list(
@@ -39,6 +67,7 @@ def elenco(request):
             n_comuni=Count("comuni", distinct=True),
             n_scuole=Count("comuni__scuole", filter=Q(comuni__scuole__attiva=True), distinct=True),
             scuole_aggiornate_il=Max("comuni__scuole__aggiornato_il"),
+            **_conteggi_fonte("comuni__scuole__", Q(comuni__scuole__attiva=True)),
         )
     )
     return render(
@@ -48,6 +77,7 @@ def elenco(request):
             "distretti": distretti,
             "totale_comuni": sum(d.n_comuni for d in distretti),
             "totale_scuole": sum(d.n_scuole for d in distretti),
+            "fonte": _fonte(distretti),
             "mappa": all(d.area_mappa for d in distretti),
             "staff": ambito_di(request.user).staff,
             "ultimo_aggiornamento": _piu_recente(
@@ -76,7 +106,9 @@ def dettaglio(request, slug):
     filtro_attive = Q() if riservato else Q(scuole__attiva=True)
     comuni = list(
         Comune.objects.filter(distretto=distretto).annotate(
-            n_scuole=Count("scuole", filter=filtro_attive), scuole_aggiornate_il=Max("scuole__aggiornato_il")
+            n_scuole=Count("scuole", filter=filtro_attive),
+            scuole_aggiornate_il=Max("scuole__aggiornato_il"),
+            **_conteggi_fonte("scuole__", filtro_attive),
         )
     )
     scuole = Scuola.objects.visibili_a(request.user).filter(comune__distretto=distretto)
@@ -92,6 +124,7 @@ def dettaglio(request, slug):
         {
             "distretto": distretto,
             "comuni": comuni,
+            "fonte": _fonte(comuni),
             "filtro": filtro,
             "pagina": Paginator(filtro.qs, SCUOLE_PER_PAGINA).get_page(request.GET.get("pagina")),
             "riservato": riservato,

@@ -265,7 +265,8 @@ def test_sito_web_non_http_non_diventa_un_link(client):
 
 def test_scuola_dimostrativa_segnalata(client):
     (scuola,) = scuole(1, "Imola", demo=True)
-    assert "dato dimostrativo" in client.get(scuola.get_absolute_url()).content.decode()
+    testo = client.get(scuola.get_absolute_url()).content.decode()
+    assert "Dato dimostrativo." in testo and "segnaposto inventato" in testo
 
 
 # --- sections added by higher apps, links, levels -----------------------------------------------------
