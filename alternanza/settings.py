@@ -234,6 +234,15 @@ CELERY_TASK_ROUTES = ("alternanza.core.compiti.instrada",)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)  # KiB
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat keeps its schedule in Redis (celery-redbeat) and holds a lock there while it runs: a beat started on
+# every node (or restarted twice) waits on the lock, so the schedule runs once; the lock of a beat that
+# died expires after CELERY_REDBEAT_LOCK_TIMEOUT and a waiting one takes over with the schedule's state.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="alternanza") + ":beat"
+CELERY_BEAT_MAX_INTERVAL = env.int("CELERY_BEAT_MAX_INTERVAL", default=10)  # seconds between two ticks
+CELERY_REDBEAT_LOCK_TIMEOUT = 5 * CELERY_BEAT_MAX_INTERVAL
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_URL = _secret("EMAIL_URL")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.compiti import accoda
 from alternanza.core.immagini import ricodifica
 from alternanza.core.moduli import ConservaFile
 from alternanza.core.testo import pulisci_html
@@ -192,7 +193,7 @@ class EventoForm(ConservaFile, forms.ModelForm):
                 for n in range(ripetizioni + 1)
             )
             # The reviewers hear of the proposal, the proposer gets a receipt (eventi.notifiche).
-            transaction.on_commit(lambda: tasks.notifica_proposta.delay(evento.pk))
+            accoda(tasks.notifica_proposta, evento.pk)
         elif "inizio" in self.fields:
             # A single-date event edited in the form: its one date follows the form.
             evento.date.all().delete()

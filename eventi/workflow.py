@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.compiti import accoda
 from alternanza.core.workflow import STAFF, Flusso, Regola
 from alternanza.core.workflow import TransizioneNonConsentita as TransizioneNonConsentita
 from distretti.permissions import ambito_di
@@ -99,5 +100,5 @@ def esegui(evento: Evento, azione: str, user, nota: str = "") -> TransizioneEven
         transizione = TransizioneEvento.objects.create(
             evento=bloccato, utente=user, da_stato=da, a_stato=regola.a, nota=nota
         )
-        transaction.on_commit(lambda: tasks.notifica_decisione.delay(transizione.pk))
+        accoda(tasks.notifica_decisione, transizione.pk)
         return transizione

@@ -118,14 +118,13 @@ class FilePrivato(models.FileField):
         return super().pre_save(model_instance, add)
 
 
-def _locale(storage: Storage) -> bool:
-    """Whether the storage keeps files on this machine: Django's Storage.path raises NotImplementedError
-    for storages without local paths (S3), which is the documented way to tell."""
+def percorso_locale(storage: Storage, nome: str = "x") -> str | None:
+    """The path of `nome` on this machine, or None for a storage without local paths (S3): Django's
+    Storage.path raises NotImplementedError there, which is the documented way to tell."""
     try:
-        storage.path("x")
+        return storage.path(nome)
     except NotImplementedError:
-        return False
-    return True
+        return None
 
 
 def risposta_file(
@@ -148,7 +147,7 @@ def risposta_file(
     storage = campo.storage
     nome_archiviato = campo.name or ""
     risposta: HttpResponseBase
-    if not _locale(storage):
+    if percorso_locale(storage) is None:
         url = storage.url(  # type: ignore[call-arg]
             nome_archiviato,
             parameters={"ResponseContentDisposition": disposizione, "ResponseContentType": tipo},

@@ -4,7 +4,8 @@ Django's RedisCache with short socket timeouts (settings: OPTIONS socket_timeout
 and, around every operation, this rule: when Redis answers with an error or does not answer in time,
 the call returns what an empty cache would (a miss; a write that did not happen) and, for the next
 `PAUSA` seconds, this process does not try again — so a stopped or frozen Redis costs a page one timeout
-at most, then nothing, instead of a 500 or a 30-second hang. One warning per pause goes to the log.
+at most, then nothing, instead of a 500 or a 30-second hang. One warning per pause goes to the log; every
+error and every call answered without Redis is counted in /metriche.
 
 What fails open while Redis is away, and why that is acceptable:
 - the public page cache (alternanza.core.cache): pages are rendered by their views;
@@ -27,11 +28,21 @@ from typing import Any
 
 import redis.exceptions
 from django.core.cache.backends.redis import RedisCache
+from prometheus_client import Counter
 
 logger = logging.getLogger(__name__)
 
 PAUSA = 10.0  # seconds this process leaves Redis alone after an error
 ERRORI = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+# In /metriche (alternanza.core.osservabilita): how often Redis failed a call, and how many calls were
+# answered as an empty cache without trying (the pause after an error) — an outage seen by the pages.
+ERRORI_CACHE = Counter(
+    "portale_cache_errori_total", "Cache calls that Redis failed or did not answer in time", ["operazione"]
+)
+SALTATE_CACHE = Counter(
+    "portale_cache_saltate_total", "Cache calls answered as a miss without Redis (after an error)"
+)
 
 
 class _Stato:
@@ -47,6 +58,7 @@ def redis_assente() -> bool:
 
 
 def _errore(operazione: str, errore: BaseException) -> None:
+    ERRORI_CACHE.labels(operazione).inc()
     with _Stato.lock:
         primo = not redis_assente()
         _Stato.assente_fino = time.monotonic() + PAUSA
@@ -62,6 +74,7 @@ def _errore(operazione: str, errore: BaseException) -> None:
 def _tollerante(operazione: str, vuoto: Callable[..., Any]) -> Callable[..., Any]:
     def metodo(self: FailOpenRedisCache, *args: Any, **kwargs: Any) -> Any:
         if redis_assente():
+            SALTATE_CACHE.inc()
             return vuoto(*args, **kwargs)
         try:
             return getattr(RedisCache, operazione)(self, *args, **kwargs)

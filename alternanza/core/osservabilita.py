@@ -5,8 +5,11 @@ Prometheus metrics, and the heartbeats of the worker and of beat that /healthz r
   the request, and answers with it; ``FiltroIdRichiesta`` puts it on every log record.
 - A task queued during a request carries the id in its headers (``before_task_publish``) and the worker
   sets it while the task runs (``task_prerun``/``task_postrun``): one id follows a click into the PDF job.
-- Metrics: requests by method and status class, their duration, Celery tasks by name and state, at
-  /metriche for whoever sends METRICS_TOKEN as a bearer token (404 to everyone else).
+- Metrics: requests by method and status class, their duration, cache errors (core.cache_backend), at
+  /metriche for whoever sends METRICS_TOKEN as a bearer token (404 to everyone else). The workers' side
+  is in the same endpoint, read at scrape time, so one scraper sees every node: tasks finished by name
+  and state (SUCCESS, FAILURE, RETRY…), counted by the workers in a hash on the broker's Redis; the
+  messages waiting on each queue; the outbox of messages the broker refused (core.compiti).
 - Heartbeats: beat publishes ``pagine.battito`` every minute; beat's process notes the time it
   published it, the worker the time it ran it (cache keys, see ``segna_battito``). The cache fails open:
   with Redis away /healthz says "unknown", it does not fail.
@@ -22,8 +25,11 @@ import time
 import uuid
 from typing import Any
 
+import redis
+from celery import current_app
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -34,6 +40,9 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from alternanza.core.compiti import CODA_PESANTE, TIMEOUT_INVIO
 
 ID_RICHIESTA: contextvars.ContextVar[str] = contextvars.ContextVar("id_richiesta", default="-")
 _ID_VALIDO = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -41,6 +50,8 @@ INTESTAZIONE = "id_richiesta"
 TASK_BATTITO = "pagine.battito"
 CHIAVE_BEAT = "salute:beat"
 CHIAVE_WORKER = "salute:worker"
+
+logger = logging.getLogger(__name__)
 
 
 class FiltroIdRichiesta(logging.Filter):
@@ -118,7 +129,7 @@ DURATA = Histogram(
     "Time to answer a request",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-TASK = Counter("portale_task_total", "Celery tasks finished, by task and state", ["task", "stato"])
+CHIAVE_TASK = "portale:metriche:task"  # hash on the broker's Redis: "<task>|<state>" -> count
 
 
 class MetricheMiddleware:
@@ -133,15 +144,76 @@ class MetricheMiddleware:
         return risposta
 
 
+_clienti: dict[str, redis.Redis] = {}
+
+
+def redis_del_broker() -> redis.Redis | None:
+    """A client of the broker's Redis with the short timeouts of a request (None: not a Redis broker)."""
+    url = current_app.conf.broker_url or ""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    if url not in _clienti:
+        _clienti[url] = redis.Redis.from_url(url, **TIMEOUT_INVIO)
+    return _clienti[url]
+
+
 @task_postrun.connect
 def _conta_task(task: Any = None, state: str | None = None, **kwargs: Any) -> None:
-    TASK.labels(getattr(task, "name", "-"), state or "-").inc()
+    """In the worker: one more task of this name in this state (inline tasks are the web's, not counted)."""
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+    client = redis_del_broker()
+    if client is None:
+        return
+    try:
+        client.hincrby(CHIAVE_TASK, f"{task.name}|{state or '-'}", 1)
+    except redis.RedisError:
+        logger.warning("metriche: conteggio del task %s non registrato", task.name, exc_info=True)
+
+
+class MetricheDeiWorker:
+    """Read at scrape time: what the workers counted, the queues, the outbox, and whether Redis answers."""
+
+    def collect(self):
+        from alternanza.core.models import CompitoInAttesa
+
+        task = CounterMetricFamily(
+            "portale_task",
+            "Celery tasks finished on the workers, by task and state",
+            labels=["task", "stato"],
+        )
+        code = GaugeMetricFamily("portale_coda_messaggi", "Messages waiting on a queue", labels=["coda"])
+        raggiungibile = GaugeMetricFamily("portale_broker_raggiungibile", "1 if the broker's Redis answers")
+        client = redis_del_broker()
+        if client is not None:
+            try:
+                conteggi = client.hgetall(CHIAVE_TASK)
+                for coda in (current_app.conf.task_default_queue, CODA_PESANTE):
+                    code.add_metric([coda], client.llen(coda))
+            except redis.RedisError:
+                raggiungibile.add_metric([], 0)
+            else:
+                raggiungibile.add_metric([], 1)
+                for chiave, valore in sorted(conteggi.items()):
+                    nome, _, stato = chiave.decode().rpartition("|")
+                    task.add_metric([nome, stato], int(valore))
+            yield from (task, code, raggiungibile)
+        try:
+            in_attesa = CompitoInAttesa.objects.count()
+        except DatabaseError:
+            return
+        yield GaugeMetricFamily(
+            "portale_compiti_in_attesa", "Messages the broker refused, waiting in the outbox", value=in_attesa
+        )
 
 
 def esposizione() -> tuple[bytes, str]:
-    """The metrics in Prometheus' text format (all processes' in multiprocess mode)."""
+    """The metrics in Prometheus' text format (all processes' in multiprocess mode, and the workers')."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registro = CollectorRegistry()
         multiprocess.MultiProcessCollector(registro)
-        return generate_latest(registro), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    else:
+        registro = REGISTRY
+    dei_worker = CollectorRegistry(auto_describe=False)
+    dei_worker.register(MetricheDeiWorker())
+    return generate_latest(registro) + generate_latest(dei_worker), CONTENT_TYPE_LATEST

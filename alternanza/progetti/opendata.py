@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from alternanza.core.archivi import percorso_locale
 from alternanza.core.compiti import spedisci
 from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
@@ -517,10 +518,7 @@ def scrivi_file(dataset: Dataset, formato: str) -> str:
 
     generatore = csv_a_blocchi if formato == "csv" else json_a_blocchi
     percorso = percorso_file(dataset.nome, formato)
-    try:
-        finale = default_storage.path(percorso)
-    except NotImplementedError:  # a storage without local paths (object storage): streamed upload below
-        finale = None
+    finale = percorso_locale(default_storage, percorso)  # None on object storage: streamed upload below
     if finale:
         os.makedirs(os.path.dirname(finale), exist_ok=True)
         with tempfile.NamedTemporaryFile(

@@ -16,7 +16,6 @@ import threading
 from datetime import timedelta
 from functools import partial
 
-import redis.exceptions
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -26,8 +25,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from alternanza.core.compiti import spedisci
 from alternanza.core.email import destinatari_utenti, invia_modello
 from alternanza.core.utenti import nome_leggibile
 from alternanza.report.models import InvioReport, ReportJob, StatoJob
@@ -42,7 +41,6 @@ HEARTBEAT_SCADUTO = timedelta(minutes=3)
 # A request with no task id is left to the on-commit dispatch for this long before the watcher takes it.
 ATTESA_PRIMO_INVIO = timedelta(seconds=30)
 MAX_ESECUZIONI = 3
-BROKER_ERRORS = (BrokerOperationalError, redis.exceptions.ConnectionError, ConnectionError, OSError)
 SALT_LINK = "alternanza.report.documento"
 VALIDITA_LINK = timedelta(days=60)
 
@@ -93,29 +91,13 @@ def richiedi(
 
 
 def invia_al_broker(job_id: int) -> bool:
-    """Send the build task of a job to the broker; False (and the job left as it is) if it is down."""
-    from alternanza.celery import app as celery_app
-
-    try:
-        # A fresh connection (not the app's pool) so that a broker coming back is seen at once, and a
-        # short retry policy so that a request made while Redis is down does not hang the page.
-        with celery_app.connection_for_write() as conn:
-            risultato = genera_report.apply_async(
-                args=[job_id],
-                connection=conn,
-                retry=True,
-                retry_policy={
-                    "max_retries": 1,
-                    "interval_start": 0,
-                    "interval_step": 0.2,
-                    "interval_max": 0.5,
-                },
-            )
-    except BROKER_ERRORS as exc:
-        logger.warning("report %s: broker non raggiungibile (%s), resta in coda", job_id, exc)
+    """Send the build task of a job to the broker; False (and the job left as it is, for `sorveglia`) if
+    it is down (alternanza.core.compiti.spedisci decides how long to try)."""
+    task_id = spedisci(genera_report, [job_id])
+    if task_id is None:
         return False
     ReportJob.objects.filter(pk=job_id).exclude(stato=StatoJob.COMPLETATO).update(
-        task_id=risultato.id or "", accodato_il=timezone.now()
+        task_id=task_id, accodato_il=timezone.now()
     )
     return True
 
@@ -451,10 +433,8 @@ def invia_agli_organi(
 
 
 def _accoda_invio(task, invio_id: int) -> None:
-    try:
-        task.delay(invio_id)
-    except BROKER_ERRORS:
-        logger.warning("invio %s: broker non raggiungibile, lo riprende sorveglia_report", invio_id)
+    # With the broker down the row stays "da inviare": sorveglia_report sends it later.
+    spedisci(task, [invio_id])
 
 
 def esegui_invio(invio_id: int) -> str:

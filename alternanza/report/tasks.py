@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_noop
 
-from alternanza.core.compiti import CODA_PESANTE, vecchio_nome
+from alternanza.core.compiti import CODA_PESANTE, ERRORI_BROKER, vecchio_nome
 
 logger = logging.getLogger("alternanza.report")
 
@@ -27,10 +27,8 @@ LIMITE_MORBIDO = LIMITE_DURO - 60
 
 
 def _transitori() -> tuple[type[BaseException], ...]:
-    """The database or the broker away for a moment: worth a retry (the broker's errors are servizi's)."""
-    from alternanza.report import servizi
-
-    return (OperationalError, InterfaceError, *servizi.BROKER_ERRORS)
+    """The database or the broker away for a moment: worth a retry (the broker's errors are compiti's)."""
+    return (OperationalError, InterfaceError, *ERRORI_BROKER)
 
 
 def attesa_prima_del_tentativo(tentativo: int) -> int:

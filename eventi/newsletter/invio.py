@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alternanza.core.compiti import accoda
+from alternanza.core.compiti import accoda, spedisci
 
 from . import limiti, rendering, tasks
 from .models import Consegna, Iscritto, Numero, StatoConsegna, StatoIscritto, StatoNumero
@@ -217,7 +217,7 @@ def accoda_lotti(numero_id: int) -> int:
 
     def _accoda():
         for lotto in lotti:
-            tasks.invia_lotto.delay(numero_id, lotto)
+            spedisci(tasks.invia_lotto, [numero_id, lotto])  # broker down: riprendi_fermi resumes it
 
     transaction.on_commit(_accoda)
     if not lotti:
@@ -233,7 +233,7 @@ def avvia_programmati() -> list[int]:
         )
     )
     for numero_id in ids:
-        tasks.avvia_invio.delay(numero_id)
+        spedisci(tasks.avvia_invio, [numero_id])  # broker down: still "programmato", the next tick
     return ids
 
 
@@ -404,7 +404,7 @@ def invia_lotto(numero_id: int, consegna_ids: list[int]) -> EsitoLotto:
         except (OSError, smtplib.SMTPException):
             logger.info("newsletter %s: chiusura della connessione SMTP non riuscita", numero_id)
     if esito.resto:
-        tasks.invia_lotto.delay(numero_id, esito.resto)
+        spedisci(tasks.invia_lotto, [numero_id, esito.resto])
     elif not esito.fermato:
         chiudi_se_finito(numero_id)
     return esito

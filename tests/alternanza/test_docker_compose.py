@@ -26,7 +26,8 @@ def _variabili_lette_dalle_impostazioni() -> set[str]:
 
 def test_ci_sono_tutti_i_servizi():
     assert set(SERVIZI) == {
-        "web", "worker", "worker-pesanti", "beat", "migrate", "postgres", "redis", "mailpit", "nginx"
+        "web", "worker", "worker-pesanti", "beat", "migrate", "postgres", "redis", "mailpit", "nginx",
+        "backup",
     }  # fmt: skip
 
 
@@ -77,7 +78,20 @@ def test_mailpit_espone_smtp_e_interfaccia():
     assert {"8025:8025", "1025:1025"} <= set(SERVIZI["mailpit"]["ports"])
 
 
-@pytest.mark.parametrize("servizio", sorted(set(SERVIZI) - {"migrate"}))
+def test_backup_senza_s3_con_il_pg_dump_del_server_sui_volumi_dei_file():
+    backup = SERVIZI["backup"]
+    assert backup["profiles"] == ["backup"]  # only with `docker compose run`, never with `up`
+    assert backup["image"] == SERVIZI["postgres"]["image"]  # pg_dump of the server's major version
+    assert backup["entrypoint"] == ["bash", "/app/scripts/backup.sh"]
+    ambiente, web = backup["environment"], SERVIZI["web"]
+    assert ambiente["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    for volume, cartella in (("privato", "MEDIA_PRIVATI_ROOT"), ("media", "MEDIA_ROOT")):
+        assert f"{volume}:{ambiente[cartella]}" in backup["volumes"]
+        assert f"{volume}:{ambiente[cartella]}" in web["volumes"]  # the same folders the portal writes
+    assert any(v.endswith(":/backup") for v in backup["volumes"])
+
+
+@pytest.mark.parametrize("servizio", sorted(set(SERVIZI) - {"migrate", "backup"}))
 def test_ogni_servizio_duraturo_ha_un_healthcheck(servizio):
     controllo = SERVIZI[servizio]["healthcheck"]
     assert controllo["test"][0] in {"CMD", "CMD-SHELL"} and len(controllo["test"]) >= 2
@@ -116,7 +130,7 @@ def test_i_volumi_usati_sono_dichiarati():
         volume.split(":", 1)[0]
         for servizio in SERVIZI.values()
         for volume in servizio.get("volumes", [])
-        if not volume.startswith((".", "/"))
+        if not volume.startswith((".", "/", "${"))  # named volumes, not host paths
     }
     assert usati == set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media", "privato", "static"}
 

@@ -75,3 +75,36 @@ def test_i_limiti_nella_cache_lasciano_passare_mentre_redis_manca(redis_proprio)
     assert cache.incr("contatore") == 0
     assert cache.get("chiave", "predefinito") == "predefinito"
     limiti.attendi_turno(10)  # returns (the per-second budget is not enforced without Redis)
+
+
+def _somma(testo: str, nome: str) -> float:
+    """The sum of a counter's samples over its labels, in Prometheus' text format."""
+    return sum(
+        float(riga.rsplit(" ", 1)[1])
+        for riga in testo.splitlines()
+        if riga.startswith(nome) and riga[len(nome) : len(nome) + 1] in ("{", " ")
+    )
+
+
+@pytest.mark.django_db
+def test_gli_errori_della_cache_sono_contati_nelle_metriche(client, redis_proprio, settings):
+    settings.METRICS_TOKEN = "token-di-prova-delle-metriche"
+
+    def metriche() -> str:
+        risposta = client.get("/metriche", HTTP_AUTHORIZATION="Bearer token-di-prova-delle-metriche")
+        assert risposta.status_code == 200
+        return risposta.content.decode()
+
+    errori, saltate = "portale_cache_errori_total", "portale_cache_saltate_total"
+    prima = metriche()
+    _pagine_rispondono(client)
+    assert _somma(metriche(), errori) == _somma(prima, errori)  # Redis up: nothing counted
+    redis_proprio.ferma()
+    inizio = time.monotonic()
+    _pagine_rispondono(client)
+    trascorsi = time.monotonic() - inizio
+    dopo = metriche()
+    nuovi_errori = _somma(dopo, errori) - _somma(prima, errori)
+    # one error per pause (the calls in between are answered without trying, and counted as such)
+    assert 1 <= nuovi_errori <= 1 + int(trascorsi / cache_backend.PAUSA)
+    assert _somma(dopo, saltate) - _somma(prima, saltate) >= len(PAGINE_PUBBLICHE) - nuovi_errori

@@ -118,3 +118,29 @@ def test_un_task_sconosciuto_nella_coda_in_attesa_viene_scartato(broker_proprio)
     CompitoInAttesa.objects.create(task="non.esiste", argomenti=[1])
     assert compiti.spedisci_in_attesa() == 0
     assert not CompitoInAttesa.objects.exists()
+
+
+def test_con_redis_fermo_le_mail_del_festival_e_gli_invii_dei_report_non_si_perdono(
+    client, staff, broker_proprio, django_capture_on_commit_callbacks
+):
+    """One piece of code (compiti.accoda/spedisci) decides what a stopped broker means, for every module:
+    the Festival's mails wait in the outbox, a report's send stays "da inviare" for its watcher."""
+    from eventi import workflow
+    from eventi.models import StatoEvento
+    from tests.eventi.factories import EventoFactory
+    from tests.report.factories import OrganoGovernanceFactory, ReportJobFactory
+
+    evento = EventoFactory(stato=StatoEvento.PROPOSTO)
+    job = ReportJobFactory(stato=StatoJob.COMPLETATO)
+    broker_proprio.ferma()
+    inizio = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.esegui(evento, "approva", staff)
+        [invio] = servizi.invia_agli_organi(job, [OrganoGovernanceFactory()], staff)
+    assert time.monotonic() - inizio < SOGLIA_APPESA
+    assert list(CompitoInAttesa.objects.values_list("task", flat=True)) == ["eventi.notifica_decisione"]
+    invio.refresh_from_db()
+    assert invio.stato == invio.Stato.DA_INVIARE
+    broker_proprio.avvia()
+    assert compiti.spedisci_in_attesa() == 1
+    assert _in_coda(broker_proprio.url) == ["eventi.notifica_decisione"]

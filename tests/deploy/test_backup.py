@@ -52,8 +52,13 @@ def test_backup_cancellazione_e_ripristino(
     _make("backup", ambiente, BACKUP_DIR=str(tmp_path / "backup"))
     assert (tmp_path / "backup/database.dump").read_bytes()[:5] == b"PGDMP"  # custom format
 
-    # Wipe: the files are gone and the restore goes into a brand-new, empty database.
-    shutil.rmtree(tmp_path / "privato")
+    # Wipe: the files are gone (the folder itself stays, as a volume's mount point does, and must still
+    # be the same folder after the restore) and the restore goes into a brand-new, empty database.
+    cartella = tmp_path / "privato"
+    inode = cartella.stat().st_ino
+    for figlio in cartella.iterdir():
+        shutil.rmtree(figlio)
+    (cartella / "estraneo.txt").write_text("non era nel backup")
     nome = f"ripristino_{uuid.uuid4().hex[:8]}"
     parametri = psycopg2.extensions.parse_dsn(url_database_di_test())
     amministrazione = psycopg2.connect(**{**parametri, "dbname": "postgres"})
@@ -70,7 +75,8 @@ def test_backup_cancellazione_e_ripristino(
             nome_file, stato = c.fetchone()
         ripristinato.close()
         assert nome_file == job.file.name and stato == StatoJob.COMPLETATO
-        assert Path(tmp_path / "privato" / nome_file).read_bytes() == PDF_MINIMO + b"%backup"
+        assert Path(cartella / nome_file).read_bytes() == PDF_MINIMO + b"%backup"
+        assert cartella.stat().st_ino == inode and not (cartella / "estraneo.txt").exists()
     finally:
         with amministrazione.cursor() as cursore:
             cursore.execute(f'DROP DATABASE IF EXISTS "{nome}" WITH (FORCE)')

@@ -34,6 +34,20 @@ def _senza_limite_di_ritmo(settings):
     settings.NEWSLETTER_BATCH_SIZE = 3
 
 
+def _trattieni_lotti(mp, accodati: list | None = None) -> None:
+    """The batches are queued but no worker runs them (each batch's arguments go to `accodati`)."""
+    vero = invio.spedisci
+
+    def spedisci(task, args=(), kwargs=None, **opzioni):
+        if task is tasks.invia_lotto:
+            if accodati is not None:
+                accodati.append(tuple(args))
+            return "trattenuto"
+        return vero(task, args, kwargs, **opzioni)
+
+    mp.setattr(invio, "spedisci", spedisci)
+
+
 def _stati(numero):
     return dict(numero.consegne.values_list("iscritto__email", "stato"))
 
@@ -135,7 +149,7 @@ def test_chi_si_disiscrive_dopo_l_avvio_non_riceve_il_numero(esegui):
     esce = IscrittoFactory(email="esce@example.org")
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)  # rows created, batches not yet run
+        _trattieni_lotti(mp)  # rows created, batches not yet run
         esegui(invio.avvia, numero.pk)
     Iscritto.objects.filter(pk=esce.pk).update(stato=StatoIscritto.DISISCRITTO)
     esegui(invio.accoda_lotti, numero.pk)
@@ -149,7 +163,7 @@ def test_pausa_ferma_i_lotti_e_riprendi_completa_l_invio(esegui):
     IscrittoFactory.create_batch(6)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+        _trattieni_lotti(mp)
         esegui(invio.avvia, numero.pk)
     assert invio.pausa(numero)
     ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
@@ -167,7 +181,7 @@ def test_pausa_ferma_i_lotti_e_riprendi_completa_l_invio(esegui):
 def test_la_pausa_a_meta_lotto_ferma_prima_del_messaggio_successivo(esegui, monkeypatch):
     IscrittoFactory.create_batch(5)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    _trattieni_lotti(monkeypatch)
     esegui(invio.avvia, numero.pk)
     originale = invio.messaggio
     contati = []
@@ -203,7 +217,7 @@ def test_riprendi_invii_riaccoda_le_consegne_di_un_invio_fermo(esegui, monkeypat
     IscrittoFactory.create_batch(4)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)  # the batches are lost (worker died)
+        _trattieni_lotti(mp)  # the batches are lost (worker died)
         esegui(invio.avvia, numero.pk)
     # Some progress a while ago, then nothing.
     assert esegui(riprendi_invii, 3600) == []  # progress is recent enough: nothing to do
@@ -376,7 +390,7 @@ def test_riprendi_invii_non_riaccoda_di_nuovo_prima_del_periodo(esegui, monkeypa
     IscrittoFactory.create_batch(2)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     accodati = []
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: accodati.append(a))  # workers busy
+    _trattieni_lotti(monkeypatch, accodati)  # workers busy
     esegui(invio.avvia, numero.pk)
     Numero.objects.filter(pk=numero.pk).update(avviato_il=timezone.now() - dt.timedelta(hours=2))
     assert esegui(riprendi_invii, 600) == [numero.pk]
@@ -388,7 +402,7 @@ def test_un_secondo_dispatcher_non_riaccoda_un_invio_gia_avviato(esegui, monkeyp
     IscrittoFactory.create_batch(2)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
     accodati = []
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: accodati.append(a))
+    _trattieni_lotti(monkeypatch, accodati)
     esegui(invio.avvia, numero.pk)
     esegui(invio.avvia, numero.pk)  # avvia_programmati ticked twice before a worker was free
     assert len(accodati) == 1
@@ -411,7 +425,7 @@ def _altra_sessione():
 def test_una_consegna_reclamata_da_un_altro_worker_viene_saltata_e_poi_inviata(esegui, monkeypatch):
     IscrittoFactory.create_batch(3)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    _trattieni_lotti(monkeypatch)
     esegui(invio.avvia, numero.pk)
     ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
     altro = _altra_sessione()
@@ -501,7 +515,7 @@ def test_i_profili_del_lotto_sono_quelli_degli_interessi_degli_iscritti(esegui, 
         IscrittoFactory(),
     ]
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    _trattieni_lotti(monkeypatch)
     esegui(invio.avvia, numero.pk)
     ids = list(numero.consegne.values_list("pk", flat=True))
     attesi = {
@@ -558,7 +572,7 @@ def test_la_pausa_letta_registrando_un_messaggio_ferma_prima_del_successivo(
     settings.NEWSLETTER_BATCH_SIZE = 50
     IscrittoFactory.create_batch(5)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    _trattieni_lotti(monkeypatch)
     esegui(invio.avvia, numero.pk)
     segna = invio._segna
     registrati = []
@@ -603,7 +617,7 @@ def test_in_autocommit_ogni_invio_e_gia_committato_quando_il_server_accetta_il_s
     settings.NEWSLETTER_BATCH_SIZE = 50
     IscrittoFactory.create_batch(6)
     numero = NumeroFactory(stato=StatoNumero.PROGRAMMATO, programmato_per=timezone.now())
-    monkeypatch.setattr(tasks.invia_lotto, "delay", lambda *a, **k: None)
+    _trattieni_lotti(monkeypatch)
     invio.avvia(numero.pk)
     ids = list(numero.consegne.order_by("pk").values_list("pk", flat=True))
     altra = _altra_sessione()  # what the server checks, from its own thread

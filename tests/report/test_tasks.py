@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from alternanza.core.archivi import privato
 from alternanza.report import servizi
 from alternanza.report.models import ReportJob, StatoJob, TipoReport
 from tests.report.factories import ANNO, dati_piccoli
-from tests.worker import url_database_di_test
+from tests.worker import avvia_worker, ferma_worker
 
 RADICE = Path(__file__).resolve().parents[2]
 
@@ -25,59 +22,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 def _avvia(log: Path) -> subprocess.Popen:
     """`celery -A alternanza worker -Q pesanti,default --concurrency 1 --pool prefork` on the test DB."""
-    ambiente = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "EMAIL_"))}
-    ambiente.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "alternanza.settings",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "DEBUG": "false",
-            "DATABASE_URL": url_database_di_test(),
-            "REDIS_URL": settings.REDIS_URL,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "MEDIA_PRIVATI_ROOT": str(privato.location),  # where this process reads the report from
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    with open(log, "ab") as uscita:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "alternanza",
-                "worker",
-                "-Q",
-                "pesanti,default",
-                "--concurrency",
-                "1",
-                "--pool",
-                "prefork",
-                "-l",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"report-{os.getpid()}-{time.monotonic_ns()}@%h",
-            ],  # fmt: skip
-            cwd=RADICE,
-            env=ambiente,
-            stdout=uscita,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return avvia_worker(log, "pesanti,default", "report")
 
 
-def _ferma(processo: subprocess.Popen) -> None:
-    if processo.poll() is None:
-        os.killpg(processo.pid, signal.SIGTERM)
-        try:
-            processo.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(processo.pid, signal.SIGKILL)
-            processo.wait(timeout=10)
+_ferma = ferma_worker
 
 
 @pytest.fixture
