@@ -6,10 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Pango/HarfBuzz for WeasyPrint (PDF reports), fonts for the PDFs, gettext for the translations.
+# Pango/HarfBuzz for WeasyPrint (PDF reports), Cairo for the dashboard charts as PNG (cairosvg), fonts for the PDFs, gettext for the translations.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libcairo2 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 portale

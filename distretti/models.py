@@ -27,6 +27,22 @@ AREE_MAPPA: dict[str, str] = {
     "appennino-bolognese": "ap",
 }
 
+# Each district's colour and line pattern, the same in every chart, legend and map of the portal (reports,
+# dashboard, district list). Every colour has a contrast of at least 4.5:1 with white (white text on it
+# is readable, and as a line or bar on white it passes the 3:1 of graphical objects); the pattern tells
+# the lines apart without colour (SVG stroke-dasharray; "" = solid), and charts always name the district.
+# distretti/static/distretti/territorio.css repeats the colours for the map (a test keeps them equal).
+COLORI_DISTRETTI: dict[str, tuple[str, str]] = {
+    "bologna": ("#003366", ""),
+    "pianura-est": ("#0066CC", "9 4"),
+    "pianura-ovest": ("#008055", "2 3"),
+    "reno-lavino-e-samoggia": ("#A66300", "12 4 2 4"),
+    "san-lazzaro-di-savena": ("#D1344C", "6 2 2 2"),
+    "imola": ("#5C2F8C", "4 4"),
+    "appennino-bolognese": ("#0F7A8A", "10 3 3 3 3 3"),
+}
+COLORE_ALTRO_DISTRETTO = ("#5D7083", "1 2")
+
 
 class Distretto(models.Model):
     """A socio-sanitary district of the Città metropolitana, with its technical office."""
@@ -60,6 +76,16 @@ class Distretto(models.Model):
     def area_mappa(self) -> str:
         """The district's grid area in the schematic map of the district list ("" if not drawn)."""
         return AREE_MAPPA.get(self.slug, "")
+
+    @property
+    def colore(self) -> str:
+        """The district's colour in charts, legends and the map (COLORI_DISTRETTI)."""
+        return COLORI_DISTRETTI.get(self.slug, COLORE_ALTRO_DISTRETTO)[0]
+
+    @property
+    def tratteggio(self) -> str:
+        """The district's line pattern in charts (SVG stroke-dasharray, "" = solid line)."""
+        return COLORI_DISTRETTI.get(self.slug, COLORE_ALTRO_DISTRETTO)[1]
 
 
 class Comune(models.Model):

@@ -5,6 +5,8 @@
 set -u
 need=()
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
+# Cairo: the dashboard's charts as PNG (cairosvg).
+ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2' || need+=(libcairo2)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)

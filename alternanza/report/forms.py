@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.anno_scolastico import anno_precedente, anno_scolastico_di
 from alternanza.core.tipi import Utente, campo_di
 from alternanza.report.models import OrganoGovernance, PianificazioneReport, ReportJob, TipoReport
-from distretti.models import AmbitoTematico, Distretto
+from distretti.models import AmbitoTematico, Distretto, Livello
 from distretti.permissions import ambito_di
 
 
@@ -168,12 +168,25 @@ class PianificazioneForm(forms.ModelForm):
 
 
 class CruscottoForm(forms.Form):
+    """The dashboard's selection: school year, district (offices: theirs), thematic area, school level."""
+
     anno = forms.ChoiceField(label=_("Anno scolastico"), required=False)
     distretto = forms.ModelChoiceField(
         label=_("Distretto"),
         queryset=Distretto.objects.none(),
         required=False,
         empty_label=_("Tutti i distretti"),
+    )
+    ambito = forms.ModelChoiceField(
+        label=_("Ambito tematico"),
+        queryset=AmbitoTematico.objects.order_by("ordine", "nome"),
+        required=False,
+        empty_label=_("Tutti gli ambiti"),
+    )
+    livello = forms.ChoiceField(
+        label=_("Livello scolastico"),
+        choices=[("", _("Tutti i livelli")), *Livello.choices],
+        required=False,
     )
 
     def __init__(self, *args: Any, user: Utente, **kwargs: Any) -> None:

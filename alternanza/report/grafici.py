@@ -18,6 +18,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from alternanza.report.indicatori import tabelle_tendenza
+
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
@@ -25,6 +27,7 @@ ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 # Bootstrap Italia palette (contrast ≥ 3:1 against white for graphical objects).
 COLORI = ("#0066CC", "#D1344C", "#008055", "#A66300", "#5C2F8C", "#00264D", "#5D7083", "#0F7A8A")
 FONT = "Titillium Web, Helvetica, Arial, sans-serif"
+COLORE_RIFERIMENTO = "#1A1A1A"  # the metropolitan line of the trend charts: near-black, solid
 
 STILE = Style(
     font_family=FONT,
@@ -112,7 +115,16 @@ def _valori_fuori_dalle_barre(radice, orizzontale: bool) -> None:
             testo.set("stroke", "none")
 
 
-def _pulisci(svg: str, titolo: str, serie: list[str], orizzontale: bool = False) -> str:
+def _pulisci(
+    svg: str,
+    titolo: str,
+    serie: list[str],
+    orizzontale: bool = False,
+    colori: list[str] | None = None,
+    tratteggi: list[str] | None = None,
+) -> str:
+    """pygal's SVG made CSP-safe and printable (see the module docstring). `colori` and `tratteggi`
+    give each series its own colour and line pattern (a district's, see distretti.COLORI_DISTRETTI)."""
     radice = ET.fromstring(svg)  # noqa: S314 - pygal's own output, not user input  # nosec B314
     q = f"{{{SVG_NS}}}"
     for padre in list(radice.iter()):
@@ -131,7 +143,9 @@ def _pulisci(svg: str, titolo: str, serie: list[str], orizzontale: bool = False)
     radice.set("role", "img")
     radice.set("aria-label", titolo)
     radice.set("class", "pygal-chart grafico-report")
-    _attributi(radice, frozenset(_classi(radice)))
+    _attributi(radice, frozenset(_classi(radice)), tuple(colori or COLORI))
+    if tratteggi:
+        _tratteggia(radice, tratteggi)
     _valori_fuori_dalle_barre(radice, orizzontale)
     # Tooltips: <title> as first child of each value group ("Serie – etichetta: valore").
     for gruppo_serie in radice.iter(f"{q}g"):
@@ -171,7 +185,41 @@ def _ancora(el, classi: set, antenati: frozenset) -> str | None:
     return None
 
 
-def _attributi(el, antenati: frozenset) -> None:
+def _tratteggia(radice, tratteggi: list[str]) -> None:
+    """Each series' line drawn with its pattern, and its legend swatch turned into a sample of the line
+    (colour alone never tells two series apart)."""
+    q = f"{{{SVG_NS}}}"
+    for gruppo in radice.iter(f"{q}g"):
+        classi = _classi(gruppo)
+        indice = next((int(c[6:]) for c in classi if c.startswith("serie-") and c[6:].isdigit()), None)
+        if indice is None or indice >= len(tratteggi):
+            continue
+        for linea in gruppo.iter(f"{q}path"):
+            if "line" in _classi(linea):
+                linea.set("stroke-width", "2.5")
+                if tratteggi[indice]:
+                    linea.set("stroke-dasharray", tratteggi[indice])
+    # pygal writes one legend entry per series, in the order of the series.
+    voci = [g for g in radice.iter(f"{q}g") if "legend" in _classi(g)]
+    for indice, voce in enumerate(voci):
+        rettangolo = next((r for r in voce if r.tag == f"{q}rect"), None)
+        if rettangolo is None or indice >= len(tratteggi):
+            continue
+        colore = rettangolo.get("fill", "#1A1A1A")
+        x, y = float(rettangolo.get("x", 0)), float(rettangolo.get("y", 0))
+        lato = float(rettangolo.get("height", 12))
+        rettangolo.set("fill", "none")
+        rettangolo.set("stroke", "none")
+        campione = ET.SubElement(voce, f"{q}path")
+        campione.set("d", f"M{x:.1f} {y + lato / 2:.1f} h{lato:.1f}")
+        campione.set("stroke", colore)
+        campione.set("stroke-width", "4")
+        campione.set("fill", "none")
+        if tratteggi[indice]:
+            campione.set("stroke-dasharray", tratteggi[indice])
+
+
+def _attributi(el, antenati: frozenset, colori: tuple[str, ...] = COLORI) -> None:
     """Turn pygal's CSS into presentation attributes (colours, anchors), walking down the tree."""
     q = f"{{{SVG_NS}}}"
     el.attrib.pop("id", None)  # pygal's ids repeat across charts (and serve only its script)
@@ -184,6 +232,8 @@ def _attributi(el, antenati: frozenset) -> None:
     tutte = antenati | classi
     if "background" in classi:
         el.set("fill", "#FFFFFF")
+    elif el.tag == f"{q}path" and "line" in classi and "series" in antenati:
+        el.set("fill", "none")  # a series' line: its colour comes from the series group
     elif el.tag == f"{q}path" and ("line" in classi or "axis" in classi):
         nascosta = ("horizontal" in tutte and "y" in tutte) or ("vertical" in tutte and "x" in tutte)
         el.set("stroke", "none" if nascosta and "guide" in classi else "#C5C7C9")
@@ -191,7 +241,7 @@ def _attributi(el, antenati: frozenset) -> None:
     for c in classi:
         m = re.fullmatch(r"color-(\d+)", c)
         if m:
-            colore = COLORI[int(m.group(1)) % len(COLORI)]
+            colore = colori[int(m.group(1)) % len(colori)]
             el.set("fill", colore)
             el.set("stroke", colore)
     if el.tag == f"{q}text":
@@ -208,7 +258,7 @@ def _attributi(el, antenati: frozenset) -> None:
             if "axis" in tutte:
                 el.set("fill", "#333333")
     for figlio in el:
-        _attributi(figlio, tutte)
+        _attributi(figlio, tutte, colori)
 
 
 def _render(grafico, titolo: str, serie: list[str], orizzontale: bool = False) -> str:
@@ -277,14 +327,44 @@ def barre(
     return _render(grafico, titolo, list(serie), orizzontale)
 
 
+def linee(
+    titolo: str,
+    etichette: list[str],
+    serie: dict[str, list],
+    colori: list[str],
+    tratteggi: list[str],
+    percentuale: bool = False,
+    **kw,
+) -> str:
+    """A line chart over the school years: one line per series in its own colour and pattern.
+
+    A missing value (None: a year without data) interrupts the line instead of dropping it to 0.
+    """
+    valori_serie = {n: [None if v is None else float(v) for v in vs] for n, vs in serie.items()}
+    massimo = max((v for vs in valori_serie.values() for v in vs if v is not None), default=0)
+    kw.setdefault("y_labels", tacche_intere(massimo))
+    if percentuale:
+        kw.setdefault("value_formatter", lambda v: numero(v, 1) + " %")
+    else:
+        kw.setdefault("value_formatter", lambda v: numero(v, 0 if float(v).is_integer() else 1))
+    kw.setdefault("legend_box_size", 18)
+    kw.setdefault("legend_at_bottom_columns", 2)
+    grafico = pygal.Line(**_config(title=titolo, allow_interruptions=True, dots_size=3.5, **kw))
+    grafico.x_labels = etichette
+    for nome, valori in valori_serie.items():
+        grafico.add(nome, valori)
+    return _pulisci(grafico.render(is_unicode=True), titolo, list(serie), colori=colori, tratteggi=tratteggi)
+
+
 # --- The charts of a report ----------------------------------------------------------------------
 
 
-def specifiche(ind) -> list[dict]:
+def specifiche(ind, rete=None) -> list[dict]:
     """What each chart of an Indicatori shows: name, title, labels and series (sorted by value).
 
     The one source of the charts of the PDF and of the dashboard, of the table under each chart on the
-    dashboard and of its CSV export: all show the same figures.
+    dashboard and of its CSV export: all show the same figures. `rete` (the network's Indicatori, for a
+    one-district selection) gives the metropolitan line of the trend charts.
     """
     nomi = [r.distretto.nome for r in ind.righe]
     specifiche = []
@@ -361,6 +441,28 @@ def specifiche(ind) -> list[dict]:
         conteggi=False,
         percentuale=True,
     )
+    for tabella in tabelle_tendenza(ind, rete):
+        if tabella["chiave"] not in ("progetti", "quota_ragazze"):
+            continue
+        anni = [a["anno"] if a["con_dati"] else _("%(anno)s (n.d.)") % a for a in tabella["anni"]]
+        serie = {r["nome"]: r["valori"] for r in tabella["righe"]}
+        colori = [r["distretto"].colore for r in tabella["righe"]]
+        tratteggi = [r["distretto"].tratteggio for r in tabella["righe"]]
+        # The network report's count lines are the districts alone (the total would flatten them).
+        if tabella["perc"] or rete is not None:
+            serie[str(tabella["riferimento"]["nome"])] = tabella["riferimento"]["valori"]
+            colori.append(COLORE_RIFERIMENTO)
+            tratteggi.append("")
+        aggiungi(
+            f"tendenza_{tabella['chiave']}",
+            _("%(indicatore)s per anno scolastico") % {"indicatore": tabella["etichetta"]},
+            anni,
+            serie,
+            linee=True,
+            colori=colori,
+            tratteggi=tratteggi,
+            percentuale=tabella["perc"],
+        )
     return specifiche
 
 
@@ -372,6 +474,15 @@ def disegna(spec: dict) -> str:
         if k not in ("nome", "titolo", "etichette", "serie", "vuoto", "percentuale")
     }
     etichette = spec["etichette"]
+    if spec.get("linee"):
+        return linee(
+            spec["titolo"],
+            etichette,
+            spec["serie"],
+            spec["colori"],
+            spec["tratteggi"],
+            percentuale=spec.get("percentuale", False),
+        )
     if spec.get("percentuale"):
         etichette = [_breve(e) for e in etichette]  # the full names are in the table under the chart
         massimo = max((float(v or 0) for v in next(iter(spec["serie"].values()), [])), default=0)
@@ -380,13 +491,13 @@ def disegna(spec: dict) -> str:
     return barre(spec["titolo"], etichette, spec["serie"], **opzioni)
 
 
-def grafici_report(ind) -> dict[str, str]:
+def grafici_report(ind, rete=None) -> dict[str, str]:
     """The SVG charts of an Indicatori (see indicatori.calcola), keyed by name.
 
     District charts are horizontal bars sorted by value (district names are long: "Reno, Lavino e
     Samoggia"), with the values printed; the same code draws the PDF's charts and the dashboard's.
     """
-    return {spec["nome"]: disegna(spec) for spec in specifiche(ind)}
+    return {spec["nome"]: disegna(spec) for spec in specifiche(ind, rete)}
 
 
 def _breve(testo: str, limite: int = 42) -> str:
@@ -413,3 +524,11 @@ def _serie_flussi(ind) -> dict[str, list]:
         _("Altro distretto"): altri,
         _("Fuori dalla Città metropolitana"): fuori,
     }
+
+
+def png(svg: str, scala: float = 2.0) -> bytes:
+    """A chart's SVG as PNG (cairosvg, the SVG rasteriser of pygal's own render_to_png), twice the size
+    for sharp slides and documents."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scala, background_color="white")

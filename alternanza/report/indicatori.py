@@ -6,9 +6,10 @@ current and the previous school year (`ProgettoQuerySet.convalidati`), or over t
 those projects; the sums per district are `ProgettoQuerySet.statistiche_per_distretto`, shared with the
 office statistics and the open data. No project row reaches Python and the number of queries does not
 depend on the data; the caller reads them in one snapshot (rendering.dati), so the tables agree.
-`calcola(anno, distretto=None, ambito=None)` returns one `Indicatori` with a row per district (current
-year, previous year and the change), the network total, and the tables of the report (S3 areas,
-thematic areas, flows between districts, coverage gaps, bounded top lists).
+`calcola(anno, distretto=None, ambito=None, livello=None)` returns one `Indicatori` with a row per district
+(current year, previous year and the change), the network total, the trend of the headline indicators over
+the last ANNI_TENDENZA school years (same queries: the years are one more GROUP BY key), and the tables of
+the report (S3 areas, thematic areas, flows between districts, coverage gaps, bounded top lists).
 
 Method (printed in the report's notes):
 - A project counts when the district office validated it (states validato, pubblicato, archiviato).
@@ -16,6 +17,11 @@ Method (printed in the report's notes):
 - Placements are (project, host organisation) pairs with role "ospitante".
 - The school year runs from 1 September to 31 August; actions, technical assistance and agreements
   count in a year when their dates fall in (or span) it.
+- A school level selects the projects of schools of that level; actions, assistance and agreements have
+  no school level, so under a level selection they are "not available" (None), never a wrong number.
+- The trend covers the ANNI_TENDENZA consecutive school years ending with the selected one. A year in
+  which the portal holds no counted project at all has "no data" (None, printed "nessun dato"), never 0:
+  0 means that the data exist and the selection has none.
 """
 
 from __future__ import annotations
@@ -48,6 +54,11 @@ AMBITI_TECNICI = ("cultura-tecnica-primaria-secondaria", "allineamento-s3", "gap
 STATI_ACCORDO_ATTIVO = (Accordo.Stato.FIRMATO, Accordo.Stato.RINNOVATO)
 TOP_N = 25
 MAX_RIGHE_ELENCO = 30  # longer lists go to the annex (XLSX) only
+ANNI_TENDENZA = 5
+# The headline indicators followed over the years (report, dashboard, executive summary).
+TENDENZA = ("progetti", "studenti", "ore", "organizzazioni_ospitanti", "quota_ragazze", "allineamento_s3")
+# Measures of actions, assistance and agreements: they have no school level.
+MISURE_DI_RETE = ("azioni_interdistrettuali", "ore_assistenza", "accordi_attivi")
 
 # The indicators of a district row, in the order of the tables; "più alto è meglio" drives the arrows.
 CHIAVI = (
@@ -111,17 +122,34 @@ def periodo(anno: str) -> tuple[date, date]:
 
 
 def progetti_contati(
-    anno: str, distretto: Distretto | None = None, ambito: AmbitoTematico | None = None
+    anno: str,
+    distretto: Distretto | None = None,
+    ambito: AmbitoTematico | None = None,
+    livello: str | None = None,
 ) -> ProgettoQuerySet:
-    """The counted projects of a selection in a school year (the rows of the report's annex)."""
-    return _selezione(Progetto.objects.convalidati().filter(anno_scolastico=anno), distretto, ambito)
+    """The counted projects of a selection in a school year (the rows of the report's annex, and the list
+    a dashboard figure drills down to)."""
+    return _selezione(Progetto.objects.convalidati().filter(anno_scolastico=anno), distretto, ambito, livello)
+
+
+def anni_tendenza(anno: str) -> list[str]:
+    """The ANNI_TENDENZA school years ending with `anno`, oldest first."""
+    anni = [anno]
+    while len(anni) < ANNI_TENDENZA:
+        anni.append(anno_precedente(anni[-1]))
+    return anni[::-1]
 
 
 def _selezione(
-    progetti: ProgettoQuerySet, distretto: Distretto | None, ambito: AmbitoTematico | None
+    progetti: ProgettoQuerySet,
+    distretto: Distretto | None,
+    ambito: AmbitoTematico | None,
+    livello: str | None = None,
 ) -> ProgettoQuerySet:
     if distretto is not None:
         progetti = progetti.filter(distretto=distretto)
+    if livello:
+        progetti = progetti.filter(scuola__livello=livello)
     if ambito is not None:
         # A subquery rather than a join, so that the aggregates over the selection count each project once.
         nell_ambito = Progetto.ambiti.through.objects.filter(ambitotematico=ambito)
@@ -162,6 +190,8 @@ class Misure:
     azioni_interdistrettuali: int = 0
     accordi_attivi: int = 0
     ore_assistenza: Decimal = Decimal(0)
+    # False under a school-level selection: actions, assistance and agreements have no level.
+    rete: bool = True
 
     def aggiorna(self, riga: dict) -> None:
         for nome, valore in riga.items():
@@ -175,6 +205,7 @@ class Misure:
             "azioni_interdistrettuali",
             "accordi_attivi",
             "ore_assistenza",
+            "rete",
         }
         return cls(
             **{f.name: sum(getattr(m, f.name) for m in parti) for f in fields(cls) if f.name not in distinti}
@@ -192,9 +223,9 @@ class Misure:
             "ore": self.ore_svolte,
             "quota_sicurezza": _quota(self.progetti_sicurezza, self.progetti),
             "organizzazioni_ospitanti": self.organizzazioni_ospitanti,
-            "azioni_interdistrettuali": self.azioni_interdistrettuali,
-            "ore_assistenza": float(self.ore_assistenza or 0),
-            "accordi_attivi": self.accordi_attivi,
+            "azioni_interdistrettuali": self.azioni_interdistrettuali if self.rete else None,
+            "ore_assistenza": float(self.ore_assistenza or 0) if self.rete else None,
+            "accordi_attivi": self.accordi_attivi if self.rete else None,
             "partecipazione_1000": (
                 round(1000.0 * self.studenti_scuole_note / self.iscritti_noti, 1)
                 if self.iscritti_noti
@@ -234,6 +265,21 @@ class RigaDistretto:
 
 
 @dataclass
+class Tendenza:
+    """The headline indicators (TENDENZA) per school year, oldest first, for each district of the
+    selection and for its total. A year without data (`con_dati` False) has None instead of the values."""
+
+    anni: list[str]
+    con_dati: list[bool]
+    righe: list[tuple[Distretto, list[dict | None]]]
+    totale: list[dict | None]
+
+    @property
+    def anni_senza_dati(self) -> list[str]:
+        return [a for a, c in zip(self.anni, self.con_dati, strict=True) if not c]
+
+
+@dataclass
 class Indicatori:
     anno: str
     anno_precedente: str
@@ -242,6 +288,8 @@ class Indicatori:
     calcolati_il: datetime
     righe: list[RigaDistretto]
     totale: RigaDistretto
+    tendenza: Tendenza
+    livello: str | None = None
     aree_s3: list[dict] = field(default_factory=list)
     ambiti: list[dict] = field(default_factory=list)
     flussi: dict = field(default_factory=dict)
@@ -306,13 +354,22 @@ def _misure_rete(anno: str, distretto: Distretto | None, ambito: AmbitoTematico 
 
 
 def _misure(
-    anni: tuple[str, str],
+    anni: tuple[str, ...],
     distretti: list[Distretto],
     distretto: Distretto | None,
     ambito: AmbitoTematico | None,
+    livello: str | None = None,
+    anni_rete: tuple[str, ...] = (),
 ) -> dict[str, tuple[dict[int, Misure], Misure]]:
-    """Raw measures per district id and for the whole selection, per year: {anno: (per, totale)}."""
-    progetti = _selezione(Progetto.objects.convalidati().filter(anno_scolastico__in=anni), distretto, ambito)
+    """Raw measures per district id and for the whole selection, per year: {anno: (per, totale)}.
+
+    The project measures of all `anni` come from the same queries (the year is a GROUP BY key); the
+    measures of actions, assistance and agreements are read for `anni_rete` only (the tables compare
+    two years; the trend follows the project measures).
+    """
+    progetti = _selezione(
+        Progetto.objects.convalidati().filter(anno_scolastico__in=anni), distretto, ambito, livello
+    )
     per: dict[str, defaultdict[int, Misure]] = {anno: defaultdict(Misure) for anno in anni}
     # A project is "technical" when it has an S3 area or one of the AMBITI_TECNICI.
     tecnico = Q(pk__in=Progetto.aree_s3.through.objects.values("progetto_id")) | Q(
@@ -385,24 +442,63 @@ def _misure(
         for d in distretti:
             per_anno[d.pk].aggiorna({"comuni": n_comuni.get(d.pk, 0), **scuole_per_distretto.get(d.pk, {})})
         totale = Misure.somma([per_anno[d.pk] for d in distretti])
-        rete = _misure_rete(anno, distretto, ambito)
-        totale.aggiorna({**rete.pop("totali"), "organizzazioni_ospitanti": ospitanti.get(anno, 0)})
-        for nome, valori in rete.items():
-            for distretto_id, valore in valori.items():
-                setattr(per_anno[distretto_id], nome, valore)
+        totale.organizzazioni_ospitanti = ospitanti.get(anno, 0)
+        if livello:
+            for misure in [totale, *per_anno.values()]:
+                misure.rete = False
+        elif anno in anni_rete:
+            rete = _misure_rete(anno, distretto, ambito)
+            totale.aggiorna(rete.pop("totali"))
+            for nome, valori in rete.items():
+                for distretto_id, valore in valori.items():
+                    setattr(per_anno[distretto_id], nome, valore)
         risultato[anno] = (per_anno, totale)
     return risultato
 
 
+def _tendenza(
+    anni: list[str], misure: dict[str, tuple[dict[int, Misure], Misure]], distretti: list[Distretto]
+) -> Tendenza:
+    """The trend out of the measures of `anni`. Whether a year has data is asked of the whole portal (one
+    query, whatever the selection): a year in which the selection has no project but the portal has
+    data shows 0, not "no data"."""
+    presenti = set(
+        Progetto.objects.convalidati()
+        .filter(anno_scolastico__in=anni)
+        .order_by()
+        .values_list("anno_scolastico", flat=True)
+        .distinct()
+    )
+    con_dati = [anno in presenti for anno in anni]
+
+    def valori(m: Misure, dati: bool) -> dict | None:
+        return {k: v for k, v in m.valori().items() if k in TENDENZA} if dati else None
+
+    return Tendenza(
+        anni=anni,
+        con_dati=con_dati,
+        righe=[
+            (d, [valori(misure[a][0][d.pk], c) for a, c in zip(anni, con_dati, strict=True)])
+            for d in distretti
+        ],
+        totale=[valori(misure[a][1], c) for a, c in zip(anni, con_dati, strict=True)],
+    )
+
+
 def calcola(
-    anno: str, distretto: Distretto | None = None, ambito: AmbitoTematico | None = None
+    anno: str,
+    distretto: Distretto | None = None,
+    ambito: AmbitoTematico | None = None,
+    livello: str | None = None,
 ) -> Indicatori:
-    """All the indicators of a selection (the network, one district, one thematic area) and its trend."""
+    """All the indicators of a selection (the network or one district; a thematic area; a school level),
+    the comparison with the previous year and the trend over ANNI_TENDENZA years."""
     calcolati_il = timezone.now()
     prima = anno_precedente(anno)
+    anni = anni_tendenza(anno)
     tutti = list(Distretto.objects.order_by("nome"))
     distretti = [distretto] if distretto is not None else tutti
-    misure = _misure((anno, prima), distretti, distretto, ambito)
+    misure = _misure(tuple(anni), distretti, distretto, ambito, livello, anni_rete=(anno, prima))
     per_att, tot_att = misure[anno]
     per_prec, tot_prec = misure[prima]
     righe = []
@@ -410,7 +506,8 @@ def calcola(
         att, prec = per_att[d.pk].valori(), per_prec[d.pk].valori()
         righe.append(RigaDistretto(d, att, prec, _variazioni(att, prec)))
     att, prec = tot_att.valori(), tot_prec.valori()
-    correnti = progetti_contati(anno, distretto, ambito)
+    tendenza = _tendenza(anni, misure, distretti)
+    correnti = progetti_contati(anno, distretto, ambito, livello)
     inserimenti = ProgettoOrganizzazione.objects.filter(
         ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE, progetto__in=correnti
     )
@@ -429,6 +526,8 @@ def calcola(
         calcolati_il=calcolati_il,
         righe=righe,
         totale=RigaDistretto(None, att, prec, _variazioni(att, prec)),
+        tendenza=tendenza,
+        livello=livello or None,
         aree_s3=_aree_s3(inserimenti, distretti),
         ambiti=_ambiti(
             correnti,
@@ -437,7 +536,7 @@ def calcola(
             att["progetti"],
         ),
         # Flows cover the whole network: a district report shows what leaves and enters the district.
-        flussi=_flussi(progetti_contati(anno, None, ambito), tutti, distretto),
+        flussi=_flussi(progetti_contati(anno, None, ambito, livello), tutti, distretto),
         comuni_senza_progetti=list(
             comuni_senza.order_by("distretto__nome", "nome").values(
                 "nome", distretto_nome=F("distretto__nome")
@@ -647,3 +746,45 @@ def partnership_e_accordi(anno: str, distretto: Distretto | None = None) -> dict
         "elenco_partnership": elenco_partnership,
         "partnership_attive_totale": partnership.filter(stato=Partnership.Stato.ATTIVA).distinct().count(),
     }
+
+
+# --- The trend as tables -------------------------------------------------------------------------
+
+
+def riferimento_di_rete(chiave: str, totale: Any, distretti: int) -> Any:
+    """The network's value a district is set against: its share for a share, the district average for
+    a count (a district's count beside the network total would compare a part with the whole)."""
+    if totale is None or chiave in PERCENTUALI:
+        return totale
+    return round(float(totale) / max(1, distretti), 1)
+
+
+def tabelle_tendenza(ind: Indicatori, rete: Indicatori | None = None) -> list[dict]:
+    """One table per headline indicator: a row per district of the selection and the metropolitan row.
+
+    The metropolitan row is the selection's total (network report, dashboard of all districts) or, for
+    one district, the network's value from `rete` (its district average for counts, its share for
+    shares). A year without data holds None in every row (printed "n.d.").
+    """
+    t = ind.tendenza
+    anni = [{"anno": a, "con_dati": c} for a, c in zip(t.anni, t.con_dati, strict=True)]
+    tabelle = []
+    for colonna in colonne(*TENDENZA):
+        chiave = colonna["chiave"]
+        righe = [
+            {"nome": d.nome, "distretto": d, "valori": [v[chiave] if v else None for v in valori]}
+            for d, valori in t.righe
+        ]
+        if rete is None:
+            nome = _("Città metropolitana")
+            riferimento = [v[chiave] if v else None for v in t.totale]
+        else:
+            n = len(rete.tendenza.righe)
+            nome = _("Città metropolitana") if chiave in PERCENTUALI else _("Media dei distretti")
+            riferimento = [
+                riferimento_di_rete(chiave, v[chiave], n) if v else None for v in rete.tendenza.totale
+            ]
+        tabelle.append(
+            {**colonna, "anni": anni, "righe": righe, "riferimento": {"nome": nome, "valori": riferimento}}
+        )
+    return tabelle

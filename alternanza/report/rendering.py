@@ -144,6 +144,7 @@ def dati(
             if distretto is not None:
                 # A district report compares the district with the network (same snapshot).
                 rete = indicatori.calcola(anno, ambito=ambito)
+                contesto["rete"] = rete
                 contesto["confronto_rete"] = confronto_con_la_rete(contesto["ind"], rete)
     return contesto
 
@@ -164,10 +165,8 @@ def confronto_con_la_rete(ind, rete) -> list[dict]:
     righe = []
     for colonna in indicatori.colonne(*CONFRONTO_RETE):
         chiave = colonna["chiave"]
-        valore = ind.totale.att.get(chiave)
-        totale = rete.totale.att.get(chiave)
-        media = totale if colonna["perc"] or totale is None else round(float(totale) / distretti, 1)
-        righe.append({**colonna, "distretto": valore, "rete": media})
+        media = indicatori.riferimento_di_rete(chiave, rete.totale.att.get(chiave), distretti)
+        righe.append({**colonna, "distretto": ind.totale.att.get(chiave), "rete": media})
     return righe
 
 
@@ -200,7 +199,8 @@ def html_report(
         ctx["logo_url"] = url_statico(settings.REPORT_LOGO)
         ctx["PORTALE"] = settings.PORTALE
         if "ind" in ctx:
-            ctx["grafici"] = grafici.grafici_report(ctx["ind"])
+            ctx["grafici"] = grafici.grafici_report(ctx["ind"], ctx.get("rete"))
+            ctx["tendenza"] = indicatori.tabelle_tendenza(ctx["ind"], ctx.get("rete"))
             ctx["sintesi"] = sintesi.sintesi(ctx["ind"])
             ctx["colonne_attivita"] = indicatori.colonne(
                 "progetti", "studenti", "quota_ragazze", "quota_straniera", "ore", "quota_sicurezza"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.elenco, name="elenco"),
     path("nuovo/", views.nuovo, name="nuovo"),
     path("cruscotto/", views.cruscotto, name="cruscotto"),
+    path("cruscotto/progetti/", views.cruscotto_progetti, name="cruscotto_progetti"),
     path("cruscotto/<slug:nome>.<str:formato>", views.cruscotto_grafico, name="cruscotto_grafico"),
     path("<int:pk>/", views.job, name="job"),
     path("<int:pk>/stato.json", views.stato, name="stato"),

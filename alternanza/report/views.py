@@ -8,6 +8,7 @@ district's job → 404); other roles are refused (403). Governance bodies downlo
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -38,6 +39,7 @@ from alternanza.report.forms import (
 )
 from alternanza.report.models import InvioReport, OrganoGovernance, PianificazioneReport, ReportJob, StatoJob
 from alternanza.report.pianificazioni import aggiorna_prossima
+from distretti.models import AmbitoTematico, Distretto, Livello
 from distretti.permissions import ambito_di, di_staff
 
 TIPI_CONTENUTO = {
@@ -273,92 +275,188 @@ def invia(request, pk: int):
     return redirect(oggetto)
 
 
-def _selezione_cruscotto(request):
-    """The dashboard's selection (year, district) as the user may see it: offices get their district."""
+@dataclass(frozen=True)
+class SelezioneCruscotto:
+    """What the dashboard shows: a school year and, optionally, a district, a thematic area, a level."""
+
+    anno: str
+    distretto: Distretto | None = None
+    ambito: AmbitoTematico | None = None
+    livello: str | None = None
+
+    @property
+    def chiave(self) -> str:
+        parti = (self.distretto, self.ambito)
+        return ":".join([self.anno, *[str(p.pk) if p else "-" for p in parti], self.livello or "-"])
+
+
+def _selezione_cruscotto(request) -> tuple[CruscottoForm, SelezioneCruscotto]:
+    """The dashboard's selection as the user may see it: offices get their district."""
     ambito = _richiede_ruolo(request)
     form = CruscottoForm(request.GET or None, user=request.user)
     anno = anni_disponibili()[0]
-    distretto = None
-    if form.is_valid():
-        anno = form.cleaned_data.get("anno") or anno
-        distretto = form.cleaned_data.get("distretto")
+    distretto = tema = None
+    livello = None
+    # The fields that are valid apply even if another is not (an office asking for another district
+    # still gets the year, area and level it chose, in its own district).
+    form.is_valid()
+    scelti = getattr(form, "cleaned_data", {})
+    anno = scelti.get("anno") or anno
+    distretto = scelti.get("distretto")
+    tema = scelti.get("ambito")
+    livello = scelti.get("livello") or None
     if not ambito.staff and (distretto is None or distretto.pk not in ambito.distretti_ufficio):
         # The form offers these users only their own districts: the first of them is shown.
         propri = campo_di(form, "distretto", forms.ModelChoiceField).queryset
         distretto = propri.order_by("nome").first() if propri is not None else None
         if distretto is None:
             raise PermissionDenied
-    return form, anno, distretto
+    return form, SelezioneCruscotto(anno, distretto, tema, livello)
 
 
-def _dati_cruscotto(anno: str, distretto) -> dict:
-    """Indicators, chart specifications with their SVG and the summary (one cache entry per language).
-
-    The same functions make the PDF (indicatori.calcola, grafici.specifiche, sintesi.sintesi).
+def _dati_cruscotto(sel: SelezioneCruscotto) -> dict:
+    """Indicators, chart specifications with their SVG, the trend and the summary (one cache entry per
+    selection and language). The same functions make the PDF (indicatori.calcola, tabelle_tendenza,
+    grafici.specifiche, sintesi.sintesi); one district is set against the network, as in its report.
     """
-    chiave = f"report:cruscotto:v2:{anno}:{distretto.pk if distretto else 'rete'}:{get_language()}"
+    chiave = f"report:cruscotto:v3:{sel.chiave}:{get_language()}"
     dati = cache.get(chiave)
     if dati is None:
-        ind = indicatori.calcola(anno, distretto=distretto)
+        ind = indicatori.calcola(sel.anno, sel.distretto, sel.ambito, sel.livello)
+        rete = indicatori.calcola(sel.anno, None, sel.ambito, sel.livello) if sel.distretto else None
         dati = {
             "ind": ind,
-            "grafici": [{**spec, "svg": grafici.disegna(spec)} for spec in grafici.specifiche(ind)],
+            "grafici": [{**spec, "svg": grafici.disegna(spec)} for spec in grafici.specifiche(ind, rete)],
+            "tendenza": indicatori.tabelle_tendenza(ind, rete),
             "sintesi": sintesi.sintesi(ind),
         }
         cache.set(chiave, dati, 600)
     return dati
 
 
+COLONNE_CRUSCOTTO = (
+    "progetti",
+    "studenti",
+    "quota_ragazze",
+    "quota_straniera",
+    "ore",
+    "quota_sicurezza",
+    "organizzazioni_ospitanti",
+    "allineamento_s3",
+    "partecipazione_1000",
+    "divario_genere_tecnici",
+    "azioni_interdistrettuali",
+    "ore_assistenza",
+    "accordi_attivi",
+    "comuni_senza_progetti",
+    "scuole_senza_progetti",
+)
+# The figures counted over the selection's projects: each links to the list of those projects.
+CIFRE_DEI_PROGETTI = frozenset(
+    {
+        "progetti",
+        "studenti",
+        "quota_ragazze",
+        "quota_straniera",
+        "ore",
+        "quota_sicurezza",
+        "partecipazione_1000",
+    }
+)
+
+
 @login_required
 @require_GET
 def cruscotto(request):
     """Staff dashboard: the report's indicators and charts (district offices: their district)."""
-    form, anno, distretto = _selezione_cruscotto(request)
-    dati = _dati_cruscotto(anno, distretto)
+    form, sel = _selezione_cruscotto(request)
+    dati = _dati_cruscotto(sel)
+    colonne = indicatori.colonne(*COLONNE_CRUSCOTTO)
+    for c in colonne:
+        c["elenco"] = c["chiave"] in CIFRE_DEI_PROGETTI
     return render(
         request,
         "report/cruscotto.html",
         {
             **dati,
             "form": form,
-            "anno": anno,
-            "distretto": distretto,
+            "anno": sel.anno,
+            "distretto": sel.distretto,
+            "selezione": sel,
             "query": request.GET.urlencode(),
             "senza_valutazione": True,
-            "colonne_sintesi": indicatori.colonne(
-                "progetti",
-                "studenti",
-                "quota_ragazze",
-                "quota_straniera",
-                "ore",
-                "quota_sicurezza",
-                "organizzazioni_ospitanti",
-                "allineamento_s3",
-                "partecipazione_1000",
-                "divario_genere_tecnici",
-                "azioni_interdistrettuali",
-                "ore_assistenza",
-                "accordi_attivi",
-                "comuni_senza_progetti",
-                "scuole_senza_progetti",
-            ),
+            "colonne_sintesi": colonne,
         },
     )
 
 
 @login_required
 @require_GET
+def cruscotto_progetti(request):
+    """Drill-down: the counted projects behind the dashboard's figures, for the same selection.
+
+    `?distretto=` narrows to one district (the rows of the district tables link here with it); an
+    office only ever gets its own district (the selection is scoped like the dashboard's).
+    """
+    form, sel = _selezione_cruscotto(request)
+    progetti = (
+        indicatori.progetti_contati(sel.anno, sel.distretto, sel.ambito, sel.livello)
+        .select_related("scuola__comune", "distretto")
+        .only(
+            "pk",
+            "titolo",
+            "stato",
+            "studenti_totale",
+            "studenti_ragazze",
+            "ore_svolte",
+            "scuola__denominazione",
+            "scuola__codice_meccanografico",
+            "scuola__comune__nome",
+            "distretto__nome",
+        )
+        .order_by("-studenti_totale", "-ore_svolte", "pk")
+    )
+    pagina = Paginator(progetti, 25).get_page(request.GET.get("pagina"))
+    parametri = request.GET.copy()
+    parametri.pop("pagina", None)
+    return render(
+        request,
+        "report/cruscotto_progetti.html",
+        {
+            "form": form,
+            "selezione": sel,
+            "livello_etichetta": Livello(sel.livello).label if sel.livello else "",
+            "pagina": pagina,
+            "query": parametri.urlencode(),
+            "senza_valutazione": True,
+        },
+    )
+
+
+FORMATI_GRAFICO = {
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml; charset=utf-8",
+    "png": "image/png",
+}
+
+
+@login_required
+@require_GET
 def cruscotto_grafico(request, nome: str, formato: str):
-    """One dashboard chart as CSV (its table) or SVG, for the same selection as the page."""
-    _form, anno, distretto = _selezione_cruscotto(request)
-    spec = next((g for g in _dati_cruscotto(anno, distretto)["grafici"] if g["nome"] == nome), None)
-    if spec is None or formato not in ("csv", "svg"):
+    """One dashboard chart as CSV (its table), SVG or PNG, for the same selection as the page."""
+    _form, sel = _selezione_cruscotto(request)
+    spec = next((g for g in _dati_cruscotto(sel)["grafici"] if g["nome"] == nome), None)
+    if spec is None or formato not in FORMATI_GRAFICO:
         raise Http404
-    base = f"cruscotto-{nome}-{anno.replace('/', '-')}" + (f"-{distretto.slug}" if distretto else "")
+    base = f"cruscotto-{nome}-{sel.anno.replace('/', '-')}" + (
+        f"-{sel.distretto.slug}" if sel.distretto else ""
+    )
     if formato == "svg":
-        risposta = HttpResponse(spec["svg"], content_type="image/svg+xml; charset=utf-8")
+        risposta = HttpResponse(spec["svg"], content_type=FORMATI_GRAFICO[formato])
+    elif formato == "png":
+        risposta = HttpResponse(grafici.png(spec["svg"]), content_type=FORMATI_GRAFICO[formato])
     else:
-        risposta = HttpResponse(content_type="text/csv; charset=utf-8")
+        risposta = HttpResponse(content_type=FORMATI_GRAFICO[formato])
         risposta.write("\ufeff")  # spreadsheet programs read UTF-8 with a BOM
         scrittore = csv.writer(risposta, delimiter=";")
         scrittore.writerow([neutralizza_formula(c) for c in ["", *spec["serie"]]])

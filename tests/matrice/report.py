@@ -56,6 +56,8 @@ VOCI = [
     Voce("report:elenco", get=SEZIONE),
     Voce("report:cruscotto", get=SEZIONE),
     Voce("report:cruscotto_grafico", kwargs={"nome": "progetti", "formato": "csv"}, get=SEZIONE),
+    # The drill-down from a figure: the counted projects of the selection (offices: their district).
+    Voce("report:cruscotto_progetti", get=SEZIONE),
     Voce(
         "report:nuovo",
         get=SEZIONE,
