@@ -33,6 +33,6 @@ def risorsa(nome: str) -> str:
         costruito = file_costruiti()[nome]
     except KeyError:
         raise template.TemplateSyntaxError(
-            f"{nome!r} is not in static/build/manifest.json: add it to frontend/build.mjs and run `make assets`"
+            f"{nome!r} is not in static/build/manifest.json: add it to frontend/build.mjs, run `make assets`"
         ) from None
     return static(f"build/{costruito}")
