@@ -59,7 +59,9 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: frontend/node_modules/.package-lock.json
+## First the font subsets (fontTools, in the virtualenv), then Sass and esbuild.
+assets: venv frontend/node_modules/.package-lock.json
+	$(PY) frontend/sottoinsiemi_font.py
 	cd frontend && npm run --silent build
 
 # Browser-test assets from npm (axe-core, vnu-jar), pinned by tests/e2e/package-lock.json.

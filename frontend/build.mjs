@@ -57,7 +57,24 @@ function scrivi(nome, contenuto, nomeFinale = conHash(nome, contenuto)) {
   console.log(`static/build/${nomeFinale}: ${Buffer.byteLength(contenuto)} byte`)
 }
 
-scrivi('bootstrap-italia.css', css('scss/bootstrap-italia.scss'))
+// Fonts: the WOFF2 subsets of frontend/fonts/ (sottoinsiemi_font.py), declared at the top of the stylesheet
+// with font-display: swap (text shows at once in the fallback font). base.html preloads the two that the
+// first screen needs (400 and 700).
+const FAMIGLIE = { 'titillium-web': 'Titillium Web', lora: 'Lora', 'roboto-mono': 'Roboto Mono' }
+const facce = []
+for (const nome of readdirSync(join(FRONTEND, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) {
+  const [, famiglia, peso, corsivo] = nome.match(/^([a-z-]+)-(\d{3})(-italic)?\.woff2$/)
+  const contenuto = readFileSync(join(FRONTEND, 'fonts', nome))
+  scrivi(nome, contenuto)
+  facce.push(
+    `@font-face{font-family:"${FAMIGLIE[famiglia]}";font-style:${corsivo ? 'italic' : 'normal'};` +
+      `font-weight:${peso};font-display:swap;src:url("${file[nome]}") format("woff2")}`,
+  )
+}
+
+// Sass starts a compressed stylesheet with non-ASCII characters with a byte order mark: it must stay first.
+const foglio = css('scss/bootstrap-italia.scss').replace(/^\uFEFF/, '')
+scrivi('bootstrap-italia.css', '\uFEFF' + facce.join('') + foglio)
 
 // JavaScript: ES modules with code splitting, so that a chunk imported with import() (the autocomplete)
 // is fetched only by the pages that need it; esbuild names every file by its content hash.
