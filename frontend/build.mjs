@@ -76,6 +76,15 @@ for (const nome of readdirSync(join(FRONTEND, 'fonts')).filter((n) => n.endsWith
 const foglio = css('scss/bootstrap-italia.scss').replace(/^\uFEFF/, '')
 scrivi('bootstrap-italia.css', '\uFEFF' + facce.join('') + foglio)
 
+// The SVG sprite with only the icons of icone.json, cut from Bootstrap Italia's (1 in 45 of its symbols).
+const spriteIntero = readFileSync(join(FRONTEND, 'node_modules/bootstrap-italia/dist/svg/sprites.svg'), 'utf8')
+const simboli = JSON.parse(readFileSync(join(FRONTEND, 'icone.json'), 'utf8')).icone.map((id) => {
+  const simbolo = spriteIntero.match(new RegExp(`<symbol id="${id}"[^>]*>[\\s\\S]*?</symbol>`))
+  if (!simbolo) throw new Error(`${id} is not in Bootstrap Italia's sprite`)
+  return simbolo[0]
+})
+scrivi('sprites.svg', `<svg xmlns="http://www.w3.org/2000/svg">${simboli.join('')}</svg>\n`)
+
 // JavaScript: ES modules with code splitting, so that a chunk imported with import() (the autocomplete)
 // is fetched only by the pages that need it; esbuild names every file by its content hash.
 const js = await esbuild.build({

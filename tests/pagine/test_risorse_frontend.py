@@ -88,3 +88,21 @@ def test_le_pagine_caricano_la_build_e_non_il_pacchetto_intero(client):
     # No render-blocking script: every classic script is deferred.
     for script in re.findall(r"<script\b[^>]*>", html):
         assert "defer" in script or 'type="module"' in script or "application/ld+json" in script, script
+
+
+def _icone_usate() -> set[str]:
+    """Every `#it-…` icon the templates and the portal's JavaScript ask the sprite for."""
+    file = [*RADICE.glob("**/templates/**/*.html"), *FRONTEND.glob("js/*.js")]
+    usate = set()
+    for percorso in file:
+        if ".venv" in percorso.parts or "node_modules" in percorso.parts:
+            continue
+        usate |= set(re.findall(r"#(it-[a-z0-9-]+)", percorso.read_text(encoding="utf-8")))
+    return usate
+
+
+def test_lo_sprite_ha_tutte_e_sole_le_icone_usate():
+    dichiarate = set(json.loads((FRONTEND / "icone.json").read_text(encoding="utf-8"))["icone"])
+    sprite = (BUILD / _manifesto()["file"]["sprites.svg"]).read_text(encoding="utf-8")
+    assert _icone_usate() == dichiarate, "frontend/icone.json must list the icons the templates use"
+    assert set(re.findall(r'<symbol id="([^"]+)"', sprite)) == dichiarate
