@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test venv deps-system services lint check bench audit messages clean e2e backup restore
+.PHONY: run test venv deps-system services lint check bench audit messages clean e2e backup restore assets
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -52,6 +52,17 @@ check: venv
 	$(BIN)/lint-imports --no-cache
 	$(PY) scripts/import_cycles.py
 	$(BIN)/mypy alternanza distretti partnership eventi
+
+## Rebuild the portal's CSS and JavaScript (frontend/, Bootstrap Italia from npm, pinned by
+## frontend/package-lock.json) into static/build/, which is committed: running the portal needs no Node.
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## First the font subsets (fontTools, in the virtualenv), then Sass and esbuild.
+assets: venv frontend/node_modules/.package-lock.json
+	$(PY) frontend/sottoinsiemi_font.py
+	cd frontend && npm run --silent build
 
 # Browser-test assets from npm (axe-core, vnu-jar), pinned by tests/e2e/package-lock.json.
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json

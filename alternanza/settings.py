@@ -520,7 +520,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "data:"],  # Bootstrap Italia embeds the Video.js icon font
+        "font-src": ["'self'"],  # the WOFF2 files of static/build/ (no Video.js: it needed data:)
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
