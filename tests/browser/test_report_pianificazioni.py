@@ -61,10 +61,24 @@ def test_cruscotto_con_valori_visibili_e_nessuno_stile_in_linea(contesto, live_s
     assert pagina.goto(f"/report/cruscotto/?anno={ANNO}").status == 200
     assert pagina.locator("svg [style]").count() == 0
     assert pagina.locator("table caption", has_text="Valori del grafico").count() >= 4
+    # The five-year trend: one line per district, its pattern in the legend, the tables under it.
+    assert pagina.locator("svg path[stroke-dasharray]").count() >= 6
+    assert pagina.locator("table caption", has_text="per anno scolastico").count() >= 6
     verifica_axe(pagina)
     SCHERMATE.mkdir(parents=True, exist_ok=True)
     pagina.screenshot(path=str(SCHERMATE / f"i17-cruscotto-{larghezza}.png"), full_page=True)
     verifica_console(pagina)  # no CSP violation
+    # Filters without JavaScript (a GET form), then the drill-down from the projects figure.
+    pagina.locator("#id_livello").select_option("secondo_grado")
+    pagina.get_by_role("button", name="Mostra", exact=True).click()
+    pagina.wait_for_url("**livello=secondo_grado**")
+    pagina.locator(".cifre-cruscotto a").first.click()
+    pagina.get_by_role("heading", name="Progetti contati negli indicatori").wait_for()
+    assert "livello=secondo_grado" in pagina.url
+    assert pagina.locator("tbody tr").count() == 3
+    verifica_axe(pagina)
+    pagina.screenshot(path=str(SCHERMATE / f"i17-cruscotto-progetti-{larghezza}.png"), full_page=True)
+    verifica_console(pagina)
 
 
 def test_pagine_nuove_dei_report_sono_html_valido(client, staff, distretto_a):
@@ -94,6 +108,8 @@ def test_pagine_nuove_dei_report_sono_html_valido(client, staff, distretto_a):
         f"/report/{job.pk}/?tutti_distretti=1",
         f"/report/cruscotto/?anno={ANNO}",
         f"/en/report/cruscotto/?anno={ANNO}",
+        f"/report/cruscotto/progetti/?anno={ANNO}&livello=secondo_grado",
+        f"/en/report/cruscotto/progetti/?anno={ANNO}",
     ]
     documenti = {p: client.get(p).content.decode() for p in percorsi}
     client.logout()
