@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -34,6 +35,7 @@ AVVISO_MINORI = _(
     "Non scrivere nomi, cognomi o altri dati che permettano di riconoscere studenti e studentesse: "
     "sono spesso minorenni. Indica solo numeri complessivi."
 )
+AVVISO_RIVALIDA = _("Se lo cambi, il progetto torna all'ufficio distrettuale per una nuova validazione.")
 _CAMPI_TESTO_LIBERO = ("descrizione", "obiettivi", "risultati", "valutazione", "classi", "indirizzo")
 
 
@@ -79,7 +81,18 @@ class ProgettoForm(forms.ModelForm):
             "aree_s3": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Utente | None = None,
+        modificabili: Collection[str] | None = None,
+        rivalidano: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        """`modificabili`: the fields the user may change in the project's state (None: all, a new
+        project); the others are shown but disabled, so a posted value is ignored. `rivalidano`: those
+        whose change sends the project back to the office (their help text says so). Both from
+        alternanza.progetti.workflow.CAMPI_PER_STATO."""
         super().__init__(*args, **kwargs)
         ambito = ambito_di(user)
         scuole = Scuola.objects.select_related(None).only("id", "denominazione", "codice_meccanografico")
@@ -109,6 +122,11 @@ class ProgettoForm(forms.ModelForm):
         for nome in _CAMPI_TESTO_LIBERO:
             campo = self.fields[nome]
             campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
+        for nome, campo in self.fields.items():
+            if modificabili is not None and nome not in modificabili:
+                campo.disabled = True
+            elif nome in rivalidano:
+                campo.help_text = f"{campo.help_text} {AVVISO_RIVALIDA}".strip()
 
 
 class PartecipazioneForm(forms.ModelForm):

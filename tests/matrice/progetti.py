@@ -78,10 +78,11 @@ VOCI = [
         post=[Azione("copia", attesi=attesi(403, anonimo=LOGIN, referente_a=302, staff=302, superuser=302))],
     ),
     Voce(
+        # A published project: its documents and photos are still the school's to update (issue 15).
         "progetti:allegati",
-        kwargs=lambda fx: {"pk": fx.prog_bozza_a.pk},
-        get=attesi(404, anonimo=LOGIN, **PROPRIO),
-        post=[Azione("form vuoto", dati={"tipo": "documento"}, attesi=attesi(404, anonimo=LOGIN, **PROPRIO))],
+        kwargs=lambda fx: {"pk": fx.prog_pub_a.pk},
+        get=attesi(403, anonimo=LOGIN, **PROPRIO),
+        post=[Azione("form vuoto", dati={"tipo": "documento"}, attesi=attesi(403, anonimo=LOGIN, **PROPRIO))],
     ),
     Voce(
         "progetti:elimina_allegato",

@@ -3,6 +3,7 @@ assistance and models library (rete.py)."""
 
 from alternanza.progetti.models.progetto import (
     STATI_MODIFICABILI,
+    STATI_PUBBLICI,
     DocumentoProgetto,
     FotoProgetto,
     Progetto,
@@ -20,6 +21,7 @@ from alternanza.progetti.models.rete import (
 
 __all__ = [
     "STATI_MODIFICABILI",
+    "STATI_PUBBLICI",
     "AdozioneModello",
     "AssistenzaTecnica",
     "AzioneDiRete",

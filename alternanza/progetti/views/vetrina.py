@@ -12,11 +12,7 @@ from django.utils.functional import cached_property
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import pagina_in_cache
 from alternanza.progetti.filters import ProgettoFilter
-from alternanza.progetti.models import (
-    Progetto,
-    ProgettoOrganizzazione,
-    StatoProgetto,
-)
+from alternanza.progetti.models import STATI_PUBBLICI, Progetto, ProgettoOrganizzazione, StatoProgetto
 from alternanza.progetti.views._accesso import get_progetto_visibile
 
 PER_PAGINA = 20
@@ -81,7 +77,7 @@ def progetto(request, pk):
         request, pk, Progetto.objects.select_related("scuola__comune", "distretto", "partnership")
     )
     ruoli = workflow.ruoli_su(request.user, progetto)
-    riservato = bool(ruoli) or (progetto.stato != StatoProgetto.PUBBLICATO or not progetto.consenso_vetrina)
+    riservato = bool(ruoli) or not progetto.e_pubblico
     documenti = progetto.documenti.all()
     if not ruoli:
         documenti = documenti.filter(pubblico=True)
@@ -118,6 +114,9 @@ def progetto(request, pk):
         "azioni": workflow.azioni_possibili(request.user, progetto),
         "puo_modificare": workflow.puo_modificare(request.user, progetto),
         "puo_copiare": workflow.puo_copiare(request.user, progetto),
+        "puo_allegare": workflow.puo_allegare(request.user, progetto),
+        # A project that happened (or is happening) may become a model for others.
+        "modellabile": progetto.stato in (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO),
         "ultimo_aggiornamento": progetto.aggiornato_il,
     }
     if ruoli & {workflow.UFFICIO, workflow.STAFF}:
