@@ -294,16 +294,39 @@ _CAMPI_COPIATI = (
 )
 
 
+class CopiaEsistente(Exception):
+    """The project already has its copy for the next school year (`copia`): no second one is made."""
+
+    def __init__(self, copia: Progetto) -> None:
+        super().__init__(copia.pk)
+        self.copia = copia
+
+
+def copia_esistente(progetto: Progetto) -> Progetto | None:
+    """The copy of this project for the next school year, if one was made (the latest)."""
+    return (
+        progetto.copie.filter(anno_scolastico=anno_successivo(progetto.anno_scolastico))
+        .only("id", "titolo", "anno_scolastico", "stato")
+        .order_by("-id")
+        .first()
+    )
+
+
 def copia_anno_successivo(progetto: Progetto, user) -> Progetto:
     """A new draft of the same project for the next school year.
 
     Texts, partners with their roles, thematic and S3 areas, places and the planned hours are copied;
     what belongs to the year that ended (hours done, student counts, results, evaluation, dates, documents,
-    photos) starts empty.
+    photos) starts empty. Raises CopiaEsistente if the copy for that year exists already (checked with
+    the original's row locked, so two clicks at once make one copy).
     """
     if not puo_copiare(user, progetto):
         raise PermissionDenied(_("Solo i referenti della scuola possono copiare il progetto."))
     with transaction.atomic():
+        Progetto.objects.select_for_update().filter(pk=progetto.pk).first()
+        esistente = copia_esistente(progetto)
+        if esistente is not None:
+            raise CopiaEsistente(esistente)
         nuovo = Progetto(
             **{campo: getattr(progetto, campo) for campo in _CAMPI_COPIATI},
             anno_scolastico=anno_successivo(progetto.anno_scolastico),

@@ -152,3 +152,18 @@ def test_la_scuola_ritira_l_invio_finche_l_ufficio_non_decide(client, referente_
     assert "non è possibile in questo stato" in risposta.content.decode()
     progetto.refresh_from_db()
     assert progetto.stato == S.VALIDATO
+
+
+def test_la_seconda_copia_nello_stesso_anno_non_si_crea_e_rimanda_alla_prima(client, referente_a, scuola_a):
+    progetto = ProgettoPubblicatoFactory(scuola=scuola_a, stato=S.CONCLUSO, anno_scolastico="2024/25")
+    entra(client, referente_a)
+    client.post(reverse("progetti:copia", args=[progetto.pk]))
+    copia = Progetto.objects.get(copiato_da=progetto)
+    pagina = client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    assert reverse("progetti:progetto", args=[copia.pk]) in pagina
+    assert "Copia per il 2025/26 già creata" in pagina
+    assert reverse("progetti:copia", args=[progetto.pk]) not in pagina
+    risposta = client.post(reverse("progetti:copia", args=[progetto.pk]), follow=True)
+    assert Progetto.objects.filter(copiato_da=progetto).count() == 1
+    assert risposta.redirect_chain[-1][0] == reverse("progetti:progetto", args=[copia.pk])
+    assert "La copia per l&#x27;anno scolastico 2025/26 esiste già" in risposta.content.decode()

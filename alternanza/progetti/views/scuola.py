@@ -186,7 +186,15 @@ def transizione(request, pk, azione):
 @require_POST
 def copia(request, pk):
     progetto = get_progetto_visibile(request, pk)
-    nuovo = workflow.copia_anno_successivo(progetto, request.user)
+    try:
+        nuovo = workflow.copia_anno_successivo(progetto, request.user)
+    except workflow.CopiaEsistente as exc:
+        messages.warning(
+            request,
+            _("La copia per l'anno scolastico %(anno)s esiste già: eccola. Non ne è stata creata un'altra.")
+            % {"anno": exc.copia.anno_scolastico},
+        )
+        return redirect(exc.copia)
     messages.success(
         request,
         _("Creata la bozza per l'anno scolastico %(anno)s: aggiorna date e numeri.")

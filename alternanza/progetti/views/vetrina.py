@@ -127,6 +127,8 @@ def progetto(request, pk):
             .only("id", "titolo")
             .first()
         )
+    if contesto["puo_copiare"]:
+        contesto["copia"] = workflow.copia_esistente(progetto)
     if ruoli:
         contesto["transizioni"] = progetto.transizioni.all()[:50]
         contesto["senza_valutazione"] = True
