@@ -68,6 +68,9 @@ class ProgettoForm(forms.ModelForm):
             "studenti_con_formazione_sicurezza",
             "risultati",
             "valutazione",
+            "tutor_scuola_nome",
+            "tutor_scuola_ruolo",
+            "tutor_scuola_email",
             "consenso_vetrina",
         ]
         widgets = {
@@ -129,6 +132,28 @@ class ProgettoForm(forms.ModelForm):
                 campo.help_text = f"{campo.help_text} {AVVISO_RIVALIDA}".strip()
 
 
+# The host tutor's fields of a partner row: changing only these is not a change of the partners.
+CAMPI_TUTOR = ("tutor_nome", "tutor_ruolo", "tutor_email")
+
+
+def cambiamenti_partecipazioni(formset) -> set[str]:
+    """What a saved partners' formset changed, by workflow.CAMPI_PER_STATO's names: "organizzazioni"
+    (a partner added, removed or its role changed) and/or "tutor" (only a host tutor's details)."""
+    cambiati: set[str] = set()
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        if (
+            form.instance.pk
+            and set(form.changed_data) <= set(CAMPI_TUTOR)
+            and form not in formset.deleted_forms
+        ):
+            cambiati.add("tutor")
+        else:
+            cambiati.add("organizzazioni")
+    return cambiati
+
+
 class PartecipazioneForm(forms.ModelForm):
     """An organisation of the project, chosen by search (name or tax code: 20,000 would not fit in a
     drop-down) among the organisations visible to the user."""
@@ -145,7 +170,7 @@ class PartecipazioneForm(forms.ModelForm):
 
     class Meta:
         model = ProgettoOrganizzazione
-        fields = ["organizzazione", "ruolo"]
+        fields = ["organizzazione", "ruolo", *CAMPI_TUTOR]
 
     def __init__(self, *args, user=None, ritorno: str = "", **kwargs):
         super().__init__(*args, **kwargs)

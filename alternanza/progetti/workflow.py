@@ -70,7 +70,8 @@ REGOLE: dict[str, Regola] = {
 }
 
 # The fields of ProgettoForm by what they describe. "organizzazioni" stands for the partners' formset,
-# "allegati" for documents and photos (the allegati page).
+# "tutor" for the host tutors in it (forms.cambiamenti_partecipazioni), "allegati" for documents and
+# photos (the allegati page).
 PROGETTAZIONE = (
     "scuola",
     "indirizzo",
@@ -90,6 +91,10 @@ PROGETTAZIONE = (
     "sicurezza_ente",
     "consenso_vetrina",
     "organizzazioni",
+    "tutor_scuola_nome",
+    "tutor_scuola_ruolo",
+    "tutor_scuola_email",
+    "tutor",
 )
 CONSUNTIVO = (
     "ore_svolte",
@@ -245,6 +250,7 @@ def _etichette(campi) -> str:
     """The changed fields by their labels, in the form's order ("organizzazioni", "allegati" included)."""
     speciali = {
         "organizzazioni": _("organizzazioni coinvolte"),
+        "tutor": _("tutor delle organizzazioni"),
         "allegati": _("documenti e foto"),
     }
     nomi = []

@@ -29,6 +29,7 @@ from alternanza.progetti.forms import (
     PartecipazioniFormSet,
     ProgettoForm,
     TransizioneForm,
+    cambiamenti_partecipazioni,
 )
 from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
 from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
@@ -109,8 +110,8 @@ def _salva_progetto(request, progetto: Progetto | None):
         )
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         cambiati = set(form.changed_data)
-        if formset is not None and formset.has_changed():
-            cambiati.add("organizzazioni")
+        if formset is not None:
+            cambiati |= cambiamenti_partecipazioni(formset)
         with transaction.atomic():
             oggetto = form.save(commit=False)
             if nuovo:
