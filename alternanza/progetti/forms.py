@@ -23,6 +23,7 @@ from alternanza.progetti.models import (
     ModelloIntervento,
     Progetto,
     ProgettoOrganizzazione,
+    ValutazioneOspitante,
 )
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
@@ -192,6 +193,25 @@ PartecipazioniFormSet = forms.inlineformset_factory(
     Progetto, ProgettoOrganizzazione, form=PartecipazioneForm, extra=2, can_delete=True, max_num=30
 )
 # Built with form_kwargs={"user": request.user}: each row offers the organisations visible to the user.
+
+
+class ValutazioneOspitanteForm(forms.ModelForm):
+    """The host's evaluation (alternanza.progetti.views.valutazioni.compila): all three fields needed."""
+
+    class Meta:
+        model = ValutazioneOspitante
+        fields = ["compilata_da", "giudizio", "testo"]
+        widgets = {"giudizio": forms.RadioSelect, "testo": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            campo.required = True
+        giudizio = campo_di(self, "giudizio", forms.TypedChoiceField)
+        giudizio.choices = [c for c in giudizio.choices if c[0] != ""]
+        giudizio.error_messages["required"] = _("Scegli un giudizio complessivo.")
+        self.fields["testo"].error_messages["required"] = _("Scrivi qualche riga sulla vostra esperienza.")
+        self.fields["compilata_da"].error_messages["required"] = _("Scrivi chi compila la valutazione.")
 
 
 class TransizioneForm(forms.Form):

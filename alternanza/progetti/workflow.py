@@ -194,6 +194,15 @@ def puo_allegare(user, progetto: Progetto) -> bool:
     return "allegati" in campi_modificabili(user, progetto)
 
 
+# A host organisation is asked for its evaluation, and may give or change it, in these states.
+STATI_VALUTAZIONE = (S.IN_CORSO, S.CONCLUSO)
+
+
+def puo_chiedere_valutazione(user, progetto: Progetto) -> bool:
+    """The school's coordinators (and staff) ask the hosts to evaluate a running or concluded project."""
+    return progetto.stato in STATI_VALUTAZIONE and bool(ruoli_su(user, progetto) & {SCUOLA, STAFF})
+
+
 def puo_copiare(user, progetto: Progetto) -> bool:
     """The school's coordinators (and staff) may copy a project to the next school year."""
     return bool(ruoli_su(user, progetto) & {SCUOLA, STAFF})

@@ -1,10 +1,13 @@
 """The life of a project after validation over HTTP: running, concluding, the consuntivo, what each phase
 lets the school change (workflow.CAMPI_PER_STATO) and the history of every change."""
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from alternanza.progetti.models import DocumentoProgetto, Progetto, StatoProgetto, TransizioneProgetto
 from tests.conftest import entra
@@ -167,3 +170,50 @@ def test_la_seconda_copia_nello_stesso_anno_non_si_crea_e_rimanda_alla_prima(cli
     assert Progetto.objects.filter(copiato_da=progetto).count() == 1
     assert risposta.redirect_chain[-1][0] == reverse("progetti:progetto", args=[copia.pk])
     assert "La copia per l&#x27;anno scolastico 2025/26 esiste già" in risposta.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("stato", "fase"), [(S.PUBBLICATO, "In programma"), (S.IN_CORSO, "In corso"), (S.CONCLUSO, "Concluso")]
+)
+def test_la_pagina_pubblica_dice_la_fase_senza_le_parole_del_flusso(client, scuola_a, stato, fase):
+    progetto = ProgettoPubblicatoFactory(
+        scuola=scuola_a, stato=stato, ore_previste=90, ore_svolte=0, risultati="Un robot che smista pacchi."
+    )
+    testo = client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    assert f">{fase}</span>" in testo
+    for parola in ("Pubblicato", "Validato", "Inviato", "Bozza"):
+        assert parola not in testo
+    if stato != S.CONCLUSO:
+        # Before the end no "0 svolte" forever, and the results wait for the conclusion.
+        assert "svolte" not in testo and "Un robot che smista pacchi." not in testo
+        assert "90 previste" in testo
+
+
+def test_la_pagina_pubblica_del_progetto_concluso_mostra_ore_risultati_e_foto(
+    client, scuola_a, settings, tmp_path
+):
+    from alternanza.progetti.models import FotoProgetto
+
+    settings.MEDIA_ROOT = tmp_path
+    progetto = ProgettoPubblicatoFactory(
+        scuola=scuola_a,
+        stato=S.CONCLUSO,
+        ore_previste=90,
+        ore_svolte=84,
+        studenti_totale=22,
+        risultati="Un robot che smista pacchi.",
+        valutazione="Interna: da migliorare la logistica.",
+    )
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(png, "PNG")
+    FotoProgetto.objects.create(
+        progetto=progetto,
+        immagine=ContentFile(png.getvalue(), name="f.png"),
+        testo_alternativo="Studenti al banco di collaudo",
+    )
+    testo = client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    assert "84 ore svolte" in testo and "22 studenti hanno partecipato" in testo
+    assert "Un robot che smista pacchi." in testo
+    assert 'alt="Studenti al banco di collaudo"' in testo
+    # The school's own evaluation is for the office, not for visitors.
+    assert "da migliorare la logistica" not in testo

@@ -18,6 +18,7 @@ from alternanza.progetti.models.rete import (
     AzioneDiRete,
     ModelloIntervento,
 )
+from alternanza.progetti.models.valutazione import ValutazioneOspitante
 
 __all__ = [
     "STATI_MODIFICABILI",
@@ -33,4 +34,5 @@ __all__ = [
     "ProgettoQuerySet",
     "StatoProgetto",
     "TransizioneProgetto",
+    "ValutazioneOspitante",
 ]

@@ -85,7 +85,7 @@ def progetto(request, pk):
         [progetto],
         Prefetch(
             "partecipazioni",
-            queryset=ProgettoOrganizzazione.objects.select_related("organizzazione").order_by(
+            queryset=ProgettoOrganizzazione.objects.select_related("organizzazione", "valutazione").order_by(
                 "ruolo", "organizzazione__nome"
             ),
         ),
@@ -106,6 +106,12 @@ def progetto(request, pk):
             # Attributes for the template only, not model fields: the stubs know no such attribute.
             partecipazione.convenzione = stato[partecipazione.organizzazione_id]  # type: ignore[attr-defined]
             partecipazione.mostra_convenzione = True  # type: ignore[attr-defined]
+        contesto_ospitanti = {
+            "ospitanti": ospitanti,
+            "puo_chiedere_valutazione": workflow.puo_chiedere_valutazione(request.user, progetto),
+        }
+    else:
+        contesto_ospitanti = {}
     contesto = {
         "progetto": progetto,
         "documenti": documenti,
@@ -117,7 +123,10 @@ def progetto(request, pk):
         "puo_allegare": workflow.puo_allegare(request.user, progetto),
         # A project that happened (or is happening) may become a model for others.
         "modellabile": progetto.stato in (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO),
+        # Visitors read what happened (hours done, results) once the school has concluded it.
+        "concluso": progetto.stato == StatoProgetto.CONCLUSO,
         "ultimo_aggiornamento": progetto.aggiornato_il,
+        **contesto_ospitanti,
     }
     if ruoli & {workflow.UFFICIO, workflow.STAFF}:
         # After a decision the office goes on to the next project of its queue.
