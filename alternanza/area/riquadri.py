@@ -46,7 +46,7 @@ from partnership.querysets import organizzazioni_di
 S = StatoProgetto
 MOSTRATI = 5  # rows of each short list; the full list is one click away
 # Projects whose host organisations must have a convenzione with the school (not yet archived).
-STATI_CON_OSPITANTI = (S.BOZZA, S.INVIATO, S.RIMANDATO, S.VALIDATO, S.PUBBLICATO)
+STATI_CON_OSPITANTI = (S.BOZZA, S.INVIATO, S.RIMANDATO, S.VALIDATO, S.PUBBLICATO, S.IN_CORSO)
 NUOVO_PER_GIORNI = 7  # an expression of interest is "new" for a week
 
 

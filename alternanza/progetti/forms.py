@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -22,6 +23,7 @@ from alternanza.progetti.models import (
     ModelloIntervento,
     Progetto,
     ProgettoOrganizzazione,
+    ValutazioneOspitante,
 )
 from distretti.models import Comune, Distretto, Scuola
 from distretti.permissions import ambito_di
@@ -34,6 +36,7 @@ AVVISO_MINORI = _(
     "Non scrivere nomi, cognomi o altri dati che permettano di riconoscere studenti e studentesse: "
     "sono spesso minorenni. Indica solo numeri complessivi."
 )
+AVVISO_RIVALIDA = _("Se lo cambi, il progetto torna all'ufficio distrettuale per una nuova validazione.")
 _CAMPI_TESTO_LIBERO = ("descrizione", "obiettivi", "risultati", "valutazione", "classi", "indirizzo")
 
 
@@ -66,6 +69,9 @@ class ProgettoForm(forms.ModelForm):
             "studenti_con_formazione_sicurezza",
             "risultati",
             "valutazione",
+            "tutor_scuola_nome",
+            "tutor_scuola_ruolo",
+            "tutor_scuola_email",
             "consenso_vetrina",
         ]
         widgets = {
@@ -79,7 +85,18 @@ class ProgettoForm(forms.ModelForm):
             "aree_s3": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Utente | None = None,
+        modificabili: Collection[str] | None = None,
+        rivalidano: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        """`modificabili`: the fields the user may change in the project's state (None: all, a new
+        project); the others are shown but disabled, so a posted value is ignored. `rivalidano`: those
+        whose change sends the project back to the office (their help text says so). Both from
+        alternanza.progetti.workflow.CAMPI_PER_STATO."""
         super().__init__(*args, **kwargs)
         ambito = ambito_di(user)
         scuole = Scuola.objects.select_related(None).only("id", "denominazione", "codice_meccanografico")
@@ -109,6 +126,33 @@ class ProgettoForm(forms.ModelForm):
         for nome in _CAMPI_TESTO_LIBERO:
             campo = self.fields[nome]
             campo.help_text = f"{campo.help_text} {AVVISO_MINORI}".strip()
+        for nome, campo in self.fields.items():
+            if modificabili is not None and nome not in modificabili:
+                campo.disabled = True
+            elif nome in rivalidano:
+                campo.help_text = f"{campo.help_text} {AVVISO_RIVALIDA}".strip()
+
+
+# The host tutor's fields of a partner row: changing only these is not a change of the partners.
+CAMPI_TUTOR = ("tutor_nome", "tutor_ruolo", "tutor_email")
+
+
+def cambiamenti_partecipazioni(formset) -> set[str]:
+    """What a saved partners' formset changed, by workflow.CAMPI_PER_STATO's names: "organizzazioni"
+    (a partner added, removed or its role changed) and/or "tutor" (only a host tutor's details)."""
+    cambiati: set[str] = set()
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        if (
+            form.instance.pk
+            and set(form.changed_data) <= set(CAMPI_TUTOR)
+            and form not in formset.deleted_forms
+        ):
+            cambiati.add("tutor")
+        else:
+            cambiati.add("organizzazioni")
+    return cambiati
 
 
 class PartecipazioneForm(forms.ModelForm):
@@ -127,7 +171,7 @@ class PartecipazioneForm(forms.ModelForm):
 
     class Meta:
         model = ProgettoOrganizzazione
-        fields = ["organizzazione", "ruolo"]
+        fields = ["organizzazione", "ruolo", *CAMPI_TUTOR]
 
     def __init__(self, *args, user=None, ritorno: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +193,25 @@ PartecipazioniFormSet = forms.inlineformset_factory(
     Progetto, ProgettoOrganizzazione, form=PartecipazioneForm, extra=2, can_delete=True, max_num=30
 )
 # Built with form_kwargs={"user": request.user}: each row offers the organisations visible to the user.
+
+
+class ValutazioneOspitanteForm(forms.ModelForm):
+    """The host's evaluation (alternanza.progetti.views.valutazioni.compila): all three fields needed."""
+
+    class Meta:
+        model = ValutazioneOspitante
+        fields = ["compilata_da", "giudizio", "testo"]
+        widgets = {"giudizio": forms.RadioSelect, "testo": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            campo.required = True
+        giudizio = campo_di(self, "giudizio", forms.TypedChoiceField)
+        giudizio.choices = [c for c in giudizio.choices if c[0] != ""]
+        giudizio.error_messages["required"] = _("Scegli un giudizio complessivo.")
+        self.fields["testo"].error_messages["required"] = _("Scrivi qualche riga sulla vostra esperienza.")
+        self.fields["compilata_da"].error_messages["required"] = _("Scrivi chi compila la valutazione.")
 
 
 class TransizioneForm(forms.Form):

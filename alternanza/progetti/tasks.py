@@ -27,6 +27,21 @@ def notifica_transizione(transizione_id: int) -> int:
 
 
 @shared_task(
+    name="progetti.invia_richiesta_valutazione",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+    time_limit=120,
+    soft_time_limit=90,
+)
+def invia_richiesta_valutazione(valutazione_id: int) -> int:
+    """Mail a host organisation the link to evaluate a project; returns how many messages went out."""
+    from alternanza.progetti.valutazioni import invia_richiesta
+
+    return invia_richiesta(valutazione_id)
+
+
+@shared_task(
     name="progetti.genera_dati_aperti",
     coda=CODA_PESANTE,
     time_limit=20 * 60,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from alternanza.progetti.views import dati, rete, scuola, ufficio, vetrina
+from alternanza.progetti.views import dati, rete, scuola, ufficio, valutazioni, vetrina
 
 app_name = "progetti"
 
@@ -23,6 +23,13 @@ urlpatterns = [
         name="elimina_allegato",
     ),
     path("<int:pk>/documenti/<int:documento>/", scuola.documento, name="documento"),
+    path(
+        "<int:pk>/ospiti/<int:partecipazione>/valutazione/",
+        valutazioni.richiedi,
+        name="richiedi_valutazione",
+    ),
+    # Host organisations, from the mailed link (no account)
+    path("valutazione/<str:token>/", valutazioni.compila, name="valutazione_ospitante"),
     # District offices
     path("revisione/", ufficio.revisione, name="revisione"),
     # Network actions and the models library

@@ -21,6 +21,16 @@ def prepara(fx):
     fx.prog_bozza_a = ProgettoFactory(scuola=fx.scuola_a, stato=StatoProgetto.BOZZA)
     fx.prog_inviato_a = ProgettoFactory(scuola=fx.scuola_a, stato=StatoProgetto.INVIATO)
     fx.prog_pub_a = ProgettoPubblicatoFactory(scuola=fx.scuola_a)
+    # A running project with a host whose tutor has been asked for the evaluation (issue 15).
+    from alternanza.progetti import valutazioni
+
+    fx.prog_corso_a = ProgettoPubblicatoFactory(
+        scuola=fx.scuola_a, stato=StatoProgetto.IN_CORSO, ospitanti=[fx.organizzazione]
+    )
+    fx.ospite_corso = fx.prog_corso_a.partecipazioni.get()
+    fx.ospite_corso.tutor_email = "tutor@azienda.example.org"
+    fx.ospite_corso.save()
+    fx.token_valutazione = valutazioni.token(valutazioni.richiedi(fx.ospite_corso))
     fx.doc_pub = DocumentoProgetto.objects.create(
         progetto=fx.prog_pub_a,
         titolo="Relazione",
@@ -78,10 +88,11 @@ VOCI = [
         post=[Azione("copia", attesi=attesi(403, anonimo=LOGIN, referente_a=302, staff=302, superuser=302))],
     ),
     Voce(
+        # A published project: its documents and photos are still the school's to update (issue 15).
         "progetti:allegati",
-        kwargs=lambda fx: {"pk": fx.prog_bozza_a.pk},
-        get=attesi(404, anonimo=LOGIN, **PROPRIO),
-        post=[Azione("form vuoto", dati={"tipo": "documento"}, attesi=attesi(404, anonimo=LOGIN, **PROPRIO))],
+        kwargs=lambda fx: {"pk": fx.prog_pub_a.pk},
+        get=attesi(403, anonimo=LOGIN, **PROPRIO),
+        post=[Azione("form vuoto", dati={"tipo": "documento"}, attesi=attesi(403, anonimo=LOGIN, **PROPRIO))],
     ),
     Voce(
         "progetti:elimina_allegato",
@@ -95,6 +106,24 @@ VOCI = [
         "progetti:documento",
         kwargs=lambda fx: {"pk": fx.prog_pub_a.pk, "documento": fx.doc_pub.pk},
         get=PUBBLICA,
+    ),
+    Voce(
+        "progetti:richiedi_valutazione",
+        kwargs=lambda fx: {"pk": fx.prog_corso_a.pk, "partecipazione": fx.ospite_corso.pk},
+        get=SOLO_POST_LOGIN,
+        post=[
+            Azione(
+                "chiedi la valutazione",
+                attesi=attesi(403, anonimo=LOGIN, referente_a=302, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
+        # The host's form from the mailed link: no account, the signed token is the permission.
+        "progetti:valutazione_ospitante",
+        kwargs=lambda fx: {"token": fx.token_valutazione},
+        get=PUBBLICA,
+        post=[Azione("form vuoto", dati={}, attesi=PUBBLICA)],
     ),
     Voce("progetti:revisione", get=attesi(403, anonimo=LOGIN, **UFFICI)),
     Voce("progetti:azioni", get=PUBBLICA),

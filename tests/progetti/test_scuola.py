@@ -91,7 +91,9 @@ def test_un_organizzazione_sconosciuta_e_segnalata(client, referente_a, scuola_a
 
 def test_nessun_campo_chiede_nomi_e_i_testi_liberi_avvisano(referente_a):
     form = ProgettoForm(user=referente_a)
-    assert not [nome for nome in form.fields if "nome" in nome or "cognome" in nome]
+    # The one name asked is the school tutor's: a teacher, an adult (issue 15), never a student.
+    adulti = {"tutor_scuola_nome"}
+    assert not [nome for nome in form.fields if ("nome" in nome or "cognome" in nome) and nome not in adulti]
     for campo in ("descrizione", "obiettivi", "risultati", "valutazione", "classi"):
         assert str(AVVISO_MINORI) in str(form.fields[campo].help_text)
 

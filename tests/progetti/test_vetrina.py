@@ -153,7 +153,9 @@ def test_i_pulsanti_del_flusso_compaiono_solo_a_chi_puo(client, scuola_a, uffici
     entra(client, referente_a)
     testo = client.get(url).content.decode()
     assert reverse("progetti:transizione", args=[progetto.pk, "valida"]) not in testo
-    assert workflow.azioni_possibili(referente_a, progetto) == []
+    # The school may only take back what it sent, until the office decides.
+    assert workflow.azioni_possibili(referente_a, progetto) == [workflow.Azione.RITIRA]
+    assert reverse("progetti:transizione", args=[progetto.pk, "ritira"]) in testo
 
 
 def test_oltre_mille_risultati_il_conteggio_si_ferma(client, monkeypatch, scuola_a):

@@ -5,9 +5,15 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from alternanza.progetti import workflow
-from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto, TransizioneProgetto
+from alternanza.progetti.models import (
+    STATI_MODIFICABILI,
+    Progetto,
+    ProgettoOrganizzazione,
+    StatoProgetto,
+    TransizioneProgetto,
+)
 from alternanza.progetti.workflow import Azione, TransizioneNonConsentita
-from tests.progetti.factories import ProgettoFactory
+from tests.progetti.factories import ProgettoFactory, ProgettoPubblicatoFactory
 
 S = StatoProgetto
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -15,24 +21,33 @@ pytestmark = pytest.mark.django_db(transaction=False)
 # Written out by hand (not derived from workflow.REGOLE) so that a change of the rules fails here.
 PARTENZE = {
     Azione.INVIA: {S.BOZZA, S.RIMANDATO},
+    Azione.RITIRA: {S.INVIATO},
     Azione.VALIDA: {S.INVIATO},
     Azione.RIMANDA: {S.INVIATO, S.VALIDATO},
     Azione.PUBBLICA: {S.VALIDATO},
-    Azione.ARCHIVIA: {S.PUBBLICATO},
+    Azione.AVVIA: {S.VALIDATO, S.PUBBLICATO},
+    Azione.CONCLUDI: {S.IN_CORSO},
+    Azione.ARCHIVIA: {S.PUBBLICATO, S.CONCLUSO},
 }
 ARRIVI = {
     Azione.INVIA: S.INVIATO,
+    Azione.RITIRA: S.BOZZA,
     Azione.VALIDA: S.VALIDATO,
     Azione.RIMANDA: S.RIMANDATO,
     Azione.PUBBLICA: S.PUBBLICATO,
+    Azione.AVVIA: S.IN_CORSO,
+    Azione.CONCLUDI: S.CONCLUSO,
     Azione.ARCHIVIA: S.ARCHIVIATO,
 }
 # Which personas hold a role allowing each transition on a project of scuola_a (district A).
 AUTORIZZATI = {
     Azione.INVIA: {"referente_a", "staff", "superuser"},
+    Azione.RITIRA: {"referente_a", "staff", "superuser"},
     Azione.VALIDA: {"ufficio_a", "staff", "superuser"},
     Azione.RIMANDA: {"ufficio_a", "staff", "superuser"},
     Azione.PUBBLICA: {"ufficio_a", "staff", "superuser"},
+    Azione.AVVIA: {"referente_a", "staff", "superuser"},
+    Azione.CONCLUDI: {"referente_a", "staff", "superuser"},
     Azione.ARCHIVIA: {"referente_a", "ufficio_a", "staff", "superuser"},
 }
 PERSONE = (
@@ -56,7 +71,8 @@ def _persona(request, nome):
 @pytest.mark.parametrize("persona", PERSONE)
 def test_ogni_transizione_per_ogni_persona_e_ogni_stato(request, scuola_a, persona, azione, stato):
     user = _persona(request, persona)
-    progetto = ProgettoFactory(scuola=scuola_a, stato=stato)
+    # Hours done recorded: concluding needs them (tested on its own below).
+    progetto = ProgettoFactory(scuola=scuola_a, stato=stato, ore_svolte=30)
     autorizzato = persona in AUTORIZZATI[azione]
     consentita = autorizzato and stato in PARTENZE[azione]
 
@@ -125,20 +141,44 @@ def test_l_invio_e_scritto_all_ufficio_del_distretto(
     assert sorted(m.to[0] for m in mail.outbox) == ["ufficio_a@example.org"]
 
 
-def test_modificare_un_progetto_validato_lo_rimanda_in_revisione(referente_a, scuola_a):
-    progetto = ProgettoFactory(scuola=scuola_a, stato=S.VALIDATO)
-    transizione = workflow.dopo_modifica(progetto, referente_a)
+@pytest.mark.parametrize("stato", [S.VALIDATO, S.PUBBLICATO, S.IN_CORSO])
+def test_modificare_cio_che_l_ufficio_ha_validato_lo_rimanda_in_revisione(referente_a, scuola_a, stato):
+    progetto = ProgettoFactory(scuola=scuola_a, stato=stato)
+    transizione = workflow.dopo_modifica(progetto, referente_a, {"titolo", "ore_svolte"})
     progetto.refresh_from_db()
     assert progetto.stato == S.INVIATO
-    assert (transizione.da_stato, transizione.a_stato) == (S.VALIDATO, S.INVIATO)
+    assert (transizione.da_stato, transizione.a_stato) == (stato, S.INVIATO)
+    assert "titolo" in transizione.nota and "ore svolte" in transizione.nota
+
+
+@pytest.mark.parametrize("stato", [S.VALIDATO, S.PUBBLICATO, S.IN_CORSO, S.CONCLUSO])
+def test_il_consuntivo_e_le_date_non_rimandano_all_ufficio_ma_restano_nella_storia(
+    referente_a, scuola_a, stato
+):
+    progetto = ProgettoFactory(scuola=scuola_a, stato=stato)
+    transizione = workflow.dopo_modifica(progetto, referente_a, {"ore_svolte", "risultati", "data_fine"})
+    progetto.refresh_from_db()
+    assert progetto.stato == stato
+    assert (transizione.da_stato, transizione.a_stato) == (stato, stato)
+    assert transizione.nota == "Modificati: data di fine, ore svolte, risultati."
 
 
 @pytest.mark.parametrize("stato", [S.BOZZA, S.RIMANDATO, S.INVIATO])
 def test_modificare_negli_altri_stati_non_cambia_lo_stato(referente_a, scuola_a, stato):
     progetto = ProgettoFactory(scuola=scuola_a, stato=stato)
-    assert workflow.dopo_modifica(progetto, referente_a) is None
+    assert workflow.dopo_modifica(progetto, referente_a, {"titolo"}).a_stato == stato
+    assert workflow.dopo_modifica(progetto, referente_a, set()) is None
     progetto.refresh_from_db()
     assert progetto.stato == stato
+
+
+def test_gli_stati_modificabili_dalla_scuola_sono_quelli_della_tabella():
+    # The queryset (models) and the table (workflow) must say the same: a state added to one only fails.
+    dalla_tabella = {
+        s for s, fase in workflow.CAMPI_PER_STATO.items() if fase.campi and workflow.SCUOLA in fase.chi
+    }
+    assert dalla_tabella == set(STATI_MODIFICABILI)
+    assert set(workflow.CAMPI_PER_STATO) == set(S)
 
 
 @pytest.mark.parametrize("stato", list(S))
@@ -149,7 +189,8 @@ def test_chi_puo_modificare_il_contenuto(request, scuola_a, persona, stato):
     if persona in ("staff", "superuser"):
         atteso = stato != S.ARCHIVIATO
     elif persona == "referente_a":
-        atteso = stato in (S.BOZZA, S.RIMANDATO, S.VALIDATO)
+        # Under review (inviato) the school withdraws it first; archived projects are history.
+        atteso = stato not in (S.INVIATO, S.ARCHIVIATO)
     else:
         atteso = False
     assert workflow.puo_modificare(user, progetto) is atteso
@@ -168,6 +209,24 @@ def test_chi_vede_il_progetto(request, scuola_a, persona, stato):
     else:
         atteso = stato == S.PUBBLICATO
     assert Progetto.objects.visibili_a(user).filter(pk=progetto.pk).exists() is atteso
+
+
+@pytest.mark.parametrize("stato", [S.IN_CORSO, S.CONCLUSO])
+def test_i_visitatori_vedono_in_corso_e_conclusi_solo_se_gia_pubblicati(scuola_a, stato, ufficio_b):
+    mai_pubblicato = ProgettoFactory(scuola=scuola_a, stato=stato, consenso_vetrina=True)
+    pubblicato = ProgettoPubblicatoFactory(scuola=scuola_a, stato=stato)
+    for user in (None, ufficio_b):
+        assert set(Progetto.objects.visibili_a(user)) == {pubblicato}
+    assert set(Progetto.objects.pubblicati()) == {pubblicato}
+    assert pubblicato.e_pubblico and not mai_pubblicato.e_pubblico
+
+
+def test_concludere_senza_ore_svolte_non_e_possibile(referente_a, scuola_a):
+    progetto = ProgettoFactory(scuola=scuola_a, stato=S.IN_CORSO, ore_svolte=0)
+    with pytest.raises(TransizioneNonConsentita, match="ore svolte"):
+        workflow.esegui(progetto, Azione.CONCLUDI, referente_a)
+    progetto.refresh_from_db()
+    assert progetto.stato == S.IN_CORSO
 
 
 def test_i_visitatori_non_vedono_i_pubblicati_senza_consenso(scuola_a, ufficio_b):

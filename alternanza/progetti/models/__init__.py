@@ -3,6 +3,7 @@ assistance and models library (rete.py)."""
 
 from alternanza.progetti.models.progetto import (
     STATI_MODIFICABILI,
+    STATI_PUBBLICI,
     DocumentoProgetto,
     FotoProgetto,
     Progetto,
@@ -17,9 +18,11 @@ from alternanza.progetti.models.rete import (
     AzioneDiRete,
     ModelloIntervento,
 )
+from alternanza.progetti.models.valutazione import ValutazioneOspitante
 
 __all__ = [
     "STATI_MODIFICABILI",
+    "STATI_PUBBLICI",
     "AdozioneModello",
     "AssistenzaTecnica",
     "AzioneDiRete",
@@ -31,4 +34,5 @@ __all__ = [
     "ProgettoQuerySet",
     "StatoProgetto",
     "TransizioneProgetto",
+    "ValutazioneOspitante",
 ]

@@ -37,6 +37,8 @@ class StatoProgetto(models.TextChoices):
     VALIDATO = "validato", _("Validato")
     RIMANDATO = "rimandato", _("Rimandato con osservazioni")
     PUBBLICATO = "pubblicato", _("Pubblicato")
+    IN_CORSO = "in_corso", _("In corso")
+    CONCLUSO = "concluso", _("Concluso")
     ARCHIVIATO = "archiviato", _("Archiviato")
 
     @property
@@ -48,14 +50,44 @@ class StatoProgetto(models.TextChoices):
             "validato": "stato-ok",
             "rimandato": "stato-avviso",
             "pubblicato": "stato-ok",
+            "in_corso": "stato-info",
+            "concluso": "stato-ok",
             "archiviato": "stato-chiuso",
         }[self.value]
 
+    @property
+    def etichetta_pubblica(self) -> str:
+        """What visitors read instead of the workflow's words ("Pubblicato" is office jargon): the phase
+        of the project's life. Only the states a visitor can see (STATI_PUBBLICI) have one."""
+        return str(
+            {
+                "pubblicato": _("In programma"),
+                "in_corso": _("In corso"),
+                "concluso": _("Concluso"),
+            }.get(self.value, "")
+        )
+
+
+# The states a visitor may see a project in (with the school's consent): published, then running and
+# concluded. A project may start running before the office publishes it (AVVIA from "validato"): then
+# it stays reserved, which `pubblicato_il` tells apart.
+STATI_PUBBLICI = (StatoProgetto.PUBBLICATO, StatoProgetto.IN_CORSO, StatoProgetto.CONCLUSO)
+_PUBBLICO = models.Q(consenso_vetrina=True) & (
+    models.Q(stato=StatoProgetto.PUBBLICATO)
+    | models.Q(stato__in=(StatoProgetto.IN_CORSO, StatoProgetto.CONCLUSO), pubblicato_il__isnull=False)
+)
+
 
 # Which projects count in every figure (office statistics, open data, reports): those the district
-# office validated, which stay counted once published or archived.
+# office validated, which stay counted once published, running, concluded or archived.
 _CONVALIDATI = models.Q(
-    stato__in=(StatoProgetto.VALIDATO, StatoProgetto.PUBBLICATO, StatoProgetto.ARCHIVIATO)
+    stato__in=(
+        StatoProgetto.VALIDATO,
+        StatoProgetto.PUBBLICATO,
+        StatoProgetto.IN_CORSO,
+        StatoProgetto.CONCLUSO,
+        StatoProgetto.ARCHIVIATO,
+    )
 )
 # What the per-district statistics sum over the counted projects (the student counts and the hours).
 CAMPI_SOMMATI = (
@@ -105,8 +137,9 @@ class ProgettoQuerySet(models.QuerySet):
         return self.annotate(osservazioni=models.Subquery(ultima.values("nota")[:1]))
 
     def pubblicati(self):
-        """What visitors may see: published projects whose school consented to the showcase."""
-        return self.filter(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)
+        """What visitors may see: published projects (also once running or concluded) whose school
+        consented to the showcase."""
+        return self.filter(_PUBBLICO)
 
     def del_distretto(self, distretto):
         return self.filter(distretto=distretto)
@@ -117,7 +150,7 @@ class ProgettoQuerySet(models.QuerySet):
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
-        condizione = models.Q(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)
+        condizione = _PUBBLICO
         if ambito.distretti_ufficio:
             condizione |= models.Q(distretto_id__in=ambito.distretti_ufficio) & ~models.Q(
                 stato=StatoProgetto.BOZZA
@@ -147,8 +180,17 @@ class ProgettoQuerySet(models.QuerySet):
         return self.filter(scuola_id__in=ambito.scuole, stato__in=STATI_MODIFICABILI)
 
 
-# A coordinator edits a project in these states; editing a validated one sends it back to review.
-STATI_MODIFICABILI = (StatoProgetto.BOZZA, StatoProgetto.RIMANDATO, StatoProgetto.VALIDATO)
+# A coordinator edits a project in these states (which fields, and which edits send it back to the
+# office: alternanza.progetti.workflow.CAMPI_PER_STATO, whose school rows these states must match —
+# a test checks it). Staff edits in every state but "archiviato".
+STATI_MODIFICABILI = (
+    StatoProgetto.BOZZA,
+    StatoProgetto.RIMANDATO,
+    StatoProgetto.VALIDATO,
+    StatoProgetto.PUBBLICATO,
+    StatoProgetto.IN_CORSO,
+    StatoProgetto.CONCLUSO,
+)
 
 _PARTI_STUDENTI = (
     "studenti_ragazze",
@@ -245,6 +287,12 @@ class Progetto(CampiDeiVincoli, models.Model):
     )
     risultati = models.TextField(_("risultati"), blank=True)
     valutazione = models.TextField(_("valutazione"), blank=True)
+    # The school tutor: an adult (a teacher), shown only in the reserved area, never in open data.
+    tutor_scuola_nome = models.CharField(_("tutor scolastico"), max_length=150, blank=True)
+    tutor_scuola_ruolo = models.CharField(
+        _("ruolo del tutor scolastico"), max_length=150, blank=True, help_text=_("Es. docente di meccanica.")
+    )
+    tutor_scuola_email = models.EmailField(_("e-mail del tutor scolastico"), blank=True)
     consenso_vetrina = models.BooleanField(
         _("consenso alla pubblicazione nella vetrina"),
         default=False,
@@ -347,14 +395,14 @@ class Progetto(CampiDeiVincoli, models.Model):
             models.Index(
                 fields=["-pubblicato_il", "-id"],
                 name="progetto_vetrina_idx",
-                condition=models.Q(stato="pubblicato", consenso_vetrina=True),
+                condition=models.Q(stato__in=STATI_PUBBLICI, consenso_vetrina=True),
             ),
             # The partial GIN index serves the public search.
             GinIndex(fields=["ricerca"], name="progetto_ricerca_gin"),
             GinIndex(
                 fields=["ricerca"],
                 name="progetto_ricerca_vetrina_gin",
-                condition=models.Q(stato="pubblicato", consenso_vetrina=True),
+                condition=models.Q(stato__in=STATI_PUBBLICI, consenso_vetrina=True),
             ),
         ]
         triggers = [
@@ -384,6 +432,15 @@ class Progetto(CampiDeiVincoli, models.Model):
     @property
     def stato_enum(self) -> StatoProgetto:
         return StatoProgetto(self.stato)
+
+    @property
+    def e_pubblico(self) -> bool:
+        """Whether visitors see this project (the one-object mirror of ProgettoQuerySet.pubblicati)."""
+        if not self.consenso_vetrina:
+            return False
+        if self.stato == StatoProgetto.PUBBLICATO:
+            return True
+        return self.stato in STATI_PUBBLICI and self.pubblicato_il is not None
 
     # The school id as loaded from the database (set by from_db; absent on a new instance).
     _scuola_id_caricata: int | None
@@ -452,6 +509,10 @@ class ProgettoOrganizzazione(models.Model):
         Organizzazione, on_delete=models.PROTECT, related_name="partecipazioni_progetti"
     )
     ruolo = models.CharField(_("ruolo"), max_length=20, choices=Ruolo.choices, default=Ruolo.OSPITANTE)
+    # The host's tutor (an adult): reserved area only; the host's evaluation link is mailed to them.
+    tutor_nome = models.CharField(_("tutor dell'organizzazione"), max_length=150, blank=True)
+    tutor_ruolo = models.CharField(_("ruolo del tutor"), max_length=150, blank=True)
+    tutor_email = models.EmailField(_("e-mail del tutor"), blank=True)
 
     objects = PartecipazioneQuerySet.as_manager()
 

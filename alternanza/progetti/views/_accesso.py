@@ -14,8 +14,10 @@ def get_progetto_visibile(request, pk: int, queryset=None) -> Progetto:
     return get_object_or_404(queryset.visibili_a(request.user), pk=pk)
 
 
-def get_progetto_modificabile(request, pk: int) -> Progetto:
+def get_progetto_modificabile(request, pk: int, verifica=workflow.puo_modificare) -> Progetto:
+    """The project if the user may change it now (`verifica`: the workflow's question, e.g.
+    workflow.puo_allegare for documents and photos)."""
     progetto = get_progetto_visibile(request, pk, Progetto.objects.select_related("scuola", "distretto"))
-    if not workflow.puo_modificare(request.user, progetto):
+    if not verifica(request.user, progetto):
         raise PermissionDenied
     return progetto

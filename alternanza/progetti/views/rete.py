@@ -16,6 +16,7 @@ from alternanza.core.utenti import richiede
 from alternanza.progetti import workflow
 from alternanza.progetti.forms import AdozioneForm, AssistenzaForm, AzioneForm, ModelloForm
 from alternanza.progetti.models import (
+    STATI_PUBBLICI,
     AdozioneModello,
     AzioneDiRete,
     ModelloIntervento,
@@ -225,7 +226,7 @@ def modello_da_progetto(request, pk):
     ruoli = workflow.ruoli_su(request.user, progetto)
     if not ruoli:
         raise PermissionDenied
-    if progetto.stato not in (StatoProgetto.PUBBLICATO, StatoProgetto.ARCHIVIATO):
+    if progetto.stato not in (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO):
         messages.error(request, _("Solo un progetto pubblicato può diventare un modello di intervento."))
         return redirect(progetto)
     return _crea_modello(request, progetto=progetto)

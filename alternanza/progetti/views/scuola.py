@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from alternanza.core.archivi import risposta_file
@@ -28,6 +29,7 @@ from alternanza.progetti.forms import (
     PartecipazioniFormSet,
     ProgettoForm,
     TransizioneForm,
+    cambiamenti_partecipazioni,
 )
 from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
 from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
@@ -35,6 +37,10 @@ from distretti.permissions import ambito_di, di_staff_o_scuola
 from partnership.services import iniziali_progetto
 
 S = StatoProgetto
+MESSAGGIO_RIVALIDAZIONE = _lazy(
+    "Hai cambiato ciò che l'ufficio aveva validato: il progetto è tornato all'ufficio per una nuova "
+    "revisione."
+)
 
 
 @richiede(di_staff_o_scuola)
@@ -82,15 +88,30 @@ def _salva_progetto(request, progetto: Progetto | None):
     nuovo = progetto is None
     # A new project may start from an accepted interest in an offer, or a just-proposed host.
     iniziali, ospiti = iniziali_progetto(request.user, request.GET) if nuovo else ({}, [])
-    form = ProgettoForm(request.POST or None, instance=progetto, user=request.user, initial=iniziali)
-    formset = PartecipazioniFormSet(
+    # What may change in the project's state, and what sends it back to the office (one table).
+    modificabili = None if nuovo else workflow.campi_modificabili(request.user, progetto)
+    rivalidano = () if nuovo else workflow.CAMPI_PER_STATO[progetto.stato].rivalidano
+    form = ProgettoForm(
         request.POST or None,
-        instance=form.instance,
-        prefix="org",
-        initial=ospiti,
-        form_kwargs={"user": request.user, "ritorno": request.path},
+        instance=progetto,
+        user=request.user,
+        initial=iniziali,
+        modificabili=modificabili,
+        rivalidano=rivalidano,
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    formset = None
+    if modificabili is None or "organizzazioni" in modificabili:
+        formset = PartecipazioniFormSet(
+            request.POST or None,
+            instance=form.instance,
+            prefix="org",
+            initial=ospiti,
+            form_kwargs={"user": request.user, "ritorno": request.path},
+        )
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        cambiati = set(form.changed_data)
+        if formset is not None:
+            cambiati |= cambiamenti_partecipazioni(formset)
         with transaction.atomic():
             oggetto = form.save(commit=False)
             if nuovo:
@@ -100,10 +121,13 @@ def _salva_progetto(request, progetto: Progetto | None):
                 )
             oggetto.save()
             form.save_m2m()
-            formset.instance = oggetto
-            formset.save()
-            if not nuovo and workflow.dopo_modifica(oggetto, request.user):
-                messages.info(request, _("Il progetto era validato: è tornato all'ufficio per la revisione."))
+            if formset is not None:
+                formset.instance = oggetto
+                formset.save()
+            stato_prima = oggetto.stato
+            riga = None if nuovo else workflow.dopo_modifica(oggetto, request.user, cambiati)
+            if riga is not None and oggetto.stato != stato_prima:
+                messages.info(request, MESSAGGIO_RIVALIDAZIONE)
         invalida_vetrina()
         messages.success(request, _("Progetto salvato."))
         return redirect(oggetto)
@@ -114,6 +138,11 @@ def _salva_progetto(request, progetto: Progetto | None):
             "form": form,
             "formset": formset,
             "progetto": progetto,
+            "partecipazioni": progetto.partecipazioni.select_related("organizzazione")
+            if progetto is not None and formset is None
+            else (),
+            "rivalidano": rivalidano,
+            "campi_bloccati": modificabili is not None and any(f.field.disabled for f in form),
             "avviso_minori": AVVISO_MINORI,
             "senza_valutazione": True,
         },
@@ -158,7 +187,15 @@ def transizione(request, pk, azione):
 @require_POST
 def copia(request, pk):
     progetto = get_progetto_visibile(request, pk)
-    nuovo = workflow.copia_anno_successivo(progetto, request.user)
+    try:
+        nuovo = workflow.copia_anno_successivo(progetto, request.user)
+    except workflow.CopiaEsistente as exc:
+        messages.warning(
+            request,
+            _("La copia per l'anno scolastico %(anno)s esiste già: eccola. Non ne è stata creata un'altra.")
+            % {"anno": exc.copia.anno_scolastico},
+        )
+        return redirect(exc.copia)
     messages.success(
         request,
         _("Creata la bozza per l'anno scolastico %(anno)s: aggiorna date e numeri.")
@@ -170,7 +207,7 @@ def copia(request, pk):
 @login_required
 def allegati(request, pk):
     """Documents and photos of a project (upload, list, delete)."""
-    progetto = get_progetto_modificabile(request, pk)
+    progetto = get_progetto_modificabile(request, pk, workflow.puo_allegare)
     form_documento = DocumentoForm(prefix="doc")
     form_foto = FotoForm(prefix="foto")
     if request.method == "POST":
@@ -179,6 +216,7 @@ def allegati(request, pk):
             form_foto.instance.progetto = progetto
             if form_foto.is_valid():
                 form_foto.save()
+                workflow.dopo_modifica(progetto, request.user, {"allegati"})
                 invalida_vetrina()
                 messages.success(request, _("Foto caricata."))
                 return redirect("progetti:allegati", pk=progetto.pk)
@@ -187,6 +225,7 @@ def allegati(request, pk):
             form_documento.instance.progetto = progetto
             if form_documento.is_valid():
                 form_documento.save()
+                workflow.dopo_modifica(progetto, request.user, {"allegati"})
                 messages.success(request, _("Documento caricato."))
                 return redirect("progetti:allegati", pk=progetto.pk)
     return render(
@@ -206,7 +245,7 @@ def allegati(request, pk):
 @login_required
 @require_POST
 def elimina_allegato(request, pk, tipo, allegato):
-    progetto = get_progetto_modificabile(request, pk)
+    progetto = get_progetto_modificabile(request, pk, workflow.puo_allegare)
     relazioni: dict[str, Manager[Any]] = {"documento": progetto.documenti, "foto": progetto.foto}
     relazione = relazioni.get(tipo)
     if relazione is None:
@@ -214,6 +253,7 @@ def elimina_allegato(request, pk, tipo, allegato):
     oggetto = get_object_or_404(relazione.all(), pk=allegato)
     campo = oggetto.file if tipo == "documento" else oggetto.immagine
     oggetto.delete()
+    workflow.dopo_modifica(progetto, request.user, {"allegati"})
     transaction.on_commit(lambda: campo.storage.delete(campo.name))
     invalida_vetrina()
     messages.success(request, _("Allegato eliminato."))

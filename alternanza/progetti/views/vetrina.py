@@ -12,11 +12,7 @@ from django.utils.functional import cached_property
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import pagina_in_cache
 from alternanza.progetti.filters import ProgettoFilter
-from alternanza.progetti.models import (
-    Progetto,
-    ProgettoOrganizzazione,
-    StatoProgetto,
-)
+from alternanza.progetti.models import STATI_PUBBLICI, Progetto, ProgettoOrganizzazione, StatoProgetto
 from alternanza.progetti.views._accesso import get_progetto_visibile
 
 PER_PAGINA = 20
@@ -81,7 +77,7 @@ def progetto(request, pk):
         request, pk, Progetto.objects.select_related("scuola__comune", "distretto", "partnership")
     )
     ruoli = workflow.ruoli_su(request.user, progetto)
-    riservato = bool(ruoli) or (progetto.stato != StatoProgetto.PUBBLICATO or not progetto.consenso_vetrina)
+    riservato = bool(ruoli) or not progetto.e_pubblico
     documenti = progetto.documenti.all()
     if not ruoli:
         documenti = documenti.filter(pubblico=True)
@@ -89,7 +85,7 @@ def progetto(request, pk):
         [progetto],
         Prefetch(
             "partecipazioni",
-            queryset=ProgettoOrganizzazione.objects.select_related("organizzazione").order_by(
+            queryset=ProgettoOrganizzazione.objects.select_related("organizzazione", "valutazione").order_by(
                 "ruolo", "organizzazione__nome"
             ),
         ),
@@ -110,6 +106,12 @@ def progetto(request, pk):
             # Attributes for the template only, not model fields: the stubs know no such attribute.
             partecipazione.convenzione = stato[partecipazione.organizzazione_id]  # type: ignore[attr-defined]
             partecipazione.mostra_convenzione = True  # type: ignore[attr-defined]
+        contesto_ospitanti = {
+            "ospitanti": ospitanti,
+            "puo_chiedere_valutazione": workflow.puo_chiedere_valutazione(request.user, progetto),
+        }
+    else:
+        contesto_ospitanti = {}
     contesto = {
         "progetto": progetto,
         "documenti": documenti,
@@ -118,7 +120,13 @@ def progetto(request, pk):
         "azioni": workflow.azioni_possibili(request.user, progetto),
         "puo_modificare": workflow.puo_modificare(request.user, progetto),
         "puo_copiare": workflow.puo_copiare(request.user, progetto),
+        "puo_allegare": workflow.puo_allegare(request.user, progetto),
+        # A project that happened (or is happening) may become a model for others.
+        "modellabile": progetto.stato in (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO),
+        # Visitors read what happened (hours done, results) once the school has concluded it.
+        "concluso": progetto.stato == StatoProgetto.CONCLUSO,
         "ultimo_aggiornamento": progetto.aggiornato_il,
+        **contesto_ospitanti,
     }
     if ruoli & {workflow.UFFICIO, workflow.STAFF}:
         # After a decision the office goes on to the next project of its queue.
@@ -128,6 +136,8 @@ def progetto(request, pk):
             .only("id", "titolo")
             .first()
         )
+    if contesto["puo_copiare"]:
+        contesto["copia"] = workflow.copia_esistente(progetto)
     if ruoli:
         contesto["transizioni"] = progetto.transizioni.all()[:50]
         contesto["senza_valutazione"] = True
