@@ -7,8 +7,10 @@ Without SPID settings (settings.SPID_ATTIVO false) every view answers 404; witho
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
+from importlib import import_module
 
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
@@ -27,16 +29,22 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from saml2 import BINDING_HTTP_REDIRECT
 from saml2.mdstore import UnsupportedBinding
 from saml2.s_utils import UnknownSystemEntity
-from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
+from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT, Issuer, NameID
 from saml2.xmldsig import SIG_RSA_SHA256
 
-from alternanza.spid import saml
+from alternanza.spid import saml, slo
 from alternanza.spid.forms import EmailCieForm
-from alternanza.spid.models import AsserzioneUsata, IdentitaSpid, ProviderSpid, impronta_codice_fiscale
+from alternanza.spid.models import (
+    AsserzioneUsata,
+    IdentitaSpid,
+    ProviderSpid,
+    SessioneIdp,
+    impronta_codice_fiscale,
+)
 from alternanza.utenti.middleware import CHIAVE_MFA_OK
 from distretti.permissions import richiede_mfa
 
@@ -48,6 +56,8 @@ VALIDITA_RICHIESTA = 10 * 60  # seconds the user has to authenticate at the IdP
 CHIAVE_SESSIONE = "spid"
 
 
+COOKIE_USCITA = "spid_uscita"
+SALE_USCITA = "alternanza.spid.uscita"
 SALE_CIE = "alternanza.spid.cie_in_attesa"
 
 
@@ -317,6 +327,15 @@ def _sessione_idp(identita: saml.Identita) -> dict:
 def _apri_sessione(request: HttpRequest, utente, sessione_idp: dict) -> None:
     login(request, utente, backend="django.contrib.auth.backends.ModelBackend")
     request.session[CHIAVE_SESSIONE] = sessione_idp
+    if not request.session.session_key:
+        request.session.save()
+    limite = timezone.now() - dt.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+    SessioneIdp.objects.filter(creata_il__lt=limite).delete()  # their sessions are over anyway
+    SessioneIdp.objects.create(
+        session_key=request.session.session_key,
+        emittente=sessione_idp["idp"],
+        name_id=sessione_idp["name_id"],
+    )
     if sessione_idp["livello"] >= 2:
         request.session[CHIAVE_MFA_OK] = True  # SPID L2/CIE (level 2 or above) is the second factor
 
@@ -379,11 +398,25 @@ def completa_cie(request: HttpRequest) -> HttpResponse:
     return _pagina_email_cie(request, form, token, in_attesa)
 
 
+def _chiudi_sessioni_idp(emittente: str, name_id: str) -> int:
+    """End every portal session opened by this IdP session (its NameID); how many."""
+    righe = SessioneIdp.objects.filter(emittente=emittente, name_id=name_id)
+    chiavi = list(righe.values_list("session_key", flat=True))
+    motore = import_module(settings.SESSION_ENGINE)
+    for chiave in chiavi:
+        motore.SessionStore(session_key=chiave).delete()
+    righe.delete()
+    return len(chiavi)
+
+
 @require_POST
 @richiede_spid
 def esci(request: HttpRequest) -> HttpResponse:
-    """Logout: the portal session always, and the SPID session at the IdP when it offers Single Logout."""
+    """Logout: the portal session always, and the SPID session at the IdP when it offers Single Logout
+    (a signed LogoutRequest; the IdP's LogoutResponse comes back to sls)."""
     sessione = request.session.get(CHIAVE_SESSIONE)
+    if request.session.session_key:
+        SessioneIdp.objects.filter(session_key=request.session.session_key).delete()
     logout(request)
     destinazione = reverse("home")
     if not sessione:
@@ -397,9 +430,9 @@ def esci(request: HttpRequest) -> HttpResponse:
         UnknownSystemEntity,
         IndexError,
         KeyError,
-    ):  # no SLO at this IdP, or it left the registry
+    ):  # no SLO at this IdP (CIE ID has none), or it left the registry
         return redirect(destinazione)
-    _id, richiesta = cli.create_logout_request(
+    id_richiesta, richiesta = cli.create_logout_request(
         luogo,
         sessione["idp"],
         name_id=NameID(
@@ -410,11 +443,15 @@ def esci(request: HttpRequest) -> HttpResponse:
         session_indexes=[sessione["session_index"]] if sessione.get("session_index") else None,
         sign=False,
     )
+    # SPID asks the Issuer with its Format and NameQualifier, as in the AuthnRequest.
+    richiesta.issuer = Issuer(
+        text=settings.SPID_ENTITY_ID, format=NAMEID_FORMAT_ENTITY, name_qualifier=settings.SPID_ENTITY_ID
+    )
     info = cli.apply_binding(
         BINDING_HTTP_REDIRECT, str(richiesta), luogo, relay_state="/", sign=True, sigalg=SIG_RSA_SHA256
     )
     # A page with a link, not a redirect: the logout form's CSP (form-action 'self') would block it.
-    return render(
+    risposta = render(
         request,
         "spid/prosegui.html",
         {
@@ -426,13 +463,92 @@ def esci(request: HttpRequest) -> HttpResponse:
             "url": dict(info["headers"])["Location"],
         },
     )
+    # The IdP's LogoutResponse must answer this very request: its id waits in a signed cookie.
+    sicuro = request.is_secure()
+    risposta.set_cookie(
+        COOKIE_USCITA,
+        signing.dumps({"id": id_richiesta, "idp": sessione["idp"]}, salt=SALE_USCITA),
+        max_age=VALIDITA_RICHIESTA,
+        secure=sicuro,
+        httponly=True,
+        samesite="None" if sicuro else "Lax",
+        path=reverse("spid:sls"),
+    )
+    return risposta
 
 
-@csrf_exempt
+def _esito_uscita(request: HttpRequest, titolo: str, messaggio: str, status: int = 200) -> HttpResponse:
+    risposta = render(request, "spid/uscita.html", {"titolo": titolo, "messaggio": messaggio}, status=status)
+    if status == 200:
+        # Only an answer that was handled ends the wait: a forged message must not cancel a real logout.
+        risposta.delete_cookie(COOKIE_USCITA, path=reverse("spid:sls"))
+    return risposta
+
+
+@csrf_exempt  # the identity provider sends here (HTTP-Redirect or HTTP-POST); every message is signed
+@require_http_methods(["GET", "POST"])
 @richiede_spid
 def sls(request: HttpRequest) -> HttpResponse:
-    """Single Logout Service: the IdP's answer to our LogoutRequest, or its own LogoutRequest."""
-    if request.user.is_authenticated:
+    """Single Logout Service: the IdP's LogoutResponse to our LogoutRequest (sent by esci), or a
+    LogoutRequest of the IdP (the person logged out at another service): then the portal sessions of that
+    IdP session end and the IdP gets a signed LogoutResponse."""
+    parametri = request.GET if request.method == "GET" else request.POST
+    try:
+        messaggio = slo.leggi_messaggio_logout(
+            request.method, parametri, request.META.get("QUERY_STRING", "")
+        )
+    except saml.RispostaNonValida as exc:
+        log.warning("spid_logout_invalid detail=%s ip=%s", exc, request.META.get("REMOTE_ADDR"))
+        return _esito_uscita(
+            request,
+            _("Uscita da SPID non riuscita"),
+            _("Il messaggio del gestore di identità non è valido. Per sicurezza chiudi il browser."),
+            status=400,
+        )
+    if messaggio.tipo == "LogoutResponse":
+        try:
+            attesa = signing.loads(
+                request.COOKIES[COOKIE_USCITA], salt=SALE_USCITA, max_age=VALIDITA_RICHIESTA
+            )
+        except (KeyError, signing.BadSignature):
+            attesa = None
+        if attesa is None or (attesa["id"], attesa["idp"]) != (messaggio.in_response_to, messaggio.emittente):
+            log.warning("spid_logout_unexpected_response idp=%s", messaggio.emittente)
+            return _esito_uscita(
+                request,
+                _("Uscita da SPID non riuscita"),
+                _(
+                    "Questa risposta non corrisponde a una tua richiesta di uscita. Per sicurezza chiudi il "
+                    "browser."
+                ),
+                status=400,
+            )
+        if request.user.is_authenticated:
+            logout(request)
+        if not messaggio.riuscito:
+            return _esito_uscita(
+                request,
+                _("Sei uscito dal portale"),
+                _(
+                    "Il gestore di identità non ha confermato la chiusura della sessione SPID: per sicurezza "
+                    "chiudi il browser."
+                ),
+            )
+        log.info("spid_logout idp=%s", messaggio.emittente)
+        return _esito_uscita(request, _("Sei uscito"), _("Sei uscito dal portale e da SPID."))
+
+    # A LogoutRequest from the IdP: end the portal sessions of that IdP session, then answer it.
+    chiuse = _chiudi_sessioni_idp(messaggio.emittente, messaggio.name_id) if messaggio.name_id else 0
+    corrente = request.session.get(CHIAVE_SESSIONE) or {}
+    if request.user.is_authenticated and (corrente.get("idp"), corrente.get("name_id")) == (
+        messaggio.emittente,
+        messaggio.name_id,
+    ):
         logout(request)
-    messages.info(request, _("Sei uscito dal portale."))
-    return redirect("/")
+        chiuse += 1
+    log.info("spid_logout_from_idp idp=%s sessions=%s", messaggio.emittente, chiuse)
+    try:
+        indirizzo = slo.risposta_al_logout(messaggio, riuscito=bool(messaggio.name_id))
+    except (UnsupportedBinding, UnknownSystemEntity, IndexError, KeyError):
+        return _esito_uscita(request, _("Sei uscito"), _("Sei uscito dal portale."))
+    return HttpResponseRedirect(indirizzo)
