@@ -122,10 +122,10 @@ Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject>\
             return False
         return True
 
-    def _logout(self, tipo: str, destinazione: str, corpo: str, **attributi: str) -> str:
+    def _logout(self, tipo: str, destinazione: str, corpo: str, ident: str = "", **attributi: str) -> str:
         extra = "".join(f' {n}="{html.escape(v)}"' for n, v in attributi.items())
         return (
-            f'<samlp:{tipo} xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="_{uuid.uuid4()}" '
+            f'<samlp:{tipo} xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{ident or f"_{uuid.uuid4()}"}" '
             f'Version="2.0" IssueInstant="{_istante(dt.datetime.now(dt.UTC))}" Destination="{destinazione}"'
             f'{extra}><saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity" '
             f'NameQualifier="{self.url}">{self.url}</saml:Issuer>{corpo}</samlp:{tipo}>'
@@ -148,6 +148,20 @@ Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject>\
         xml = self._logout("LogoutRequest", sls, corpo)
         url = self._firma_redirect(sls, "SAMLRequest", xml)
         return url if firmata else url.split("&SigAlg=")[0]
+
+    def uscita_avviata_qui_post(self, sls: str, name_id: str) -> str:
+        """The same LogoutRequest for the HTTP-POST binding: XML-signed, base64 (the SAMLRequest field)."""
+        ident = f"_{uuid.uuid4()}"
+        firma = str(pre_signature_part(ident, None, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256))
+        corpo = (
+            f'{firma}<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" '
+            f'NameQualifier="{self.url}">{html.escape(name_id)}</saml:NameID>'
+        )
+        xml = self._logout("LogoutRequest", sls, corpo, ident=ident)
+        firmato = self.sec.sign_statement(
+            xml, node_name="urn:oasis:names:tc:SAML:2.0:protocol:LogoutRequest", node_id=ident
+        )
+        return base64.b64encode(firmato.encode()).decode()
 
     def _gestore(idp_self):  # noqa: N805 - the handler class closes over the IdP
         class Gestore(BaseHTTPRequestHandler):

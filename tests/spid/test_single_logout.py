@@ -143,3 +143,44 @@ def test_logout_request_non_firmata_non_chiude_niente(client, idp):
     assert Client().get(reverse("spid:sls") + "?" + altrove.query).status_code == 400
     assert client.get(reverse("area:home")).status_code == 200  # still logged in
     assert SessioneIdp.objects.count() == 1
+
+
+@pytest.mark.parametrize("ruolo", ["staff", "ufficio"])
+def test_spid_livello_1_non_apre_sessioni_di_staff_ne_di_uffici(client, idp, settings, ruolo, distretto_a):
+    """Level 1 is a password only: an L1 response for a staff member or a district office (even one
+    without TOTP set up) opens no session; the same person at level 2 gets in with no TOTP prompt."""
+    from alternanza.spid.models import IdentitaSpid, impronta_codice_fiscale
+    from tests.factories import staff_cm, ufficio_distretto
+
+    utente = staff_cm(mfa=False) if ruolo == "staff" else ufficio_distretto(distretto_a, mfa=False)
+    IdentitaSpid.objects.create(utente=utente, impronta=impronta_codice_fiscale(CF))
+    settings.SPID_LIVELLO = 1
+    idp.livello = "https://www.spid.gov.it/SpidL1"
+    uscita = client.get(reverse("spid:accedi"), {"idp": idp.url})
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(uscita["Location"]).query)
+    richiesta = etree.fromstring(zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15))
+    risposta = base64.b64encode(idp.risposta(richiesta, CF).encode()).decode()
+    rifiutata = client.post(reverse("spid:acs"), {"SAMLResponse": risposta})
+    assert rifiutata.status_code == 403 and "livello 2" in rifiutata.content.decode()
+    assert "_auth_user_id" not in client.session and not SessioneIdp.objects.exists()
+
+    settings.SPID_LIVELLO = 2
+    idp.livello = "https://www.spid.gov.it/SpidL2"
+    _entra(client, idp)
+    assert client.session["_auth_user_id"] == str(utente.pk)
+    assert client.get(reverse("area:home")).status_code == 200  # no detour to set up TOTP
+
+
+def test_uscita_avviata_dall_idp_in_http_post(client, idp):
+    """HTTP-POST binding (a cross-site POST: no portal cookie): the XML signature is what is checked."""
+    _entra(client, idp)
+    name_id = client.session[CHIAVE_SESSIONE]["name_id"]
+    firmata = idp.uscita_avviata_qui_post("http://testserver/spid/sls/", name_id)
+    # The same message with one character of the NameID changed no longer verifies.
+    xml = base64.b64decode(firmata).decode()
+    alterata = base64.b64encode(xml.replace(name_id, name_id[:-1] + "x").encode()).decode()
+    assert Client().post(reverse("spid:sls"), {"SAMLRequest": alterata}).status_code == 400
+    assert client.get(reverse("area:home")).status_code == 200
+    risposta = Client().post(reverse("spid:sls"), {"SAMLRequest": firmata})
+    assert risposta.status_code == 302 and risposta["Location"].startswith(idp.url + "/slo?SAMLResponse=")
+    assert client.get(reverse("area:home")).status_code == 302
