@@ -611,6 +611,16 @@ SPID_CONTATTO_EMAIL = env.str("SPID_CONTATTO_EMAIL", default=PORTALE["email_cont
 SPID_CONTATTO_TELEFONO = env.str("SPID_CONTATTO_TELEFONO", default="")
 SPID_ORGANIZZAZIONE = env.str("SPID_ORGANIZZAZIONE", default="Città metropolitana di Bologna")
 SPID_ORGANIZZAZIONE_URL = env.str("SPID_ORGANIZZAZIONE_URL", default=PORTALE["ente_url"])
+# "Entra con CIE" (CIE ID's SAML 2.0 interface, same SP key and entityID as SPID): on with SPID when the
+# metadata of the CIE identity provider is given as a file (the repository ships the Ministry's production
+# and pre-production ones in alternanza/spid/dati/). CIE's metadata need the SP's comune (cadastral code)
+# and province in the ContactPerson extensions.
+CIE_IDP_METADATA_FILE = env.str("CIE_IDP_METADATA_FILE", default="")
+if CIE_IDP_METADATA_FILE and not Path(CIE_IDP_METADATA_FILE).is_file():
+    raise ImproperlyConfigured(f"CIE_IDP_METADATA_FILE={CIE_IDP_METADATA_FILE} is not a readable file.")
+CIE_ATTIVO = SPID_ATTIVO and bool(CIE_IDP_METADATA_FILE)
+CIE_CODICE_COMUNE = env.str("CIE_CODICE_COMUNE", default="A944")  # Bologna
+CIE_PROVINCIA = env.str("CIE_PROVINCIA", default="BO")
 # Tolerated clock difference with the identity providers, in seconds.
 SPID_TOLLERANZA_OROLOGIO = env.int("SPID_TOLLERANZA_OROLOGIO", default=60)
 XMLSEC1_PATH = env.str("XMLSEC1_PATH", default="/usr/bin/xmlsec1")

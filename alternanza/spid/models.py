@@ -76,3 +76,20 @@ class AsserzioneUsata(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emittente} {self.id_asserzione}"
+
+
+class SessioneIdp(models.Model):
+    """A portal session opened by a SPID/CIE login, by the IdP's NameID: a LogoutRequest from the IdP
+    (Single Logout started elsewhere) names the person only by that NameID, and may come by a cross-site
+    POST that carries no session cookie. Rows go with the logout, or after SESSION_ABSOLUTE_TIMEOUT."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    emittente = models.CharField(max_length=500)
+    name_id = models.CharField(max_length=500)
+    creata_il = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["emittente", "name_id"], name="spid_sessione_idp_nameid")]
+
+    def __str__(self) -> str:
+        return f"{self.emittente} {self.name_id}"

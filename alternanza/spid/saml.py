@@ -36,8 +36,17 @@ LIVELLI = {
     3: "https://www.spid.gov.it/SpidL3",
 }
 LIVELLO_DA_ACR = {v: k for k, v in LIVELLI.items()}
-# Attributes the portal asks (AttributeConsumingService index 0): who the person is and how to write.
-ATTRIBUTI_RICHIESTI = ("fiscalNumber", "name", "familyName", "email")
+SPID, CIE = "spid", "cie"
+# Attributes the portal asks (AttributeConsumingService index 0 of each metadata): who the person is and,
+# from SPID, how to write. CIE ID's SAML interface releases only the eIDAS minimum dataset (no e-mail):
+# a new CIE user types the address once (views.completa_cie).
+ATTRIBUTI_RICHIESTI = {
+    SPID: ("fiscalNumber", "name", "familyName", "email"),
+    CIE: ("fiscalNumber", "name", "familyName", "dateOfBirth"),
+}
+# Of those, the ones a response must carry for the login to go on.
+ATTRIBUTI_NECESSARI = {SPID: ATTRIBUTI_RICHIESTI[SPID], CIE: ("fiscalNumber", "name", "familyName")}
+NS_CIE = "https://www.cartaidentita.interno.gov.it/saml-extensions"
 NS = {
     "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
     "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
@@ -67,10 +76,43 @@ def url_sls() -> str:
     return url_assoluto("spid:sls")
 
 
+@dataclass(frozen=True)
+class ProviderCie:
+    """CIE ID's identity provider, from the metadata file of settings.CIE_IDP_METADATA_FILE."""
+
+    entity_id: str
+    nome: str
+    metadata: str
+
+
+@lru_cache(maxsize=2)
+def _leggi_provider_cie(percorso: str) -> ProviderCie:
+    testo = Path(percorso).read_text(encoding="utf-8")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    radice = etree.fromstring(testo.encode(), parser=parser)
+    if radice.tag != f"{{{NS['md']}}}EntityDescriptor" or not radice.get("entityID"):
+        raise ValueError(f"{percorso}: not the EntityDescriptor of an identity provider")
+    return ProviderCie(radice.get("entityID"), "CIE ID", etree.tostring(radice, encoding="unicode"))
+
+
+def provider_cie() -> ProviderCie | None:
+    """The CIE identity provider when "Entra con CIE" is configured, else None."""
+    if not settings.CIE_ATTIVO:
+        return None
+    return _leggi_provider_cie(settings.CIE_IDP_METADATA_FILE)
+
+
+def _metadati_idp() -> tuple[str, ...]:
+    metadati = list(ProviderSpid.objects.filter(attivo=True).values_list("metadata", flat=True))
+    cie = provider_cie()
+    if cie is not None:
+        metadati.append(cie.metadata)
+    return tuple(metadati)
+
+
 def configurazione() -> SPConfig:
     """pysaml2's SP configuration, with the metadata of the active identity providers inline."""
-    metadati = list(ProviderSpid.objects.filter(attivo=True).values_list("metadata", flat=True))
-    return _configurazione(tuple(metadati), *_chiave_impostazioni())
+    return _configurazione(_metadati_idp(), *_chiave_impostazioni())
 
 
 def _chiave_impostazioni() -> tuple[str, str, str, str]:
@@ -115,8 +157,7 @@ def _configurazione(metadati: tuple[str, ...], *_impostazioni: str) -> SPConfig:
 
 def client() -> Saml2Client:
     """One client per configuration: building it loads (and checks) the SP's RSA key, ~0.4 s."""
-    metadati = tuple(ProviderSpid.objects.filter(attivo=True).values_list("metadata", flat=True))
-    return _client(metadati, *_chiave_impostazioni())
+    return _client(_metadati_idp(), *_chiave_impostazioni())
 
 
 @lru_cache(maxsize=8)
@@ -133,27 +174,47 @@ def _certificato_base64() -> str:
 # --- SP metadata ------------------------------------------------------------------------------------
 
 
-def metadata_firmati() -> str:
-    """The SP metadata (Avviso SPID n. 29 v3: public SP), signed with the SP key (RSA-SHA256)."""
-    return _metadata_firmati(settings.SPID_ENTITY_ID, settings.SITE_URL, _certificato_base64())
+def metadata_firmati(servizio: str = SPID) -> str:
+    """The SP metadata, signed with the SP key (RSA-SHA256): for SPID as Avviso SPID n. 29 v3 asks of a
+    public SP; for CIE as spid-sp-test's cie-sp-public profile checks (CIE's extensions in the
+    ContactPerson, the eIDAS attributes). Same entityID, key, ACS and SLS for both."""
+    return _metadata_firmati(servizio, settings.SPID_ENTITY_ID, settings.SITE_URL, _certificato_base64())
 
 
-@lru_cache(maxsize=2)
-def _metadata_firmati(entity_id: str, site_url: str, certificato: str) -> str:
-    ident = "_" + hashlib.sha256(entity_id.encode()).hexdigest()
-    firma = str(pre_signature_part(ident, certificato, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256))
-    nome_servizio = escape(str(settings.PORTALE["nome"]))
-    organizzazione = escape(settings.SPID_ORGANIZZAZIONE)
-    attributi = "".join(f'<md:RequestedAttribute Name="{a}"/>' for a in ATTRIBUTI_RICHIESTI)
+def _contatto(servizio: str) -> str:
     telefono = (
         f"<md:TelephoneNumber>{escape(settings.SPID_CONTATTO_TELEFONO)}</md:TelephoneNumber>"
         if settings.SPID_CONTATTO_TELEFONO
         else ""
     )
+    email = f"<md:EmailAddress>{escape(settings.SPID_CONTATTO_EMAIL)}</md:EmailAddress>"
+    if servizio == SPID:
+        return (
+            '<md:ContactPerson contactType="other"><md:Extensions>'
+            f"<spid:IPACode>{escape(settings.SPID_CODICE_IPA)}</spid:IPACode><spid:Public/></md:Extensions>"
+            f"{email}{telefono}</md:ContactPerson>"
+        )
+    return (
+        '<md:ContactPerson contactType="administrative"><md:Extensions><cie:Public/>'
+        f"<cie:IPACode>{escape(settings.SPID_CODICE_IPA)}</cie:IPACode>"
+        f"<cie:Municipality>{escape(settings.CIE_CODICE_COMUNE)}</cie:Municipality>"
+        f"<cie:Province>{escape(settings.CIE_PROVINCIA)}</cie:Province><cie:Country>IT</cie:Country>"
+        f"</md:Extensions><md:Company>{escape(settings.SPID_ORGANIZZAZIONE)}</md:Company>"
+        f"{email}{telefono}</md:ContactPerson>"
+    )
+
+
+@lru_cache(maxsize=4)
+def _metadata_firmati(servizio: str, entity_id: str, site_url: str, certificato: str) -> str:
+    ident = "_" + hashlib.sha256(f"{servizio}:{entity_id}".encode()).hexdigest()
+    firma = str(pre_signature_part(ident, certificato, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256))
+    nome_servizio = escape(str(settings.PORTALE["nome"]))
+    organizzazione = escape(settings.SPID_ORGANIZZAZIONE)
+    attributi = "".join(f'<md:RequestedAttribute Name="{a}"/>' for a in ATTRIBUTI_RICHIESTI[servizio])
     sls = quoteattr(url_sls())
     xml = f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" \
 xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:spid="https://spid.gov.it/saml-extensions" \
-entityID={quoteattr(entity_id)} ID="{ident}">{firma}\
+xmlns:cie="{NS_CIE}" entityID={quoteattr(entity_id)} ID="{ident}">{firma}\
 <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" \
 AuthnRequestsSigned="true" WantAssertionsSigned="true">\
 <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{certificato}\
@@ -168,11 +229,7 @@ Location={quoteattr(url_acs())}/>\
 <md:Organization><md:OrganizationName xml:lang="it">{organizzazione}</md:OrganizationName>\
 <md:OrganizationDisplayName xml:lang="it">{organizzazione}</md:OrganizationDisplayName>\
 <md:OrganizationURL xml:lang="it">{escape(settings.SPID_ORGANIZZAZIONE_URL)}</md:OrganizationURL>\
-</md:Organization>\
-<md:ContactPerson contactType="other"><md:Extensions>\
-<spid:IPACode>{escape(settings.SPID_CODICE_IPA)}</spid:IPACode><spid:Public/></md:Extensions>\
-<md:EmailAddress>{escape(settings.SPID_CONTATTO_EMAIL)}</md:EmailAddress>{telefono}</md:ContactPerson>\
-</md:EntityDescriptor>"""
+</md:Organization>{_contatto(servizio)}</md:EntityDescriptor>"""
     sec = client_senza_idp().sec
     return sec.sign_statement(
         xml, node_name="urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor", node_id=ident
@@ -193,12 +250,11 @@ class RichiestaAutenticazione:
     istante: str
 
 
-def richiesta_autenticazione(
-    provider: ProviderSpid, livello: int, relay_state: str
-) -> RichiestaAutenticazione:
-    """A signed AuthnRequest for the provider, over HTTP-Redirect (works without JavaScript)."""
+def richiesta_autenticazione(entity_id: str, livello: int, relay_state: str) -> RichiestaAutenticazione:
+    """A signed AuthnRequest for the identity provider (SPID or CIE: the same SAML profile), over
+    HTTP-Redirect (works without JavaScript)."""
     cli = client()
-    destinazione = cli.sso_location(provider.entity_id, BINDING_HTTP_REDIRECT)
+    destinazione = cli.sso_location(entity_id, BINDING_HTTP_REDIRECT)
     id_richiesta, richiesta = cli.create_authn_request(
         destinazione,
         binding=BINDING_HTTP_POST,  # the binding of the response (ProtocolBinding)
@@ -274,9 +330,15 @@ def _testo(elemento, cosa: str) -> str:
 
 
 def valida_risposta(
-    saml_response: str, id_richiesta: str, istante_richiesta: str, entity_id_idp: str, livello_minimo: int
+    saml_response: str,
+    id_richiesta: str,
+    istante_richiesta: str,
+    entity_id_idp: str,
+    livello_minimo: int,
+    servizio: str = SPID,
 ) -> Identita:
-    """Validate an IdP's Response to our request id_richiesta, as the SPID rules ask, or raise."""
+    """Validate an IdP's Response to our request id_richiesta, as the SPID rules ask (CIE ID follows the
+    same profile), or raise."""
     if len(saml_response) > MAX_RISPOSTA:
         raise RispostaNonValida("response too large")
     try:
@@ -319,7 +381,7 @@ def valida_risposta(
     if livello is None or livello < livello_minimo:
         raise RispostaNonValida(f"AuthnContextClassRef {acr!r} below the requested level")
     attributi = {nome: (valori[0] if valori else "") for nome, valori in risposta.ava.items()}
-    mancanti = [a for a in ATTRIBUTI_RICHIESTI if not str(attributi.get(a, "")).strip()]
+    mancanti = [a for a in ATTRIBUTI_NECESSARI[servizio] if not str(attributi.get(a, "")).strip()]
     if mancanti:
         raise RispostaNonValida(f"missing attributes {mancanti}")
     name_id = asserzione.subject.name_id if asserzione.subject is not None else None

@@ -9,6 +9,8 @@ app_name = "spid"
 
 urlpatterns = [
     path("metadata/", views.metadata, name="metadata"),
+    path("cie/metadata/", views.metadata_cie, name="metadata_cie"),
+    path("cie/completa/", views.completa_cie, name="completa_cie"),
     path("accedi/", views.accedi, name="accedi"),
     path("collega/", views.collega, name="collega"),
     path("acs/", views.acs, name="acs"),

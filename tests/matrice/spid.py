@@ -8,6 +8,8 @@ SPENTO = attesi(404)
 
 VOCI = [
     Voce("spid:metadata", get=SPENTO),
+    Voce("spid:metadata_cie", get=SPENTO),
+    Voce("spid:completa_cie", get=SOLO_POST, post=[Azione("completa", attesi=SPENTO)]),
     Voce("spid:accedi", get=SPENTO),
     Voce("spid:sls", get=SPENTO, post=[Azione("risposta_idp", attesi=SPENTO, csrf_esente=True)]),
     Voce("spid:acs", get=SOLO_POST, post=[Azione("risposta_idp", attesi=SPENTO, csrf_esente=True)]),

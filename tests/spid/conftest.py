@@ -133,14 +133,16 @@ def spid_live(live_server, settings, tmp_path, chiavi_idp, con_dati_delle_migraz
 IDP = "http://127.0.0.1:8499"  # spid-sp-test's fake IdP: never contacted, it only signs
 
 
-def esegui_spid_sp_test(ambiente: dict, url: str, tmp_path: Path, *argomenti: str) -> dict:
+def esegui_spid_sp_test(
+    ambiente: dict, url: str, tmp_path: Path, *argomenti: str, metadata: str = "/spid/metadata/"
+) -> dict:
     """Run spid-sp-test against the live portal; the JSON report, the tool's own checks flattened."""
     rapporto = tmp_path / "rapporto.json"
     esito = subprocess.run(
         [
             SPID_SP_TEST,
             "--metadata-url",
-            f"{url}/spid/metadata/",
+            f"{url}{metadata}",
             "--authn-url",
             f"{url}/spid/accedi/?idp={IDP}",
             "--extra",
@@ -181,3 +183,26 @@ def controlli(rapporto: dict) -> list[dict]:
 
     visita(rapporto)
     return trovati
+
+
+@pytest.fixture
+def cie_live(spid_live, settings, tmp_path):
+    """The live portal with "Entra con CIE" on: spid-sp-test's fake IdP plays CIE ID (its metadata is the
+    CIE_IDP_METADATA_FILE), and is no longer one of the SPID identity providers."""
+    from alternanza.spid.models import ProviderSpid
+
+    (entita,) = ProviderSpid.objects.filter(entity_id=IDP)
+    file_cie = tmp_path / "cie-idp.xml"
+    file_cie.write_text(entita.metadata)
+    ProviderSpid.objects.filter(entity_id=IDP).update(attivo=False)
+    settings.CIE_IDP_METADATA_FILE = str(file_cie)
+    settings.CIE_ATTIVO = True
+    settings.SPID_CONTATTO_TELEFONO = "+390516598111"  # CIE's ContactPerson needs a telephone number
+    return spid_live
+
+
+def esegui_spid_sp_test_cie(ambiente: dict, url: str, tmp_path: Path, *argomenti: str) -> dict:
+    """spid-sp-test with its CIE profile (cie-sp-public) on the CIE metadata of the live portal."""
+    return esegui_spid_sp_test(
+        ambiente, url, tmp_path, "--profile", "cie-sp-public", *argomenti, metadata="/spid/cie/metadata/"
+    )

@@ -4,7 +4,8 @@
 It does what a real IdP does, in the plainest HTML (no JavaScript): shows a login form for the portal's
 AuthnRequest, then a page whose button posts a SAML Response, with its assertion signed by the IdP key
 (pysaml2 + xmlsec1), to the portal's ACS. A LogoutRequest (SPID Single Logout) is recorded and answered
-with a page. The SAML it writes follows the SPID rules the portal checks (the same shape as spid-sp-test's
+with a page linking back to the portal's SLS with a signed LogoutResponse; `uscita_avviata_qui` makes the
+signed LogoutRequest of a logout started at the IdP. The SAML it writes follows the SPID rules the portal checks (the same shape as spid-sp-test's
 valid response)."""
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 from saml2.sigver import CryptoBackendXmlSec1, SecurityContext, pre_signature_part
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
@@ -38,6 +43,9 @@ class IdpDiProva:
         self.url = f"http://localhost:{self.server.server_address[1]}"
         self.livello = livello
         self.uscite: list[str] = []  # the NameIDs of the LogoutRequests received
+        self.risposte_uscita: list[etree._Element] = []  # the SP's LogoutResponses received
+        self.firme_verificate = 0  # SP messages (Redirect binding) whose signature verified
+        self.cert_sp: Path | None = None  # set it to verify the SP's signatures
         self.chiavi = chiavi
         self.sec = SecurityContext(
             CryptoBackendXmlSec1("/usr/bin/xmlsec1"),
@@ -90,6 +98,71 @@ Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject>\
             xml, node_name="urn:oasis:names:tc:SAML:2.0:assertion:Assertion", node_id=id_asserzione
         )
 
+    def _firma_redirect(self, destinazione: str, campo: str, xml: str, relay_state: str = "") -> str:
+        """The HTTP-Redirect binding: deflated, base64, and an RSA-SHA256 signature over the query."""
+        compressore = zlib.compressobj(wbits=-15)
+        valore = base64.b64encode(compressore.compress(xml.encode()) + compressore.flush()).decode()
+        parti = {campo: valore, **({"RelayState": relay_state} if relay_state else {})}
+        query = urllib.parse.urlencode({**parti, "SigAlg": SIG_RSA_SHA256})
+        chiave = serialization.load_pem_private_key((self.chiavi / "private.key").read_bytes(), None)
+        firma = chiave.sign(query.encode(), padding.PKCS1v15(), hashes.SHA256())
+        return f"{destinazione}?{query}&" + urllib.parse.urlencode({"Signature": base64.b64encode(firma)})
+
+    def verifica_firma_sp(self, query: str) -> bool:
+        """Whether the SP's Redirect-binding message is signed with the SP's certificate."""
+        coppie = [p.partition("=") for p in query.split("&")]
+        grezzi = {n: v for n, _u, v in coppie}
+        campo = "SAMLRequest" if "SAMLRequest" in grezzi else "SAMLResponse"
+        firmato = "&".join(f"{n}={grezzi[n]}" for n in (campo, "RelayState", "SigAlg") if n in grezzi)
+        cert = x509.load_pem_x509_certificate(self.cert_sp.read_bytes())
+        firma = base64.b64decode(urllib.parse.unquote_plus(grezzi["Signature"]))
+        try:
+            cert.public_key().verify(firma, firmato.encode(), padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            return False
+        return True
+
+    def _logout(self, tipo: str, destinazione: str, corpo: str, ident: str = "", **attributi: str) -> str:
+        extra = "".join(f' {n}="{html.escape(v)}"' for n, v in attributi.items())
+        return (
+            f'<samlp:{tipo} xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{ident or f"_{uuid.uuid4()}"}" '
+            f'Version="2.0" IssueInstant="{_istante(dt.datetime.now(dt.UTC))}" Destination="{destinazione}"'
+            f'{extra}><saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity" '
+            f'NameQualifier="{self.url}">{self.url}</saml:Issuer>{corpo}</samlp:{tipo}>'
+        )
+
+    def risposta_di_uscita(self, richiesta: etree._Element, stato: str = "Success") -> str:
+        """The URL of the signed LogoutResponse to the SP's LogoutRequest (to the SP's SLS)."""
+        sls = richiesta.find("saml:Issuer", NS).text.rstrip("/") + "/spid/sls/"
+        corpo = f'<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:{stato}"/></samlp:Status>'
+        xml = self._logout("LogoutResponse", sls, corpo, InResponseTo=richiesta.get("ID"))
+        return self._firma_redirect(sls, "SAMLResponse", xml)
+
+    def uscita_avviata_qui(self, sls: str, name_id: str, firmata: bool = True) -> str:
+        """The URL of a LogoutRequest of the IdP (a logout started at another service) to the SP's SLS."""
+        corpo = (
+            '<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" '
+            f'NameQualifier="{self.url}">{html.escape(name_id)}</saml:NameID>'
+            f"<samlp:SessionIndex>_{uuid.uuid4().hex}</samlp:SessionIndex>"
+        )
+        xml = self._logout("LogoutRequest", sls, corpo)
+        url = self._firma_redirect(sls, "SAMLRequest", xml)
+        return url if firmata else url.split("&SigAlg=")[0]
+
+    def uscita_avviata_qui_post(self, sls: str, name_id: str) -> str:
+        """The same LogoutRequest for the HTTP-POST binding: XML-signed, base64 (the SAMLRequest field)."""
+        ident = f"_{uuid.uuid4()}"
+        firma = str(pre_signature_part(ident, None, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256))
+        corpo = (
+            f'{firma}<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" '
+            f'NameQualifier="{self.url}">{html.escape(name_id)}</saml:NameID>'
+        )
+        xml = self._logout("LogoutRequest", sls, corpo, ident=ident)
+        firmato = self.sec.sign_statement(
+            xml, node_name="urn:oasis:names:tc:SAML:2.0:protocol:LogoutRequest", node_id=ident
+        )
+        return base64.b64encode(firmato.encode()).decode()
+
     def _gestore(idp_self):  # noqa: N805 - the handler class closes over the IdP
         class Gestore(BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -107,7 +180,19 @@ Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject>\
                 self.wfile.write(dati)
 
             def do_GET(self):
-                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                grezza = urllib.parse.urlsplit(self.path).query
+                query = urllib.parse.parse_qs(grezza)
+                if (
+                    idp_self.cert_sp is not None
+                    and "Signature" in query
+                    and idp_self.verifica_firma_sp(grezza)
+                ):
+                    idp_self.firme_verificate += 1
+                if "SAMLResponse" in query:  # the SP's answer to uscita_avviata_qui
+                    xml = zlib.decompress(base64.b64decode(query["SAMLResponse"][0]), -15)
+                    idp_self.risposte_uscita.append(etree.fromstring(xml))
+                    self._pagina("<h1>Uscita completata</h1>")
+                    return
                 if "SAMLRequest" not in query:  # e.g. /favicon.ico
                     self.send_error(404)
                     return
@@ -115,7 +200,10 @@ Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject>\
                 richiesta = etree.fromstring(xml)
                 if richiesta.tag == f"{{{NS['samlp']}}}LogoutRequest":
                     idp_self.uscite.append(richiesta.find("saml:NameID", NS).text)
-                    self._pagina("<h1>Sei uscito da SPID</h1>")
+                    ritorno = html.escape(idp_self.risposta_di_uscita(richiesta))
+                    self._pagina(
+                        f"<h1>Sei uscito da SPID</h1><p><a href='{ritorno}'>Torna al servizio</a></p>"
+                    )
                     return
                 campo = html.escape(base64.b64encode(xml).decode())
                 self._pagina(

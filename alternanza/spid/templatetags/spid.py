@@ -1,11 +1,13 @@
-"""{% pulsante_spid %}: the "Entra con SPID" button of the login and signup pages; {% collega_spid %}: the
-profile's section. Both render nothing unless SPID is configured."""
+"""{% pulsante_spid %}: the "Entra con SPID" and "Entra con CIE" buttons of the login and signup pages;
+{% collega_spid %}: the profile's section. Both render nothing unless SPID is configured; CIE appears only
+when it is configured too."""
 
 from __future__ import annotations
 
 from django import template
 from django.conf import settings
 
+from alternanza.spid import saml
 from alternanza.spid.models import IdentitaSpid, ProviderSpid
 
 register = template.Library()
@@ -20,6 +22,7 @@ def pulsante_spid(context):
     return {
         "attivo": True,
         "provider": list(ProviderSpid.objects.filter(attivo=True).only("entity_id", "nome")),
+        "cie": saml.provider_cie(),
         "next": prossima,
     }
 
@@ -30,11 +33,16 @@ def collega_spid(context):
         return {"attivo": False}
     request = context["request"]
     identita = IdentitaSpid.objects.filter(utente=request.user).first()
+    cie = saml.provider_cie()
     return {
         "attivo": True,
         "identita": identita,
         "provider": []
         if identita
-        else list(ProviderSpid.objects.filter(attivo=True).only("entity_id", "nome")),
+        else [
+            *([cie] if cie else []),
+            *ProviderSpid.objects.filter(attivo=True).only("entity_id", "nome"),
+        ],
+        "cie": cie,
         "csrf_token": context.get("csrf_token"),
     }
