@@ -123,6 +123,18 @@ class StatoEvento(models.TextChoices):
 STATI_PUBBLICI = (StatoEvento.PUBBLICATO, StatoEvento.ANNULLATO)
 
 
+def fuori_edizione(edizione: Edizione | None, inizio, fine) -> str:
+    """The message when [inizio, fine] (aware datetimes) falls outside the edition's days, else ""."""
+    if edizione is None or not inizio or not fine:
+        return ""
+    if edizione.data_inizio <= timezone.localdate(inizio) and timezone.localdate(fine) <= edizione.data_fine:
+        return ""
+    return _("Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s).") % {
+        "dal": formats.date_format(edizione.data_inizio),
+        "al": formats.date_format(edizione.data_fine),
+    }
+
+
 class EventoQuerySet(models.QuerySet):
     def pubblici(self):
         """Visible to anyone: published, and cancelled ones (kept online with the reason)."""
@@ -451,17 +463,7 @@ class Evento(CampiDeiVincoli, models.Model):
 
     def _fuori_edizione(self) -> str:
         """The message when the event's dates fall outside its edition (else "")."""
-        edizione = self.edizione if self.edizione_id else None
-        if edizione is None or not self.inizio or not self.fine:
-            return ""
-        dentro = edizione.data_inizio <= timezone.localdate(self.inizio)
-        dentro = dentro and timezone.localdate(self.fine) <= edizione.data_fine
-        if dentro:
-            return ""
-        return _("Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s).") % {
-            "dal": formats.date_format(edizione.data_inizio),
-            "al": formats.date_format(edizione.data_fine),
-        }
+        return fuori_edizione(self.edizione if self.edizione_id else None, self.inizio, self.fine)
 
     @property
     def descrizione_html(self):
