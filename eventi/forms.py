@@ -232,9 +232,9 @@ class EventoForm(ConservaFile, forms.ModelForm):
             )
             # The reviewers hear of the proposal, the proposer gets a receipt (eventi.notifiche).
             transaction.on_commit(lambda: tasks.notifica_proposta.delay(evento.pk))
-        elif "inizio" in self.fields:
-            # A single-date event edited in the form: its one date follows the form.
-            evento.date.all().delete()
+        elif "inizio" in self.fields and not evento.date.update(inizio=evento.inizio, fine=evento.fine):
+            # A single-date event edited in the form: its one date follows the form, changed in place
+            # (the bookings of the event belong to it), or made if it is missing.
             DataEvento.objects.create(evento=evento, inizio=evento.inizio, fine=evento.fine)
         evento.ricalcola_periodo()
         return evento
@@ -265,7 +265,14 @@ class BaseFormDate(forms.BaseInlineFormSet):
         super().clean()
         edizione = self.instance.edizione if self.instance.edizione_id else None
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+            if not hasattr(form, "cleaned_data"):
+                continue
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk and form.instance.prenotazioni.exists():
+                    form.add_error(
+                        "DELETE",
+                        _("Questa data ha delle prenotazioni: non puoi toglierla (puoi annullare l'evento)."),
+                    )
                 continue
             messaggio = fuori_edizione(
                 edizione, form.cleaned_data.get("inizio"), form.cleaned_data.get("fine")

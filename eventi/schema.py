@@ -25,11 +25,13 @@ QUOTA_LIMITATA = 0.2
 
 
 def disponibilita(evento: Evento) -> str:
-    """schema.org availability of a bookable event: InStock, LimitedAvailability, SoldOut."""
+    """schema.org availability of a bookable event: InStock, LimitedAvailability, SoldOut (over the dates
+    still to come, each with the event's capacity)."""
     liberi = evento.posti_liberi
     if not liberi:
         return "https://schema.org/SoldOut"
-    if liberi <= max(1, int((evento.posti or 0) * QUOTA_LIMITATA)):
+    capienza = (evento.posti or 0) * len(evento.date_prenotabili())
+    if liberi <= max(1, int(capienza * QUOTA_LIMITATA)):
         return "https://schema.org/LimitedAvailability"
     return "https://schema.org/InStock"
 

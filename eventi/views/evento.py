@@ -25,7 +25,10 @@ from eventi.views.elenco import eventi_con_date
 def _evento_visibile(request, slug) -> Evento:
     """The event if the user may see it (public, or in the user's scope), else 404."""
     return get_object_or_404(
-        Evento.objects.visibili_a(request.user).select_related("edizione", "comune__distretto"), slug=slug
+        Evento.objects.visibili_a(request.user)
+        .select_related("edizione", "comune__distretto")
+        .prefetch_related("date"),  # the dates, each with its places left (read several times)
+        slug=slug,
     )
 
 
@@ -130,6 +133,7 @@ def _dettaglio(request, evento: Evento):
         "modificabile": modificabile,
         "organizza": organizza,
         "prenotazioni_aperte": evento.prenotazioni_aperte(),
+        "date_prenotabili": evento.date_prenotabili(),
         "adesso": timezone.now(),
         "calendari": link_calendari(evento),
         "og_descrizione": testo_semplice(evento.descrizione, 300),
