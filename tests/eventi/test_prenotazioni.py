@@ -457,7 +457,7 @@ def test_evento_a_piu_date_ha_posti_e_lista_d_attesa_per_data(client, commit):
     assert (carla.stato, carla.data_id) == (S.CONFERMATA, seconda.pk)
 
     pagina = client.get(evento.get_absolute_url()).content.decode()
-    posti = re.search(r'posti-per-data.*?</ul>', pagina, re.S).group(0)
+    posti = re.search(r"posti-per-data.*?</ul>", pagina, re.S).group(0)
     assert posti.index("Posti esauriti: lista d'attesa") < posti.index("1 posto disponibile")
     dati = json.loads(re.search(r'application/ld\+json">(.*?)</script>', pagina, re.S).group(1))
     assert dati["offers"]["availability"] == "https://schema.org/LimitedAvailability"
