@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from alternanza.core.jsonld import script_jsonld
 from alternanza.core.testo import testo_semplice
 from eventi import workflow
 from eventi.cache import condizionale
@@ -18,7 +19,7 @@ from eventi.forms import DecisioneForm
 from eventi.ical import calendario as ical_calendario
 from eventi.ical import descrizione_testo, luogo_di
 from eventi.models import Evento
-from eventi.schema import dati_evento, script_jsonld
+from eventi.schema import dati_evento
 from eventi.views.elenco import eventi_con_date
 
 
