@@ -87,7 +87,8 @@ def concorrenza_prenotazioni() -> dict:
         confermate = Prenotazione.objects.filter(evento=evento, stato="confermata").count()
         in_attesa = Prenotazione.objects.filter(evento=evento, stato="in_attesa").count()
         tempi.sort()
-        oltre = max(0, confermate - POSTI) + max(0, evento.posti_occupati - POSTI)
+        tenuti = evento.date.get().posti_occupati
+        oltre = max(0, confermate - POSTI) + max(0, tenuti - POSTI)
         return {
             "posti": POSTI,
             "conferme concorrenti": RICHIESTE,

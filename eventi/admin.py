@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from alternanza.core.immagini import ricodifica
+from eventi.forms import BaseFormDate
 from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, Notizia, TransizioneEvento
 
 
@@ -24,6 +25,7 @@ class EdizioneAdmin(admin.ModelAdmin):
 
 class DataEventoInline(admin.TabularInline):
     model = DataEvento
+    formset = BaseFormDate  # each date inside the event's edition, as on the public form
     extra = 1
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.compiti import accoda
@@ -20,7 +20,7 @@ from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
 from eventi import tasks
-from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento
+from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, fuori_edizione
 from eventi.workflow import Azione
 from partnership.models import Organizzazione
 from partnership.permissions import organizzazioni_di
@@ -162,7 +162,46 @@ class EventoForm(ConservaFile, forms.ModelForm):
         campo = self.fields.get("per_conto_di")
         if isinstance(campo, forms.ChoiceField) and scelta and not campo.valid_value(scelta):
             self.add_error("per_conto_di", _("Scelta non valida."))
+        self._controlla_ripetizioni(dati)
         return dati
+
+    def _controlla_ripetizioni(self, dati: dict[str, Any]) -> None:
+        """The last weekly repeat must fall inside the edition too (the first date is the model's check)."""
+        ripetizioni, edizione = dati.get("ripetizioni") or 0, dati.get("edizione")
+        inizio, fine = dati.get("inizio"), dati.get("fine")
+        if (
+            not ripetizioni
+            or edizione is None
+            or not inizio
+            or not fine
+            or fuori_edizione(edizione, inizio, fine)
+        ):
+            return
+        ultima = timezone.localdate(fine + timedelta(weeks=ripetizioni))
+        if ultima <= edizione.data_fine:
+            return
+        possibili = (edizione.data_fine - timezone.localdate(fine)).days // 7
+        self.add_error(
+            "ripetizioni",
+            _(
+                "Con %(n)s ripetizioni l'ultima data sarebbe il %(ultima)s, dopo la fine dell'edizione "
+                "(%(fine)s): al massimo %(massimo)s ripetizioni."
+            )
+            % {
+                "n": ripetizioni,
+                "ultima": formats.date_format(ultima),
+                "fine": formats.date_format(edizione.data_fine),
+                "massimo": possibili,
+            },
+        )
+
+    def _update_errors(self, errors):
+        # An event of several dates has no start/end in this form: the model's checks of its span (start
+        # before end, inside the edition) are made date by date by FormDate, on the dates as typed.
+        if "inizio" not in self.fields and hasattr(errors, "error_dict"):
+            errors.error_dict.pop("inizio", None)
+            errors.error_dict.pop("fine", None)
+        super()._update_errors(errors)
 
     @transaction.atomic
     def save(self, commit=True):
@@ -194,9 +233,9 @@ class EventoForm(ConservaFile, forms.ModelForm):
             )
             # The reviewers hear of the proposal, the proposer gets a receipt (eventi.notifiche).
             accoda(tasks.notifica_proposta, evento.pk)
-        elif "inizio" in self.fields:
-            # A single-date event edited in the form: its one date follows the form.
-            evento.date.all().delete()
+        elif "inizio" in self.fields and not evento.date.update(inizio=evento.inizio, fine=evento.fine):
+            # A single-date event edited in the form: its one date follows the form, changed in place
+            # (the bookings of the event belong to it), or made if it is missing.
             DataEvento.objects.create(evento=evento, inizio=evento.inizio, fine=evento.fine)
         evento.ricalcola_periodo()
         return evento
@@ -219,8 +258,39 @@ class DataEventoForm(forms.ModelForm):
         return dati
 
 
+class BaseFormDate(forms.BaseInlineFormSet):
+    """The dates of an event, each inside the event's edition (as chosen in the same submission: the
+    event's form has already put it on the instance)."""
+
+    def clean(self) -> None:
+        super().clean()
+        edizione = self.instance.edizione if self.instance.edizione_id else None
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk and form.instance.prenotazioni.exists():
+                    form.add_error(
+                        "DELETE",
+                        _("Questa data ha delle prenotazioni: non puoi toglierla (puoi annullare l'evento)."),
+                    )
+                continue
+            messaggio = fuori_edizione(
+                edizione, form.cleaned_data.get("inizio"), form.cleaned_data.get("fine")
+            )
+            if messaggio and "inizio" not in form.errors:
+                form.add_error("inizio", messaggio)
+
+
 FormDate = forms.inlineformset_factory(
-    Evento, DataEvento, form=DataEventoForm, extra=1, can_delete=True, min_num=1, validate_min=True
+    Evento,
+    DataEvento,
+    form=DataEventoForm,
+    formset=BaseFormDate,
+    extra=1,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
 )
 
 

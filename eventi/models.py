@@ -123,6 +123,18 @@ class StatoEvento(models.TextChoices):
 STATI_PUBBLICI = (StatoEvento.PUBBLICATO, StatoEvento.ANNULLATO)
 
 
+def fuori_edizione(edizione: Edizione | None, inizio, fine) -> str:
+    """The message when [inizio, fine] (aware datetimes) falls outside the edition's days, else ""."""
+    if edizione is None or not inizio or not fine:
+        return ""
+    if edizione.data_inizio <= timezone.localdate(inizio) and timezone.localdate(fine) <= edizione.data_fine:
+        return ""
+    return _("Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s).") % {
+        "dal": formats.date_format(edizione.data_inizio),
+        "al": formats.date_format(edizione.data_fine),
+    }
+
+
 class EventoQuerySet(models.QuerySet):
     def pubblici(self):
         """Visible to anyone: published, and cancelled ones (kept online with the reason)."""
@@ -303,9 +315,6 @@ class Evento(CampiDeiVincoli, models.Model):
     prenotazioni_al = models.DateTimeField(
         _("prenotazioni chiuse dal"), null=True, blank=True, help_text=_("Vuoto: fino all'inizio.")
     )
-    # Places held by confirmed bookings and open offers to the waiting list. Changed only by one
-    # conditional UPDATE (eventi.prenotazioni.services), so it never passes `posti`.
-    posti_occupati = models.PositiveIntegerField(_("posti occupati"), default=0, editable=False)
     accessibilita = models.TextField(_("note sull'accessibilità"), blank=True)
     in_evidenza = models.BooleanField(_("in evidenza"), default=False)
     stato = models.CharField(
@@ -357,7 +366,6 @@ class Evento(CampiDeiVincoli, models.Model):
         "evento_fine_dopo_inizio": "fine",
         "evento_luogo_o_online": "comune",
         "evento_annullato_con_motivo": "motivo_annullamento",
-        "evento_posti_non_superati": "posti",
     }
 
     class Meta:
@@ -384,12 +392,6 @@ class Evento(CampiDeiVincoli, models.Model):
                 name="evento_annullato_con_motivo",
                 violation_error_code="evento_annullato_con_motivo",
                 violation_error_message=_("Indica il motivo dell'annullamento."),
-            ),
-            models.CheckConstraint(
-                condition=Q(posti__isnull=True) | Q(posti_occupati__lte=models.F("posti")),
-                name="evento_posti_non_superati",
-                violation_error_code="evento_posti_non_superati",
-                violation_error_message=_("I posti non possono essere meno di quelli già prenotati."),
             ),
         ]
         indexes = [
@@ -435,10 +437,8 @@ class Evento(CampiDeiVincoli, models.Model):
         con_posti = (self.Prenotazione.OBBLIGATORIA, self.Prenotazione.PORTALE)
         if self.prenotazione in con_posti and not self.posti:
             errori["posti"] = _("Con prenotazione obbligatoria indica i posti disponibili.")
-        elif self.posti is not None and self.posti < self.posti_occupati:
-            errori["posti"] = _("Sono già prenotati %(n)s posti: non puoi indicarne meno.") % {
-                "n": self.posti_occupati
-            }
+        elif self.posti is not None and self.pk and self.posti < (occupati := self.posti_occupati_massimi()):
+            errori["posti"] = _("Sono già prenotati %(n)s posti: non puoi indicarne meno.") % {"n": occupati}
         if self.prenotazioni_dal and self.prenotazioni_al and self.prenotazioni_al <= self.prenotazioni_dal:
             errori["prenotazioni_al"] = _("La chiusura delle prenotazioni deve seguire l'apertura.")
         errore_edizione = self._fuori_edizione()
@@ -451,17 +451,7 @@ class Evento(CampiDeiVincoli, models.Model):
 
     def _fuori_edizione(self) -> str:
         """The message when the event's dates fall outside its edition (else "")."""
-        edizione = self.edizione if self.edizione_id else None
-        if edizione is None or not self.inizio or not self.fine:
-            return ""
-        dentro = edizione.data_inizio <= timezone.localdate(self.inizio)
-        dentro = dentro and timezone.localdate(self.fine) <= edizione.data_fine
-        if dentro:
-            return ""
-        return _("Le date dell'evento devono cadere nell'edizione scelta (dal %(dal)s al %(al)s).") % {
-            "dal": formats.date_format(edizione.data_inizio),
-            "al": formats.date_format(edizione.data_fine),
-        }
+        return fuori_edizione(self.edizione if self.edizione_id else None, self.inizio, self.fine)
 
     @property
     def descrizione_html(self):
@@ -479,18 +469,32 @@ class Evento(CampiDeiVincoli, models.Model):
     def prenotabile_sul_portale(self) -> bool:
         return self.prenotazione == self.Prenotazione.PORTALE and bool(self.posti)
 
+    def posti_occupati_massimi(self) -> int:
+        """The places held on the most booked date (the capacity cannot go below it)."""
+        return self.date.aggregate(n=models.Max("posti_occupati", default=0))["n"]
+
+    def date_prenotabili(self, adesso=None) -> list[DataEvento]:
+        """The dates not started yet, each with its own places (capacity and waiting list per date).
+
+        Read from the prefetched `date` when there are (the event page prefetches them)."""
+        adesso = adesso or timezone.now()
+        return [d for d in self.date.all() if d.inizio > adesso]
+
     @property
     def posti_liberi(self) -> int:
-        return max(0, (self.posti or 0) - self.posti_occupati)
+        """Free places over the dates still to come (for a single date: that date's free places)."""
+        return sum(d.posti_liberi for d in self.date_prenotabili())
 
     def prenotazioni_aperte(self, adesso=None) -> bool:
-        """Bookable now: booked on the portal, published, within the booking window, not started."""
+        """Bookable now: booked on the portal, published, within the booking window, a date not started."""
         adesso = adesso or timezone.now()
         if not self.prenotabile_sul_portale or self.stato != StatoEvento.PUBBLICATO:
             return False
         if self.prenotazioni_dal and adesso < self.prenotazioni_dal:
             return False
-        return adesso < (self.prenotazioni_al or self.inizio)
+        if self.prenotazioni_al and adesso >= self.prenotazioni_al:
+            return False
+        return bool(self.date_prenotabili(adesso))
 
     @property
     def pubblico(self) -> bool:
@@ -530,6 +534,10 @@ class DataEvento(CampiDeiVincoli, models.Model):
     )
     inizio = models.DateTimeField(_("inizio"))
     fine = models.DateTimeField(_("fine"))
+    # Places of this date held by confirmed bookings and open offers to its waiting list (each date has
+    # the event's capacity). Changed only by one conditional UPDATE (eventi.prenotazioni.services), so
+    # it never passes Evento.posti.
+    posti_occupati = models.PositiveIntegerField(_("posti occupati"), default=0, editable=False)
 
     campi_dei_vincoli: ClassVar[dict[str, str]] = {
         "dataevento_fine_dopo_inizio": "fine",
@@ -555,6 +563,10 @@ class DataEvento(CampiDeiVincoli, models.Model):
     def clean(self):
         if self.inizio and self.fine and self.fine < self.inizio:
             raise ValidationError({"fine": _("La fine non può precedere l'inizio.")})
+
+    @property
+    def posti_liberi(self) -> int:
+        return max(0, (self.evento.posti or 0) - self.posti_occupati)
 
 
 class NotiziaQuerySet(models.QuerySet):

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from alternanza.core.testo import testo_semplice
 from eventi.models import Evento, StatoEvento
-
-_ESCAPE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _assoluto(percorso: str) -> str:
@@ -25,11 +20,13 @@ QUOTA_LIMITATA = 0.2
 
 
 def disponibilita(evento: Evento) -> str:
-    """schema.org availability of a bookable event: InStock, LimitedAvailability, SoldOut."""
+    """schema.org availability of a bookable event: InStock, LimitedAvailability, SoldOut (over the dates
+    still to come, each with the event's capacity)."""
     liberi = evento.posti_liberi
     if not liberi:
         return "https://schema.org/SoldOut"
-    if liberi <= max(1, int((evento.posti or 0) * QUOTA_LIMITATA)):
+    capienza = (evento.posti or 0) * len(evento.date_prenotabili())
+    if liberi <= max(1, int(capienza * QUOTA_LIMITATA)):
         return "https://schema.org/LimitedAvailability"
     return "https://schema.org/InStock"
 
@@ -108,12 +105,6 @@ def dati_evento(evento: Evento) -> dict[str, Any]:
     if evento.posti:
         dati["maximumAttendeeCapacity"] = evento.posti
     return dati
-
-
-def script_jsonld(dati: dict[str, Any]) -> SafeString:
-    """A <script type="application/ld+json"> block; <, > and & escaped so the data can't close the tag."""
-    testo = json.dumps(dati, ensure_ascii=False).translate(_ESCAPE)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(testo))  # noqa: S308 - <, > and & escaped  # nosec
 
 
 AUTORE = {"@type": "GovernmentOrganization", "name": "Città metropolitana di Bologna"}

@@ -147,6 +147,62 @@ class NumeroForm(forms.ModelForm):
 MAX_PROVE = 10
 
 
+def indirizzi_validi(testo: str) -> list[str]:
+    """The addresses of a text (one per line or comma-separated), normalised, without repeats; a
+    ValidationError naming the first wrong ones."""
+    grezzi = [v.strip() for v in (testo or "").replace(",", "\n").splitlines()]
+    validi, errati = [], []
+    for valore in filter(None, grezzi):
+        try:
+            validate_email(valore)
+        except forms.ValidationError:
+            errati.append(valore)
+        else:
+            validi.append(normalizza_email(valore))
+    if errati:
+        raise forms.ValidationError(
+            _("Indirizzi non validi: %(elenco)s.") % {"elenco": ", ".join(errati[:5])}, code="email"
+        )
+    # An address typed twice (whatever the case) counts once, as first typed.
+    unici: dict[str, str] = {}
+    for valore in validi:
+        unici.setdefault(valore.lower(), valore)
+    return list(unici.values())
+
+
+class GruppoRevisoriForm(forms.ModelForm):
+    """A saved group of reviewers: a name and up to MAX_PROVE addresses (one test send reaches them all)."""
+
+    class Meta:
+        model = GruppoRevisori
+        fields = ["nome", "indirizzi"]
+        widgets = {"indirizzi": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {"nome": {"unique": _("C'è già un gruppo con questo nome.")}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indirizzi"].help_text = _("Uno per riga o separati da virgole, al massimo %(n)s.") % {
+            "n": MAX_PROVE
+        }
+        for campo in self.fields.values():
+            campo.widget.attrs.setdefault("class", "form-control")
+
+    def clean_nome(self) -> str:
+        return " ".join(self.cleaned_data["nome"].split())
+
+    def clean_indirizzi(self) -> str:
+        elenco = indirizzi_validi(self.cleaned_data["indirizzi"])
+        if not elenco:
+            raise forms.ValidationError(_("Scrivi almeno un indirizzo."), code="required")
+        if len(elenco) > MAX_PROVE:
+            raise forms.ValidationError(
+                _("Al massimo %(n)s indirizzi per gruppo (ne hai scritti %(scritti)s).")
+                % {"n": MAX_PROVE, "scritti": len(elenco)},
+                code="max",
+            )
+        return "\n".join(elenco)
+
+
 class ProvaForm(forms.Form):
     """Test sends: typed addresses and/or a saved group of reviewers, in one language."""
 
@@ -165,20 +221,7 @@ class ProvaForm(forms.Form):
     lingua = forms.ChoiceField(label=_("Lingua"), choices=settings.LANGUAGES, initial="it")
 
     def clean_indirizzi(self) -> list[str]:
-        grezzi = [v.strip() for v in self.cleaned_data["indirizzi"].replace(",", "\n").splitlines()]
-        validi, errati = [], []
-        for valore in filter(None, grezzi):
-            try:
-                validate_email(valore)
-            except forms.ValidationError:
-                errati.append(valore)
-            else:
-                validi.append(normalizza_email(valore))
-        if errati:
-            raise forms.ValidationError(
-                _("Indirizzi non validi: %(elenco)s.") % {"elenco": ", ".join(errati[:5])}, code="email"
-            )
-        return validi
+        return indirizzi_validi(self.cleaned_data["indirizzi"])
 
     def clean(self):
         dati = super().clean() or {}

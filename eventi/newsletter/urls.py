@@ -6,7 +6,7 @@ headers, no language redirect): see `one_click_urlpatterns`, included by alterna
 
 from django.urls import path
 
-from .views import gestione, pubbliche
+from .views import gestione, pubbliche, revisori
 
 app_name = "newsletter"
 
@@ -44,6 +44,9 @@ urlpatterns = [
     path("gestione/iscritti/importa/", gestione.iscritti_importa, name="iscritti_importa"),
     path("gestione/iscritti/<int:pk>/", gestione.iscritto, name="iscritto"),
     path("gestione/iscritti/<int:pk>/elimina/", gestione.iscritto_elimina, name="iscritto_elimina"),
+    path("gestione/revisori/", revisori.gruppi, name="gruppi_revisori"),
+    path("gestione/revisori/<int:pk>/", revisori.gruppo, name="gruppo_revisori"),
+    path("gestione/revisori/<int:pk>/elimina/", revisori.gruppo_elimina, name="gruppo_revisori_elimina"),
 ]
 
 one_click_urlpatterns = [

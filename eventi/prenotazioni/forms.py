@@ -6,12 +6,14 @@ import dataclasses
 from typing import Any
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from alternanza.core.scelta import SceltaField
 from distretti.models import Scuola
 from distretti.scelta import SCUOLE
-from eventi.models import Evento
+from eventi.models import DataEvento, Evento
 
 # The schools' registry is public open data: the booking form searches it without an account.
 SCUOLE_PUBBLICHE = dataclasses.replace(SCUOLE, url="eventi:cerca_scuole")
@@ -20,6 +22,17 @@ MAX_PER_CLASSE = 60  # students of one booking when the event sets no per-bookin
 
 def massimo_per_prenotazione(evento: Evento) -> int:
     return evento.posti_per_prenotazione or evento.posti or 1
+
+
+def etichetta_data(data: DataEvento) -> str:
+    """A date as offered in the booking form: when, and its places left or its waiting list."""
+    quando = formats.date_format(timezone.localtime(data.inizio), "GIORNO_ORA_FORMAT")
+    liberi = data.posti_liberi
+    if not liberi:
+        return _("%(quando)s – posti esauriti, lista d'attesa") % {"quando": quando}
+    return ngettext(
+        "%(quando)s – %(n)s posto disponibile", "%(quando)s – %(n)s posti disponibili", liberi
+    ) % {"quando": quando, "n": liberi}
 
 
 class _Posti:
@@ -68,10 +81,20 @@ class PrenotazioneForm(_Posti, forms.Form):
     posti = forms.IntegerField(label=_("Posti"), min_value=1, initial=1)
     maggiorenne = forms.BooleanField(label=_("Dichiaro di essere maggiorenne"))
 
+    data = forms.TypedChoiceField(label=_("Data"), coerce=int, widget=forms.RadioSelect)
+
     def __init__(self, *args: Any, evento: Evento, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(["data"])
         self.evento = evento
         self.di_classe = evento.tipo_prenotazione == Evento.TipoPrenotazione.CLASSE
+        # Each date has its own places and waiting list: with several dates still to come, one is chosen.
+        self.date = {d.pk: d for d in evento.date_prenotabili()}
+        campo_data = self.fields["data"]
+        assert isinstance(campo_data, forms.TypedChoiceField)
+        campo_data.choices = [(pk, etichetta_data(d)) for pk, d in self.date.items()]
+        if len(self.date) == 1:
+            del self.fields["data"]  # nothing to choose: the booking is for the one date
         massimo = massimo_per_prenotazione(evento)
         if self.di_classe:
             self.fields["nome"].label = _("Nome e cognome del/della docente")
@@ -99,6 +122,7 @@ class PrenotazioneForm(_Posti, forms.Form):
     def dati_prenotazione(self) -> dict[str, Any]:
         d = self.cleaned_data
         dati = {
+            "data": self.date[d["data"]] if "data" in d else next(iter(self.date.values())),
             "nome": d["nome"],
             "email": d["email"],
             "telefono": d.get("telefono", ""),

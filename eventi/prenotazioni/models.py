@@ -4,9 +4,10 @@ Invariants (the services in eventi.prenotazioni.services keep them):
 - a booking holds places only while it is CONFERMATA or OFFERTA (a freed place offered to the waiting
   list, for a limited time); DA_CONFERMARE holds nothing: the places are taken when the e-mail link is
   followed, and if none is left then the booking joins the waiting list (IN_ATTESA);
-- Evento.posti_occupati is the sum of the places held, changed only by one conditional UPDATE, so
-  concurrent confirmations never take more than Evento.posti;
-- one active booking per e-mail address and event (prenotazione_email_unica);
+- a booking is for one date of the event (DataEvento): each date has the event's capacity and its own
+  waiting list; DataEvento.posti_occupati is the sum of the places held on that date, changed only by
+  one conditional UPDATE, so concurrent confirmations never take more than Evento.posti on a date;
+- one active booking per e-mail address and event (prenotazione_email_unica), whatever the date;
 - no personal data of students: a class booking stores the teacher and counts only.
 """
 
@@ -33,7 +34,7 @@ class StatoPrenotazione(models.TextChoices):
     SCADUTA = "scaduta", _("Scaduta")
 
 
-# States that hold places (counted in Evento.posti_occupati).
+# States that hold places (counted in DataEvento.posti_occupati).
 CON_POSTI = (StatoPrenotazione.CONFERMATA, StatoPrenotazione.OFFERTA)
 # States of a booking still alive: the address cannot book the same event again.
 ATTIVE = (
@@ -63,6 +64,10 @@ class Prenotazione(CampiDeiVincoli, models.Model):
 
     evento = models.ForeignKey(
         "eventi.Evento", on_delete=models.CASCADE, related_name="prenotazioni", verbose_name=_("evento")
+    )
+    # PROTECT: a date with bookings is not deleted with them (eventi.forms.BaseFormDate says so first).
+    data = models.ForeignKey(
+        "eventi.DataEvento", on_delete=models.PROTECT, related_name="prenotazioni", verbose_name=_("data")
     )
     stato = models.CharField(
         _("stato"), max_length=20, choices=StatoPrenotazione.choices, default=StatoPrenotazione.DA_CONFERMARE
@@ -124,7 +129,10 @@ class Prenotazione(CampiDeiVincoli, models.Model):
                 violation_error_message=_("Prenota almeno un posto."),
             ),
         ]
-        indexes = [models.Index(fields=["evento", "stato"], name="prenotazione_evento_stato_idx")]
+        indexes = [
+            models.Index(fields=["evento", "stato"], name="prenotazione_evento_stato_idx"),
+            models.Index(fields=["data", "stato"], name="prenotazione_data_stato_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nome} – {self.evento_id} ({self.posti})"

@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 
 import qrcode
 from django.conf import settings
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from alternanza.core.email import invia_modello
 from eventi.ical import calendario, luogo_di
-from eventi.models import Evento
+from eventi.models import DataEvento, Evento
 from eventi.prenotazioni import services
 from eventi.prenotazioni.models import MessaggioPrenotati, Prenotazione
 from eventi.prenotazioni.tokens import CONFERMA_VALIDITA, token_conferma, token_ingresso, token_personale
@@ -49,8 +50,10 @@ def qr_png(testo: str) -> bytes:
     return buffer.getvalue()
 
 
-def _evento_completo(evento_id: int) -> Evento:
-    return Evento.objects.select_related("comune").prefetch_related("date").get(pk=evento_id)
+def _evento_completo(evento_id: int, data_id: int) -> Evento:
+    """The event with, as its dates, only the booked one (the mail and its .ics speak of that date)."""
+    solo_la_data = Prefetch("date", queryset=DataEvento.objects.filter(pk=data_id))
+    return Evento.objects.select_related("comune").prefetch_related(solo_la_data).get(pk=evento_id)
 
 
 def invia(pk: int, tipo: str) -> int:
@@ -59,8 +62,8 @@ def invia(pk: int, tipo: str) -> int:
         raise ValueError(tipo)
     if tipo == "promemoria" and not services.segna_promemoria(pk):
         return 0  # already reminded (a task run twice)
-    p = Prenotazione.objects.select_related("scuola").get(pk=pk)
-    evento = _evento_completo(p.evento_id)
+    p = Prenotazione.objects.select_related("scuola", "data").get(pk=pk)
+    evento = _evento_completo(p.evento_id, p.data_id)
     contesto = {
         "prenotazione": p,
         "evento": evento,

@@ -1,10 +1,11 @@
 """The write side of bookings: request, confirm, change, cancel, waiting-list offers, check-in, messages.
 
-Places are taken and given back only by `_prendi` / `_rendi`, single conditional UPDATEs on the event's
-row: `posti_occupati + n <= posti` is checked by PostgreSQL on the row it updates, so two confirmations
-racing for the last places cannot both succeed (the second UPDATE waits for the first one's row lock,
-re-reads the row and matches nothing). Every change of state locks the booking's row first, so a double
-click or a link opened twice runs once. E-mails are enqueued on commit (eventi.tasks).
+A booking is for one date of the event (each date has the event's capacity and its own waiting list).
+Places are taken and given back only by `_prendi` / `_rendi`, single conditional UPDATEs on the date's
+row: `posti_occupati + n <= Evento.posti` is checked by PostgreSQL on the row it updates, so two
+confirmations racing for the last places of a date cannot both succeed (the second UPDATE waits for the
+first one's row lock, re-reads the row and matches nothing). Every change of state locks the booking's
+row first, so a double click or a link opened twice runs once. E-mails are enqueued on commit (eventi.tasks).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alternanza.core.compiti import accoda
 from eventi import tasks
 from eventi.cache import invalida
-from eventi.models import Evento
+from eventi.models import DataEvento, Evento
 from eventi.prenotazioni.models import CON_POSTI, MessaggioPrenotati, Prenotazione, StatoPrenotazione
 from eventi.prenotazioni.tokens import CONFERMA_VALIDITA
 
@@ -47,33 +48,41 @@ def _mail(prenotazione: Prenotazione, tipo: str) -> None:
     accoda(tasks.invia_mail_prenotazione, pk, tipo)
 
 
-def _prendi(evento_id: int, posti: int) -> bool:
-    """Take `posti` places of the event if they are free (one conditional UPDATE)."""
+def _prendi(data_id: int, posti: int) -> bool:
+    """Take `posti` places of the date if they are free (one conditional UPDATE on the date's row)."""
     # The public pages show the places left: the cached ones become stale.
     transaction.on_commit(invalida)
+    capienza = Subquery(Evento.objects.filter(pk=OuterRef("evento_id")).values("posti")[:1])
     return (
-        Evento.objects.filter(
-            pk=evento_id, posti__isnull=False, posti_occupati__lte=F("posti") - posti
-        ).update(posti_occupati=F("posti_occupati") + posti)
+        DataEvento.objects.filter(pk=data_id, posti_occupati__lte=capienza - posti).update(
+            posti_occupati=F("posti_occupati") + posti
+        )
         == 1
     )
 
 
-def _rendi(evento_id: int, posti: int) -> None:
+def _rendi(data_id: int, posti: int) -> None:
     transaction.on_commit(invalida)
-    Evento.objects.filter(pk=evento_id, posti_occupati__gte=posti).update(
+    DataEvento.objects.filter(pk=data_id, posti_occupati__gte=posti).update(
         posti_occupati=F("posti_occupati") - posti
     )
 
 
 def richiedi(evento: Evento, dati: dict[str, Any], lingua: str) -> Prenotazione:
-    """A new booking waiting for the confirmation of its address (it holds no place yet).
+    """A new booking of one date (dati["data"]) waiting for the confirmation of its address (it holds
+    no place yet).
 
     Raises GiaPrenotato if the address has an active booking for the event (the mail with its link is
-    sent again when it is still to confirm)."""
+    sent again when it is still to confirm). Without dati["data"], the event's one date to come."""
     if not evento.prenotazioni_aperte():
         raise PrenotazioneRifiutata(_("Le prenotazioni per questo evento non sono aperte."))
-    prenotazione = Prenotazione(evento=evento, lingua=lingua, **dati)
+    dati = dict(dati)
+    data = dati.pop("data", None)
+    if data is None and len(prenotabili := evento.date_prenotabili()) == 1:
+        data = prenotabili[0]
+    if data is None or data.evento_id != evento.pk or data.inizio <= timezone.now():
+        raise PrenotazioneRifiutata(_("Scegli una delle date ancora da svolgersi."))
+    prenotazione = Prenotazione(evento=evento, data=data, lingua=lingua, **dati)
     try:
         with transaction.atomic():
             prenotazione.save()
@@ -99,7 +108,7 @@ def richiedi(evento: Evento, dati: dict[str, Any], lingua: str) -> Prenotazione:
 
 
 def _bloccata(pk: int) -> Prenotazione:
-    return Prenotazione.objects.select_for_update(of=("self",)).select_related("evento").get(pk=pk)
+    return Prenotazione.objects.select_for_update(of=("self",)).select_related("evento", "data").get(pk=pk)
 
 
 @transaction.atomic
@@ -111,7 +120,7 @@ def conferma(pk: int) -> Prenotazione:
     if p.stato != S.DA_CONFERMARE:
         return p
     p.confermata_il = timezone.now()
-    if _prendi(p.evento_id, p.posti):
+    if _prendi(p.data_id, p.posti):
         p.stato = S.CONFERMATA
         _mail(p, "confermata")
     else:
@@ -121,26 +130,27 @@ def conferma(pk: int) -> Prenotazione:
     return p
 
 
-def offri_posti(evento_id: int) -> list[Prenotazione]:
-    """Offer the free places to the waiting list, first come first served (inside a transaction).
+def offri_posti(data_id: int) -> list[Prenotazione]:
+    """Offer the free places of a date to its waiting list, first come first served (inside a
+    transaction).
 
     A booking later in the line gets an offer only if it fits in what the earlier ones left: a class of
-    26 does not block an individual who asked for one place. The event's row is locked so that two
+    26 does not block an individual who asked for one place. The date's row is locked so that two
     releases at the same moment do not offer the same places twice."""
-    evento = Evento.objects.select_for_update(of=("self",)).get(pk=evento_id)
-    liberi = (evento.posti or 0) - evento.posti_occupati
+    data = DataEvento.objects.select_for_update(of=("self",)).select_related("evento").get(pk=data_id)
+    liberi = data.posti_liberi
     offerte: list[Prenotazione] = []
-    if liberi <= 0 or evento.inizio <= timezone.now():
+    if liberi <= 0 or data.inizio <= timezone.now():
         return offerte
     scadenza = timezone.now() + durata_offerta()
-    for p in Prenotazione.objects.lista_attesa().filter(evento_id=evento_id).select_for_update():
+    for p in Prenotazione.objects.lista_attesa().filter(data_id=data_id).select_for_update():
         if p.posti > liberi:
             continue
-        if not _prendi(evento_id, p.posti):
+        if not _prendi(data_id, p.posti):
             break
         liberi -= p.posti
         p.stato = S.OFFERTA
-        p.offerta_scade_il = min(scadenza, evento.inizio)
+        p.offerta_scade_il = min(scadenza, data.inizio)
         p.save(update_fields=["stato", "offerta_scade_il"])
         _mail(p, "offerta")
         offerte.append(p)
@@ -176,8 +186,8 @@ def annulla(pk: int) -> Prenotazione:
     p.save(update_fields=["stato", "annullata_il", "offerta_scade_il"])
     _mail(p, "annullata")
     if aveva_posti:
-        _rendi(p.evento_id, p.posti)
-        offri_posti(p.evento_id)
+        _rendi(p.data_id, p.posti)
+        offri_posti(p.data_id)
     return p
 
 
@@ -189,15 +199,15 @@ def modifica(pk: int, studenti: int, accompagnatori: int, posti: int, telefono: 
         raise PrenotazioneRifiutata(_("Questa prenotazione non si può più modificare."))
     nuovi = studenti + accompagnatori if p.di_classe else posti
     differenza = nuovi - p.posti
-    if p.stato == S.CONFERMATA and differenza > 0 and not _prendi(p.evento_id, differenza):
+    if p.stato == S.CONFERMATA and differenza > 0 and not _prendi(p.data_id, differenza):
         raise PrenotazioneRifiutata(
             _("Non ci sono abbastanza posti liberi per aggiungerne %(n)s.") % {"n": differenza}
         )
     p.studenti, p.accompagnatori, p.posti, p.telefono = studenti, accompagnatori, nuovi, telefono
     p.save(update_fields=["studenti", "accompagnatori", "posti", "telefono"])
     if p.stato == S.CONFERMATA and differenza < 0:
-        _rendi(p.evento_id, -differenza)
-        offri_posti(p.evento_id)
+        _rendi(p.data_id, -differenza)
+        offri_posti(p.data_id)
     return p
 
 
@@ -215,8 +225,8 @@ def scadi_offerte(adesso=None) -> int:
                 continue
             p.stato = S.SCADUTA
             p.save(update_fields=["stato"])
-            _rendi(p.evento_id, p.posti)
-            offri_posti(p.evento_id)
+            _rendi(p.data_id, p.posti)
+            offri_posti(p.data_id)
             scadute += 1
     # Never confirmed: the confirmation link has expired, the address may book again.
     limite = adesso - timedelta(seconds=CONFERMA_VALIDITA)
@@ -227,11 +237,11 @@ def scadi_offerte(adesso=None) -> int:
 
 
 def da_ricordare(adesso=None):
-    """Confirmed bookings of events that start tomorrow (Europe/Rome), not yet reminded."""
+    """Confirmed bookings of dates that start tomorrow (Europe/Rome), not yet reminded."""
     domani = timezone.localdate(adesso or timezone.now()) + timedelta(days=1)
     da = timezone.make_aware(datetime.combine(domani, time.min))
     return Prenotazione.objects.confermate().filter(
-        promemoria_il__isnull=True, evento__inizio__gte=da, evento__inizio__lt=da + timedelta(days=1)
+        promemoria_il__isnull=True, data__inizio__gte=da, data__inizio__lt=da + timedelta(days=1)
     )
 
 

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from alternanza.core.jsonld import script_jsonld
 from alternanza.core.testo import testo_semplice
 from eventi import workflow
 from eventi.cache import condizionale
@@ -18,14 +19,17 @@ from eventi.forms import DecisioneForm
 from eventi.ical import calendario as ical_calendario
 from eventi.ical import descrizione_testo, luogo_di
 from eventi.models import Evento
-from eventi.schema import dati_evento, script_jsonld
+from eventi.schema import dati_evento
 from eventi.views.elenco import eventi_con_date
 
 
 def _evento_visibile(request, slug) -> Evento:
     """The event if the user may see it (public, or in the user's scope), else 404."""
     return get_object_or_404(
-        Evento.objects.visibili_a(request.user).select_related("edizione", "comune__distretto"), slug=slug
+        Evento.objects.visibili_a(request.user)
+        .select_related("edizione", "comune__distretto")
+        .prefetch_related("date"),  # the dates, each with its places left (read several times)
+        slug=slug,
     )
 
 
@@ -130,6 +134,7 @@ def _dettaglio(request, evento: Evento):
         "modificabile": modificabile,
         "organizza": organizza,
         "prenotazioni_aperte": evento.prenotazioni_aperte(),
+        "date_prenotabili": evento.date_prenotabili(),
         "adesso": timezone.now(),
         "calendari": link_calendari(evento),
         "og_descrizione": testo_semplice(evento.descrizione, 300),

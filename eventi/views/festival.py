@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from alternanza.core.anno_scolastico import anno_della_primavera
+from alternanza.core.jsonld import script_jsonld
 from alternanza.progetti.models import Progetto
 from distretti.models import Comune, Scuola
 from eventi.cache import DURATA_GIORNALIERA, condizionale
 from eventi.filters import inizio_giorno
 from eventi.models import Edizione, Evento, Notizia, Prenotazione
-from eventi.schema import dati_edizione, script_jsonld
+from eventi.schema import dati_edizione
 from partnership.models import Organizzazione
 
 

@@ -10,10 +10,11 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.jsonld import script_jsonld
 from alternanza.core.testo import testo_semplice
 from eventi.cache import condizionale
 from eventi.models import Notizia
-from eventi.schema import AUTORE, dati_notizia, script_jsonld
+from eventi.schema import AUTORE, dati_notizia
 
 PER_PAGINA = 20
 

@@ -36,7 +36,9 @@ def _link_non_valido(request, scaduto: bool = False):
 
 @never_cache
 def prenota(request, slug):
-    evento = get_object_or_404(Evento.objects.pubblici().select_related("comune"), slug=slug)
+    evento = get_object_or_404(
+        Evento.objects.pubblici().select_related("comune").prefetch_related("date"), slug=slug
+    )
     if not evento.prenotabile_sul_portale:
         raise Http404
     aperte = evento.prenotazioni_aperte()
@@ -56,14 +58,20 @@ def prenota(request, slug):
                 return render(
                     request, "eventi/prenotazioni/controlla_posta.html", {"evento": evento, "email": email}
                 )
-    contesto = {"evento": evento, "form": form, "aperte": aperte, "senza_valutazione": True}
+    contesto = {
+        "evento": evento,
+        "form": form,
+        "aperte": aperte,
+        "date_prenotabili": evento.date_prenotabili(),
+        "senza_valutazione": True,
+    }
     return render(request, "eventi/prenotazioni/prenota.html", contesto)
 
 
 def _da_token(token: str, lettore) -> Prenotazione:
     chiave = lettore(token)
     try:
-        return Prenotazione.objects.select_related("evento__comune", "scuola").get(chiave=chiave)
+        return Prenotazione.objects.select_related("evento__comune", "data", "scuola").get(chiave=chiave)
     except Prenotazione.DoesNotExist as exc:
         raise tokens.TokenNonValido from exc
 

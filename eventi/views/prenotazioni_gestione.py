@@ -35,7 +35,9 @@ def get_evento_organizzato(request, pk) -> Evento:
 
 
 def _elenco(evento: Evento):
-    return evento.prenotazioni.select_related("scuola").order_by("confermata_il", "creata_il", "pk")
+    return evento.prenotazioni.select_related("scuola", "data").order_by(
+        "data__inizio", "confermata_il", "creata_il", "pk"
+    )
 
 
 @login_required
@@ -43,6 +45,13 @@ def _elenco(evento: Evento):
 def prenotazioni(request, pk):
     evento = get_evento_organizzato(request, pk)
     righe = list(_elenco(evento).filter(stato__in=ATTIVE))
+    # Each date has its own places and waiting list (eventi.prenotazioni.models).
+    date = list(
+        evento.date.annotate(
+            in_attesa=Sum("prenotazioni__posti", filter=Q(prenotazioni__stato=S.IN_ATTESA), default=0)
+        ).order_by("inizio", "pk")
+    )
+    attesa = [p for p in righe if p.stato == S.IN_ATTESA]
     totali = evento.prenotazioni.aggregate(
         confermate=Count("pk", filter=Q(stato=S.CONFERMATA)),
         posti_confermati=Sum("posti", filter=Q(stato=S.CONFERMATA), default=0),
@@ -52,7 +61,9 @@ def prenotazioni(request, pk):
     contesto = {
         "evento": evento,
         "prenotate": [p for p in righe if p.stato in (S.CONFERMATA, S.OFFERTA)],
-        "attesa": [p for p in righe if p.stato == S.IN_ATTESA],
+        "attesa": attesa,
+        "date": date,
+        "attesa_per_data": [(d, [p for p in attesa if p.data_id == d.pk]) for d in date],
         "da_confermare": sum(1 for p in righe if p.stato == S.DA_CONFERMARE),
         "totali": totali,
         "messaggi": list(evento.messaggi_prenotati.all()[:5]),
@@ -69,6 +80,7 @@ def _data(valore) -> str:
 def colonne() -> list[Colonna]:
     """The columns of the exports, in the language of the request."""
     return [
+        (_("Data"), lambda p: _data(p.data.inizio)),
         (_("Stato"), lambda p: p.get_stato_display()),
         (_("Nome"), lambda p: p.nome),
         (_("E-mail"), lambda p: p.email),
@@ -129,7 +141,7 @@ def ingresso(request, token):
         chiave = tokens.chiave_da_ingresso(token)
     except tokens.TokenNonValido:
         return render(request, "eventi/prenotazioni/link_non_valido.html", {}, status=404)
-    p = get_object_or_404(Prenotazione.objects.select_related("evento", "scuola"), chiave=chiave)
+    p = get_object_or_404(Prenotazione.objects.select_related("evento", "data", "scuola"), chiave=chiave)
     get_evento_organizzato(request, p.evento_id)
     appena = False
     if request.method == "POST":

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,7 +120,9 @@ def gestione(request):
         "con_prenotazioni": list(
             Evento.objects.organizzati_da(user)
             .filter(prenotazione=Evento.Prenotazione.PORTALE, fine__gte=timezone.now() - timedelta(days=30))
-            .only("titolo", "inizio", "posti", "posti_occupati")
+            .only("titolo", "inizio", "posti")
+            # Places over all the dates (each date has the event's capacity).
+            .annotate(occupati=Sum("date__posti_occupati", default=0), capienza=F("posti") * Count("date"))
             .order_by("inizio", "pk")[:CON_PRENOTAZIONI_MOSTRATI]
         ),
     }

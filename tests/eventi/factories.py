@@ -201,3 +201,10 @@ def evento_prenotabile(posti: int = 30, tipo: str = "classe", **kwargs) -> Event
         edizione=kwargs.pop("edizione", None),
         **kwargs,
     )
+
+
+def occupati(evento: Evento) -> int:
+    """The places held over all the dates of the event (each date has its own count)."""
+    from django.db.models import Sum
+
+    return DataEvento.objects.filter(evento=evento).aggregate(n=Sum("posti_occupati", default=0))["n"]

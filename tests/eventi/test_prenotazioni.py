@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -11,15 +12,15 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from openpyxl import load_workbook
 
-from eventi.models import Evento
+from eventi.models import DataEvento, Evento
 from eventi.prenotazioni import services
 from eventi.prenotazioni.models import MessaggioPrenotati, Prenotazione
 from eventi.prenotazioni.tokens import token_ingresso, token_personale
 from tests.conftest import entra
-from tests.eventi.factories import evento_prenotabile
+from tests.eventi.factories import evento_prenotabile, occupati
 from tests.factories import ScuolaFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_docente_prenota_la_classe_conferma_e_riceve_ics_qr_e_mappa(client):
     p = Prenotazione.objects.get()
     assert (p.stato, p.posti, p.studenti, p.accompagnatori) == (S.DA_CONFERMARE, 26, 24, 2)
     evento.refresh_from_db()
-    assert evento.posti_occupati == 0  # unconfirmed bookings hold no place
+    assert occupati(evento) == 0  # unconfirmed bookings hold no place
 
     (richiesta,) = mail.outbox
     assert richiesta.to == ["docente@scuola.example.org"]
@@ -99,7 +100,7 @@ def test_docente_prenota_la_classe_conferma_e_riceve_ics_qr_e_mappa(client):
     assert risposta.status_code == 302
     p.refresh_from_db()
     evento.refresh_from_db()
-    assert p.stato == S.CONFERMATA and evento.posti_occupati == 26
+    assert p.stato == S.CONFERMATA and occupati(evento) == 26
 
     confermata = mail.outbox[1]
     assert "confermata" in confermata.subject.lower()
@@ -189,7 +190,7 @@ def test_esaurito_lista_attesa_e_annullamento_offre_i_posti_al_primo(client):
     evento.refresh_from_db()
     assert classe.stato == S.ANNULLATA
     assert secondo.stato == S.OFFERTA and terzo.stato == S.OFFERTA  # 11 + 4 places fit in the 26 freed
-    assert evento.posti_occupati == 15
+    assert occupati(evento) == 15
     offerte = [m for m in mail.outbox[inviati:] if "liberati" in m.subject]
     assert {m.to[0] for m in offerte} == {"secondo@scuola.example.org", "terzo@scuola.example.org"}
     assert secondo.offerta_scade_il - timezone.now() <= timedelta(hours=24)
@@ -217,7 +218,7 @@ def test_offerta_scaduta_passa_al_prossimo_in_lista(client):
     b.refresh_from_db()
     c.refresh_from_db()
     evento.refresh_from_db()
-    assert b.stato == S.SCADUTA and c.stato == S.OFFERTA and evento.posti_occupati == 2
+    assert b.stato == S.SCADUTA and c.stato == S.OFFERTA and occupati(evento) == 2
     with pytest.raises(services.PrenotazioneRifiutata):
         services.accetta_offerta(b.pk)
 
@@ -237,7 +238,7 @@ def test_modifica_aggiunge_posti_solo_se_liberi(client):
     client.post(url, {**dati, "studenti": 20, "accompagnatori": 2})
     p.refresh_from_db()
     evento.refresh_from_db()
-    assert (p.posti, evento.posti_occupati) == (22, 24)
+    assert (p.posti, occupati(evento)) == (22, 24)
 
 
 def test_link_manomesso_risponde_404_con_spiegazione(client):
@@ -361,14 +362,14 @@ def test_export_csv_e_xlsx_con_formule_neutralizzate(client, referente_a, evento
     testo = b"".join(risposta.streaming_content).decode("utf-8")
     assert testo.startswith("\ufeff")
     righe = list(csv.reader(io.StringIO(testo[1:]), delimiter=";"))
-    assert righe[0][:3] == ["Stato", "Nome", "E-mail"]
+    assert righe[0][:4] == ["Data", "Stato", "Nome", "E-mail"]
     assert len(righe) == 4
-    assert righe[1][1] == '\'=HYPERLINK("http://x")'
+    assert righe[1][2] == '\'=HYPERLINK("http://x")'
     risposta = client.get(reverse("eventi:prenotazioni_xlsx", args=[evento_con_prenotati.pk]))
     foglio = load_workbook(io.BytesIO(b"".join(risposta.streaming_content))).active
     valori = [[c.value for c in r] for r in foglio.iter_rows()]
-    assert valori[1][1].startswith("'=") and valori[2][1] == "Anna Verdi"
-    assert valori[1][7] == 10  # students: a number, not text
+    assert valori[1][2].startswith("'=") and valori[2][2] == "Anna Verdi"
+    assert valori[1][8] == 10  # students: a number, not text
 
 
 def test_messaggio_a_tutti_i_prenotati_passa_dalla_coda(client, referente_a, evento_con_prenotati):
@@ -414,3 +415,143 @@ def test_la_gestione_dell_organizzatore_porta_alle_prenotazioni(
     url = reverse("eventi:prenotazioni", args=[evento_con_prenotati.pk])
     assert url in entra(client, referente_a).get(reverse("eventi:gestione")).content.decode()
     assert url not in entra(client, referente_b).get(reverse("eventi:gestione")).content.decode()
+
+
+def _evento_a_due_date(posti=2, tipo="individuale"):
+    base = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    return evento_prenotabile(
+        posti=posti,
+        tipo=tipo,
+        date=[
+            (base, base + timedelta(hours=2)),
+            (base + timedelta(days=7), base + timedelta(days=7, hours=2)),
+        ],
+    )
+
+
+def _prenota_data(client, evento, data, email, posti=1):
+    return client.post(
+        reverse("eventi:prenota", args=[evento.slug]),
+        {"nome": "Luca Bianchi", "email": email, "posti": posti, "maggiorenne": "on", "data": str(data.pk)},
+    )
+
+
+def test_evento_a_piu_date_ha_posti_e_lista_d_attesa_per_data(client, commit):
+    evento = _evento_a_due_date(posti=2)
+    prima, seconda = evento.date.all()
+    pagina = client.get(reverse("eventi:prenota", args=[evento.slug])).content.decode()
+    assert pagina.count('type="radio" name="data"') == 2 and "2 posti disponibili" in pagina
+
+    _prenota_data(client, evento, prima, "anna@example.org", posti=2)
+    _conferma(client, mail.outbox[-1])
+    prima.refresh_from_db()
+    assert prima.posti_occupati == 2
+    # The first date is full: its waiting list; the second date still has its own places.
+    _prenota_data(client, evento, prima, "bruno@example.org")
+    _conferma(client, mail.outbox[-1])
+    _prenota_data(client, evento, seconda, "carla@example.org")
+    _conferma(client, mail.outbox[-1])
+    bruno = Prenotazione.objects.get(email="bruno@example.org")
+    carla = Prenotazione.objects.get(email="carla@example.org")
+    assert (bruno.stato, bruno.data_id) == (S.IN_ATTESA, prima.pk)
+    assert (carla.stato, carla.data_id) == (S.CONFERMATA, seconda.pk)
+
+    pagina = client.get(evento.get_absolute_url()).content.decode()
+    posti = re.search(r"posti-per-data.*?</ul>", pagina, re.S).group(0)
+    assert posti.index("Posti esauriti: lista d'attesa") < posti.index("1 posto disponibile")
+    dati = json.loads(re.search(r'application/ld\+json">(.*?)</script>', pagina, re.S).group(1))
+    assert dati["offers"]["availability"] == "https://schema.org/LimitedAvailability"
+
+    # Carla's mail speaks of her date only, and so does its calendar.
+    confermata = next(m for m in mail.outbox if m.to == ["carla@example.org"] and m.attachments)
+    (ics,) = [a for a in confermata.attachments if isinstance(a, tuple) and a[0].endswith(".ics")]
+    (vevento,) = icalendar.Calendar.from_ical(ics[1]).walk("VEVENT")
+    assert vevento.decoded("dtstart") == seconda.inizio
+
+    # Anna cancels: her places go to the first date's waiting list, not to the second date's.
+    anna = Prenotazione.objects.get(email="anna@example.org")
+    with commit():
+        services.annulla(anna.pk)
+    bruno.refresh_from_db()
+    carla.refresh_from_db()
+    assert bruno.stato == S.OFFERTA and carla.stato == S.CONFERMATA
+    assert bruno.offerta_scade_il <= prima.inizio
+
+
+def test_data_di_un_altro_evento_o_passata_non_si_prenota(client):
+    evento = _evento_a_due_date()
+    altro = evento_prenotabile()
+    risposta = _prenota_data(client, evento, altro.date.get(), "anna@example.org")
+    assert risposta.status_code == 200 and "data" in risposta.context["form"].errors
+    assert 'value="anna@example.org"' in risposta.content.decode()
+    assert not Prenotazione.objects.exists()
+    # Once the first date has started, only the second one is offered (and chosen without asking).
+    prima, seconda = evento.date.all()
+    DataEvento.objects.filter(pk=prima.pk).update(inizio=timezone.now() - timedelta(hours=1))
+    pagina = client.get(reverse("eventi:prenota", args=[evento.slug])).content.decode()
+    assert 'name="data"' not in pagina
+    _prenota_singolo(client, evento, "bruno@example.org")
+    assert Prenotazione.objects.get().data_id == seconda.pk
+
+
+def test_organizzatore_vede_posti_e_attesa_per_data_e_l_export_ha_la_data(client, referente_a, scuola_a):
+    evento = _evento_a_due_date(posti=1)
+    Evento.objects.filter(pk=evento.pk).update(proposto_da=referente_a, scuola_proponente=scuola_a)
+    prima, seconda = evento.date.all()
+    for email, data in (("a@example.org", prima), ("b@example.org", prima), ("c@example.org", seconda)):
+        p = services.richiedi(evento, {"nome": email, "email": email, "posti": 1, "data": data}, "it")
+        services.conferma(p.pk)
+    entra(client, referente_a)
+    risposta = client.get(reverse("eventi:prenotazioni", args=[evento.pk]))
+    righe = {d.pk: d for d in risposta.context["date"]}
+    assert (righe[prima.pk].posti_occupati, righe[prima.pk].in_attesa) == (1, 1)
+    assert (righe[seconda.pk].posti_occupati, righe[seconda.pk].in_attesa) == (1, 0)
+    assert [len(lista) for _d, lista in risposta.context["attesa_per_data"]] == [1, 0]
+    testo = b"".join(client.get(reverse("eventi:prenotazioni_csv", args=[evento.pk])).streaming_content)
+    righe_csv = list(csv.reader(io.StringIO(testo.decode("utf-8")[1:]), delimiter=";"))
+    quando = timezone.localtime(seconda.inizio).strftime("%d/%m/%Y")
+    assert any(r[0].startswith(quando) and r[2] == "c@example.org" for r in righe_csv[1:])
+
+
+def test_data_con_prenotazioni_non_si_toglie():
+    from eventi.forms import FormDate
+
+    evento = _evento_a_due_date()
+    prima, seconda = evento.date.all()
+    services.richiedi(evento, {"nome": "A", "email": "a@example.org", "posti": 1, "data": seconda}, "it")
+    dati = {
+        "date-TOTAL_FORMS": "2",
+        "date-INITIAL_FORMS": "2",
+        "date-MIN_NUM_FORMS": "1",
+        "date-MAX_NUM_FORMS": "1000",
+    }
+    for i, d in enumerate((prima, seconda)):
+        dati[f"date-{i}-id"] = str(d.pk)
+        dati[f"date-{i}-inizio"] = timezone.localtime(d.inizio).strftime("%Y-%m-%dT%H:%M")
+        dati[f"date-{i}-fine"] = timezone.localtime(d.fine).strftime("%Y-%m-%dT%H:%M")
+    dati["date-1-DELETE"] = "on"
+    date = FormDate(dati, instance=evento, prefix="date")
+    assert not date.is_valid()
+    assert "ha delle prenotazioni" in " ".join(date.forms[1].errors["DELETE"])
+    del dati["date-1-DELETE"]
+    dati["date-0-DELETE"] = "on"  # the date without bookings goes
+    date = FormDate(dati, instance=evento, prefix="date")
+    assert date.is_valid(), date.errors
+    date.save()
+    assert list(evento.date.all()) == [seconda]
+
+
+def test_promemoria_per_la_data_prenotata(commit):
+    from eventi.prenotazioni.posta import invia
+
+    evento = _evento_a_due_date()
+    prima, seconda = evento.date.all()
+    p = services.richiedi(evento, {"nome": "A", "email": "a@example.org", "posti": 1, "data": seconda}, "it")
+    services.conferma(p.pk)
+    vigilia_prima = prima.inizio - timedelta(days=1)
+    assert not services.da_ricordare(vigilia_prima).exists()  # the event starts, but not her date
+    assert list(services.da_ricordare(seconda.inizio - timedelta(days=1))) == [p]
+    mail.outbox.clear()
+    invia(p.pk, "promemoria")
+    giorno = formats.date_format(timezone.localtime(seconda.inizio), "DATE_FORMAT")
+    assert giorno in mail.outbox[0].body

@@ -7,14 +7,15 @@ its own PostgreSQL transaction; a barrier releases them together at the conditio
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 
-from eventi.models import Evento
+from eventi.models import DataEvento
 from eventi.prenotazioni import services
 from eventi.prenotazioni.models import Prenotazione
-from tests.eventi.factories import evento_prenotabile
+from tests.eventi.factories import evento_prenotabile, occupati
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,7 +69,7 @@ def test_conferme_concorrenti_non_superano_mai_i_posti(con_dati_delle_migrazioni
     assert len(pids) == CONCORRENTI and pid_principale not in pids  # really separate connections
     evento.refresh_from_db()
     stati = list(Prenotazione.objects.filter(pk__in=ids).values_list("stato", flat=True))
-    assert evento.posti_occupati == 10
+    assert occupati(evento) == 10
     assert stati.count(Prenotazione.Stato.CONFERMATA) == 3
     assert stati.count(Prenotazione.Stato.IN_ATTESA) == CONCORRENTI - 3
 
@@ -90,5 +91,38 @@ def test_annullamenti_e_conferme_concorrenti_tengono_il_conto(con_dati_delle_mig
     assert not _in_parallelo(lavori)
     evento.refresh_from_db()
     tenuti = Prenotazione.objects.filter(evento=evento, stato__in=["confermata", "offerta"])
-    assert evento.posti_occupati == sum(tenuti.values_list("posti", flat=True)) == 4
-    assert Evento.objects.filter(pk=evento.pk, posti_occupati__lte=4).exists()
+    assert occupati(evento) == sum(tenuti.values_list("posti", flat=True)) == 4
+    assert DataEvento.objects.filter(evento=evento, posti_occupati__lte=4).exists()
+
+
+def test_conferme_concorrenti_su_due_date_ognuna_con_i_suoi_posti(con_dati_delle_migrazioni, settings):
+    """Two dates of one event, 2 places each: 8 confirmations at once, half per date, never oversell a
+    date and never borrow the other date's places."""
+    from django.utils import timezone
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    base = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    evento = evento_prenotabile(
+        posti=2,
+        tipo="individuale",
+        date=[
+            (base, base + timedelta(hours=2)),
+            (base + timedelta(days=7), base + timedelta(days=7, hours=2)),
+        ],
+    )
+    prima, seconda = evento.date.all()
+    ids = [
+        services.richiedi(
+            evento,
+            {"nome": f"P{n}", "email": f"p{n}@example.org", "posti": 1, "data": (prima, seconda)[n % 2]},
+            "it",
+        ).pk
+        for n in range(CONCORRENTI)
+    ]
+    errori = _in_parallelo([lambda pk=pk: services.conferma(pk) for pk in ids])
+    assert not errori
+    for data in (prima, seconda):
+        data.refresh_from_db()
+        confermate = Prenotazione.objects.filter(data=data, stato=Prenotazione.Stato.CONFERMATA)
+        assert data.posti_occupati == sum(confermate.values_list("posti", flat=True)) == 2
+        assert Prenotazione.objects.filter(data=data, stato=Prenotazione.Stato.IN_ATTESA).count() == 2

@@ -368,3 +368,98 @@ def test_prenotazione_sul_portale_chiede_i_posti(client, referente_a, scuola_a):
     )
     evento = Evento.objects.get()
     assert (evento.prenotazione, evento.posti, evento.tipo_prenotazione) == ("portale", 50, "classe")
+
+
+def test_ripetizioni_oltre_la_fine_dell_edizione_errore_al_campo_ripetizioni(client, referente_a, scuola_a):
+    entra(client, referente_a)
+    edizione = EdizioneFactory(anno=2026)  # 15 October – 15 December 2026
+    dati = _dati(
+        per_conto_di=f"scuola:{scuola_a.pk}",
+        edizione=str(edizione.pk),
+        inizio="2026-11-26T15:00",
+        fine="2026-11-26T17:00",
+        ripetizioni="4",  # the last one would be on 24 December
+    )
+    response = client.post(PROPONI, dati)
+    assert response.status_code == 200 and not Evento.objects.exists()
+    errori = " ".join(response.context["form"].errors["ripetizioni"])
+    assert "24 dicembre 2026" in errori.lower() and "al massimo 2 ripetizioni" in errori
+    assert 'name="ripetizioni" value="4"' in response.content.decode()
+    dati["ripetizioni"] = "2"
+    dati["immagine"] = immagine_png()
+    assert client.post(PROPONI, dati).status_code == 302
+    assert Evento.objects.get().date.count() == 3
+
+
+def _dati_date(evento, *date):
+    dati = _dati()
+    for campo in ("immagine", "inizio", "fine", "ripetizioni"):
+        dati.pop(campo)
+    dati["edizione"] = str(evento.edizione_id)
+    esistenti = list(evento.date.all())
+    dati.update(
+        {
+            "date-TOTAL_FORMS": str(len(date)),
+            "date-INITIAL_FORMS": str(len(esistenti)),
+            "date-MIN_NUM_FORMS": "1",
+            "date-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for i, (inizio, fine) in enumerate(date):
+        if i < len(esistenti):
+            dati[f"date-{i}-id"] = str(esistenti[i].pk)
+        dati[f"date-{i}-inizio"], dati[f"date-{i}-fine"] = inizio, fine
+    return dati
+
+
+def test_data_ripetuta_fuori_dall_edizione_errore_alla_data(client, referente_a, scuola_a):
+    evento = EventoFactory(
+        stato=StatoEvento.PROPOSTO,
+        proposto_da=referente_a,
+        scuola_proponente=scuola_a,
+        date=[
+            (ora_roma(2026, 11, 3, 9), ora_roma(2026, 11, 3, 12)),
+            (ora_roma(2026, 11, 10, 9), ora_roma(2026, 11, 10, 12)),
+        ],
+    )
+    entra(client, referente_a)
+    url = reverse("eventi:modifica", args=[evento.pk])
+    dati = _dati_date(
+        evento, ("2026-11-03T09:00", "2026-11-03T12:00"), ("2027-01-12T09:00", "2027-01-12T12:00")
+    )
+    response = client.post(url, dati)
+    assert response.status_code == 200
+    seconda = response.context["date"].forms[1]
+    assert "devono cadere nell'edizione scelta" in " ".join(seconda.errors["inizio"])
+    assert not response.context["date"].forms[0].errors
+    assert 'value="2027-01-12T09:00"' in response.content.decode()
+    assert evento.date.filter(inizio=ora_roma(2026, 11, 10, 9)).exists()  # nothing saved
+
+
+def test_cambio_di_edizione_di_un_evento_a_piu_date_segnala_le_date_fuori(client, referente_a, scuola_a):
+    evento = EventoFactory(
+        stato=StatoEvento.PROPOSTO,
+        proposto_da=referente_a,
+        scuola_proponente=scuola_a,
+        date=[
+            (ora_roma(2026, 11, 3, 9), ora_roma(2026, 11, 3, 12)),
+            (ora_roma(2026, 11, 10, 9), ora_roma(2026, 11, 10, 12)),
+        ],
+    )
+    altra = EdizioneFactory(anno=2027)  # 15 October – 15 December 2027
+    entra(client, referente_a)
+    url = reverse("eventi:modifica", args=[evento.pk])
+    dati = _dati_date(
+        evento, ("2026-11-03T09:00", "2026-11-03T12:00"), ("2026-11-10T09:00", "2026-11-10T12:00")
+    )
+    dati["edizione"] = str(altra.pk)
+    response = client.post(url, dati)
+    assert response.status_code == 200  # the span of the old dates is not the form's to report
+    assert all("devono cadere" in " ".join(f.errors["inizio"]) for f in response.context["date"].forms)
+    evento.refresh_from_db()
+    assert evento.edizione_id != altra.pk
+    dati.update({"date-0-inizio": "2027-11-03T09:00", "date-0-fine": "2027-11-03T12:00"})
+    dati.update({"date-1-inizio": "2027-11-10T09:00", "date-1-fine": "2027-11-10T12:00"})
+    assert client.post(url, dati).status_code == 302
+    evento.refresh_from_db()
+    assert evento.edizione_id == altra.pk and evento.inizio == ora_roma(2027, 11, 3, 9)

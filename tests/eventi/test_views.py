@@ -449,6 +449,7 @@ def test_pagina_edizione_con_programma_numeri_e_jsonld(client):
     scuola = ScuolaFactory()
     p = Prenotazione.objects.create(
         evento=prenotabile,
+        data=prenotabile.date.get(),
         nome="D",
         email="d@example.org",
         scuola=scuola,

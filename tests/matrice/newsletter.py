@@ -1,6 +1,6 @@
 """Newsletter pages (eventi/newsletter/urls.py): public subscription by signed links, staff management."""
 
-from eventi.newsletter.models import Congelata
+from eventi.newsletter.models import Congelata, GruppoRevisori
 from eventi.newsletter.tokens import token_conferma, token_personale
 from tests.matrice import LOGIN, PUBBLICA, SOLO_STAFF, Azione, Voce, attesi
 from tests.newsletter.factories import IscrittoFactory, NumeroFactory, NumeroInviatoFactory
@@ -25,6 +25,7 @@ def prepara(fx):
     fx.nl_in_attesa = IscrittoFactory(email="attesa@example.org", stato="in_attesa")
     fx.nl_bozza = NumeroFactory(oggetto="Bozza della matrice")
     fx.nl_inviato = NumeroInviatoFactory(oggetto="Numero inviato della matrice")
+    fx.nl_gruppo = GruppoRevisori.objects.create(nome="Revisori della matrice", indirizzi="r@example.org")
     fx.nl_versione = Congelata.objects.create(
         numero=fx.nl_inviato, lingua="it", chiave="", oggetto="x", html="<p>x</p>", testo="x"
     )
@@ -170,6 +171,32 @@ VOCI += [
     Voce(
         "newsletter:iscritto_elimina",
         kwargs=lambda fx: {"pk": fx.nl_iscritto.pk},
+        get=_SOLO_POST_STAFF,
+        post=[Azione("elimina", attesi=STAFF_REDIRECT)],
+    ),
+    # Reviewer groups, managed by staff in the workspace.
+    Voce(
+        "newsletter:gruppi_revisori",
+        get=SOLO_STAFF,
+        post=[
+            Azione(
+                "nuovo gruppo",
+                dati={"nome": "Gruppo nuovo", "indirizzi": "a@example.org"},
+                attesi=STAFF_REDIRECT,
+            )
+        ],
+    ),
+    Voce(
+        "newsletter:gruppo_revisori",
+        kwargs=lambda fx: {"pk": fx.nl_gruppo.pk},
+        get=SOLO_STAFF,
+        post=[
+            Azione("salva", dati={"nome": "Rinominato", "indirizzi": "b@example.org"}, attesi=STAFF_REDIRECT)
+        ],
+    ),
+    Voce(
+        "newsletter:gruppo_revisori_elimina",
+        kwargs=lambda fx: {"pk": fx.nl_gruppo.pk},
         get=_SOLO_POST_STAFF,
         post=[Azione("elimina", attesi=STAFF_REDIRECT)],
     ),

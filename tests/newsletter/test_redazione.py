@@ -5,6 +5,7 @@ bad-data send that ends in "errore" (issue 22). Tasks run inline (eager) as in t
 from __future__ import annotations
 
 import datetime as dt
+import imaplib
 import io
 
 import pytest
@@ -384,3 +385,69 @@ def test_dsn_letti_dalla_casella_pop3_segnano_rimbalzi(esegui, settings, cliente
     assert numero.statistiche()["rimbalzi"] == 2
     pagina = cliente_staff.get(_url("numero", numero)).content.decode()
     assert '<dd data-campo="rimbalzi">2</dd>' in pagina
+
+
+def test_dsn_letti_da_una_cartella_imap_segnano_rimbalzi(esegui, settings, cliente_staff):
+    """A real IMAP server (pymap, tests/newsletter/imap.py): the reader logs in, reads the folder named in
+    the URL, records the DSNs, deletes what it read and leaves the other folders alone."""
+    from eventi.newsletter.tasks import leggi_rimbalzi
+    from tests.newsletter.imap import ServerImap
+
+    settings.NEWSLETTER_BOUNCE_LIMIT = 1
+    perso = IscrittoFactory(email="perso@example.org")
+    pieno = IscrittoFactory(email="pieno@example.org")
+    numero = NumeroFactory()
+    esegui(invio.invia_ora, numero)  # accepted at SMTP time: the bounces arrive later, by mail
+    duro = Consegna.objects.get(numero=numero, iscritto=perso)
+    morbido = Consegna.objects.get(numero=numero, iscritto=pieno)
+    altra_posta = (
+        b"From: ufficio@example.org\r\nSubject: da leggere\r\nMessage-ID: <x@example.org>\r\n\r\nciao\r\n"
+    )
+    with ServerImap() as server:
+        server.deposita(
+            "Rimbalzi",
+            [
+                _dsn(
+                    duro.message_id,
+                    perso.email,
+                    "failed",
+                    "5.1.1",
+                    "550 5.1.1 <perso@example.org>: user unknown",
+                ),
+                _dsn(morbido.message_id, pieno.email, "delayed", "4.2.2", "452 4.2.2 mailbox full"),
+                b"From: someone@example.org\r\nSubject: not a DSN\r\n\r\nhello\r\n",
+            ],
+        )
+        server.deposita("INBOX", [altra_posta])
+        settings.NEWSLETTER_BOUNCE_MAILBOX = f"imap://rimbalzi:segreta@127.0.0.1:{server.porta}/Rimbalzi"
+        esito = leggi_rimbalzi.delay().get()
+        assert esito == {"messaggi": 3, "permanenti": 1, "temporanei": 1}
+        assert server.contenuto("Rimbalzi") == []  # read messages are deleted (expunged)
+        assert [m.replace(b"\r\n", b"\n") for m in server.contenuto("INBOX")] == [
+            altra_posta.replace(b"\r\n", b"\n")
+        ]
+        # A second run finds nothing new and changes nothing.
+        assert leggi_rimbalzi.delay().get() == {"messaggi": 0, "permanenti": 0, "temporanei": 0}
+    duro.refresh_from_db()
+    morbido.refresh_from_db()
+    assert (duro.rimbalzo, morbido.rimbalzo) == ("hard", "soft")
+    assert "user unknown" in duro.errore
+    perso.refresh_from_db()
+    pieno.refresh_from_db()
+    assert perso.non_recapitabile_il is not None and "user unknown" in perso.motivo_pausa
+    assert pieno.non_recapitabile_il is None  # a soft bounce: the provider retries
+    assert numero.statistiche()["rimbalzi"] == 2
+    scheda = cliente_staff.get(reverse("newsletter:iscritto", kwargs={"pk": perso.pk})).content.decode()
+    assert "In pausa dal" in scheda and "user unknown" in scheda
+
+
+def test_casella_imap_con_password_sbagliata_fallisce_senza_toccare_nulla(settings):
+    from eventi.newsletter.rimbalzi import leggi_casella
+    from tests.newsletter.imap import ServerImap
+
+    with ServerImap() as server:
+        server.deposita("INBOX", [_dsn("<newsletter.1.1@x>", "a@example.org", "failed", "5.1.1", "550 no")])
+        settings.NEWSLETTER_BOUNCE_MAILBOX = f"imap://rimbalzi:sbagliata@127.0.0.1:{server.porta}"
+        with pytest.raises(imaplib.IMAP4.error):
+            leggi_casella()
+        assert len(server.contenuto()) == 1  # nothing read, nothing deleted
