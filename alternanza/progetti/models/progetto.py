@@ -287,12 +287,22 @@ class Progetto(CampiDeiVincoli, models.Model):
     )
     risultati = models.TextField(_("risultati"), blank=True)
     valutazione = models.TextField(_("valutazione"), blank=True)
-    # The school tutor: an adult (a teacher), shown only in the reserved area, never in open data.
-    tutor_scuola_nome = models.CharField(_("tutor scolastico"), max_length=150, blank=True)
-    tutor_scuola_ruolo = models.CharField(
-        _("ruolo del tutor scolastico"), max_length=150, blank=True, help_text=_("Es. docente di meccanica.")
+    # The school tutor: an adult (a teacher), shown only in the reserved area, never in open data. A
+    # database default too, so bulk paths that name their columns (the demo's COPY) need not list them.
+    tutor_scuola_nome = models.CharField(
+        _("tutor scolastico"), max_length=150, blank=True, default="", db_default=""
     )
-    tutor_scuola_email = models.EmailField(_("e-mail del tutor scolastico"), blank=True)
+    tutor_scuola_ruolo = models.CharField(
+        _("ruolo del tutor scolastico"),
+        max_length=150,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Es. docente di meccanica."),
+    )
+    tutor_scuola_email = models.EmailField(
+        _("e-mail del tutor scolastico"), blank=True, default="", db_default=""
+    )
     consenso_vetrina = models.BooleanField(
         _("consenso alla pubblicazione nella vetrina"),
         default=False,
@@ -510,9 +520,13 @@ class ProgettoOrganizzazione(models.Model):
     )
     ruolo = models.CharField(_("ruolo"), max_length=20, choices=Ruolo.choices, default=Ruolo.OSPITANTE)
     # The host's tutor (an adult): reserved area only; the host's evaluation link is mailed to them.
-    tutor_nome = models.CharField(_("tutor dell'organizzazione"), max_length=150, blank=True)
-    tutor_ruolo = models.CharField(_("ruolo del tutor"), max_length=150, blank=True)
-    tutor_email = models.EmailField(_("e-mail del tutor"), blank=True)
+    tutor_nome = models.CharField(
+        _("tutor dell'organizzazione"), max_length=150, blank=True, default="", db_default=""
+    )
+    tutor_ruolo = models.CharField(
+        _("ruolo del tutor"), max_length=150, blank=True, default="", db_default=""
+    )
+    tutor_email = models.EmailField(_("e-mail del tutor"), blank=True, default="", db_default="")
 
     objects = PartecipazioneQuerySet.as_manager()
 
