@@ -76,8 +76,14 @@ e2e: tests/e2e/node_modules/.package-lock.json
 test: venv deps-system services messages e2e lint check
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
-bench: venv deps-system services messages
+# Lighthouse for the browser side of the bench, pinned by bench/lighthouse/package-lock.json.
+bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: venv deps-system services messages bench/lighthouse/node_modules/.package-lock.json
 	$(PY) bench/run.py
+	$(PY) bench/lighthouse.py
 
 audit: venv
 	$(BIN)/pip-audit --strict
