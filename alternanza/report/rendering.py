@@ -323,8 +323,8 @@ def allegato_xlsx(contesto: dict) -> bytes:
             if contesto.get("rete") is None
             else "Media dei distretti (per le quote: Città metropolitana)"
         )
-        righe = [*[r["nome"] for r in tabelle[0]["righe"]], riferimento]
-        for n, nome in enumerate(righe):
+        nomi_righe = [*[r["nome"] for r in tabelle[0]["righe"]], riferimento]
+        for n, nome in enumerate(nomi_righe):
             for i, a in enumerate(tabelle[0]["anni"]):
                 valori = [[*t["righe"], t["riferimento"]][n]["valori"][i] for t in tabelle]
                 foglio.riga([nome, a["anno"], *(valori if a["con_dati"] else ["n.d."] * len(valori))])
