@@ -310,6 +310,25 @@ def allegato_xlsx(contesto: dict) -> bytes:
             foglio.riga([riga.nome, anno, *[riga.att.get(k) for k in indicatori.CHIAVI]])
             foglio.riga([riga.nome, ind.anno_precedente, *[riga.prec.get(k) for k in indicatori.CHIAVI]])
         foglio.chiudi()
+        # The trend of the headline indicators: a row per district (and the metropolitan row) and year;
+        # "n.d." where the portal has no data for the year (not 0).
+        tabelle = indicatori.tabelle_tendenza(ind, contesto.get("rete"))
+        foglio = _Foglio(
+            wb,
+            "Andamento",
+            [("Distretto", 28), ("Anno scolastico", 12)] + [(str(t["etichetta"]), 16) for t in tabelle],
+        )
+        riferimento = (
+            "Città metropolitana"
+            if contesto.get("rete") is None
+            else "Media dei distretti (per le quote: Città metropolitana)"
+        )
+        nomi_righe = [*[r["nome"] for r in tabelle[0]["righe"]], riferimento]
+        for n, nome in enumerate(nomi_righe):
+            for i, a in enumerate(tabelle[0]["anni"]):
+                valori = [[*t["righe"], t["riferimento"]][n]["valori"][i] for t in tabelle]
+                foglio.riga([nome, a["anno"], *(valori if a["con_dati"] else ["n.d."] * len(valori))])
+        foglio.chiudi()
         qs = indicatori.progetti_contati(anno, distretto, ambito)
         foglio = _Foglio(
             wb,

@@ -69,6 +69,12 @@ def test_allegato_senza_formule_con_intestazioni_umane_filtro_e_riga_bloccata():
     titoli = {r[1] for r in wb["Progetti"].iter_rows(min_row=2, values_only=True)}
     assert neutralizza_formula('=HYPERLINK("http://x.example","clic")') in titoli
     assert wb["Progetti"].column_dimensions["B"].width >= 40
+    # The trend: a row per district and year, and the metropolitan row; "n.d." for a year without data.
+    andamento = list(wb["Andamento"].iter_rows(values_only=True))
+    assert andamento[0][:3] == ("Distretto", "Anno scolastico", "Progetti")
+    righe = {(r[0], r[1]): r[2:] for r in andamento[1:]}
+    assert righe[("Bologna", ANNO)][0] == 3 and righe[("Città metropolitana", ANNO)][0] == 5
+    assert righe[("Imola", "2021/22")] == ("n.d.",) * len(indicatori.TENDENZA)
 
 
 def test_copertina_con_versione_e_destinatari_e_sintesi_nel_pdf():

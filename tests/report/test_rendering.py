@@ -75,7 +75,7 @@ def test_allegato_xlsx_con_tutti_i_progetti(pdf_metropolitano):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(pdf_metropolitano.allegato), read_only=True)
-    assert wb.sheetnames[:3] == ["Indicatori", "Progetti", "Inserimenti"]
+    assert wb.sheetnames[:4] == ["Indicatori", "Andamento", "Progetti", "Inserimenti"]
     righe = list(wb["Progetti"].iter_rows(values_only=True))
     assert len(righe) == 1 + 3  # header + the three counted projects
     assert {r[1] for r in righe[1:]} == {"P1", "P2", "P3"}
