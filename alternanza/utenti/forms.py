@@ -238,11 +238,17 @@ class RegistrazioneForm(RichiestaRuoloForm):
     field_order = ["email", "first_name", "last_name", "password1", "password2", "ruolo"]
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        """Called by allauth once the user is saved: record the role request (not active until approved)."""
+        """Called by allauth once the user is saved: record the role request (not active until approved);
+        a new organisation waits for the e-mail's verification."""
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
-        if getattr(request, "invito_portale", None) is None:
+        if getattr(request, "invito_portale", None) is not None:
+            return
+        if self.cleaned_data.get("nuova") is not None:
+            # Not in the network until the address is verified (ruoli.crea_organizzazioni_in_attesa).
+            ruoli.rimanda_nuova_organizzazione(user, self.cleaned_data["nuova"])
+        else:
             self.crea_richiesta(user)
 
 

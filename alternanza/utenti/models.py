@@ -142,3 +142,29 @@ class Preferenze(models.Model):
 
     def __str__(self) -> str:
         return f"{self.utente_id}: {self.lingua}"
+
+
+class OrganizzazioneInAttesa(models.Model):
+    """A new organisation named at signup, kept aside until its contact verifies the e-mail address: only
+    then is the (private, unapproved) Organizzazione created with the role request (ruoli.conferma_email).
+    An account that never verifies leaves no organisation in the network, only this row (gone with it)."""
+
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organizzazioni_in_attesa",
+        verbose_name=_("utente"),
+    )
+    nome = models.CharField(_("nome"), max_length=255)
+    codice_fiscale = models.CharField(_("codice fiscale o partita IVA"), max_length=20)
+    comune = models.ForeignKey(
+        "distretti.Comune", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("comune")
+    )
+    creata_il = models.DateTimeField(_("creata il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nuova organizzazione in attesa di verifica dell'e-mail")
+        verbose_name_plural = _("nuove organizzazioni in attesa di verifica dell'e-mail")
+
+    def __str__(self) -> str:
+        return self.nome

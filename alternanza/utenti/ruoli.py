@@ -7,6 +7,7 @@ Who may decide which request is answered by distretti.permissions / partnership.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -380,6 +381,49 @@ def notifica_nuova_richiesta(richiesta: Richiesta) -> None:
         {**contesto, "url": reverse("utenti:profilo")},
         prefisso_oggetto=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
     )
+
+
+def rimanda_nuova_organizzazione(utente: User, nuova: NuovaOrganizzazione) -> None:
+    """At signup: keep the new organisation aside until the e-mail is verified (conferma_email)."""
+    from alternanza.utenti.models import OrganizzazioneInAttesa
+
+    OrganizzazioneInAttesa.objects.create(
+        utente=utente, nome=nuova.nome, codice_fiscale=nuova.codice_fiscale, comune=nuova.comune
+    )
+
+
+def crea_organizzazioni_in_attesa(utente: User) -> list[Richiesta]:
+    """The e-mail is verified: create the organisations named at signup (private, unapproved) with the
+    contact's role request. A tax code taken meanwhile by another organisation becomes a request to be
+    that one's contact, which the approvers decide like any other (no second organisation with it)."""
+    from alternanza.utenti.models import OrganizzazioneInAttesa
+
+    richieste = []
+    for in_attesa in OrganizzazioneInAttesa.objects.filter(utente=utente).select_related("comune"):
+        with transaction.atomic():
+            esistente = Organizzazione.objects.filter(codice_fiscale=in_attesa.codice_fiscale).first()
+            # RichiestaNonValida: already asked (for the existing one), nothing more to record.
+            with contextlib.suppress(RichiestaNonValida):
+                richieste.append(
+                    richiedi(
+                        utente,
+                        TipoRuolo.REFERENTE_ORGANIZZAZIONE,
+                        organizzazione=esistente,
+                        nuova_organizzazione=NuovaOrganizzazione(
+                            in_attesa.nome, in_attesa.codice_fiscale, in_attesa.comune
+                        ),
+                    )
+                )
+            in_attesa.delete()
+    return richieste
+
+
+def conferma_email(utente: User, primo_indirizzo: bool) -> None:
+    """An address of `utente` was verified: signup's pending organisations become real, and on the first
+    verified address the approvers hear of every pending request."""
+    crea_organizzazioni_in_attesa(utente)
+    if primo_indirizzo:
+        notifica_richieste_in_attesa(utente)
 
 
 def notifica_richieste_in_attesa(utente: User) -> None:

@@ -26,13 +26,13 @@ from alternanza.utenti.sicurezza import registra
 
 @receiver(email_confirmed)
 def _notifica_approvatori(sender, request, email_address, **kwargs):
-    """Role requests made at signup reach the approvers only once the requester proved their e-mail."""
+    """Role requests made at signup reach the approvers, and a new organisation named at signup is created,
+    only once the requester proved their e-mail."""
     from alternanza.utenti import ruoli
 
     utente = email_address.user
     altre_verificate = EmailAddress.objects.filter(user=utente, verified=True).exclude(pk=email_address.pk)
-    if not altre_verificate.exists():
-        ruoli.notifica_richieste_in_attesa(utente)
+    ruoli.conferma_email(utente, primo_indirizzo=not altre_verificate.exists())
 
 
 @receiver(user_logged_in)

@@ -25,6 +25,7 @@ DATI_PERSONALI = {
     "partnership.ReferenteOrganizzazione.utente",
     "utenti.SessioneUtente.utente",
     "utenti.Preferenze.utente",
+    "utenti.OrganizzazioneInAttesa.utente",  # what the person typed at signup, pending their verification
     "spid.IdentitaSpid.utente",  # the hashed fiscal number linking SPID to the account: the user's own
 }
 

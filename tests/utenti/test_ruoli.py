@@ -76,17 +76,60 @@ def test_codice_inesistente_rifiutato(client):
     assert not User.objects.exists()
 
 
-def test_registrazione_come_referente_di_nuova_organizzazione(client):
+def _conferma(client, email: str = "nuova.docente@example.org") -> None:
+    indirizzo = EmailAddress.objects.get(email=email)
+    client.post(reverse("account_confirm_email", kwargs={"key": EmailConfirmationHMAC(indirizzo).key}))
+
+
+def test_la_nuova_organizzazione_della_registrazione_nasce_solo_con_l_email_verificata(client, staff):
     _registrazione(
         client,
         ruolo="organizzazione",
         nuova_organizzazione_nome="Officina Nuova S.r.l.",
         nuova_organizzazione_cf="00488410010",
     )
+    # Before the verification: no organisation in the network, no request, only the verification mail.
+    assert not Organizzazione.objects.filter(codice_fiscale="00488410010").exists()
+    assert not ReferenteOrganizzazione.objects.exists()
+    assert [m.to for m in mail.outbox] == [["nuova.docente@example.org"]]
+    mail.outbox.clear()
+    _conferma(client)
     referenza = ReferenteOrganizzazione.objects.get(utente__email="nuova.docente@example.org")
     assert referenza.stato == StatoIncarico.RICHIESTO
     org = referenza.organizzazione
     assert (org.nome, org.codice_fiscale, org.pubblica) == ("Officina Nuova S.r.l.", "00488410010", False)
+    assert not Organizzazione.objects.pubbliche().filter(pk=org.pk).exists()  # invisible until approved
+    # The approvers hear of it now, with the organisation created.
+    assert "staff@example.org" in [m.to[0] for m in mail.outbox]
+    _conferma(client)  # a second confirmation creates nothing more
+    assert Organizzazione.objects.filter(codice_fiscale="00488410010").count() == 1
+
+
+def test_registrazione_mai_verificata_non_lascia_organizzazioni(client):
+    _registrazione(
+        client,
+        ruolo="organizzazione",
+        nuova_organizzazione_nome="Officina Fantasma S.r.l.",
+        nuova_organizzazione_cf="00488410010",
+    )
+    User.objects.get(email="nuova.docente@example.org").delete()
+    assert not Organizzazione.objects.filter(codice_fiscale="00488410010").exists()
+
+
+def test_codice_fiscale_preso_nel_frattempo_diventa_richiesta_per_quella_organizzazione(client):
+    from tests.factories import OrganizzazioneFactory
+
+    _registrazione(
+        client,
+        ruolo="organizzazione",
+        nuova_organizzazione_nome="Officina Nuova S.r.l.",
+        nuova_organizzazione_cf="00488410010",
+    )
+    altra = OrganizzazioneFactory(nome="Officina registrata prima", codice_fiscale="00488410010")
+    _conferma(client)
+    assert Organizzazione.objects.filter(codice_fiscale="00488410010").get() == altra
+    referenza = ReferenteOrganizzazione.objects.get(utente__email="nuova.docente@example.org")
+    assert referenza.organizzazione == altra and referenza.stato == StatoIncarico.RICHIESTO
 
 
 def test_partita_iva_errata_per_nuova_organizzazione(client):
