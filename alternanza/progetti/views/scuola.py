@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Manager, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,10 +29,11 @@ from alternanza.progetti.forms import (
     ProgettoForm,
     TransizioneForm,
 )
-from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
+from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto, TransizioneProgetto
 from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
 from distretti.permissions import ambito_di, di_staff_o_scuola
-from partnership.services import iniziali_progetto
+from partnership.forms import ProponiInlineForm
+from partnership.services import CF_GIA_USATO, PROPOSTA_SALVATA, iniziali_progetto, proponi_dal_modulo
 
 S = StatoProgetto
 
@@ -88,31 +89,55 @@ def _salva_progetto(request, progetto: Progetto | None):
         instance=form.instance,
         prefix="org",
         initial=ospiti,
-        form_kwargs={"user": request.user, "ritorno": request.path},
+        form_kwargs={"user": request.user},
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            oggetto = form.save(commit=False)
+    # A host not found is proposed in the same form (coordinators only: a proposal is a school's).
+    proposta = (
+        ProponiInlineForm(request.POST or None, user=request.user) if ambito_di(request.user).scuole else None
+    )
+    validi = form.is_valid() and formset.is_valid() and (proposta is None or proposta.is_valid())
+    if request.method == "POST" and validi:
+        try:
+            with transaction.atomic():
+                oggetto = form.save(commit=False)
+                if nuovo:
+                    oggetto.creato_da = request.user
+                    oggetto.creato_da_nome = nome_leggibile(
+                        request.user, Progetto._meta.get_field("creato_da_nome").max_length
+                    )
+                oggetto.save()
+                form.save_m2m()
+                formset.instance = oggetto
+                formset.save()
+                ospite = proponi_dal_modulo(proposta, request.user, oggetto.scuola)
+                if ospite is not None:
+                    oggetto.partecipazioni.create(
+                        organizzazione=ospite, ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE
+                    )
+                if not nuovo and workflow.dopo_modifica(oggetto, request.user):
+                    messages.info(
+                        request, _("Il progetto era validato: è tornato all'ufficio per la revisione.")
+                    )
+        except IntegrityError:
+            if proposta is None or not proposta.compilata:
+                raise
+            # The tax code was saved meanwhile by someone else: nothing written, said at the field.
+            proposta.add_error("codice_fiscale", CF_GIA_USATO)
             if nuovo:
-                oggetto.creato_da = request.user
-                oggetto.creato_da_nome = nome_leggibile(
-                    request.user, Progetto._meta.get_field("creato_da_nome").max_length
-                )
-            oggetto.save()
-            form.save_m2m()
-            formset.instance = oggetto
-            formset.save()
-            if not nuovo and workflow.dopo_modifica(oggetto, request.user):
-                messages.info(request, _("Il progetto era validato: è tornato all'ufficio per la revisione."))
-        invalida_vetrina()
-        messages.success(request, _("Progetto salvato."))
-        return redirect(oggetto)
+                form.instance.pk = None
+        else:
+            invalida_vetrina()
+            if ospite is not None:
+                messages.success(request, PROPOSTA_SALVATA % {"nome": ospite.nome})
+            messages.success(request, _("Progetto salvato."))
+            return redirect(oggetto)
     return render(
         request,
         "progetti/progetto_form.html",
         {
             "form": form,
             "formset": formset,
+            "proposta": proposta,
             "progetto": progetto,
             "avviso_minori": AVVISO_MINORI,
             "senza_valutazione": True,
