@@ -7,13 +7,11 @@ codice meccanografico): with 20,000 organisations a <select> would be unusable a
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -72,16 +70,13 @@ class _ConScelte:
             campo.aggiungi_attuali(self.initial.get(nome))
 
 
-def aiuto_proponi(ritorno: str = "") -> str:
-    """The help of a host field for school coordinators: search, or propose the host not found."""
-    url = reverse("partnership:proponi_organizzazione")
-    if ritorno:
-        url = f"{url}?{urlencode({'next': ritorno})}"
+def aiuto_proponi() -> str:
+    """The help of a host field for school coordinators: search, or propose the host not found in the
+    fieldset of the same form (ProponiInlineForm, anchor #nuova-ospitante), so nothing typed is lost."""
     return format_html(
-        '{} <a href="{}">{}</a>',
+        '{} <a href="#nuova-ospitante">{}</a>',
         _("Scrivi parte del nome, la partita IVA o il codice fiscale e scegli tra i risultati."),
-        url,
-        _("Non la trovi? Proponila."),
+        _("Non la trovi? Proponila qui sotto."),
     )
 
 
@@ -295,13 +290,13 @@ class ConvenzioneForm(ConservaFile, _ConScelte, forms.ModelForm):
         ]
         widgets = {"data_firma": DATA, "scadenza": DATA}
 
-    def __init__(self, *args, scuole_ammesse=None, user: Utente | None = None, ritorno: str = "", **kwargs):
+    def __init__(self, *args, scuole_ammesse=None, user: Utente | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # None = any school (staff); otherwise the coordinator's own schools.
         self.scuole_ammesse = scuole_ammesse
         self._scelte_per(user)
         if scuole_ammesse:
-            self.fields["organizzazione"].help_text = aiuto_proponi(ritorno)
+            self.fields["organizzazione"].help_text = aiuto_proponi()
 
     def clean_scuola(self):
         scuola = self.cleaned_data.get("scuola")
@@ -505,6 +500,40 @@ class ProponiOrganizzazioneForm(forms.ModelForm):
         elif not dati.get("comune") and not dati.get("comune_esterno") and "comune" not in self.errors:
             self.add_error("comune", _("Indica il comune della sede (o quello fuori Città metropolitana)."))
         return dati
+
+
+class ProponiInlineForm(ProponiOrganizzazioneForm):
+    """The same proposal as a fieldset inside another form (project, convenzione), so a coordinator who
+    does not find the host proposes it without leaving the form and without losing what was typed.
+
+    Used only when filled in (any of its fields): otherwise it is valid and does nothing. The school is
+    the one of the project or convenzione being saved, not a field of its own."""
+
+    prefix = "nuova_ospitante"
+
+    class Meta(ProponiOrganizzazioneForm.Meta):
+        fields = ["nome", "codice_fiscale", "comune", "comune_esterno", "codice_ateco"]
+
+    def __init__(self, *args: Any, user: Utente | None = None, **kwargs: Any) -> None:
+        # Its fields are required only once the fieldset is used: no `required` attribute in the page.
+        kwargs.setdefault("use_required_attribute", False)
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["scuola"]
+        self.fields["nome"].label = _("Nome dell'organizzazione")
+        self.fields["comune"].label = _("Comune")
+
+    @property
+    def compilata(self) -> bool:
+        return self.is_bound and any(
+            str(self.data.get(self.add_prefix(nome), "")).strip() for nome in self.Meta.fields
+        )
+
+    def full_clean(self) -> None:
+        if not self.compilata:
+            self._errors = forms.utils.ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
 
 
 class CorreggiOrganizzazioneForm(ProponiOrganizzazioneForm):

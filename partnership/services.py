@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pghistory
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from alternanza.core.compiti import accoda
 from alternanza.core.email import destinatari_utenti, invia_modello
@@ -38,7 +39,9 @@ class OffertaChiusa(Exception):
 # --- Proposed organisations ----------------------------------------------------------------------------
 
 
-def proponi_organizzazione(organizzazione: Organizzazione, utente: Utente, scuola: Scuola) -> Organizzazione:
+def proponi_organizzazione(
+    organizzazione: Organizzazione, utente: Utente | None, scuola: Scuola
+) -> Organizzazione:
     """Save a host proposed by a school coordinator: not public, "da verificare", tied to the school.
 
     Raises IntegrityError when the tax code was taken meanwhile (the form checked it before)."""
@@ -49,6 +52,24 @@ def proponi_organizzazione(organizzazione: Organizzazione, utente: Utente, scuol
     with transaction.atomic():
         organizzazione.save()
     return organizzazione
+
+
+CF_GIA_USATO = gettext_lazy("Esiste già un'organizzazione con questo codice fiscale o partita IVA.")
+PROPOSTA_SALVATA = gettext_lazy(
+    "«%(nome)s» è stata aggiunta come organizzazione da verificare: puoi già sceglierla nei "
+    "moduli della tua scuola; l'ufficio tecnico del distretto la controllerà."
+)
+
+
+def proponi_dal_modulo(proposta: Any, utente: Utente, scuola: Scuola) -> Organizzazione | None:
+    """The host proposed in the fieldset of a project or convenzione form (partnership.forms.
+    ProponiInlineForm, already valid), saved as proposed by `scuola`; None when the fieldset is empty.
+
+    Raises IntegrityError like proponi_organizzazione: the caller rolls back the whole form and says it
+    at the field (CF_GIA_USATO)."""
+    if proposta is None or not proposta.compilata:
+        return None
+    return proponi_organizzazione(proposta.save(commit=False), utente, scuola)
 
 
 def conferma(organizzazione: Organizzazione) -> None:

@@ -173,7 +173,7 @@ class PartecipazioneForm(forms.ModelForm):
         model = ProgettoOrganizzazione
         fields = ["organizzazione", "ruolo", *CAMPI_TUTOR]
 
-    def __init__(self, *args, user=None, ritorno: str = "", **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         campo = campo_di(self, "organizzazione", SceltaField)
         campo.queryset = Organizzazione.objects.sceglibili_da(user)
@@ -181,7 +181,7 @@ class PartecipazioneForm(forms.ModelForm):
         # A host prefilled by the view (partnership.services.iniziali_progetto checked it).
         campo.aggiungi_attuali(self.initial.get("organizzazione"))
         if ambito_di(user).referente_scuola:
-            campo.help_text = aiuto_proponi(ritorno)
+            campo.help_text = aiuto_proponi()
         # A prefilled new row counts even if left as it is (a formset skips unchanged extra rows).
         self._prefissata = bool(self.initial.get("organizzazione")) and not self.instance.pk
 

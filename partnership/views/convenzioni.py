@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from alternanza.core.archivi import risposta_file
 from distretti.permissions import ambito_di
 from partnership import services
-from partnership.forms import ConvenzioneForm
+from partnership.forms import ConvenzioneForm, ProponiInlineForm
 from partnership.models import Convenzione, Organizzazione
 from partnership.querysets import FASCE_SCADENZA
 from partnership.views._comune import pagina
@@ -109,20 +110,46 @@ def _salva(request, istanza=None):
         initial=_iniziali(request) if istanza is None else None,
         scuole_ammesse=scuole,
         user=request.user,
-        ritorno=request.path,
     )
-    if request.method == "POST" and form.is_valid():
-        c = form.save(commit=False)
-        if istanza is not None and "scadenza" in form.changed_data:
-            c.promemoria_inviato_il = None  # a renewed convenzione gets a new reminder
-        c.save()
-        messages.success(request, _("Convenzione salvata."))
-        return redirect(c)
+    # The host not found is proposed in the same form (coordinators only), used when the field is empty.
+    proposta = ProponiInlineForm(request.POST or None, user=request.user) if ambito.scuole else None
+    if proposta is not None and proposta.compilata:
+        form.fields["organizzazione"].required = False
+    if request.method == "POST" and form.is_valid() and (proposta is None or proposta.is_valid()):
+        if proposta is not None and proposta.compilata and form.cleaned_data.get("organizzazione"):
+            proposta.add_error(
+                None,
+                _(
+                    "Hai già scelto un'organizzazione ospitante: svuota questi campi oppure il campo "
+                    "«Organizzazione ospitante»."
+                ),
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    c = form.save(commit=False)
+                    ospite = services.proponi_dal_modulo(proposta, request.user, c.scuola)
+                    if ospite is not None:
+                        c.organizzazione = ospite
+                    if istanza is not None and "scadenza" in form.changed_data:
+                        c.promemoria_inviato_il = None  # a renewed convenzione gets a new reminder
+                    c.save()
+            except IntegrityError:
+                if proposta is None or not proposta.compilata:
+                    raise
+                proposta.add_error("codice_fiscale", services.CF_GIA_USATO)
+                if istanza is None:
+                    form.instance.pk = None
+            else:
+                if ospite is not None:
+                    messages.success(request, services.PROPOSTA_SALVATA % {"nome": ospite.nome})
+                messages.success(request, _("Convenzione salvata."))
+                return redirect(c)
     titolo = _("Modifica convenzione") if istanza else _("Nuova convenzione")
     return render(
         request,
         "partnership/modulo.html",
-        {"form": form, "titolo": titolo, "oggetto": istanza, "senza_valutazione": True},
+        {"form": form, "proposta": proposta, "titolo": titolo, "oggetto": istanza, "senza_valutazione": True},
     )
 
 

@@ -53,18 +53,9 @@ def proponi(request):
             services.proponi_organizzazione(organizzazione, request.user, form.cleaned_data["scuola"])
         except IntegrityError:
             # The same tax code saved meanwhile by someone else: said at the field, nothing lost.
-            form.add_error(
-                "codice_fiscale", _("Esiste già un'organizzazione con questo codice fiscale o partita IVA.")
-            )
+            form.add_error("codice_fiscale", services.CF_GIA_USATO)
         else:
-            messages.success(
-                request,
-                _(
-                    "«%(nome)s» è stata aggiunta come organizzazione da verificare: puoi già sceglierla nei "
-                    "moduli della tua scuola; l'ufficio tecnico del distretto la controllerà."
-                )
-                % {"nome": organizzazione.nome},
-            )
+            messages.success(request, services.PROPOSTA_SALVATA % {"nome": organizzazione.nome})
             if ritorno:
                 separatore = "&" if "?" in ritorno else "?"
                 return redirect(f"{ritorno}{separatore}{urlencode({'organizzazione': organizzazione.pk})}")

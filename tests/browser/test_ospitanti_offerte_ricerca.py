@@ -45,20 +45,24 @@ def test_il_referente_propone_l_ospitante_dal_modulo_e_l_ufficio_lo_conferma(
     _entra(scuola, live_server, referente_a)
     pagina = scuola.new_page()
     assert pagina.goto("/rete/convenzioni/nuova/").status == 200
-    pagina.get_by_role("link", name="Non la trovi? Proponila.").click()
-    pagina.wait_for_load_state()
+    # The rest of the form is typed first: proposing the host inline must not lose it.
+    pagina.locator("#id_scadenza").fill("2099-08-31")
+    pagina.locator("#id_sezione_dvr").fill("Rischi di officina: DPI forniti.")
+    pagina.get_by_role("link", name="Non la trovi? Proponila qui sotto.").click()
+    pagina.get_by_text("Non trovi l'organizzazione ospitante? Proponila qui").click()  # opens <details>
     verifica_axe(pagina)
-    pagina.locator("#id_nome").fill("Automazioni Coppola S.r.l.")
-    pagina.locator("#id_codice_fiscale").fill("01234560371")
-    pagina.locator("#id_comune").fill("Sasso Marconi")
-    pagina.locator("#id_codice_ateco").fill("28.99.20")
+    pagina.locator("#id_nuova_ospitante-nome").fill("Automazioni Coppola S.r.l.")
+    pagina.locator("#id_nuova_ospitante-codice_fiscale").fill("01234560371")
+    pagina.locator("#id_nuova_ospitante-comune").fill("Sasso Marconi")
+    pagina.locator("#id_nuova_ospitante-codice_ateco").fill("28.99.20")
     _foto(pagina, "01-proponi-ospitante")
-    pagina.get_by_role("button", name="Proponi").click()
+    pagina.get_by_role("button", name="Salva").click()
     pagina.wait_for_load_state()
     proposta = Organizzazione.objects.get(nome="Automazioni Coppola S.r.l.")
-    assert pagina.url.endswith(f"/rete/convenzioni/nuova/?organizzazione={proposta.pk}")
+    assert proposta.da_verificare
+    convenzione = Convenzione.objects.get(organizzazione=proposta)
+    assert convenzione.sezione_dvr == "Rischi di officina: DPI forniti."
     assert "è stata aggiunta come organizzazione da verificare" in pagina.content()
-    assert "Automazioni Coppola S.r.l. (01234560371) – da verificare" in pagina.content()
     verifica_axe(pagina)
     verifica_console(pagina)
     _foto(pagina, "02-convenzione-con-ospitante-proposto")

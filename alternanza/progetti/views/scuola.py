@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Manager, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,10 +31,11 @@ from alternanza.progetti.forms import (
     TransizioneForm,
     cambiamenti_partecipazioni,
 )
-from alternanza.progetti.models import Progetto, StatoProgetto, TransizioneProgetto
+from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto, TransizioneProgetto
 from alternanza.progetti.views._accesso import get_progetto_modificabile, get_progetto_visibile
 from distretti.permissions import ambito_di, di_staff_o_scuola
-from partnership.services import iniziali_progetto
+from partnership.forms import ProponiInlineForm
+from partnership.services import CF_GIA_USATO, PROPOSTA_SALVATA, iniziali_progetto, proponi_dal_modulo
 
 S = StatoProgetto
 MESSAGGIO_RIVALIDAZIONE = _lazy(
@@ -99,7 +100,7 @@ def _salva_progetto(request, progetto: Progetto | None):
         modificabili=modificabili,
         rivalidano=rivalidano,
     )
-    formset = None
+    formset = proposta = None
     if modificabili is None or "organizzazioni" in modificabili:
         formset = PartecipazioniFormSet(
             request.POST or None,
@@ -108,35 +109,62 @@ def _salva_progetto(request, progetto: Progetto | None):
             initial=ospiti,
             form_kwargs={"user": request.user, "ritorno": request.path},
         )
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        # A host not found is proposed in the same form (coordinators only: a proposal is a school's).
+        if ambito_di(request.user).scuole:
+            proposta = ProponiInlineForm(request.POST or None, user=request.user)
+    validi = (
+        form.is_valid()
+        and (formset is None or formset.is_valid())
+        and (proposta is None or proposta.is_valid())
+    )
+    if request.method == "POST" and validi:
         cambiati = set(form.changed_data)
         if formset is not None:
             cambiati |= cambiamenti_partecipazioni(formset)
-        with transaction.atomic():
-            oggetto = form.save(commit=False)
+        ospite = None
+        try:
+            with transaction.atomic():
+                oggetto = form.save(commit=False)
+                if nuovo:
+                    oggetto.creato_da = request.user
+                    oggetto.creato_da_nome = nome_leggibile(
+                        request.user, Progetto._meta.get_field("creato_da_nome").max_length
+                    )
+                oggetto.save()
+                form.save_m2m()
+                if formset is not None:
+                    formset.instance = oggetto
+                    formset.save()
+                ospite = proponi_dal_modulo(proposta, request.user, oggetto.scuola)
+                if ospite is not None:
+                    oggetto.partecipazioni.create(
+                        organizzazione=ospite, ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE
+                    )
+                    cambiati.add("organizzazioni")
+                stato_prima = oggetto.stato
+                riga = None if nuovo else workflow.dopo_modifica(oggetto, request.user, cambiati)
+                if riga is not None and oggetto.stato != stato_prima:
+                    messages.info(request, MESSAGGIO_RIVALIDAZIONE)
+        except IntegrityError:
+            if proposta is None or not proposta.compilata:
+                raise
+            # The tax code was saved meanwhile by someone else: nothing written, said at the field.
+            proposta.add_error("codice_fiscale", CF_GIA_USATO)
             if nuovo:
-                oggetto.creato_da = request.user
-                oggetto.creato_da_nome = nome_leggibile(
-                    request.user, Progetto._meta.get_field("creato_da_nome").max_length
-                )
-            oggetto.save()
-            form.save_m2m()
-            if formset is not None:
-                formset.instance = oggetto
-                formset.save()
-            stato_prima = oggetto.stato
-            riga = None if nuovo else workflow.dopo_modifica(oggetto, request.user, cambiati)
-            if riga is not None and oggetto.stato != stato_prima:
-                messages.info(request, MESSAGGIO_RIVALIDAZIONE)
-        invalida_vetrina()
-        messages.success(request, _("Progetto salvato."))
-        return redirect(oggetto)
+                form.instance.pk = None
+        else:
+            invalida_vetrina()
+            if ospite is not None:
+                messages.success(request, PROPOSTA_SALVATA % {"nome": ospite.nome})
+            messages.success(request, _("Progetto salvato."))
+            return redirect(oggetto)
     return render(
         request,
         "progetti/progetto_form.html",
         {
             "form": form,
             "formset": formset,
+            "proposta": proposta,
             "progetto": progetto,
             "partecipazioni": progetto.partecipazioni.select_related("organizzazione")
             if progetto is not None and formset is None
