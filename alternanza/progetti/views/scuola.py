@@ -107,7 +107,7 @@ def _salva_progetto(request, progetto: Progetto | None):
             instance=form.instance,
             prefix="org",
             initial=ospiti,
-            form_kwargs={"user": request.user, "ritorno": request.path},
+            form_kwargs={"user": request.user},
         )
         # A host not found is proposed in the same form (coordinators only: a proposal is a school's).
         if ambito_di(request.user).scuole:
