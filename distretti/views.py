@@ -75,13 +75,14 @@ def elenco(request):
         "distretti/elenco.html",
         {
             "distretti": distretti,
-            "totale_comuni": sum(d.n_comuni for d in distretti),
-            "totale_scuole": sum(d.n_scuole for d in distretti),
+            "totale_comuni": sum(d.n_comuni for d in distretti),  # type: ignore[attr-defined]  # annotated
+            "totale_scuole": sum(d.n_scuole for d in distretti),  # type: ignore[attr-defined]  # annotated
             "fonte": _fonte(distretti),
             "mappa": all(d.area_mappa for d in distretti),
             "staff": ambito_di(request.user).staff,
             "ultimo_aggiornamento": _piu_recente(
-                *(d.aggiornato_il for d in distretti), *(d.scuole_aggiornate_il for d in distretti)
+                *(d.aggiornato_il for d in distretti),
+                *(d.scuole_aggiornate_il for d in distretti),  # type: ignore[attr-defined]  # annotated
             ),
         },
     )
@@ -131,7 +132,8 @@ def dettaglio(request, slug):
             "filtri_attivi": any(v for k, v in request.GET.items() if k != "pagina"),
             "sezioni": sezioni_del_distretto(request, distretto),
             "ultimo_aggiornamento": _piu_recente(
-                distretto.aggiornato_il, *(c.scuole_aggiornate_il for c in comuni)
+                distretto.aggiornato_il,
+                *(c.scuole_aggiornate_il for c in comuni),  # type: ignore[attr-defined]  # annotated
             ),
         },
     )

@@ -23,7 +23,8 @@ def importa(request):
     under a second (only the metropolitan rows reach the database), so it runs in the request."""
     if not ambito_di(request.user).staff:
         raise PermissionDenied
-    esito, studenti, rifiuto = None, [], ""
+    esito, rifiuto = None, ""
+    studenti: list = []
     if request.method == "POST":
         form = ImportaScuoleForm(request.POST, request.FILES)
         if form.is_valid():

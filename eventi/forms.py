@@ -201,7 +201,7 @@ class EventoForm(ConservaFile, forms.ModelForm):
         if "inizio" not in self.fields and hasattr(errors, "error_dict"):
             errors.error_dict.pop("inizio", None)
             errors.error_dict.pop("fine", None)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # BaseModelForm._update_errors
 
     @transaction.atomic
     def save(self, commit=True):

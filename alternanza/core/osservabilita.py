@@ -187,9 +187,9 @@ class MetricheDeiWorker:
         client = redis_del_broker()
         if client is not None:
             try:
-                conteggi = client.hgetall(CHIAVE_TASK)
+                conteggi: dict[bytes, bytes] = client.hgetall(CHIAVE_TASK)  # type: ignore[assignment]  # sync client
                 for coda in (current_app.conf.task_default_queue, CODA_PESANTE):
-                    code.add_metric([coda], client.llen(coda))
+                    code.add_metric([coda], client.llen(coda))  # type: ignore[arg-type]  # sync client
             except redis.RedisError:
                 raggiungibile.add_metric([], 0)
             else:

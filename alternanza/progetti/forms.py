@@ -208,7 +208,7 @@ class ValutazioneOspitanteForm(forms.ModelForm):
         for campo in self.fields.values():
             campo.required = True
         giudizio = campo_di(self, "giudizio", forms.TypedChoiceField)
-        giudizio.choices = [c for c in giudizio.choices if c[0] != ""]
+        giudizio.choices = [c for c in giudizio.choices if c[0] != ""]  # type: ignore[index,misc,union-attr]
         giudizio.error_messages["required"] = _("Scegli un giudizio complessivo.")
         self.fields["testo"].error_messages["required"] = _("Scrivi qualche riga sulla vostra esperienza.")
         self.fields["compilata_da"].error_messages["required"] = _("Scrivi chi compila la valutazione.")

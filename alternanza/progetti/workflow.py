@@ -265,7 +265,9 @@ def _etichette(campi) -> str:
     nomi = []
     for campo in TUTTI:
         if campo in campi:
-            etichetta = speciali.get(campo) or Progetto._meta.get_field(campo).verbose_name
+            etichetta = (
+                speciali.get(campo) or getattr(Progetto._meta.get_field(campo), "verbose_name", None) or campo
+            )
             nomi.append(str(etichetta))
     return ", ".join(nomi)
 

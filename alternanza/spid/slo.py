@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from lxml import etree
 from saml2 import BINDING_HTTP_REDIRECT
@@ -83,6 +83,8 @@ def _verifica_firma_redirect(query: str, campo: str, certificati: list[str]) -> 
         raise RispostaNonValida("Signature not base64") from exc
     for certificato in certificati:
         chiave = x509.load_der_x509_certificate(base64.b64decode(certificato)).public_key()
+        if not isinstance(chiave, rsa.RSAPublicKey):
+            continue  # SPID signs with RSA only (RSA-SHA256 and up)
         try:
             chiave.verify(firma, firmato.encode("ascii"), padding.PKCS1v15(), _FIRME_REDIRECT[sig_alg]())
         except InvalidSignature:

@@ -332,7 +332,7 @@ def _apri_sessione(request: HttpRequest, utente, sessione_idp: dict) -> None:
     limite = timezone.now() - dt.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
     SessioneIdp.objects.filter(creata_il__lt=limite).delete()  # their sessions are over anyway
     SessioneIdp.objects.create(
-        session_key=request.session.session_key,
+        session_key=request.session.session_key or "",
         emittente=sessione_idp["idp"],
         name_id=sessione_idp["name_id"],
     )
@@ -495,7 +495,7 @@ def sls(request: HttpRequest) -> HttpResponse:
     parametri = request.GET if request.method == "GET" else request.POST
     try:
         messaggio = slo.leggi_messaggio_logout(
-            request.method, parametri, request.META.get("QUERY_STRING", "")
+            request.method or "GET", parametri, request.META.get("QUERY_STRING", "")
         )
     except saml.RispostaNonValida as exc:
         log.warning("spid_logout_invalid detail=%s ip=%s", exc, request.META.get("REMOTE_ADDR"))

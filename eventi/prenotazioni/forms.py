@@ -81,7 +81,8 @@ class PrenotazioneForm(_Posti, forms.Form):
     posti = forms.IntegerField(label=_("Posti"), min_value=1, initial=1)
     maggiorenne = forms.BooleanField(label=_("Dichiaro di essere maggiorenne"))
 
-    data = forms.TypedChoiceField(label=_("Data"), coerce=int, widget=forms.RadioSelect)
+    # The metaclass moves declared fields into base_fields, so this never shadows BaseForm.data at run time.
+    data = forms.TypedChoiceField(label=_("Data"), coerce=int, widget=forms.RadioSelect)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, evento: Evento, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

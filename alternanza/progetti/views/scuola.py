@@ -90,8 +90,8 @@ def _salva_progetto(request, progetto: Progetto | None):
     # A new project may start from an accepted interest in an offer, or a just-proposed host.
     iniziali, ospiti = iniziali_progetto(request.user, request.GET) if nuovo else ({}, [])
     # What may change in the project's state, and what sends it back to the office (one table).
-    modificabili = None if nuovo else workflow.campi_modificabili(request.user, progetto)
-    rivalidano = () if nuovo else workflow.CAMPI_PER_STATO[progetto.stato].rivalidano
+    modificabili = None if progetto is None else workflow.campi_modificabili(request.user, progetto)
+    rivalidano = () if progetto is None else workflow.CAMPI_PER_STATO[progetto.stato].rivalidano
     form = ProgettoForm(
         request.POST or None,
         instance=progetto,
