@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from alternanza.core.immagini import ricodifica
-from eventi.forms import BaseFormDate
+from eventi.date import BaseFormDate
 from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, Notizia, TransizioneEvento
 
 

@@ -20,6 +20,7 @@ from alternanza.core.url import slug_unico
 from distretti.models import Scuola
 from distretti.permissions import ambito_di
 from eventi import tasks
+from eventi.date import DataOraInput, con_classi_bootstrap
 from eventi.models import REGOLE_IMMAGINE, DataEvento, Edizione, Evento, fuori_edizione
 from eventi.workflow import Azione
 from partnership.models import Organizzazione
@@ -27,23 +28,6 @@ from partnership.permissions import organizzazioni_di
 
 MAX_RIPETIZIONI = 20
 SLUG_RISERVATI = {"calendario"}  # /festival/eventi/calendario/ is the month view
-
-
-def con_classi_bootstrap(form: forms.BaseForm) -> None:
-    """Bootstrap Italia classes on the widgets (checkboxes and radios keep their own markup)."""
-    for campo in form.fields.values():
-        widget = campo.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.HiddenInput):
-            continue
-        classe = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", classe)
-
-
-class DataOraInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def proponenti_di(user: Utente) -> list[tuple[str, str]]:
@@ -239,59 +223,6 @@ class EventoForm(ConservaFile, forms.ModelForm):
             DataEvento.objects.create(evento=evento, inizio=evento.inizio, fine=evento.fine)
         evento.ricalcola_periodo()
         return evento
-
-
-class DataEventoForm(forms.ModelForm):
-    class Meta:
-        model = DataEvento
-        fields = ["inizio", "fine"]
-        widgets = {"inizio": DataOraInput(), "fine": DataOraInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        con_classi_bootstrap(self)
-
-    def clean(self) -> dict[str, Any]:
-        dati = super().clean() or {}
-        if dati.get("inizio") and dati.get("fine") and dati["fine"] < dati["inizio"]:
-            self.add_error("fine", _("La fine non può precedere l'inizio."))
-        return dati
-
-
-class BaseFormDate(forms.BaseInlineFormSet):
-    """The dates of an event, each inside the event's edition (as chosen in the same submission: the
-    event's form has already put it on the instance)."""
-
-    def clean(self) -> None:
-        super().clean()
-        edizione = self.instance.edizione if self.instance.edizione_id else None
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data"):
-                continue
-            if form.cleaned_data.get("DELETE"):
-                if form.instance.pk and form.instance.prenotazioni.exists():
-                    form.add_error(
-                        "DELETE",
-                        _("Questa data ha delle prenotazioni: non puoi toglierla (puoi annullare l'evento)."),
-                    )
-                continue
-            messaggio = fuori_edizione(
-                edizione, form.cleaned_data.get("inizio"), form.cleaned_data.get("fine")
-            )
-            if messaggio and "inizio" not in form.errors:
-                form.add_error("inizio", messaggio)
-
-
-FormDate = forms.inlineformset_factory(
-    Evento,
-    DataEvento,
-    form=DataEventoForm,
-    formset=BaseFormDate,
-    extra=1,
-    can_delete=True,
-    min_num=1,
-    validate_min=True,
-)
 
 
 class DecisioneForm(forms.Form):

@@ -65,7 +65,7 @@ class Prenotazione(CampiDeiVincoli, models.Model):
     evento = models.ForeignKey(
         "eventi.Evento", on_delete=models.CASCADE, related_name="prenotazioni", verbose_name=_("evento")
     )
-    # PROTECT: a date with bookings is not deleted with them (eventi.forms.BaseFormDate says so first).
+    # PROTECT: a date with bookings is not deleted with them (eventi.date.BaseFormDate says so first).
     data = models.ForeignKey(
         "eventi.DataEvento", on_delete=models.PROTECT, related_name="prenotazioni", verbose_name=_("data")
     )

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from distretti.permissions import ambito_di
 from eventi import workflow
-from eventi.forms import DecisioneForm, EventoForm, FormDate, proponenti_di
+from eventi.date import FormDate
+from eventi.forms import DecisioneForm, EventoForm, proponenti_di
 from eventi.models import Evento, StatoEvento
 from partnership.permissions import organizzazioni_di
 

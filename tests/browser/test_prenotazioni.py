@@ -146,7 +146,9 @@ def test_classe_prenota_conferma_annulla_e_la_lista_d_attesa_prende_i_posti(
         organizzatore.get_by_role("link", name="Esporta CSV").click()
     with open(scaricamento.value.path(), encoding="utf-8-sig") as f:
         righe = list(csv.reader(io.StringIO(f.read()), delimiter=";"))
-    assert [r[2] for r in righe[1:]] == ["luca.bianchi@scuola.example.org"]
+    colonna = righe[0].index("E-mail")
+    assert [r[colonna] for r in righe[1:]] == ["luca.bianchi@scuola.example.org"]
+    assert righe[0][0] == "Data" and all(r[0] for r in righe[1:])
     verifica_console(organizzatore)
 
     # 6. At the door, on a phone: the QR code's link opens the check-in page.

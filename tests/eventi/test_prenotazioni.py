@@ -514,7 +514,7 @@ def test_organizzatore_vede_posti_e_attesa_per_data_e_l_export_ha_la_data(client
 
 
 def test_data_con_prenotazioni_non_si_toglie():
-    from eventi.forms import FormDate
+    from eventi.date import FormDate
 
     evento = _evento_a_due_date()
     prima, seconda = evento.date.all()
