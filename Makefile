@@ -73,6 +73,9 @@ e2e: tests/e2e/node_modules/.package-lock.json
 
 ## Run the whole test suite on the local PostgreSQL and Redis (browser tests on the system Chromium).
 # --create-db: the suite always starts from a database built by the migrations (reused only by hand).
+# Two processes (pytest-xdist; each has its own test database, Redis db and file folders, see
+# alternanza/settings_test.py): the CI machines have two cores. PYTEST_ARGS="-n 0" runs it in one.
+PYTEST_ARGS ?= -n 2
 test: venv deps-system services messages e2e lint check
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 

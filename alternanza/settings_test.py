@@ -12,6 +12,17 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/altern
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Under pytest-xdist (`make test` runs two processes) each process gets its own Redis db and its own
+# file folders; the databases are already its own (pytest-django suffixes test_<name> with gw0, gw1).
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist.startswith("gw") and _xdist[2:].isdigit():
+    _n = int(_xdist[2:])
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    os.environ["REDIS_URL"] = f"{_base}/{(int(_db or 0) + 8 * _n) % 16}"
+    _cartella = f"/tmp/alternanza-test-{os.getpid()}-{_xdist}"
+    os.environ.setdefault("MEDIA_ROOT", f"{_cartella}/media")
+    os.environ.setdefault("MEDIA_PRIVATI_ROOT", f"{_cartella}/privato")
+    os.environ.setdefault("CARICAMENTI_TEMPORANEI_ROOT", f"{_cartella}/caricamenti")
 # Tasks run inline unless a test starts a real worker (tests marked `worker` switch this off).
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
