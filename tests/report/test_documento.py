@@ -83,7 +83,7 @@ def test_copertina_con_versione_e_destinatari_e_sintesi_nel_pdf():
     html = rendering.html_report(contesto, versione=3, destinatari="Conferenza metropolitana")
     assert "<dt>Versione</dt><dd>3</dd>" in html
     assert "Conferenza metropolitana" in html and "In breve" in html
-    assert '<td class="codice">' in html or "scuole_senza_progetti" not in html
+    assert "la rete ha registrato" in html
 
 
 def test_report_di_distretto_confrontato_con_la_media_della_rete():
@@ -99,3 +99,4 @@ def test_report_di_distretto_confrontato_con_la_media_della_rete():
     assert progetti["rete"] == round(rete.totale.att["progetti"] / distretti, 1)
     html = rendering.html_report(contesto)
     assert "Imola e la media dei distretti della rete" in html
+    assert "il distretto ha registrato" in html and "la rete ha registrato" not in html
