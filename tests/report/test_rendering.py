@@ -209,3 +209,28 @@ def test_codici_mai_spezzati_ed_etichette_delle_cifre_senza_sillabazione(db):
     assert "BOPSHR500B" in testo  # WeasyPrint hyphenates with U+2010: none inside the code
     # The labels of the headline figures wrap at spaces only ("priori‐tarie", "stu‐denti" were split).
     assert "S3 priori\u2010" not in testo and "Partecipazioni per 1.000 stu\u2010" not in testo
+
+
+def test_ogni_grafico_ha_la_sua_alternativa_testuale_nel_pdf_taggato(pdf_metropolitano):
+    """Each chart is a /Figure of the structure tree with an /Alt that names it (PDF/UA)."""
+    from alternanza.report import grafici, indicatori
+
+    lettore = PdfReader(io.BytesIO(pdf_metropolitano.pdf))
+    alternative = []
+
+    def visita(nodo, profondita=0):
+        nodo = nodo.get_object()
+        if isinstance(nodo, list):
+            for figlio in nodo:
+                visita(figlio, profondita)
+        elif hasattr(nodo, "get") and profondita < 80:
+            if nodo.get("/S") == "/Figure":
+                alternative.append(str(nodo.get("/Alt", "")))
+            if nodo.get("/K") is not None:
+                visita(nodo["/K"], profondita + 1)
+
+    visita(lettore.trailer["/Root"]["/StructTreeRoot"])
+    titoli = [s["titolo"] for s in grafici.specifiche(indicatori.calcola(ANNO))]
+    assert len(titoli) >= 6
+    for titolo in titoli:
+        assert f"Grafico: {titolo}." in [a.split(" I valori")[0] for a in alternative], titolo
