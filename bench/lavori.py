@@ -177,8 +177,9 @@ def _report_metropolitano() -> dict:
 
     A subprocess so that the peak memory is the report's alone (WeasyPrint does not give memory back).
     bench/report.py times each step (data, HTML and charts, PDF) and then renders the same HTML with
-    WeasyPrint alone (shown, not judged: the data step is readable ORM queries, not SQL tuned for a ratio).
-    The targets are what the staff waiting for the report feel: done in <= 30 s, peak < 1 GB. The import
+    WeasyPrint alone. The targets: done in <= 30 s (what the staff waiting for the report feel), peak
+    < 1 GB, and issue 17's ratio, the whole report <= 1.3 x WeasyPrint alone on the same HTML (judged, so a
+    FAIL shows; on the large data the data step's SQL alone is about half of WeasyPrint's time). The import
     of WeasyPrint is timed apart (only a worker process's first report pays it). Three runs of each,
     medians compared: one render of the same HTML varies from run to run.
     """
@@ -244,6 +245,8 @@ def _report_metropolitano() -> dict:
         "secondi WeasyPrint da solo": solo,
         "secondi import WeasyPrint (primo report del processo, a parte)": cifre["secondi_import_weasyprint"],
         "rapporto su WeasyPrint": cifre["rapporto_su_weasyprint"],
+        "obiettivo rapporto": "<= 1,3 "
+        + ("PASS" if (cifre["rapporto_su_weasyprint"] or 99) <= 1.3 else "FAIL"),
         "totale per giro": cifre["secondi_totale_per_giro"],
         "WeasyPrint da solo per giro": cifre["secondi_weasyprint_solo_per_giro"],
         "obiettivo tempo": "<= 30 s " + ("PASS" if totale <= 30 else "FAIL"),

@@ -24,8 +24,10 @@ SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
-# Bootstrap Italia palette (contrast ≥ 3:1 against white for graphical objects).
-COLORI = ("#0066CC", "#D1344C", "#008055", "#A66300", "#5C2F8C", "#00264D", "#5D7083", "#0F7A8A")
+# Colours of the series that are not districts (years, genders, kinds of flow), each ≥ 3:1 against white
+# for graphical objects. None of them is a district's colour (distretti.COLORI_DISTRETTI): a colour that
+# means a district in one chart never means a year or a gender in another, in the PDF or the dashboard.
+COLORI = ("#17324D", "#8C8C8C", "#4D4D4D")
 FONT = "Titillium Web, Helvetica, Arial, sans-serif"
 COLORE_RIFERIMENTO = "#1A1A1A"  # the metropolitan line of the trend charts: near-black, solid
 

@@ -6,9 +6,12 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
-from alternanza.report.models import PianificazioneReport
+from alternanza.report import rendering, tasks
+from alternanza.report.models import InvioReport, PianificazioneReport, ReportJob, StatoJob
 from tests.browser.aiuti import verifica_axe, verifica_console
 from tests.report.factories import ANNO, OrganoGovernanceFactory, dati_piccoli
 
@@ -25,7 +28,9 @@ def _entra(ctx, live_server, utente) -> None:
 
 
 @pytest.mark.parametrize("larghezza", [1280, 360])
-def test_lo_staff_crea_una_pianificazione_mensile(contesto, live_server, staff, larghezza):
+def test_lo_staff_crea_una_pianificazione_mensile_e_parte_alla_scadenza_senza_riavvii(
+    contesto, live_server, staff, larghezza, monkeypatch
+):
     organo = OrganoGovernanceFactory(nome="Conferenza territoriale di Imola", destinatari="c@example.org")
     ctx = contesto(viewport={"width": larghezza, "height": 900})
     _entra(ctx, live_server, staff)
@@ -50,6 +55,31 @@ def test_lo_staff_crea_una_pianificazione_mensile(contesto, live_server, staff, 
     verifica_axe(pagina)
     pagina.screenshot(path=str(SCHERMATE / f"i17-pianificazioni-{larghezza}.png"), full_page=True)
     verifica_console(pagina)
+
+    # The next run, without restarting anything: at the due time the beat entry's task (the one that
+    # reads the table) requests the report, sends it to the chosen body and moves to the next month.
+    voce = next(
+        v for v in settings.CELERY_BEAT_SCHEDULE.values() if v["task"] == tasks.esegui_pianificazioni.name
+    )
+    assert voce["schedule"] <= 300
+    monkeypatch.setattr(rendering, "genera", _render_finto)
+    scadenza = pianificazione.prossima_esecuzione
+    with time_machine.travel(scadenza - datetime.timedelta(minutes=5), tick=False):
+        assert tasks.esegui_pianificazioni.delay().get() == []
+    with time_machine.travel(scadenza + datetime.timedelta(minutes=4), tick=False):
+        ids = tasks.esegui_pianificazioni.delay().get()
+        assert tasks.esegui_pianificazioni.delay().get() == []  # the same run never happens twice
+    job = ReportJob.objects.get(pk__in=ids)
+    assert (job.tipo, job.origine, job.pianificazione) == ("metropolitano", "pianificato", pianificazione)
+    assert job.stato == StatoJob.COMPLETATO
+    assert [(i.organo, i.stato) for i in InvioReport.objects.all()] == [(organo, InvioReport.Stato.INVIATO)]
+    assert [m.to for m in mail.outbox] == [["c@example.org"]]
+    pianificazione.refresh_from_db()
+    assert pianificazione.prossima_esecuzione - scadenza >= datetime.timedelta(days=28)  # next month's
+
+
+def _render_finto(job, avanza=None):
+    return rendering.Risultato(pdf=b"%PDF-1.7 finto", pagine=2, allegato=None, dati_al=timezone.now())
 
 
 @pytest.mark.parametrize("larghezza", [1280, 360])

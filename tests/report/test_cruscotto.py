@@ -51,7 +51,7 @@ def test_grafico_colori_come_attributi_e_titoli_per_ogni_barra():
     svg = grafici.barre("Prova", ["A", "B"], {"Serie": [1, 2.5]}, conteggi=False)
     assert 'role="img"' in svg and 'aria-label="Prova"' in svg
     assert "<title>Serie – A: 1</title>" in svg and "<title>Serie – B: 2,5</title>" in svg
-    assert 'fill="#0066CC"' in svg
+    assert f'fill="{grafici.COLORI[0]}"' in svg
     assert "<script" not in svg and "<style" not in svg and " id=" not in svg
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from alternanza.core.esportazioni import neutralizza_formula
 from alternanza.report import grafici, indicatori, rendering, sintesi
 from alternanza.report.models import TipoReport
+from tests.factories import OrganizzazioneFactory
 from tests.report.factories import ANNO, ScuolaFactory, comune, dati_piccoli, progetto
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,11 @@ def test_allegato_senza_formule_con_intestazioni_umane_filtro_e_riga_bloccata():
     dati_piccoli()
     progetto(ScuolaFactory(comune=comune("Bologna")), titolo='=HYPERLINK("http://x.example","clic")')
     progetto(ScuolaFactory(comune=comune("Imola")), titolo="@SUM(A1:A9)")
+    progetto(ScuolaFactory(comune=comune("Imola")), titolo="+1+1")
+    ostile = OrganizzazioneFactory(nome="-2+3+cmd|' /C calc'!A0", comune=comune("Imola"))
+    progetto(
+        ScuolaFactory(comune=comune("Bologna"), denominazione="=1+2"), titolo="Ospitato", ospiti=[ostile]
+    )
     risultato = rendering.genera_documento(TipoReport.METROPOLITANO, ANNO)
     wb = load_workbook(io.BytesIO(risultato.allegato))
     for ws in wb.worksheets:
@@ -68,12 +74,17 @@ def test_allegato_senza_formule_con_intestazioni_umane_filtro_e_riga_bloccata():
     assert "Quota di ragazze" in indicatori_ws and "Partecipazioni per 1.000 studenti" in indicatori_ws
     titoli = {r[1] for r in wb["Progetti"].iter_rows(min_row=2, values_only=True)}
     assert neutralizza_formula('=HYPERLINK("http://x.example","clic")') in titoli
+    assert {"'+1+1", "'@SUM(A1:A9)"} <= titoli
+    assert "'=1+2" in {r[2] for r in wb["Progetti"].iter_rows(min_row=2, values_only=True)}
+    assert "'-2+3+cmd|' /C calc'!A0" in {
+        r[1] for r in wb["Inserimenti"].iter_rows(min_row=2, values_only=True)
+    }
     assert wb["Progetti"].column_dimensions["B"].width >= 40
     # The trend: a row per district and year, and the metropolitan row; "n.d." for a year without data.
     andamento = list(wb["Andamento"].iter_rows(values_only=True))
     assert andamento[0][:3] == ("Distretto", "Anno scolastico", "Progetti")
     righe = {(r[0], r[1]): r[2:] for r in andamento[1:]}
-    assert righe[("Bologna", ANNO)][0] == 3 and righe[("Città metropolitana", ANNO)][0] == 5
+    assert righe[("Bologna", ANNO)][0] == 4 and righe[("Città metropolitana", ANNO)][0] == 7
     assert righe[("Imola", "2021/22")] == ("n.d.",) * len(indicatori.TENDENZA)
 
 
@@ -83,7 +94,7 @@ def test_copertina_con_versione_e_destinatari_e_sintesi_nel_pdf():
     html = rendering.html_report(contesto, versione=3, destinatari="Conferenza metropolitana")
     assert "<dt>Versione</dt><dd>3</dd>" in html
     assert "Conferenza metropolitana" in html and "In breve" in html
-    assert '<td class="codice">' in html or "scuole_senza_progetti" not in html
+    assert "la rete ha registrato" in html
 
 
 def test_report_di_distretto_confrontato_con_la_media_della_rete():
@@ -99,3 +110,4 @@ def test_report_di_distretto_confrontato_con_la_media_della_rete():
     assert progetti["rete"] == round(rete.totale.att["progetti"] / distretti, 1)
     html = rendering.html_report(contesto)
     assert "Imola e la media dei distretti della rete" in html
+    assert "il distretto ha registrato" in html and "la rete ha registrato" not in html

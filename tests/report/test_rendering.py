@@ -162,3 +162,75 @@ def test_radici_consentite_sono_static_e_media():
     assert Path(settings.MEDIA_ROOT).resolve() in radici
     assert any((r / "fonts" / "Titillium_Web").is_dir() for r in radici)
     assert Path("/etc") not in radici
+
+
+# --- Layout on paper (issue 17: looked at page by page) ---------------------------------------------
+
+SEZIONI_ORIZZONTALI = {
+    "Indicatori per distretto",
+    "Confronto con l’anno precedente",
+    "Organizzazioni ospitanti per area S3",
+    "Copertura degli ambiti tematici",
+    "Flussi tra distretti",
+}
+
+
+def test_ogni_sezione_comincia_su_una_pagina_del_suo_orientamento(pdf_metropolitano):
+    """A portrait section never starts (heading and lead text alone) at the foot of a landscape page."""
+    lettore = PdfReader(io.BytesIO(pdf_metropolitano.pdf))
+    sezioni = {}
+    for voce in lettore.outline:
+        if isinstance(voce, list):
+            continue  # the h3 under the previous section
+        pagina = lettore.pages[lettore.get_destination_page_number(voce)]
+        sezioni[voce.title] = pagina.mediabox.width > pagina.mediabox.height
+    assert "Andamento negli ultimi 5 anni scolastici" in sezioni and "Note di metodo" in sezioni
+    assert {titolo for titolo, orizzontale in sezioni.items() if orizzontale} == SEZIONI_ORIZZONTALI
+
+
+def test_codici_mai_spezzati_ed_etichette_delle_cifre_senza_sillabazione(db):
+    from distretti.models import Livello
+    from tests.report.factories import ScuolaFactory, comune
+
+    dati_piccoli()
+    ScuolaFactory(
+        codice_meccanografico="BOPSHR500B",
+        # A long name squeezes the code's column: without its rule the code was split "BOPSH‐R500B".
+        denominazione="Istituto di istruzione superiore «Giordano Bruno» di Budrio e Molinella, "
+        "sezioni associate di liceo scientifico, tecnico economico, tecnologico e professionale "
+        "per i servizi commerciali, socio-sanitari e per l’enogastronomia e l’ospitalità alberghiera",
+        comune=comune("Budrio"),
+        livello=Livello.SECONDO_GRADO,
+    )
+    contesto = rendering.dati(TipoReport.METROPOLITANO, ANNO)
+    html = rendering.html_report(contesto)
+    assert '<td class="codice">BOPSHR500B</td>' in html
+    testo = _testo(rendering.html_a_pdf(html)[0])
+    assert "BOPSHR500B" in testo  # WeasyPrint hyphenates with U+2010: none inside the code
+    # The labels of the headline figures wrap at spaces only ("priori‐tarie", "stu‐denti" were split).
+    assert "S3 priori\u2010" not in testo and "Partecipazioni per 1.000 stu\u2010" not in testo
+
+
+def test_ogni_grafico_ha_la_sua_alternativa_testuale_nel_pdf_taggato(pdf_metropolitano):
+    """Each chart is a /Figure of the structure tree with an /Alt that names it (PDF/UA)."""
+    from alternanza.report import grafici, indicatori
+
+    lettore = PdfReader(io.BytesIO(pdf_metropolitano.pdf))
+    alternative = []
+
+    def visita(nodo, profondita=0):
+        nodo = nodo.get_object()
+        if isinstance(nodo, list):
+            for figlio in nodo:
+                visita(figlio, profondita)
+        elif hasattr(nodo, "get") and profondita < 80:
+            if nodo.get("/S") == "/Figure":
+                alternative.append(str(nodo.get("/Alt", "")))
+            if nodo.get("/K") is not None:
+                visita(nodo["/K"], profondita + 1)
+
+    visita(lettore.trailer["/Root"]["/StructTreeRoot"])
+    titoli = [s["titolo"] for s in grafici.specifiche(indicatori.calcola(ANNO))]
+    assert len(titoli) >= 6
+    for titolo in titoli:
+        assert f"Grafico: {titolo}." in [a.split(" I valori")[0] for a in alternative], titolo

@@ -130,3 +130,24 @@ def test_le_linee_della_tendenza_hanno_colore_e_tratteggio_del_distretto_anche_i
     campioni = re.findall(r'<path d="M[^"]*h[\d.]+"[^>]*>', svg)
     assert any(f'stroke="{imola}"' in c and f'stroke-dasharray="{tratteggio}"' in c for c in campioni)
     assert "Città metropolitana" in spec["serie"]  # the metropolitan share beside the districts
+
+
+def test_un_colore_di_distretto_indica_solo_quel_distretto_in_ogni_grafico():
+    """PDF and dashboard draw the same specifications (grafici.disegna): a district's colour appears only
+    on the lines of that district, never on a year's, a gender's or a flow's bars."""
+    from distretti.models import COLORE_ALTRO_DISTRETTO
+
+    dati_piccoli()
+    di_distretto = {c for c, _t in COLORI_DISTRETTI.values()} | {COLORE_ALTRO_DISTRETTO[0]}
+    assert not di_distretto & set(grafici.COLORI)
+    ind = indicatori.calcola(ANNO)
+    for spec in grafici.specifiche(ind):
+        svg = grafici.disegna(spec)
+        usati = set(re.findall(r'(?:fill|stroke)="(#[0-9A-Fa-f]{6})"', svg))
+        if spec.get("linee"):
+            for indice, nome in enumerate(spec["serie"]):
+                gruppo = re.search(rf'<g class="series serie-{indice} color-{indice}"[^>]*>', svg).group(0)
+                distretto = Distretto.objects.filter(nome=nome).first()
+                assert distretto is None or f'stroke="{distretto.colore}"' in gruppo, (spec["nome"], nome)
+        else:
+            assert not usati & di_distretto, (spec["nome"], usati & di_distretto)
