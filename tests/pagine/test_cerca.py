@@ -64,6 +64,23 @@ def test_ogni_tipo_si_trova_e_si_filtra(client, scuola_a, distretto_b):
     assert _trovati(client, "robotica", tipo="progetti", distretto=str(distretto_b.pk)) == []
 
 
+def test_gli_eventi_si_trovano_dal_vettore_salvato_che_segue_le_modifiche(client):
+    """The events' stored vector (trigger, GIN index): word forms and accents in the description and
+    the place, the title with a typo, and an edit is found at once."""
+    evento = EventoFactory(
+        titolo="Porte aperte in officina",
+        descrizione="<p>Gli studenti visitano la città dei motori e le sue aziende meccaniche.</p>",
+        luogo="Fonderia Malaguti",
+    )
+    assert _trovati(client, "meccanica citta")["eventi"] == ["Porte aperte in officina"]
+    assert _trovati(client, "fonderie")["eventi"] == ["Porte aperte in officina"]
+    assert _trovati(client, "oficina")["eventi"] == ["Porte aperte in officina"]
+    evento.descrizione = "<p>Laboratorio di ceramica.</p>"
+    evento.save()
+    assert _trovati(client, "ceramiche")["eventi"] == ["Porte aperte in officina"]
+    assert _trovati(client, "meccanica")["eventi"] == []
+
+
 PRIVATI = ("Organizzazione riservata robotica", "Bozza di robotica", "Evento proposto di robotica")
 
 
