@@ -278,6 +278,7 @@ def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree) -> None:
         fine = min(inizio + BLOCCO, quanti)
         ids = _nuovi_id("alternanza_progetto", fine - inizio)
         righe, comuni_scuola = [], []
+        concluse: dict[int, datetime.date] = {}  # id: end date
         for i, pid in zip(range(inizio, fine), ids, strict=True):
             scuola_id, comune_id, distretto_id = rng.choice(scuole)
             settore, luogo = rng.choice(SETTORI)
@@ -329,11 +330,11 @@ def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree) -> None:
                 )
             )
             comuni_scuola.append(comune_id)
+            if stato == S.CONCLUSO:
+                concluse[pid] = data_fine
         _copia("alternanza_progetto", COLONNE_PROGETTO, righe)
-        col_stato, col_fine = COLONNE_PROGETTO.index("stato"), COLONNE_PROGETTO.index("data_fine")
-        stati_blocco = [r[col_stato] for r in righe]
+        stati_blocco = [r[COLONNE_PROGETTO.index("stato")] for r in righe]
         _collegamenti(ids, stati_blocco, comuni_scuola, rng, organizzazioni, ambiti, aree)
-        concluse = {r[0]: r[col_fine] for r in righe if r[col_stato] == S.CONCLUSO}
         _valutazioni_ospitanti(concluse, rng)
 
 
