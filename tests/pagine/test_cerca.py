@@ -167,3 +167,19 @@ def test_elenco_dei_partner_e_ricerca_scuole_capiscono_forme_e_refusi(client, di
     risposta = client.get(scuole, {"q": "liceo righi"})
     html = risposta.content.decode()
     assert "LICEO SCIENTIFICO AUGUSTO RIGHI" in html and "GALVANI" not in html
+
+
+def test_la_ricerca_dei_progetti_usa_l_indice_quando_nessun_ambito_corrisponde(client, scuola_a):
+    """No thematic area matches "robotica": the areas' condition drops out of the search, which then
+    reads the projects' GIN index (a subquery in the OR made PostgreSQL scan every project); an area's
+    words still find its projects."""
+    from alternanza.progetti.models import Progetto
+    from alternanza.progetti.ricerca import cerca
+
+    progetto = ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Robotica in officina")
+    with CaptureQueriesContext(connection) as catturate:
+        trovati = list(cerca(Progetto.objects.pubblicati(), "robotica"))
+    assert trovati == [progetto]
+    assert "alternanza_progetto_ambiti" not in catturate.captured_queries[-1]["sql"]
+    progetto.ambiti.add(AmbitoTematico.objects.get(nome__icontains="gap di genere"))
+    assert list(cerca(Progetto.objects.pubblicati(), "gap di genere")) == [progetto]
