@@ -72,13 +72,14 @@ def _notizia() -> str:
 
 
 def _scuola_con_progetti() -> str:
-    """The school with most published projects (its page lists them, its events and partnerships)."""
-    from django.db.models import Count, Q
+    """The school with most public projects (its page lists them, its events and partnerships)."""
+    from django.db.models import Count
 
+    from alternanza.progetti.models import condizione_pubblici
     from distretti.models import Scuola
 
     scuola = (
-        Scuola.objects.annotate(n=Count("progetti", filter=Q(progetti__stato="pubblicato")))
+        Scuola.objects.annotate(n=Count("progetti", filter=condizione_pubblici("progetti__")))
         .order_by("-n", "pk")
         .first()
     )

@@ -2,8 +2,11 @@
 
 Called by `manage.py carica_demo` as `carica(scala, rng)`. Scale "base": a few dozen readable records;
 scale "grande": 20,000 organisations (ATECO codes from the `ateco` package, S3 areas, comuni) and a few
-hundred partnerships, agreements, convenzioni and offers, as the benchmarks need. Everything is written
-with bulk_create; the same seed gives the same data and a second run adds only what is missing.
+hundred partnerships, agreements, convenzioni and offers, as the benchmarks need. The last few
+organisations are hosts a school proposed inline and the district office has yet to check ("da
+verificare"): the first school of Bologna and of Imola (the demo coordinators' schools) proposed them.
+Everything is written with bulk_create; the same seed gives the same data and a second run adds only
+what is missing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from stdnum import luhn
 
+from alternanza.core.nomi import normalizza_nome
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
 from partnership.models import (
     Accordo,
@@ -30,9 +34,17 @@ from partnership.signals import invalida_rete
 from partnership.validatori import sezione_ateco
 
 QUANTE = {
-    "base": {"organizzazioni": 40, "partnership": 12, "accordi": 4, "convenzioni": 12, "offerte": 10},
+    "base": {
+        "organizzazioni": 40,
+        "proposte": 3,
+        "partnership": 12,
+        "accordi": 4,
+        "convenzioni": 12,
+        "offerte": 10,
+    },
     "grande": {
         "organizzazioni": 20_000,
+        "proposte": 12,
         "partnership": 400,
         "accordi": 150,
         "convenzioni": 400,
@@ -77,6 +89,13 @@ TIPI = [
 ]
 NOMI = ["Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Davide"]
 FUORI_CITTA = ["Modena", "Ferrara", "Ravenna", "Reggio Emilia", "Firenze", "Milano"]
+# Hosts as a coordinator types them in the project form when the network does not have them yet.
+PROPOSTE = [
+    ("automazioni coppola srl", Organizzazione.Tipo.IMPRESA),
+    ("Cooperativa sociale Il Ponte", Organizzazione.Tipo.TERZO_SETTORE),
+    ("Studio tecnico Benassi & Zucchini", Organizzazione.Tipo.IMPRESA),
+    ("Forno Malaguti snc", Organizzazione.Tipo.IMPRESA),
+]
 TEMI = ["Meccatronica", "Agrifood", "Cultura tecnica", "Sicurezza sul lavoro", "Orientamento",
         "Gap di genere", "Digitale", "Economia circolare", "Turismo", "Salute", "Costruzioni sostenibili",
         "Packaging"]  # fmt: skip
@@ -97,7 +116,7 @@ def _codici_ateco() -> list[tuple[str, str]]:
 def carica(scala: str, rng: random.Random) -> None:
     quante = QUANTE[scala]
     oggi = timezone.localdate()
-    org_ids = _organizzazioni(quante["organizzazioni"], rng)
+    org_ids = _organizzazioni(quante["organizzazioni"], quante["proposte"], rng)
     _partnership(quante["partnership"], org_ids, rng, oggi)
     _accordi(quante["accordi"], org_ids, rng, oggi)
     _convenzioni(quante["convenzioni"], org_ids, rng, oggi)
@@ -105,10 +124,33 @@ def carica(scala: str, rng: random.Random) -> None:
     invalida_rete()
 
 
-def _organizzazioni(quante: int, rng: random.Random) -> list[int]:
-    gia = sorted(Organizzazione.objects.filter(demo=True).values_list("pk", flat=True))
-    if len(gia) >= quante:
+def _scuole_proponenti() -> list[Scuola]:
+    """The schools that proposed the demo hosts: the first of Bologna and of Imola by code (the schools of
+    the demo coordinators, alternanza.utenti.demo), so their district offices find them to check."""
+    scuole = []
+    for slug in ("bologna", "imola"):
+        scuola = (
+            Scuola.objects.attive()
+            .filter(comune__distretto__slug=slug)
+            .select_related("comune")
+            .order_by("codice_meccanografico")
+            .first()
+        )
+        if scuola is not None:
+            scuole.append(scuola)
+    return scuole or list(
+        Scuola.objects.attive().select_related("comune").order_by("codice_meccanografico")[:1]
+    )
+
+
+def _organizzazioni(quante: int, proposte: int, rng: random.Random) -> list[int]:
+    """Create the demo organisations (the last `proposte` of them proposed by a school, to be checked);
+    return the ids of the checked ones, which the other demo records link to."""
+    demo = Organizzazione.objects.filter(demo=True)
+    gia = sorted(demo.verificate().values_list("pk", flat=True))
+    if demo.count() >= quante:
         return gia
+    scuole_proponenti = _scuole_proponenti()
     comuni = list(Comune.objects.values_list("pk", flat=True))
     aree = list(AreaS3.objects.values_list("pk", flat=True))
     ateco_tutti = _codici_ateco()
@@ -145,7 +187,11 @@ def _organizzazioni(quante: int, rng: random.Random) -> list[int]:
                 demo=True,
             )
         )
-        aree_per_slug[slug] = rng.sample(aree, k=rng.choice([1, 1, 1, 2]))
+        proposta = n - (quante - proposte)
+        if proposta >= 0 and scuole_proponenti:
+            _come_proposta(nuove[-1], proposta, quante, scuole_proponenti[proposta % len(scuole_proponenti)])
+        nuove[-1].nome_normalizzato = normalizza_nome(nuove[-1].nome)  # bulk_create skips save()
+        aree_per_slug[nuove[-1].slug] = rng.sample(aree, k=rng.choice([1, 1, 1, 2]))
     Organizzazione.objects.bulk_create(nuove, batch_size=2000, ignore_conflicts=True)
     pk_per_slug = dict(Organizzazione.objects.filter(demo=True).values_list("slug", "pk"))
     Through = Organizzazione.aree_s3.through
@@ -159,7 +205,24 @@ def _organizzazioni(quante: int, rng: random.Random) -> list[int]:
         batch_size=5000,
         ignore_conflicts=True,
     )
-    return sorted(pk_per_slug.values())
+    return sorted(Organizzazione.objects.filter(demo=True).verificate().values_list("pk", flat=True))
+
+
+def _come_proposta(org: Organizzazione, i: int, quante: int, scuola: Scuola) -> None:
+    """Turn a generated organisation into a host proposed inline by `scuola`, waiting for its office: the
+    name as typed, the school's comune, not public (services.proponi_organizzazione sets the same)."""
+    nome, tipo = PROPOSTE[i % len(PROPOSTE)]
+    org.nome = nome + (f" ({i + 1})" if quante > 200 else "")
+    org.slug = f"demo-proposta-{i + 1}"
+    org.tipo = tipo
+    if tipo != Organizzazione.Tipo.IMPRESA:
+        org.codice_ateco = org.sezione_ateco = ""
+    org.comune_id, org.comune_esterno = scuola.comune_id, ""
+    org.sito_web = org.profilo = ""
+    org.contatto_email = f"info@{slugify(nome)[:40]}.example.org"
+    org.pubblica = False
+    org.da_verificare = True
+    org.proposta_da_scuola = scuola
 
 
 def _scuole() -> list[tuple[int, int]]:

@@ -1,7 +1,8 @@
 """The shape every review workflow of the portal shares (projects, Festival events).
 
-A workflow is a table of rules — for each action: the states it starts from, the state it leads to,
-the roles that may take it, whether a note is required — and a function giving the roles a user holds
+A workflow is a table of rules — for each action: the states it starts from, the state it leads to
+(or the starting states it leaves as they are), a further condition on the object if any, the roles that
+may take it, whether a note is required — and a function giving the roles a user holds
 on one object. `Flusso` answers the questions views and templates ask (`puo`, `azioni_possibili`)
 and runs the checks of a transition on the locked row (`verifica`); each app's workflow.py owns its
 table, its roles and what a transition writes. `Transizione` is the abstract history row.
@@ -32,6 +33,19 @@ class Regola:
     a: str
     chi: frozenset[str]
     nota_obbligatoria: bool = False
+    # Starting states (also in `da`) the action leaves as they are: it records something else than a
+    # change of state (publishing a project that already runs keeps it running).
+    resta: tuple[str, ...] = ()
+    # A condition on the object beyond its state (None: none), e.g. "not published yet".
+    se: Callable[[Any], bool] | None = None
+
+    def destinazione(self, stato: str) -> str:
+        """The state the action leads to from `stato`."""
+        return stato if stato in self.resta else self.a
+
+    def parte_da(self, oggetto: Any) -> bool:
+        """Whether the object is in a state (and meets the condition) the action starts from."""
+        return getattr(oggetto, "stato") in self.da and (self.se is None or self.se(oggetto))  # noqa: B009
 
 
 class TransizioneNonConsentita(ValidationError):
@@ -61,8 +75,7 @@ class Flusso(Generic[Oggetto]):
 
     def puo(self, user: Any, oggetto: Oggetto, azione: str) -> bool:
         """Whether the user may take `azione` on the object now."""
-        stato = getattr(oggetto, "stato")  # noqa: B009 (any model with a `stato` field)
-        return stato in self.regole[azione].da and self.ha_ruolo_per(user, oggetto, azione)
+        return self.regole[azione].parte_da(oggetto) and self.ha_ruolo_per(user, oggetto, azione)
 
     def azioni_possibili(self, user: Any, oggetto: Oggetto) -> list[Any]:
         return [self.azioni(nome) for nome in self.regole if self.puo(user, oggetto, nome)]
@@ -81,13 +94,14 @@ class Flusso(Generic[Oggetto]):
         """The rule of `azione` once the checks pass on the row the caller has locked.
 
         Raises PermissionDenied(`negato`) when the role does not allow it, TransizioneNonConsentita when
-        the state is not one the action starts from (another decision came first: code "stato") or a
+        the state is not one the action starts from, or the rule's condition fails (another decision came
+        first: code "stato") or a
         required note is empty (code "nota").
         """
         regola = self.regole[self.azioni(azione)]
         if not self.ha_ruolo_per(user, bloccato, azione):
             raise PermissionDenied(negato)
-        if getattr(bloccato, "stato") not in regola.da:  # noqa: B009
+        if not regola.parte_da(bloccato):
             raise TransizioneNonConsentita(stato_errato, code="stato")
         if regola.nota_obbligatoria and not nota:
             raise TransizioneNonConsentita(nota_mancante, code="nota")

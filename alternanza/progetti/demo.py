@@ -1,10 +1,15 @@
 """Demo data of the projects area: alternation projects, network actions, technical assistance, models.
 
 Called by `manage.py carica_demo` as `carica(scala, rng)`. At scale "base" a few dozen readable projects;
-at scale "grande" 100,000 projects over the schools, school years 2024/25 and 2025/26, every status,
-host organisations and student counts, written with COPY in chunks (the search vector is filled
-by the database trigger; the audit trail of pghistory is skipped for this bulk load). Everything is
-marked demo=True; the same seed gives the same data, and a second run adds only what is missing.
+at scale "grande" 100,000 projects over the schools, the previous and the current school year, every
+status, host organisations (checked ones only) and student counts, written with COPY in chunks (the search
+vector is filled by the database trigger; the audit trail of pghistory is skipped for this bulk load).
+Each phase looks as users meet it: planned projects (draft to published) start in the current year and
+have no consuntivo yet; running ones ("in corso") started in the last weeks and have part of it, a few
+started before the office published them (so they are still reserved); concluded and archived ones
+belong to the previous year and have the whole consuntivo (hours done, participants, results, the
+school's evaluation), and part of the concluded ones the host's evaluation too. Everything is marked
+demo=True; the same seed on the same day gives the same data, and a second run adds only what is missing.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 import datetime
 import io
 import random
+import uuid
 from typing import Any
 
 import pgtrigger
 from django.db import connection, models
 from django.utils import timezone
 
+from alternanza.core.anno_scolastico import anno_precedente, anno_scolastico_di
 from alternanza.progetti.models import (
     AdozioneModello,
     AssistenzaTecnica,
@@ -27,6 +34,7 @@ from alternanza.progetti.models import (
     ProgettoOrganizzazione,
     StatoProgetto,
     TransizioneProgetto,
+    ValutazioneOspitante,
 )
 from distretti.models import AmbitoTematico, Distretto, Scuola
 from partnership.models import AreaS3, Organizzazione
@@ -34,16 +42,23 @@ from partnership.models import AreaS3, Organizzazione
 QUANTI = {"base": 40, "grande": 100_000}
 AZIONI = {"base": 8, "grande": 40}
 BLOCCO = 5000
-ANNI = ("2024/25", "2025/26")
 S = StatoProgetto
 STATI = [
-    (S.PUBBLICATO, 55),
+    (S.PUBBLICATO, 25),
+    (S.IN_CORSO, 15),
+    (S.CONCLUSO, 15),
     (S.VALIDATO, 10),
     (S.INVIATO, 10),
     (S.RIMANDATO, 5),
     (S.BOZZA, 12),
     (S.ARCHIVIATO, 8),
 ]
+# The phases whose work is over (the whole consuntivo, the previous school year), and those visitors may
+# see once the office published them.
+FINITI = (S.CONCLUSO, S.ARCHIVIATO)
+PUBBLICATI = (S.PUBBLICATO, S.IN_CORSO, S.CONCLUSO, S.ARCHIVIATO)
+AVVIATI_PRIMA_DELLA_PUBBLICAZIONE = 0.1  # of the running projects: started while only validated
+CON_VALUTAZIONE_OSPITANTE = 0.5  # of the concluded projects: the host's tutor answered the mailed link
 
 ATTIVITA = [
     "Laboratorio di",
@@ -86,6 +101,18 @@ RISULTATI = [
     "Prodotto finale: un manuale operativo scritto dagli studenti per i compagni delle classi terze.",
     "",
 ]
+VALUTAZIONI_SCUOLA = [
+    "Obiettivi raggiunti; da anticipare la formazione sulla sicurezza all'inizio dell'anno.",
+    "Buona partecipazione delle classi; il tutor aziendale è stato presente e disponibile.",
+    "Esperienza da ripetere con un numero minore di studenti per gruppo.",
+]
+VALUTAZIONI_OSPITANTE = [
+    "Studenti puntuali e curiosi; il project work finale è stato utile anche al nostro ufficio tecnico.",
+    "Buon lavoro di gruppo; servirebbe più preparazione sull'uso degli strumenti prima dell'inizio.",
+    "Esperienza positiva: siamo disponibili ad accogliere un'altra classe il prossimo anno.",
+]
+GIUDIZI = [(4, 40), (3, 40), (2, 15), (1, 5)]
+TUTOR = ["Anna Rossi", "Marco Bianchi", "Giulia Conti", "Luca Ferrari", "Sara Gallo", "Paolo Serra"]
 TEMI_ASSISTENZA = [
     "Co-progettazione di percorsi PCTO con le imprese",
     "Mappatura dei partner del distretto",
@@ -106,6 +133,12 @@ TITOLI_AZIONI = [
     "Valorizzazione delle competenze degli studenti di origine straniera",
     "Catalogo metropolitano delle offerte di stage",
 ]
+
+
+def anni(oggi: datetime.date | None = None) -> tuple[str, str]:
+    """The school years of the demo projects: the previous one and the current one (today's)."""
+    corrente = anno_scolastico_di(oggi)
+    return anno_precedente(corrente), corrente
 
 
 def carica(scala: str, rng: random.Random) -> None:
@@ -204,30 +237,62 @@ def _progetti(quanti: int, rng: random.Random) -> None:
     )
     if not scuole:
         return
-    organizzazioni = list(Organizzazione.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
+    # Hosts proposed by a school and not yet checked stay out: only their school may name them.
+    organizzazioni = list(
+        Organizzazione.objects.verificate().order_by("pk").values_list("pk", flat=True)[:20_000]
+    )
     ambiti = list(AmbitoTematico.objects.values_list("pk", flat=True))
     aree = list(AreaS3.objects.values_list("pk", flat=True))
     with _senza_storia():
         _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree)
 
 
+def _date(stato: str, rng: random.Random, oggi: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    """(school year, start, end) fitting the phase: the finished ones in the spring of the previous year,
+    the running ones started in the last weeks, the planned ones in the spring of the current year."""
+    precedente, corrente = anni(oggi)
+    if stato == S.IN_CORSO:
+        inizio = oggi - datetime.timedelta(days=rng.randint(7, 75))
+        return anno_scolastico_di(inizio), inizio, oggi + datetime.timedelta(days=rng.randint(7, 60))
+    anno = precedente if stato in FINITI else corrente
+    inizio = datetime.date(int(anno[:4]) + 1, rng.randint(1, 5), rng.randint(1, 28))
+    return anno, inizio, inizio + datetime.timedelta(days=rng.randint(7, 60))
+
+
+def _pubblicato_il(stato: str, inizio: datetime.date, adesso: datetime.datetime, rng: random.Random):
+    """When the office published it: weeks before the start (never in the future), none for the phases
+    before publication and for the running projects started while only validated."""
+    if stato not in PUBBLICATI:
+        return None
+    if stato == S.IN_CORSO and rng.random() < AVVIATI_PRIMA_DELLA_PUBBLICAZIONE:
+        return None
+    giorno = datetime.datetime.combine(inizio, datetime.time(10), tzinfo=adesso.tzinfo)
+    return min(adesso, giorno - datetime.timedelta(days=rng.randint(5, 60), minutes=rng.randint(0, 1440)))
+
+
 def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree) -> None:
     stati, pesi = zip(*STATI, strict=True)
     adesso = timezone.now()
+    oggi = timezone.localdate()
     for inizio in range(gia, quanti, BLOCCO):
         fine = min(inizio + BLOCCO, quanti)
         ids = _nuovi_id("alternanza_progetto", fine - inizio)
         righe, comuni_scuola = [], []
+        concluse: dict[int, datetime.date] = {}  # id: end date
         for i, pid in zip(range(inizio, fine), ids, strict=True):
             scuola_id, comune_id, distretto_id = rng.choice(scuole)
             settore, luogo = rng.choice(SETTORI)
-            anno = rng.choice(ANNI)
             stato = rng.choices(stati, pesi)[0]
-            data_inizio = datetime.date(int(anno[:4]) + 1, rng.randint(1, 5), rng.randint(1, 28))
+            anno, data_inizio, data_fine = _date(stato, rng, oggi)
             totale = rng.randint(5, 60)
             ore_previste = rng.choice((20, 30, 40, 60, 80, 90))
-            concluso = stato in (S.PUBBLICATO, S.ARCHIVIATO, S.VALIDATO)
-            pubblicato = stato in (S.PUBBLICATO, S.ARCHIVIATO)
+            finito, in_corso = stato in FINITI, stato == S.IN_CORSO
+            if finito:
+                ore_svolte = ore_previste - rng.choice((0, 0, 0, 2, 4))
+            elif in_corso:
+                ore_svolte = rng.randint(1, ore_previste - 1)
+            else:
+                ore_svolte = 0
             righe.append(
                 (
                     pid,
@@ -242,34 +307,68 @@ def _blocchi(gia, quanti, rng, scuole, organizzazioni, ambiti, aree) -> None:
                     rng.choice(OBIETTIVI),
                     f"{rng.randint(3, 5)}{rng.choice('ABCDE')}",
                     ore_previste,
-                    ore_previste if concluso else rng.randint(0, ore_previste),
+                    ore_svolte,
                     data_inizio,
-                    data_inizio + datetime.timedelta(days=rng.randint(7, 60)),
+                    data_fine,
                     rng.choice((4, 8, 12)),
                     rng.choice(("Scuola", "Impresa ospitante", "Ente di formazione")),
-                    concluso or rng.random() < 0.5,
+                    finito or (in_corso and rng.random() < 0.7),
                     totale,
                     rng.randint(0, totale),
                     rng.randint(0, totale // 3),
                     rng.randint(0, min(3, totale)),
-                    totale if concluso else rng.randint(0, totale),
-                    rng.choice(RISULTATI) if concluso else "",
-                    "",
+                    totale if finito else (rng.randint(0, totale) if in_corso else 0),
+                    rng.choice(RISULTATI[:-1]) if finito else "",
+                    rng.choice(VALUTAZIONI_SCUOLA) if finito else "",
                     rng.random() < 0.9,
                     stato,
                     "Referente dimostrativo",
                     adesso,
                     adesso,
-                    adesso - datetime.timedelta(days=rng.randint(1, 600), minutes=rng.randint(0, 1440))
-                    if pubblicato
-                    else None,
+                    _pubblicato_il(stato, data_inizio, adesso, rng),
                     True,
                 )
             )
             comuni_scuola.append(comune_id)
+            if stato == S.CONCLUSO:
+                concluse[pid] = data_fine
         _copia("alternanza_progetto", COLONNE_PROGETTO, righe)
         stati_blocco = [r[COLONNE_PROGETTO.index("stato")] for r in righe]
         _collegamenti(ids, stati_blocco, comuni_scuola, rng, organizzazioni, ambiti, aree)
+        _valutazioni_ospitanti(concluse, rng)
+
+
+def _valutazioni_ospitanti(concluse: dict[int, datetime.date], rng: random.Random) -> None:
+    """The hosts' evaluations of part of the concluded projects {id: end date}, as if asked for at the
+    end and answered a few days later (valutazioni.richiedi and registra). The random key comes from
+    the seed, so the same seed gives the same links."""
+    scelti = sorted(pid for pid in concluse if rng.random() < CON_VALUTAZIONE_OSPITANTE)
+    ospitanti = (
+        ProgettoOrganizzazione.objects.filter(
+            progetto_id__in=scelti, ruolo=ProgettoOrganizzazione.Ruolo.OSPITANTE
+        )
+        .order_by("progetto_id", "pk")
+        .values_list("pk", "progetto_id", "tutor_email")
+    )
+    giudizi, pesi = zip(*GIUDIZI, strict=True)
+    valutazioni = []
+    for pk, pid, email in ospitanti:
+        richiesta = datetime.datetime.combine(
+            concluse[pid], datetime.time(9), tzinfo=datetime.UTC
+        ) + datetime.timedelta(days=rng.randint(1, 10))
+        valutazioni.append(
+            ValutazioneOspitante(
+                partecipazione_id=pk,
+                chiave=uuid.UUID(int=rng.getrandbits(128), version=4),
+                richiesta_a=email,
+                richiesta_il=richiesta,
+                giudizio=rng.choices(giudizi, pesi)[0],
+                testo=rng.choice(VALUTAZIONI_OSPITANTE) + " (Testo dimostrativo.)",
+                compilata_da="Tutor aziendale (dimostrativo)",
+                compilata_il=richiesta + datetime.timedelta(days=rng.randint(1, 14)),
+            )
+        )
+    ValutazioneOspitante.objects.bulk_create(valutazioni, batch_size=2000)
 
 
 def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree) -> None:
@@ -285,7 +384,9 @@ def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree) 
             scelte = rng.sample(organizzazioni, k=min(len(organizzazioni), rng.randint(1, 2)))
             for n, org_id in enumerate(scelte):
                 ruolo = ProgettoOrganizzazione.Ruolo.OSPITANTE if n == 0 else rng.choice(ruoli)
-                partecipazioni.append((pid, org_id, ruolo))
+                tutor = rng.choice(TUTOR) if ruolo == ProgettoOrganizzazione.Ruolo.OSPITANTE else ""
+                email = f"{tutor.lower().replace(' ', '.')}@tutor.example.org" if tutor else ""
+                partecipazioni.append((pid, org_id, ruolo, tutor, "Tutor aziendale" if tutor else "", email))
     transizioni = [
         (
             pid,
@@ -302,7 +403,11 @@ def _collegamenti(ids, stati, comuni_scuola, rng, organizzazioni, ambiti, aree) 
         (Progetto.ambiti.through, ("progetto_id", "ambitotematico_id"), righe_ambiti),
         (Progetto.aree_s3.through, ("progetto_id", "areas3_id"), righe_aree),
         (Progetto.comuni.through, ("progetto_id", "comune_id"), righe_comuni),
-        (ProgettoOrganizzazione, ("progetto_id", "organizzazione_id", "ruolo"), partecipazioni),
+        (
+            ProgettoOrganizzazione,
+            ("progetto_id", "organizzazione_id", "ruolo", "tutor_nome", "tutor_ruolo", "tutor_email"),
+            partecipazioni,
+        ),
         (
             TransizioneProgetto,
             ("progetto_id", "utente_nome", "da_stato", "a_stato", "nota", "creata_il"),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from alternanza.core.archivi import percorso_locale
 from alternanza.core.compiti import spedisci
 from alternanza.core.esportazioni import neutralizza_formula
-from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, StatoProgetto
+from alternanza.progetti.models import Progetto, ProgettoOrganizzazione, condizione_pubblici
 from alternanza.progetti.tasks import genera_dati_aperti
 from distretti.models import Distretto
 from partnership.models import Partnership
@@ -135,7 +135,11 @@ CAMPI_PARTNERSHIP = [
     Campo("ambiti_tematici", "string", gettext_noop("Ambiti tematici, separati da punto e virgola.")),
     Campo("data_inizio", "date", gettext_noop("Data di inizio."), formato="%Y-%m-%d"),
     Campo("data_fine", "date", gettext_noop("Data di fine."), formato="%Y-%m-%d"),
-    Campo("progetti_pubblicati", "integer", gettext_noop("Numero di progetti pubblicati della partnership.")),
+    Campo(
+        "progetti_pubblicati",
+        "integer",
+        gettext_noop("Numero di progetti pubblicati della partnership (anche in corso o conclusi)."),
+    ),
     Campo("url", "string", gettext_noop("Pagina della partnership nel portale."), formato="uri"),
 ]
 
@@ -145,12 +149,16 @@ CAMPI_INDICATORI = [
     Campo(
         "progetti_validati",
         "integer",
-        gettext_noop("Progetti validati dall'ufficio distrettuale (anche pubblicati o archiviati)."),
+        gettext_noop(
+            "Progetti validati dall'ufficio distrettuale (anche pubblicati, in corso, conclusi o archiviati)."
+        ),
     ),
     Campo(
         "progetti_pubblicati",
         "integer",
-        gettext_noop("Progetti pubblicati nella vetrina (con consenso della scuola)."),
+        gettext_noop(
+            "Progetti pubblicati nella vetrina, anche in corso o conclusi (con consenso della scuola)."
+        ),
     ),
     Campo("scuole", "integer", gettext_noop("Scuole con almeno un progetto validato.")),
     Campo(
@@ -266,7 +274,7 @@ def righe_partnership() -> Iterator[dict]:
         .annotate(
             n_progetti=Count(
                 "progetti",
-                filter=Q(progetti__stato=StatoProgetto.PUBBLICATO, progetti__consenso_vetrina=True),
+                filter=condizione_pubblici("progetti__"),
             )
         )
         .prefetch_related("distretti", "scuole", "ambiti", "organizzazioni")
@@ -299,7 +307,7 @@ def righe_indicatori() -> list[dict]:
     """Per district and school year, from validated (also published or archived) projects."""
     righe = Progetto.objects.convalidati().statistiche_per_distretto(
         "anno_scolastico",
-        progetti_pubblicati=Count("id", filter=Q(stato=StatoProgetto.PUBBLICATO, consenso_vetrina=True)),
+        progetti_pubblicati=Count("id", filter=condizione_pubblici()),
         scuole=Count("scuola_id", distinct=True),
     )
     ospitanti = {

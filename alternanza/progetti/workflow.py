@@ -1,6 +1,7 @@
 """The workflow of a project: bozza → inviato → validato | rimandato → pubblicato → in corso → concluso
-→ archiviato (a validated project may also start before it is published; a submitted one may be withdrawn
-to bozza until the office decides).
+→ archiviato (a validated project may also start before it is published — the office validated it late,
+after its start date — and the office then publishes it while it runs, or once concluded, leaving its
+phase as it is; a submitted one may be withdrawn to bozza until the office decides).
 
 This module is the ONE place that says who may move a project and who may edit what. It builds on
 distretti.permissions.ambito_di (the user's approved roles); views and templates only ask `puo(...)`,
@@ -63,7 +64,15 @@ REGOLE: dict[str, Regola] = {
     Azione.RIMANDA: Regola(
         da=(S.INVIATO, S.VALIDATO), a=S.RIMANDATO, chi=frozenset({UFFICIO}), nota_obbligatoria=True
     ),
-    Azione.PUBBLICA: Regola(da=(S.VALIDATO,), a=S.PUBBLICATO, chi=frozenset({UFFICIO})),
+    # A project the school started while only validated is published in its phase (not back to
+    # "in programma"); one already public is not published twice.
+    Azione.PUBBLICA: Regola(
+        da=(S.VALIDATO, S.IN_CORSO, S.CONCLUSO),
+        a=S.PUBBLICATO,
+        resta=(S.IN_CORSO, S.CONCLUSO),
+        se=lambda p: p.stato == S.VALIDATO or p.pubblicato_il is None,
+        chi=frozenset({UFFICIO}),
+    ),
     Azione.AVVIA: Regola(da=(S.VALIDATO, S.PUBBLICATO), a=S.IN_CORSO, chi=frozenset({SCUOLA})),
     Azione.CONCLUDI: Regola(da=(S.IN_CORSO,), a=S.CONCLUSO, chi=frozenset({SCUOLA})),
     Azione.ARCHIVIA: Regola(da=(S.PUBBLICATO, S.CONCLUSO), a=S.ARCHIVIATO, chi=frozenset({UFFICIO, SCUOLA})),
@@ -151,6 +160,9 @@ CAMPI_PER_STATO: dict[str, Fase] = {
 }
 # The states whose changes may go back to the office for a new validation.
 _RIVALIDABILI = frozenset(s for s, fase in CAMPI_PER_STATO.items() if fase.rivalidano)
+
+# The history's (and the e-mail's) word for a publication that leaves the project in its phase.
+NOTA_PUBBLICATO_NELLA_FASE = _("Pubblicato nella vetrina.")
 
 # Editing what the office validated sends the project back to it for review.
 NOTA_MODIFICA_DOPO_VALIDAZIONE = _("Modificato dopo la validazione: torna all'ufficio per la revisione.")
@@ -246,13 +258,16 @@ def esegui(progetto: Progetto, azione: str, user, nota: str = "") -> Transizione
                 _("Prima di concludere registra nel consuntivo le ore svolte."), code="consuntivo"
             )
         da = bloccato.stato
-        campi = {"stato": regola.a, "aggiornato_il": timezone.now()}
+        a = regola.destinazione(da)
+        campi = {"stato": a, "aggiornato_il": timezone.now()}
         if regola.a == S.PUBBLICATO:
             campi["pubblicato_il"] = timezone.now()
+            if a == da:
+                nota = f"{NOTA_PUBBLICATO_NELLA_FASE} {nota}".strip()
         Progetto.objects.filter(pk=bloccato.pk).update(**campi)
         for campo, valore in campi.items():
             setattr(progetto, campo, valore)
-        return _registra(progetto, da, regola.a, user, nota)
+        return _registra(progetto, da, a, user, nota)
 
 
 def _etichette(campi) -> str:

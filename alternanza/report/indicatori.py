@@ -12,7 +12,8 @@ the last ANNI_TENDENZA school years (same queries: the years are one more GROUP 
 the report (S3 areas, thematic areas, flows between districts, coverage gaps, bounded top lists).
 
 Method (printed in the report's notes):
-- A project counts when the district office validated it (states validato, pubblicato, archiviato).
+- A project counts when the district office validated it (states validato, pubblicato, in_corso,
+  concluso, archiviato: ProgettoQuerySet.convalidati).
 - Students are participations: a student in two projects counts twice (the portal stores counts only).
 - Placements are (project, host organisation) pairs with role "ospitante".
 - The school year runs from 1 September to 31 August; actions, technical assistance and agreements

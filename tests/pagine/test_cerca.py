@@ -64,6 +64,23 @@ def test_ogni_tipo_si_trova_e_si_filtra(client, scuola_a, distretto_b):
     assert _trovati(client, "robotica", tipo="progetti", distretto=str(distretto_b.pk)) == []
 
 
+def test_gli_eventi_si_trovano_dal_vettore_salvato_che_segue_le_modifiche(client):
+    """The events' stored vector (trigger, GIN index): word forms and accents in the description and
+    the place, the title with a typo, and an edit is found at once."""
+    evento = EventoFactory(
+        titolo="Porte aperte in officina",
+        descrizione="<p>Gli studenti visitano la città dei motori e le sue aziende meccaniche.</p>",
+        luogo="Fonderia Malaguti",
+    )
+    assert _trovati(client, "meccanica citta")["eventi"] == ["Porte aperte in officina"]
+    assert _trovati(client, "fonderie")["eventi"] == ["Porte aperte in officina"]
+    assert _trovati(client, "oficina")["eventi"] == ["Porte aperte in officina"]
+    evento.descrizione = "<p>Laboratorio di ceramica.</p>"
+    evento.save()
+    assert _trovati(client, "ceramiche")["eventi"] == ["Porte aperte in officina"]
+    assert _trovati(client, "meccanica")["eventi"] == []
+
+
 PRIVATI = ("Organizzazione riservata robotica", "Bozza di robotica", "Evento proposto di robotica")
 
 
@@ -150,3 +167,19 @@ def test_elenco_dei_partner_e_ricerca_scuole_capiscono_forme_e_refusi(client, di
     risposta = client.get(scuole, {"q": "liceo righi"})
     html = risposta.content.decode()
     assert "LICEO SCIENTIFICO AUGUSTO RIGHI" in html and "GALVANI" not in html
+
+
+def test_la_ricerca_dei_progetti_usa_l_indice_quando_nessun_ambito_corrisponde(client, scuola_a):
+    """No thematic area matches "robotica": the areas' condition drops out of the search, which then
+    reads the projects' GIN index (a subquery in the OR made PostgreSQL scan every project); an area's
+    words still find its projects."""
+    from alternanza.progetti.models import Progetto
+    from alternanza.progetti.ricerca import cerca
+
+    progetto = ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Robotica in officina")
+    with CaptureQueriesContext(connection) as catturate:
+        trovati = list(cerca(Progetto.objects.pubblicati(), "robotica"))
+    assert trovati == [progetto]
+    assert "alternanza_progetto_ambiti" not in catturate.captured_queries[-1]["sql"]
+    progetto.ambiti.add(AmbitoTematico.objects.get(nome__icontains="gap di genere"))
+    assert list(cerca(Progetto.objects.pubblicati(), "gap di genere")) == [progetto]

@@ -1,6 +1,7 @@
 """The life of a project after validation over HTTP: running, concluding, the consuntivo, what each phase
 lets the school change (workflow.CAMPI_PER_STATO) and the history of every change."""
 
+import datetime
 import io
 
 import pytest
@@ -217,3 +218,68 @@ def test_la_pagina_pubblica_del_progetto_concluso_mostra_ore_risultati_e_foto(
     assert 'alt="Studenti al banco di collaudo"' in testo
     # The school's own evaluation is for the office, not for visitors.
     assert "da migliorare la logistica" not in testo
+
+
+def test_validato_dopo_la_data_di_inizio_si_pubblica_e_la_scuola_lo_avvia(
+    client, referente_a, ufficio_a, scuola_a
+):
+    """The office validated late, after the start date: publishing works as for any validated project
+    (dates do not matter), and the school's start moves it to "in corso", still public."""
+    progetto = ProgettoFactory(
+        scuola=scuola_a,
+        stato=S.VALIDATO,
+        data_inizio=datetime.date(2025, 10, 1),
+        data_fine=datetime.date(2026, 2, 1),
+    )
+    entra(client, ufficio_a)
+    assert client.post(reverse("progetti:transizione", args=[progetto.pk, "pubblica"])).status_code == 302
+    progetto.refresh_from_db()
+    assert (progetto.stato, progetto.e_pubblico) == (S.PUBBLICATO, True)
+    entra(client, referente_a)
+    client.post(reverse("progetti:transizione", args=[progetto.pk, "avvia"]))
+    progetto.refresh_from_db()
+    assert (progetto.stato, progetto.e_pubblico) == (S.IN_CORSO, True)
+    client.logout()
+    assert ">In corso</span>" in client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+
+
+@pytest.mark.parametrize("stato", [S.IN_CORSO, S.CONCLUSO])
+def test_avviato_prima_della_pubblicazione_l_ufficio_lo_pubblica_nella_sua_fase(
+    client, django_capture_on_commit_callbacks, referente_a, ufficio_a, scuola_a, stato
+):
+    """The school started it while it was only validated (allowed: AVVIA from "validato"): it stays
+    reserved until the office publishes it, which leaves its phase as it is — it used to stay reserved
+    for good, as "pubblica" started from "validato" only."""
+    progetto = ProgettoFactory(scuola=scuola_a, stato=S.VALIDATO, ore_svolte=30)
+    entra(client, referente_a)
+    client.post(reverse("progetti:transizione", args=[progetto.pk, "avvia"]))
+    if stato == S.CONCLUSO:
+        client.post(reverse("progetti:transizione", args=[progetto.pk, "concludi"]))
+    progetto.refresh_from_db()
+    assert progetto.stato == stato and not progetto.e_pubblico
+    client.logout()
+    assert client.get(reverse("progetti:progetto", args=[progetto.pk])).status_code == 404
+
+    entra(client, ufficio_a)
+    url = reverse("progetti:transizione", args=[progetto.pk, "pubblica"])
+    assert url in client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    progetto.refresh_from_db()
+    assert progetto.stato == stato and progetto.e_pubblico and progetto.pubblicato_il is not None
+    passo = progetto.transizioni.first()
+    assert (passo.da_stato, passo.a_stato, passo.nota) == (stato, stato, "Pubblicato nella vetrina.")
+    [messaggio] = mail.outbox
+    assert f"resta «{progetto.get_stato_display()}»" in messaggio.body
+    # Published once: the button is gone and a second try changes nothing.
+    assert url not in client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    passi = progetto.transizioni.count()
+    risposta = client.post(url, follow=True)
+    assert "non è possibile in questo stato" in risposta.content.decode()
+    assert progetto.transizioni.count() == passi
+
+    client.logout()
+    testo = client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    assert f">{progetto.stato_enum.etichetta_pubblica}</span>" in testo
+    assert "Pubblicato" not in testo

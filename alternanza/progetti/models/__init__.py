@@ -2,6 +2,7 @@
 assistance and models library (rete.py)."""
 
 from alternanza.progetti.models.progetto import (
+    STATI_MODELLABILI,
     STATI_MODIFICABILI,
     STATI_PUBBLICI,
     DocumentoProgetto,
@@ -11,6 +12,7 @@ from alternanza.progetti.models.progetto import (
     ProgettoQuerySet,
     StatoProgetto,
     TransizioneProgetto,
+    condizione_pubblici,
 )
 from alternanza.progetti.models.rete import (
     AdozioneModello,
@@ -21,6 +23,7 @@ from alternanza.progetti.models.rete import (
 from alternanza.progetti.models.valutazione import ValutazioneOspitante
 
 __all__ = [
+    "STATI_MODELLABILI",
     "STATI_MODIFICABILI",
     "STATI_PUBBLICI",
     "AdozioneModello",
@@ -35,4 +38,5 @@ __all__ = [
     "StatoProgetto",
     "TransizioneProgetto",
     "ValutazioneOspitante",
+    "condizione_pubblici",
 ]

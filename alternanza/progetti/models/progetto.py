@@ -72,10 +72,27 @@ class StatoProgetto(models.TextChoices):
 # concluded. A project may start running before the office publishes it (AVVIA from "validato"): then
 # it stays reserved, which `pubblicato_il` tells apart.
 STATI_PUBBLICI = (StatoProgetto.PUBBLICATO, StatoProgetto.IN_CORSO, StatoProgetto.CONCLUSO)
-_PUBBLICO = models.Q(consenso_vetrina=True) & (
-    models.Q(stato=StatoProgetto.PUBBLICATO)
-    | models.Q(stato__in=(StatoProgetto.IN_CORSO, StatoProgetto.CONCLUSO), pubblicato_il__isnull=False)
-)
+
+
+def condizione_pubblici(percorso: str = "") -> models.Q:
+    """The one definition of a public project (what ProgettoQuerySet.pubblicati and Progetto.e_pubblico
+    say), as a condition for queries through a relation: `percorso` "progetti__" counts a school's or a
+    partnership's public projects, e.g. Count("progetti", filter=condizione_pubblici("progetti__"))."""
+    return models.Q(**{f"{percorso}consenso_vetrina": True}) & (
+        models.Q(**{f"{percorso}stato": StatoProgetto.PUBBLICATO})
+        | models.Q(
+            **{
+                f"{percorso}stato__in": (StatoProgetto.IN_CORSO, StatoProgetto.CONCLUSO),
+                f"{percorso}pubblicato_il__isnull": False,
+            }
+        )
+    )
+
+
+_PUBBLICO = condizione_pubblici()
+# A model of intervention (ModelloIntervento) grows from a project the office published, also once it
+# ran, concluded or was archived.
+STATI_MODELLABILI = (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO)
 
 
 # Which projects count in every figure (office statistics, open data, reports): those the district

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.tipi import Utente
 from alternanza.core.vincoli import CampiDeiVincoli
-from alternanza.progetti.models.progetto import Progetto, StatoProgetto
+from alternanza.progetti.models.progetto import STATI_MODELLABILI, Progetto
 from distretti.models import AmbitoTematico, Distretto
 from distretti.permissions import ambito_di
 from partnership.models import Organizzazione, Partnership
@@ -300,10 +300,7 @@ class ModelloIntervento(models.Model):
     def clean(self):
         if not self.progetto_id and not self.azione_id:
             raise ValidationError(_("Un modello nasce da un progetto pubblicato o da un'azione di rete."))
-        if self.progetto is not None and self.progetto.stato not in (
-            StatoProgetto.PUBBLICATO,
-            StatoProgetto.ARCHIVIATO,
-        ):
+        if self.progetto is not None and self.progetto.stato not in STATI_MODELLABILI:
             raise ValidationError({"progetto": _("Solo un progetto pubblicato può diventare un modello.")})
 
 

@@ -16,12 +16,11 @@ from alternanza.core.utenti import richiede
 from alternanza.progetti import workflow
 from alternanza.progetti.forms import AdozioneForm, AssistenzaForm, AzioneForm, ModelloForm
 from alternanza.progetti.models import (
-    STATI_PUBBLICI,
+    STATI_MODELLABILI,
     AdozioneModello,
     AzioneDiRete,
     ModelloIntervento,
     Progetto,
-    StatoProgetto,
 )
 from alternanza.progetti.views._accesso import get_progetto_visibile
 from distretti.models import Distretto
@@ -226,7 +225,7 @@ def modello_da_progetto(request, pk):
     ruoli = workflow.ruoli_su(request.user, progetto)
     if not ruoli:
         raise PermissionDenied
-    if progetto.stato not in (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO):
+    if progetto.stato not in STATI_MODELLABILI:
         messages.error(request, _("Solo un progetto pubblicato può diventare un modello di intervento."))
         return redirect(progetto)
     return _crea_modello(request, progetto=progetto)

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from alternanza.progetti import workflow
 from alternanza.progetti.cache import pagina_in_cache
 from alternanza.progetti.filters import ProgettoFilter
-from alternanza.progetti.models import STATI_PUBBLICI, Progetto, ProgettoOrganizzazione, StatoProgetto
+from alternanza.progetti.models import STATI_MODELLABILI, Progetto, ProgettoOrganizzazione, StatoProgetto
 from alternanza.progetti.views._accesso import get_progetto_visibile
 
 PER_PAGINA = 20
@@ -122,7 +122,7 @@ def progetto(request, pk):
         "puo_copiare": workflow.puo_copiare(request.user, progetto),
         "puo_allegare": workflow.puo_allegare(request.user, progetto),
         # A project that happened (or is happening) may become a model for others.
-        "modellabile": progetto.stato in (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO),
+        "modellabile": progetto.stato in STATI_MODELLABILI,
         # Visitors read what happened (hours done, results) once the school has concluded it.
         "concluso": progetto.stato == StatoProgetto.CONCLUSO,
         "ultimo_aggiornamento": progetto.aggiornato_il,
