@@ -22,6 +22,7 @@ the job run by a worker for the staff page (alternanza.core.importazioni).
 from __future__ import annotations
 
 import csv
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -280,7 +281,7 @@ def importa_caricati(contesto: Contesto) -> tuple[dict[str, Any], bool]:
     errors go to the job's CSV, each with its file's name.
     """
     sorgenti = [
-        Sorgente(f.nome, lambda n=n: contesto.binario(n), lambda n=n: contesto.testo(n))
+        Sorgente(f.nome, functools.partial(contesto.binario, n), functools.partial(contesto.testo, n))
         for n, f in enumerate(contesto.files)
     ]
 

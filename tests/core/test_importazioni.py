@@ -233,3 +233,16 @@ def test_la_bomba_gzip_sulla_pagina_degli_iscritti_e_rifiutata_con_un_messaggio(
     assert importazione.messaggio == "Il file decompresso supera 50 MB: dividilo in parti più piccole."
     assert picco < 30 * 1024 * 1024, f"{picco / 1e6:.0f} MB allocated"
     assert not Iscritto.objects.exists()
+
+
+def test_la_codifica_e_utf8_windows_1252_o_latin1_e_un_gzip_troncato_e_rifiutato_leggendo():
+    def da(dati: bytes):
+        return lambda: importazioni.apri_binario(io.BytesIO(dati))
+
+    assert importazioni.codifica(da("città".encode())) == "utf-8-sig"
+    assert importazioni.codifica(da("città – sì".encode("cp1252"))) == "cp1252"
+    # 0x81 is undefined in Windows-1252: the file is read as Latin-1 instead of failing half-way.
+    codifica, righe = importazioni.leggi_testo(da(b"a\x81b\n"))
+    assert (codifica, list(righe)) == ("latin-1", ["a\x81b\n"])
+    with pytest.raises(importazioni.FileRifiutato, match="incompleto"):
+        importazioni.codifica(da(gzip.compress(b"x" * 1000)[:-8]))
