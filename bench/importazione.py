@@ -1,8 +1,10 @@
-"""The organisation import job on a large CSV, in a process of its own (run by bench/lavori.py).
+"""An import job on a large CSV, in a process of its own (run by bench/lavori.py).
 
 python -m bench.importazione --righe 200000 --errate 20000: writes a Chamber-of-Commerce-like CSV (new
 tax codes, one row in ten invalid), runs the job function the worker runs (alternanza.core.importazioni
 .esegui) inside a transaction rolled back at the end, and prints one JSON line: rows/s and peak RSS.
+With --tipo iscritti_newsletter the CSV is a list of new subscribers' addresses (--errate 0: all valid,
+the import writes; any invalid row and the all-or-nothing import writes nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--righe", type=int, default=200_000)
     parser.add_argument("--errate", type=int, default=20_000)
+    parser.add_argument("--tipo", default="organizzazioni", choices=["organizzazioni", "iscritti_newsletter"])
     argomenti = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alternanza.settings")
     import django
@@ -31,14 +34,19 @@ def main() -> None:
     from alternanza.core import importazioni
     from alternanza.core.models import Importazione
 
+    ogni = argomenti.righe // argomenti.errate if argomenti.errate else 0  # one invalid row every `ogni`
     with tempfile.NamedTemporaryFile("w+b", suffix=".csv") as sorgente:
-        sorgente.write(b"nome;partita_iva;tipo;codice_ateco;comune;aree_s3;pubblica\n")
-        for n in range(argomenti.righe):
+        if argomenti.tipo == "iscritti_newsletter":
+            sorgente.write(b"email;distretti;pubblici\n")
+            for n in range(argomenti.righe):
+                email = "non-valida" if ogni and n % ogni == 0 else f"bench{n}@example.org"
+                sorgente.write(f"{email};bologna;imprese\n".encode())
+        else:
+            sorgente.write(b"nome;partita_iva;tipo;codice_ateco;comune;aree_s3;pubblica\n")
+        for n in range(argomenti.righe if argomenti.tipo == "organizzazioni" else 0):
             base = f"9{n:06d}037"
             piva = base + luhn.calc_check_digit(base)
-            nome = (
-                "" if n % max(1, argomenti.righe // max(1, argomenti.errate)) == 0 else f"Impresa bench {n}"
-            )
+            nome = "" if ogni and n % ogni == 0 else f"Impresa bench {n}"
             sorgente.write(f"{nome};{piva};impresa;25.62.00;Bologna;mech;no\n".encode())
         sorgente.flush()
         dimensione = sorgente.tell()
@@ -46,7 +54,8 @@ def main() -> None:
         caricato = SimpleUploadedFile("bench.csv", sorgente.read())
     rss_prima = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with transaction.atomic():
-        importazione = importazioni.richiedi("organizzazioni", caricato, None)
+        opzioni = {"nota_consenso": "bench", "ip": None} if argomenti.tipo == "iscritti_newsletter" else {}
+        importazione = importazioni.richiedi(argomenti.tipo, caricato, None, opzioni)
         del caricato
         inizio = time.perf_counter()
         importazioni.esegui(importazione.pk)
@@ -54,7 +63,7 @@ def main() -> None:
         importazione = Importazione.objects.get(pk=importazione.pk)
         figure = {
             "righe": importazione.righe,
-            "create": importazione.riepilogo.get("create", 0),
+            "create": importazione.riepilogo.get("create", importazione.riepilogo.get("creati", 0)),
             "errori": importazione.n_errori,
             "stato": importazione.stato,
             "MB file": round(dimensione / 1e6, 1),

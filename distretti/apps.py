@@ -13,3 +13,13 @@ class DistrettiConfig(AppConfig):
         from distretti import signals
 
         signals.collega()  # changes to the territory make its cached public pages stale
+        from alternanza.core import importazioni
+        from distretti.importazione_studenti import importa_caricati
+
+        importazioni.registra(
+            "anagrafe_scuole",
+            _("anagrafe scuole"),
+            importa_caricati,
+            "distretti:importa",
+            modello_riepilogo="distretti/esito_importazione.html",
+        )

@@ -15,18 +15,25 @@ Rules:
   number and skipped, or with `strict` nothing at all is written;
 - everything runs in one transaction.
 
-Entry points: `leggi_anagrafe(nome, dati)` parses (and may raise FileNonValido), `importa_anagrafe(files)`
-parses and writes, returning an `EsitoImportazione` with a `RapportoFile` per file.
+Entry points: `leggi_anagrafe(sorgente)` parses (and may raise FileNonValido), `importa_anagrafe(files)`
+parses and writes, returning an `EsitoImportazione` with a `RapportoFile` per file. A file is a
+`Sorgente`: its name and a stream of its bytes (uploaded, on disk or in memory), read line by line — the
+text is never held whole (a gzip file is decompressed on the fly, with the cap of
+alternanza.core.importazioni). The rows with errors are kept in the reports, or passed one by one to
+`segnala` as they are found (the import job writes them to its CSV and keeps only their count).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -36,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alternanza.core.cache import invalida_scuole
-from alternanza.core.importazioni import FileRifiutato, decomprimi
+from alternanza.core.importazioni import FileRifiutato, apri_binario, leggi_testo
 from distretti.models import Comune, Livello, Scuola, ScuolaNome
 from distretti.nomi import nome_leggibile
 
@@ -89,8 +96,38 @@ LOTTO = 1000  # rows per bulk statement
 CHIAVE_BLOCCO = 0x5C0A7E  # PostgreSQL advisory lock held by an import while it writes
 
 
-class FileNonValido(Exception):
+class FileNonValido(FileRifiutato):
     """The file is not a registry CSV; the message says why (shown to the user as is)."""
+
+
+@dataclass
+class Sorgente:
+    """A file to import: its name and a fresh stream of its bytes (decompressed, capped) at each `apri()`."""
+
+    nome: str
+    apri: Callable[[], IO[bytes]]
+    # (encoding, text lines); the import job's own reader also moves its progress bar
+    testo: Callable[[], tuple[str, Iterator[str]]] | None = None
+
+    def righe(self) -> tuple[str, Iterator[str]]:
+        return self.testo() if self.testo else leggi_testo(self.apri)
+
+    @classmethod
+    def da_byte(cls, nome: str, dati: bytes) -> Sorgente:
+        return cls(nome, lambda: apri_binario(io.BytesIO(dati)))
+
+    @classmethod
+    def da_percorso(cls, percorso: str | Path) -> Sorgente:
+        return cls(str(percorso), lambda: apri_binario(open(percorso, "rb")))  # noqa: SIM115 - closed by its reader
+
+
+def sorgente(file: Sorgente | tuple[str, bytes]) -> Sorgente:
+    """A Sorgente from a (name, content) pair, as the tests and callers with bytes in hand give them."""
+    return file if isinstance(file, Sorgente) else Sorgente.da_byte(*file)
+
+
+# What to do with a row with errors: (file name, row) → written somewhere; None keeps them in the report.
+Segnala = Callable[[str, "RigaNonValida"], None] | None
 
 
 @dataclass(frozen=True)
@@ -119,7 +156,8 @@ class FileAnagrafe:
     lette: int = 0
     fuori_citta: int = 0
     righe: dict[str, dict] = field(default_factory=dict)  # codice → cleaned values
-    non_valide: list[RigaNonValida] = field(default_factory=list)
+    non_valide: list[RigaNonValida] = field(default_factory=list)  # kept when there is no `segnala`
+    n_non_valide: int = 0
 
     @property
     def tipo(self) -> str:
@@ -139,10 +177,7 @@ class RapportoFile:
     invariate: int = 0
     disattivate: int = 0
     non_valide: list[RigaNonValida] = field(default_factory=list)
-
-    @property
-    def n_non_valide(self) -> int:
-        return len(self.non_valide)
+    n_non_valide: int = 0
 
     def conteggi(self) -> dict[str, int]:
         return {
@@ -176,31 +211,33 @@ class EsitoImportazione:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _decodifica(dati: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM) first, else Latin-1 (Windows-1252)."""
-    try:
-        return dati.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return dati.decode("cp1252"), "Latin-1"
-    except UnicodeDecodeError:
-        return dati.decode("latin-1"), "Latin-1"
-
-
-def _testo(dati: bytes) -> tuple[str, str]:
-    if dati[:2] == b"\x1f\x8b":
-        # Streamed with a cap: a gzip bomb is refused at MASSIMO_DECOMPRESSO, never expanded whole.
-        try:
-            dati = decomprimi(dati)
-        except FileRifiutato as exc:
-            raise FileNonValido(str(exc)) from exc
-    if not dati.strip():
+def _apri_csv(sorgente: Sorgente) -> tuple[str, list[str], Any]:
+    """The encoding's name, the header (upper case) and the CSV reader of the rows after it."""
+    cod, righe = sorgente.righe()
+    prima = next(righe, "")
+    if not prima.strip():
         raise FileNonValido(_("il file è vuoto."))
-    # Latin-1 decodes any byte sequence: NUL bytes are what tells a binary file (image, PDF, zip) apart.
-    if b"\x00" in dati[:65536]:
-        raise FileNonValido(_("non è un file di testo CSV (contenuto binario)."))
-    return _decodifica(dati)
+    delimitatore = ";" if prima.count(";") > prima.count(",") else ","
+    lettore = csv.reader(itertools.chain([prima], righe), delimiter=delimitatore)
+    try:
+        intestazione = [c.strip().upper() for c in next(lettore)]
+    except (StopIteration, csv.Error) as exc:
+        raise FileNonValido(_("l'intestazione del CSV non si può leggere.")) from exc
+    return ("UTF-8" if cod == "utf-8-sig" else "Latin-1"), intestazione, lettore
+
+
+def colonne_in_testa(sorgente: Sorgente) -> list[str]:
+    """The columns of the file's first line (upper case), from its first bytes only; [] if unreadable."""
+    try:
+        with sorgente.apri() as binario:
+            testa = binario.read(65536)
+    except FileRifiutato:
+        return []
+    prima = testa.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
+    if not prima:
+        return []
+    delimitatore = ";" if prima[0].count(";") > prima[0].count(",") else ","
+    return [c.strip().strip('"').upper() for c in prima[0].split(delimitatore)]
 
 
 def _valore(v: str | None) -> str:
@@ -215,22 +252,23 @@ def _anno(valore: str) -> int | None:
     return int(valore)
 
 
-def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None) -> FileAnagrafe:
-    """Parse one registry file; raise FileNonValido if it is not one.
+def leggi_anagrafe(
+    sorgente: Sorgente,
+    comuni: dict[str, int] | None = None,
+    *,
+    segnala: Segnala = None,
+    conta: Callable[[], None] = lambda: None,
+) -> FileAnagrafe:
+    """Parse one registry file, streamed; raise FileNonValido if it is not one.
 
     `comuni` maps cadastral codes of the metropolitan comuni to Comune ids (read from the database if
-    not given). Rows of other comuni are only counted; the metropolitan ones are validated.
+    not given). Rows of other comuni are only counted; the metropolitan ones are validated. `conta` is
+    called for every data row (the job counts them), `segnala` for every row with errors.
     """
     if comuni is None:
         comuni = dict(Comune.objects.values_list("codice_catastale", "id"))
-    testo, codifica = _testo(dati)
-    prima_riga = testo.split("\n", 1)[0]
-    delimitatore = ";" if prima_riga.count(";") > prima_riga.count(",") else ","
-    lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=delimitatore)
-    try:
-        intestazione = [c.strip().upper() for c in next(lettore)]
-    except (StopIteration, csv.Error) as exc:
-        raise FileNonValido(_("l'intestazione del CSV non si può leggere.")) from exc
+    nome = sorgente.nome
+    codifica, intestazione, lettore = _apri_csv(sorgente)
 
     statale = "CODICEISTITUTORIFERIMENTO" in intestazione or "SCUANAGRAFESTAT" in Path(nome).name.upper()
     richieste = COLONNE_COMUNI + (COLONNE_STATALI if statale else ())
@@ -247,17 +285,19 @@ def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None)
     # thousands of rows, a few hundred of them ours. The year is counted on every row.
     i_comune, i_anno = indice["CODICECOMUNESCUOLA"], indice["ANNOSCOLASTICO"]
     esito = FileAnagrafe(nome=Path(nome).name, statale=statale, codifica=codifica, anno=0)
+    non_valida = _segnalatore(esito, segnala)
     anni: Counter[str] = Counter()
-    nostre: list[tuple[int, list[str]]] = []
+    nostre: list[tuple[int, dict[str, str]]] = []  # only the columns we read, not the whole row
     ultima = lettore.line_num
     try:
         for valori in lettore:
             numero, ultima = ultima + 1, lettore.line_num
             if not any(valori):
                 continue
+            conta()
             esito.lette += 1
             if len(valori) != n_colonne:
-                esito.non_valide.append(
+                non_valida(
                     RigaNonValida(
                         numero,
                         "",
@@ -271,7 +311,7 @@ def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None)
             if catastale not in comuni and RE_CATASTALE.fullmatch(catastale):
                 esito.fuori_citta += 1
                 continue
-            nostre.append((numero, valori))
+            nostre.append((numero, {c: _valore(valori[i]) for c, i in indice.items()}))
     except csv.Error as exc:
         raise FileNonValido(
             _("il CSV è malformato alla riga %(riga)s (%(errore)s).")
@@ -289,18 +329,30 @@ def leggi_anagrafe(nome: str, dati: bytes, comuni: dict[str, int] | None = None)
         raise FileNonValido(_("nessuna riga ha un anno scolastico valido (colonna ANNOSCOLASTICO)."))
     esito.anno = validi.most_common(1)[0][0]
 
-    for numero, valori in nostre:
-        riga = {c: _valore(valori[i]) for c, i in indice.items()}
+    for numero, riga in nostre:
         pulita, motivo = _valida(riga, esito.anno, comuni, statale)
         codice = riga["CODICESCUOLA"].upper()
         if motivo:
-            esito.non_valide.append(RigaNonValida(numero, codice, motivo))
+            non_valida(RigaNonValida(numero, codice, motivo))
         elif codice in esito.righe:
-            esito.non_valide.append(RigaNonValida(numero, codice, _("codice scuola ripetuto nel file.")))
+            non_valida(RigaNonValida(numero, codice, _("codice scuola ripetuto nel file.")))
         else:
             esito.righe[codice] = pulita
     esito.non_valide.sort(key=lambda r: r.riga)
     return esito
+
+
+def _segnalatore(esito: Any, segnala: Segnala) -> Callable[[RigaNonValida], None]:
+    """Count a row with errors of `esito` (a parsed file) and keep it, or pass it to `segnala`."""
+
+    def non_valida(riga: RigaNonValida) -> None:
+        esito.n_non_valide += 1
+        if segnala is None:
+            esito.non_valide.append(riga)
+        else:
+            segnala(esito.nome, riga)
+
+    return non_valida
 
 
 def _valida(riga: dict[str, str], anno: int, comuni: dict[str, int], statale_file: bool) -> tuple[dict, str]:
@@ -445,28 +497,41 @@ def _storico(file: FileAnagrafe) -> None:
     ScuolaNome.objects.bulk_create(nuovi, batch_size=LOTTO)
 
 
-def importa_anagrafe(files: list[tuple[str, bytes]], *, strict: bool = False) -> EsitoImportazione:
-    """Import registry files given as (name, content) pairs, in one transaction.
+def importa_anagrafe(
+    files: Iterable[Sorgente | tuple[str, bytes]],
+    *,
+    strict: bool = False,
+    segnala: Segnala = None,
+    conta: Callable[[], None] = lambda: None,
+) -> EsitoImportazione:
+    """Import registry files (Sorgenti or (name, content) pairs), in one transaction.
 
     Raises FileNonValido (naming the file) if any file is not a registry CSV: then nothing is written.
     With `strict`, any invalid row means nothing is written (the result has `scritto=False`).
     Files are applied oldest year first, so the order on the command line does not matter.
     """
     comuni = dict(Comune.objects.values_list("codice_catastale", "id"))
-    letti = []
-    for nome, dati in files:
-        try:
-            letti.append(leggi_anagrafe(nome, dati, comuni))
-        except FileNonValido as exc:
-            raise FileNonValido(_("%(file)s: %(motivo)s") % {"file": Path(nome).name, "motivo": exc}) from exc
+    letti = [
+        con_nome(lambda s: leggi_anagrafe(s, comuni, segnala=segnala, conta=conta), sorgente(f))
+        for f in files
+    ]
     letti.sort(key=lambda f: f.anno)
-    if strict and any(f.non_valide for f in letti):
+    if strict and any(f.n_non_valide for f in letti):
         return EsitoImportazione(rapporti=[_solo_lettura(f) for f in letti], scritto=False)
     with transaction.atomic():
         _blocca()
         rapporti = [_scrivi(f) for f in letti]
         transaction.on_commit(invalida_scuole)  # bulk writes send no signals: the cached pages are stale
     return EsitoImportazione(rapporti=rapporti, scritto=True)
+
+
+def con_nome(leggi: Callable[[Sorgente], Any], file: Sorgente) -> Any:
+    """`leggi(file)`, its refusal (or the reader's: gzip cap, binary content) naming the file."""
+    try:
+        return leggi(file)
+    except FileRifiutato as exc:
+        motivo = {"file": Path(file.nome).name, "motivo": exc}
+        raise FileNonValido(_("%(file)s: %(motivo)s") % motivo) from exc
 
 
 def _blocca() -> None:
@@ -484,9 +549,10 @@ def _solo_lettura(file: FileAnagrafe) -> RapportoFile:
         lette=file.lette,
         fuori_citta=file.fuori_citta,
         non_valide=file.non_valide,
+        n_non_valide=file.n_non_valide,
     )
 
 
 def importa_percorsi(percorsi: list[str | Path], *, strict: bool = False) -> EsitoImportazione:
-    """Same as importa_anagrafe, reading the files from disk."""
-    return importa_anagrafe([(str(p), Path(p).read_bytes()) for p in percorsi], strict=strict)
+    """Same as importa_anagrafe, reading the files from disk (streamed)."""
+    return importa_anagrafe([Sorgente.da_percorso(p) for p in percorsi], strict=strict)

@@ -13,34 +13,48 @@ Rules:
 - a count of an older year never overwrites one of a newer year;
 - everything runs in one transaction, together with the registry files uploaded with it.
 
-Entry points: `e_file_studenti(dati)` tells a student-number file from a registry one; `leggi_studenti`
-parses (may raise FileNonValido); `importa_file(files)` imports registry and student files together.
+Entry points: `e_file_studenti(sorgente)` tells a student-number file from a registry one;
+`leggi_studenti` parses (may raise FileNonValido); `importa_file(files)` imports registry and student
+files together (the management command, the tests); `importa_caricati(contesto)` is the same import as
+the job run by a worker for the staff page (alternanza.core.importazioni).
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import functools
+import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from alternanza.core.cache import invalida_scuole
+from alternanza.core.importazioni import Contesto
 from distretti.importazione import (
     RE_CODICE,
     EsitoImportazione,
     FileNonValido,
     RigaNonValida,
+    Segnala,
+    Sorgente,
     _anno,
+    _apri_csv,
+    _segnalatore,
     _solo_lettura,
-    _testo,
+    colonne_in_testa,
+    con_nome,
     importa_anagrafe,
     leggi_anagrafe,
+    sorgente,
 )
-from distretti.models import Scuola
+from distretti.models import Comune, Scuola
+
+logger = logging.getLogger(__name__)
 
 COLONNE = ("CODICESCUOLA", "NUMEROSTUDENTI")
 MASCHERA = "<=3"
@@ -54,7 +68,8 @@ class FileStudenti:
     codifica: str
     lette: int = 0
     conteggi: dict[str, int | None] = field(default_factory=dict)  # codice → count (None = masked)
-    non_valide: list[RigaNonValida] = field(default_factory=list)
+    non_valide: list[RigaNonValida] = field(default_factory=list)  # kept when there is no `segnala`
+    n_non_valide: int = 0
 
 
 @dataclass
@@ -68,6 +83,7 @@ class EsitoStudenti:
     piu_recenti: int = 0  # schools whose count already comes from a newer year
     sconosciute: list[str] = field(default_factory=list)  # codes not in the registry
     non_valide: list[RigaNonValida] = field(default_factory=list)
+    n_non_valide: int = 0
     scritto: bool = True
 
     @property
@@ -76,19 +92,10 @@ class EsitoStudenti:
         return f"{testo[:4]}/{testo[4:]}"
 
 
-def _intestazione(dati: bytes) -> list[str]:
-    testo, _codifica = _testo(dati)
-    prima = testo.split("\n", 1)[0]
-    delimitatore = ";" if prima.count(";") > prima.count(",") else ","
-    return [c.strip().upper() for c in prima.strip().split(delimitatore)]
-
-
-def e_file_studenti(dati: bytes) -> bool:
-    """True for a file of student numbers (its header names NUMEROSTUDENTI), False for anything else."""
-    try:
-        return "NUMEROSTUDENTI" in _intestazione(dati)
-    except FileNonValido:
-        return False  # the registry reader gives the reason
+def e_file_studenti(file: Sorgente) -> bool:
+    """True for a file of student numbers (its header names NUMEROSTUDENTI), False for anything else
+    (the registry reader then gives the reason)."""
+    return "NUMEROSTUDENTI" in colonne_in_testa(file)
 
 
 def _anno_dal_nome(nome: str) -> int | None:
@@ -98,16 +105,13 @@ def _anno_dal_nome(nome: str) -> int | None:
     return None
 
 
-def leggi_studenti(nome: str, dati: bytes) -> FileStudenti:
-    """Parse a student-number file; raise FileNonValido if it is not one or its year is unknown."""
-    testo, codifica = _testo(dati)
-    prima = testo.split("\n", 1)[0]
-    delimitatore = ";" if prima.count(";") > prima.count(",") else ","
-    lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=delimitatore)
-    try:
-        intestazione = [c.strip().upper() for c in next(lettore)]
-    except (StopIteration, csv.Error) as exc:
-        raise FileNonValido(_("l'intestazione del CSV non si può leggere.")) from exc
+def leggi_studenti(
+    file: Sorgente, *, segnala: Segnala = None, conta: Callable[[], None] = lambda: None
+) -> FileStudenti:
+    """Parse a student-number file, streamed; raise FileNonValido if it is not one or its year is
+    unknown. `conta` is called for every data row, `segnala` for every row with errors."""
+    nome = file.nome
+    codifica, intestazione, lettore = _apri_csv(file)
     mancanti = [c for c in COLONNE if c not in intestazione]
     if mancanti:
         raise FileNonValido(
@@ -118,6 +122,7 @@ def leggi_studenti(nome: str, dati: bytes) -> FileStudenti:
     i_anno = intestazione.index("ANNOSCOLASTICO") if "ANNOSCOLASTICO" in intestazione else None
     anno_file = _anno_dal_nome(nome)
     esito = FileStudenti(nome=Path(nome).name, anno=anno_file or 0, codifica=codifica)
+    non_valida = _segnalatore(esito, segnala)
     anni_colonna: set[int] = set()
     ultima = lettore.line_num
     try:
@@ -125,9 +130,10 @@ def leggi_studenti(nome: str, dati: bytes) -> FileStudenti:
             numero, ultima = ultima + 1, lettore.line_num
             if not any(v.strip() for v in valori):
                 continue
+            conta()
             esito.lette += 1
             if len(valori) != len(intestazione):
-                esito.non_valide.append(
+                non_valida(
                     RigaNonValida(
                         numero,
                         "",
@@ -156,7 +162,7 @@ def leggi_studenti(nome: str, dati: bytes) -> FileStudenti:
             if not motivi and codice in esito.conteggi:
                 motivi.append(_("codice scuola ripetuto nel file."))
             if motivi:
-                esito.non_valide.append(RigaNonValida(numero, codice, "; ".join(motivi)))
+                non_valida(RigaNonValida(numero, codice, "; ".join(motivi)))
             else:
                 esito.conteggi[codice] = conteggio
     except csv.Error as exc:
@@ -212,42 +218,113 @@ def _scrivi(file: FileStudenti) -> EsitoStudenti:
     return esito
 
 
-def _leggi_con_nome(nome, dati, leggi=leggi_anagrafe):
-    try:
-        return leggi(nome, dati)
-    except FileNonValido as exc:
-        raise FileNonValido(_("%(file)s: %(motivo)s") % {"file": Path(nome).name, "motivo": exc}) from exc
-
-
 def importa_file(
-    files: list[tuple[str, bytes]], *, strict: bool = False
+    files: Iterable[Sorgente | tuple[str, bytes]],
+    *,
+    strict: bool = False,
+    segnala: Segnala = None,
+    conta: Callable[[], None] = lambda: None,
 ) -> tuple[EsitoImportazione | None, list[EsitoStudenti]]:
-    """Import registry files and student-number files given as (name, content) pairs, in one transaction.
+    """Import registry files and student-number files (Sorgenti or (name, content) pairs), in one
+    transaction.
 
     Registry files first (a school new this year gets its count too). Raises FileNonValido, naming the
     file, when a file is neither: nothing is written. A student file with invalid rows, or registry files
     that strict mode refuses, mean nothing at all is written (the reports say so, with `scritto=False`).
     """
     anagrafe, studenti = [], []
-    for nome, dati in files:
-        if e_file_studenti(dati):
-            studenti.append(_leggi_con_nome(nome, dati, leggi_studenti))
+    for file in map(sorgente, files):
+        if e_file_studenti(file):
+            studenti.append(con_nome(lambda f: leggi_studenti(f, segnala=segnala, conta=conta), file))
         else:
-            anagrafe.append((nome, dati))
+            anagrafe.append(file)
     studenti.sort(key=lambda f: f.anno)
     esiti = [
-        EsitoStudenti(nome=f.nome, anno=f.anno, lette=f.lette, non_valide=f.non_valide, scritto=False)
+        EsitoStudenti(
+            nome=f.nome,
+            anno=f.anno,
+            lette=f.lette,
+            non_valide=f.non_valide,
+            n_non_valide=f.n_non_valide,
+            scritto=False,
+        )
         for f in studenti
     ]
-    if any(f.non_valide for f in studenti):
+    if any(f.n_non_valide for f in studenti):
         # Nothing is written: the registry files are only read, for their report.
-        rapporti = [_solo_lettura(_leggi_con_nome(nome, dati)) for nome, dati in anagrafe]
+        comuni = dict(Comune.objects.values_list("codice_catastale", "id"))
+        rapporti = [
+            _solo_lettura(con_nome(lambda f: leggi_anagrafe(f, comuni, segnala=segnala, conta=conta), f))
+            for f in anagrafe
+        ]
         return (EsitoImportazione(rapporti=rapporti, scritto=False) if anagrafe else None), esiti
     with transaction.atomic():
-        esito_anagrafe = importa_anagrafe(anagrafe, strict=strict) if anagrafe else None
+        esito_anagrafe = (
+            importa_anagrafe(anagrafe, strict=strict, segnala=segnala, conta=conta) if anagrafe else None
+        )
         if esito_anagrafe is not None and not esito_anagrafe.scritto:
             return esito_anagrafe, esiti
         esiti = [_scrivi(f) for f in studenti]
         if studenti:
             transaction.on_commit(invalida_scuole)
     return esito_anagrafe, esiti
+
+
+# Codes not in the registry listed on the result page (the count is always there).
+MOSTRA_SCONOSCIUTE = 1000
+
+
+def importa_caricati(contesto: Contesto) -> tuple[dict[str, Any], bool]:
+    """The import job of the staff page: every uploaded file of the job, streamed, in one transaction.
+
+    The summary holds what the page shows (counts per registry file, per student file); the rows with
+    errors go to the job's CSV, each with its file's name.
+    """
+    sorgenti = [
+        Sorgente(f.nome, functools.partial(contesto.binario, n), functools.partial(contesto.testo, n))
+        for n, f in enumerate(contesto.files)
+    ]
+
+    def segnala(nome: str, riga: RigaNonValida) -> None:
+        codice = f" ({riga.codice})" if riga.codice else ""
+        contesto.errore(riga.riga, f"{nome}{codice}: {riga.motivo}")
+
+    esito, studenti = importa_file(
+        sorgenti, strict=bool(contesto.opzioni.get("rigoroso")), segnala=segnala, conta=contesto.conta_riga
+    )
+    scritto = (esito is None or esito.scritto) and all(s.scritto for s in studenti)
+    riepilogo = {
+        "anagrafe": None
+        if esito is None
+        else {
+            "scritto": esito.scritto,
+            "totali": esito.totali,
+            "file": [
+                {"nome": r.nome, "tipo": r.tipo, "anno": r.anno, "codifica": r.codifica, **r.conteggi()}
+                for r in esito.rapporti
+            ],
+        },
+        "studenti": [
+            {
+                "nome": s.nome,
+                "anno_scolastico": s.anno_scolastico,
+                "scritto": s.scritto,
+                "lette": s.lette,
+                "aggiornate": s.aggiornate,
+                "invariate": s.invariate,
+                "mascherate": s.mascherate,
+                "piu_recenti": s.piu_recenti,
+                "non_valide": s.n_non_valide,
+                "n_sconosciute": len(s.sconosciute),
+                "sconosciute": s.sconosciute[:MOSTRA_SCONOSCIUTE],
+            }
+            for s in studenti
+        ],
+    }
+    logger.info(
+        "Registry import %s: %s, student files %s",
+        contesto.importazione.pk,
+        esito.totali if esito else {},
+        [(s.nome, s.aggiornate, s.scritto) for s in studenti],
+    )
+    return riepilogo, scritto

@@ -1,55 +1,34 @@
-"""Staff page to import the Ministry's school registry and its student numbers: upload, run the import
-service, show the report."""
+"""Staff page to import the Ministry's school registry and its student numbers: upload only, the import
+runs on a worker and its page follows it (alternanza.core.importazioni; the job is
+distretti.importazione_studenti.importa_caricati)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from alternanza.core import importazioni
 from distretti.forms import ImportaScuoleForm
-from distretti.importazione import FileNonValido
-from distretti.importazione_studenti import importa_file
 from distretti.permissions import ambito_di
 
-logger = logging.getLogger(__name__)
+TIPO = "anagrafe_scuole"
 
 
 @login_required
 def importa(request):
-    """Only metropolitan staff import the registry. The import of even a whole national file takes well
-    under a second (only the metropolitan rows reach the database), so it runs in the request."""
+    """Only metropolitan staff import the registry. All the files of one upload are one job: they are
+    written together or not at all, as the command does."""
     if not ambito_di(request.user).staff:
         raise PermissionDenied
-    esito, rifiuto = None, ""
-    studenti: list = []
-    if request.method == "POST":
-        form = ImportaScuoleForm(request.POST, request.FILES)
-        if form.is_valid():
-            files = [(f.name, f.read()) for f in form.cleaned_data["file"]]
-            try:
-                esito, studenti = importa_file(files, strict=form.cleaned_data["strict"])
-            except FileNonValido as exc:
-                rifiuto = str(exc)
-            else:
-                logger.info(
-                    "Registry import by user %s: %s, student files %s",
-                    request.user.pk,
-                    esito.totali if esito else {},
-                    [(s.nome, s.aggiornate, s.scritto) for s in studenti],
-                )
-    else:
-        form = ImportaScuoleForm()
+    # Bound on every POST, even one without fields (an empty POST is falsy: `or None` would skip the errors).
+    form = ImportaScuoleForm(request.POST, request.FILES) if request.method == "POST" else ImportaScuoleForm()
+    if request.method == "POST" and form.is_valid():
+        importazione = importazioni.richiedi(
+            TIPO, form.cleaned_data["file"], request.user, {"rigoroso": form.cleaned_data["strict"]}
+        )
+        return redirect("area:importazione", pk=importazione.pk)
+    recenti = importazioni.recenti(TIPO)
     return render(
-        request,
-        "distretti/importa.html",
-        {
-            "form": form,
-            "esito": esito,
-            "studenti": studenti,
-            "rifiuto": rifiuto,
-            "senza_valutazione": True,
-        },
+        request, "distretti/importa.html", {"form": form, "recenti": recenti, "senza_valutazione": True}
     )

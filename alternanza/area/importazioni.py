@@ -35,6 +35,7 @@ def importazione(request, pk: int):
             "importazione": oggetto,
             "etichetta": tipo.etichetta,
             "url_ritorno": reverse(tipo.url_ritorno),
+            "modello_riepilogo": tipo.modello_riepilogo,
             "percento": percento,
             "righe": righe,
             "senza_valutazione": True,

@@ -2,9 +2,11 @@
 errors go to a CSV of all of them (the page shows the first ANTEPRIMA_ERRORI).
 
 An app registers what a kind of import does (`registra(tipo, funzione)`, in its AppConfig.ready); the
-function gets a `Contesto` — the uploaded file as a stream of text lines (gzip opened on the fly, the
+function gets a `Contesto` — the uploaded file(s) as streams of text lines (gzip opened on the fly, the
 decompressed size capped, the encoding found once), the options of the form, `errore(riga, testo)` and
-`avanza(righe)` — and returns a summary dict (counts by name) and whether it wrote anything.
+`conta_riga()` — and returns a summary dict and whether it wrote anything. A kind that takes several
+files at once (the school registry) gets them all in one job, so that one transaction keeps them
+all-or-nothing; a kind whose summary is more than counts by name gives the template that shows it.
 
 Rules every import keeps:
 - nothing is read whole into memory: rows are streamed, errors are written to a temporary CSV as found;
@@ -24,9 +26,11 @@ import csv
 import gzip
 import io
 import logging
+import os
+import re
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -64,15 +68,16 @@ class FileRifiutato(Exception):
 class Tipo:
     tipo: str
     etichetta: Any
-    funzione: Callable[[Contesto], tuple[dict[str, int], bool]]
+    funzione: Callable[[Contesto], tuple[dict[str, Any], bool]]
     url_ritorno: str  # URL name of the page that uploads this kind of file
+    modello_riepilogo: str = ""  # template of the summary on the result page; "" = counts by name
 
 
 _TIPI: dict[str, Tipo] = {}
 
 
-def registra(tipo: str, etichetta, funzione, url_ritorno: str) -> None:
-    _TIPI[tipo] = Tipo(tipo, etichetta, funzione, url_ritorno)
+def registra(tipo: str, etichetta, funzione, url_ritorno: str, modello_riepilogo: str = "") -> None:
+    _TIPI[tipo] = Tipo(tipo, etichetta, funzione, url_ritorno, modello_riepilogo)
 
 
 def tipo(nome: str) -> Tipo:
@@ -83,16 +88,31 @@ def tipo(nome: str) -> Tipo:
 
 
 class _Limitato(io.RawIOBase):
-    """A binary stream that refuses to give more than `massimo` bytes (the decompressed side of gzip)."""
+    """A binary stream that refuses to give more than `massimo` bytes (the decompressed side of gzip);
+    closing it closes the file under it too."""
 
-    def __init__(self, interno: Any, massimo: int) -> None:
-        self.interno, self.massimo, self.letti = interno, massimo, 0
+    def __init__(self, interno: Any, massimo: int, grezzo: Any) -> None:
+        self.interno, self.massimo, self.letti, self.grezzo = interno, massimo, 0, grezzo
 
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        try:
+            self.interno.close()
+            self.grezzo.close()
+        finally:
+            super().close()
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        dati = self.interno.read(len(buffer))
+        try:
+            dati = self.interno.read(len(buffer))
+        except EOFError as exc:
+            raise FileRifiutato(_("L'archivio gzip è incompleto.")) from exc
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            raise FileRifiutato(
+                _("L'archivio gzip non si può leggere (%(errore)s).") % {"errore": exc}
+            ) from exc
         self.letti += len(dati)
         if self.letti > self.massimo:
             raise FileRifiutato(
@@ -110,7 +130,7 @@ def apri_binario(grezzo: IO[bytes], massimo: int | None = None) -> IO[bytes]:
     testa = grezzo.read(2)
     grezzo.seek(0)
     interno: Any = gzip.GzipFile(fileobj=grezzo, mode="rb") if testa == b"\x1f\x8b" else grezzo
-    return io.BufferedReader(_Limitato(interno, massimo), BLOCCO)
+    return io.BufferedReader(_Limitato(interno, massimo, grezzo), BLOCCO)
 
 
 def decomprimi(dati: bytes, massimo: int | None = None) -> bytes:
@@ -140,11 +160,15 @@ def decomprimi(dati: bytes, massimo: int | None = None) -> bytes:
     return bytes(risultato)
 
 
+# The five bytes Windows-1252 leaves undefined: a file with one of them is read as Latin-1.
+_FUORI_CP1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+
+
 def codifica(apri: Callable[[], IO[bytes]]) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252; a NUL byte
-    means a binary file. One streaming pass, nothing kept."""
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252 (Latin-1 when
+    a byte is undefined there); a NUL byte means a binary file. One streaming pass, nothing kept."""
     decodificatore = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
+    utf8, cp1252 = True, True
     with apri() as flusso:
         while blocco := flusso.read(BLOCCO):
             if b"\x00" in blocco:
@@ -154,45 +178,81 @@ def codifica(apri: Callable[[], IO[bytes]]) -> str:
                     decodificatore.decode(blocco)
                 except UnicodeDecodeError:
                     utf8 = False
-    return "utf-8-sig" if utf8 else "cp1252"
+            if cp1252 and _FUORI_CP1252.search(blocco):
+                cp1252 = False
+    if utf8:
+        return "utf-8-sig"
+    return "cp1252" if cp1252 else "latin-1"
+
+
+def leggi_testo(apri: Callable[[], IO[bytes]]) -> tuple[str, Iterator[str]]:
+    """The encoding of a file (`codifica`) and its text line by line, streamed from a fresh `apri()`."""
+    cod = codifica(apri)
+
+    def righe() -> Iterator[str]:
+        with apri() as binario:
+            yield from io.TextIOWrapper(binario, encoding=cod, newline="")
+
+    return cod, righe()
 
 
 # --- The job ---------------------------------------------------------------------------------------------
 
 
 @dataclass
+class FileLocale:
+    """One uploaded file, copied to the worker's disk."""
+
+    nome: str
+    percorso: str
+    dimensione: int
+
+
+@dataclass
 class Contesto:
     importazione: Any
-    percorso: str
+    files: list[FileLocale]  # in the order they were uploaded; most kinds take one
     errori_csv: Any  # csv.writer on the temporary file of the errors
     anteprima: list[list[Any]] = field(default_factory=list)
     n_errori: int = 0
     righe: int = 0
     _ultimo: float = 0.0
-    _dimensione: int = 1
+    _letti: int = 0  # bytes of the files read to the end (the progress runs over all of them)
+
+    @property
+    def percorso(self) -> str:
+        return self.files[0].percorso
 
     @property
     def nome(self) -> str:
-        return self.importazione.nome_file
+        return self.files[0].nome
 
     @property
     def opzioni(self) -> dict:
         return self.importazione.opzioni
 
-    def binario(self) -> IO[bytes]:
-        """A fresh binary stream of the file (decompressed, capped)."""
-        return apri_binario(open(self.percorso, "rb"))  # noqa: SIM115 - closed by the caller's with
+    def binario(self, n: int = 0) -> IO[bytes]:
+        """A fresh binary stream of the n-th file (decompressed, capped)."""
+        return apri_binario(open(self.files[n].percorso, "rb"))  # noqa: SIM115 - closed by the caller's with
 
-    def righe_di_testo(self) -> Iterator[str]:
-        """The file's text, line by line, in its encoding (the progress follows the bytes read)."""
-        cod = codifica(self.binario)
-        with open(self.percorso, "rb") as grezzo:
-            self._dimensione = max(1, grezzo.seek(0, io.SEEK_END))
-            binario = apri_binario(grezzo)
-            testo = io.TextIOWrapper(binario, encoding=cod, newline="")
-            for riga in testo:
-                yield riga
-                self._avanza_byte(grezzo.tell())
+    def testo(self, n: int = 0) -> tuple[str, Iterator[str]]:
+        """The n-th file's encoding and its text, line by line (the progress follows the bytes read)."""
+        cod = codifica(lambda: self.binario(n))
+        locale = self.files[n]
+
+        def righe() -> Iterator[str]:
+            with open(locale.percorso, "rb") as grezzo:
+                testo = io.TextIOWrapper(apri_binario(grezzo), encoding=cod, newline="")
+                for riga in testo:
+                    yield riga
+                    self._avanza_byte(self._letti + grezzo.tell())
+            self._letti += locale.dimensione
+
+        return cod, righe()
+
+    def righe_di_testo(self, n: int = 0) -> Iterator[str]:
+        """The n-th file's text, line by line, in its encoding."""
+        return self.testo(n)[1]
 
     def errore(self, riga: int, messaggio: str) -> None:
         self.n_errori += 1
@@ -211,7 +271,8 @@ class Contesto:
         adesso = timezone.now().timestamp()
         if adesso - self._ultimo >= 1:
             self._ultimo = adesso
-            salva_progresso(self.importazione.pk, min(99, 100 * posizione // self._dimensione), self.righe)
+            totale = max(1, sum(f.dimensione for f in self.files))
+            salva_progresso(self.importazione.pk, min(99, 100 * posizione // totale), self.righe)
 
 
 def chiave_progresso(pk: int) -> str:
@@ -231,19 +292,39 @@ def progresso(importazione) -> tuple[int, int]:
     return importazione.progresso, importazione.righe
 
 
-def richiedi(nome_tipo: str, caricato: UploadedFile, utente, opzioni: dict | None = None):
-    """Keep the uploaded file and queue its import; the row the result page follows."""
+def recenti(nome_tipo: str, quante: int = 5):
+    """The latest imports of a kind, for the upload page (area/importazioni_recenti.html)."""
     from alternanza.core.models import Importazione
 
-    tipo(nome_tipo)  # an unknown kind is a programming error, not a job
-    importazione = Importazione(
-        tipo=nome_tipo, nome_file=(caricato.name or "file")[:255], opzioni=opzioni or {}, richiesta_da=utente
-    )
-    importazione.file.save(caricato.name or "file", caricato, save=False)
-    importazione.save()
-    from alternanza.core.tasks import esegui_importazione
+    return Importazione.objects.filter(tipo=nome_tipo).only(
+        "pk", "nome_file", "creata_il", "stato", "n_errori"
+    )[:quante]
 
-    accoda(esegui_importazione, importazione.pk)
+
+def richiedi(
+    nome_tipo: str, caricato: UploadedFile | Sequence[UploadedFile], utente, opzioni: dict | None = None
+):
+    """Keep the uploaded file(s) and queue their import, one job; the row the result page follows."""
+    from alternanza.core.models import FileImportazione, Importazione
+
+    tipo(nome_tipo)  # an unknown kind is a programming error, not a job
+    caricati = [caricato] if isinstance(caricato, UploadedFile) else list(caricato)
+    nomi = [(c.name or "file")[:255] for c in caricati]
+    importazione = Importazione(
+        tipo=nome_tipo, nome_file=", ".join(nomi)[:255], opzioni=opzioni or {}, richiesta_da=utente
+    )
+    with transaction.atomic():
+        if len(caricati) == 1:
+            importazione.file.save(nomi[0], caricati[0], save=False)
+        importazione.save()
+        if len(caricati) > 1:
+            for nome, uno in zip(nomi, caricati, strict=True):
+                aggiunto = FileImportazione(importazione=importazione, nome_file=nome)
+                aggiunto.file.save(nome, uno, save=False)
+                aggiunto.save()
+        from alternanza.core.tasks import esegui_importazione
+
+        accoda(esegui_importazione, importazione.pk)  # sent once the rows are committed
     return importazione
 
 
@@ -261,16 +342,19 @@ def esegui(pk: int) -> str:
     importazione = Importazione.objects.get(pk=pk)
     with (
         tempfile.NamedTemporaryFile("w+", suffix=".csv", encoding="utf-8-sig", newline="") as temporaneo,
-        tempfile.NamedTemporaryFile("w+b") as locale,
+        tempfile.TemporaryDirectory() as cartella,
     ):
-        # A local copy (the private storage may be an object store): read as many times as the import needs.
-        with importazione.file.open("rb") as caricato:
-            while blocco := caricato.read(BLOCCO):
-                locale.write(blocco)
-        locale.flush()
+        # Local copies (the private storage may be an object store): read as many times as the import needs.
+        files = []
+        for n, (nome, campo) in enumerate(importazione.tutti_i_file()):
+            percorso = os.path.join(cartella, str(n))
+            with campo.open("rb") as caricato, open(percorso, "wb") as locale:
+                while blocco := caricato.read(BLOCCO):
+                    locale.write(blocco)
+            files.append(FileLocale(nome, percorso, max(1, os.path.getsize(percorso))))
         scrittore = csv.writer(temporaneo, delimiter=";")
         scrittore.writerow([_("Riga"), _("Errore")])
-        contesto = Contesto(importazione, locale.name, scrittore)
+        contesto = Contesto(importazione, files, scrittore)
         try:
             riepilogo, scritto = tipo(importazione.tipo).funzione(contesto)
         except FileRifiutato as exc:

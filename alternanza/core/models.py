@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,8 @@ class Importazione(models.Model):
 
     What each kind of import does is registered by its app (alternanza.core.importazioni.registra); the
     rows with errors are written to `file_errori` (CSV, all of them) and the first ANTEPRIMA_ERRORI are
-    kept in `errori` for the result page.
+    kept in `errori` for the result page. `file` is the uploaded file; an upload of several files at once
+    (the school registry) keeps them all in FileImportazione instead, and one job imports them together.
     """
 
     class Stato(models.TextChoices):
@@ -45,7 +48,7 @@ class Importazione(models.Model):
 
     tipo = models.CharField(_("tipo"), max_length=40)
     stato = models.CharField(_("stato"), max_length=12, choices=Stato.choices, default=Stato.IN_CODA)
-    file = FilePrivato(_("file caricato"), cartella="importazioni")
+    file = FilePrivato(_("file caricato"), cartella="importazioni", blank=True)
     nome_file = models.CharField(_("nome del file"), max_length=255)
     opzioni = models.JSONField(_("opzioni"), default=dict, blank=True)
     richiesta_da = models.ForeignKey(
@@ -73,3 +76,27 @@ class Importazione(models.Model):
     @property
     def finita(self) -> bool:
         return self.stato in (self.Stato.COMPLETATA, self.Stato.SCARTATA, self.Stato.ERRORE)
+
+    def tutti_i_file(self) -> list[tuple[str, Any]]:
+        """(name, file) of every uploaded file, in the order of the upload."""
+        if self.file:
+            return [(self.nome_file, self.file)]
+        return [(f.nome_file, f.file) for f in self.files.all()]
+
+
+class FileImportazione(models.Model):
+    """One of the files of an import that took several at once (see Importazione)."""
+
+    importazione = models.ForeignKey(
+        Importazione, verbose_name=_("importazione"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = FilePrivato(_("file caricato"), cartella="importazioni")
+    nome_file = models.CharField(_("nome del file"), max_length=255)
+
+    class Meta:
+        verbose_name = _("file dell'importazione")
+        verbose_name_plural = _("file delle importazioni")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.nome_file

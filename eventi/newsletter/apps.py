@@ -14,3 +14,14 @@ class NewsletterConfig(AppConfig):
         from . import controlli  # noqa: F401 - registers the system checks
 
         registra_demo("eventi.newsletter.demo.carica")
+        from alternanza.core import importazioni
+
+        from .trasferimento import importa_caricato
+
+        importazioni.registra(
+            "iscritti_newsletter",
+            _("iscritti alla newsletter"),
+            importa_caricato,
+            "newsletter:iscritti_importa",
+            modello_riepilogo="newsletter/gestione/esito_importazione.html",
+        )

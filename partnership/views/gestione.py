@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from alternanza.core import importazioni
 from alternanza.core.archivi import risposta_file
-from alternanza.core.models import Importazione
 from alternanza.core.utenti import richiede
 from distretti.permissions import ambito_di, di_staff
 from partnership.forms import (
@@ -172,9 +171,7 @@ def importa(request):
             {"rigoroso": form.cleaned_data["rigoroso"]},
         )
         return redirect("area:importazione", pk=importazione.pk)
-    recenti = Importazione.objects.filter(tipo="organizzazioni").only(
-        "pk", "nome_file", "creata_il", "stato", "n_errori"
-    )[:5]
+    recenti = importazioni.recenti("organizzazioni")
     return render(
         request, "partnership/importa.html", {"form": form, "recenti": recenti, "senza_valutazione": True}
     )

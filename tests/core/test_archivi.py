@@ -80,6 +80,7 @@ def test_ogni_campo_file_privato_e_coperto(file_privati):
         "alternanza.DocumentoProgetto.file",
         "core.Importazione.file",
         "core.Importazione.file_errori",
+        "core.FileImportazione.file",
     }
 
 

@@ -164,24 +164,85 @@ def test_decomprimi_legge_ogni_membro_e_rifiuta_un_archivio_troncato():
         importazioni.decomprimi(gzip.compress(b"x" * 1000)[:-8])
 
 
-def test_la_bomba_gzip_sulla_pagina_dell_anagrafe_e_rifiutata_con_un_messaggio(client, staff):
-    """The registry import (still in the request: it writes only the metropolitan rows) decompresses
-    with the same cap: 2 GB of zeros answer a message, the process allocates well under 200 MB."""
+def _bomba(testa: bytes = b"", mb: int = 60) -> bytes:
+    """`mb` MB of zeros (past the 50 MB cap) in about 60 KB of gzip."""
     bomba = io.BytesIO()
     with gzip.GzipFile(fileobj=bomba, mode="wb", compresslevel=9) as g:
-        zeri = b"0" * (16 * 1024 * 1024)
-        for _ in range(128):
+        g.write(testa)
+        zeri = b"0" * (1024 * 1024)
+        for _ in range(mb):
             g.write(zeri)
-    entra(client, staff)
+    return bomba.getvalue()
+
+
+def _esegui_misurando(importazione) -> tuple[Importazione, int]:
+    """Run the job as the worker does; the job and the peak of memory it allocated."""
     tracemalloc.start()
     try:
-        risposta = client.post(
-            reverse("distretti:importa"),
-            {"file": SimpleUploadedFile("SCUANAGRAFEPAR20252620250901.csv.gz", bomba.getvalue())},
-        )
+        importazioni.esegui(importazione.pk)
         _attuale, picco = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert risposta.status_code == 200
-    assert "Il file decompresso supera 50 MB" in risposta.content.decode()
-    assert picco < 150 * 1024 * 1024, f"{picco / 1e6:.0f} MB allocated"
+    importazione.refresh_from_db()
+    return importazione, picco
+
+
+@pytest.mark.parametrize(
+    "testa",
+    [b"", b"ANNOSCOLASTICO,CODICESCUOLA,DENOMINAZIONESCUOLA\n", b"CODICESCUOLA,NUMEROSTUDENTI\n"],
+    ids=["zeri", "anagrafe", "studenti"],
+)
+def test_la_bomba_gzip_sulla_pagina_dell_anagrafe_e_rifiutata_con_un_messaggio(client, staff, testa):
+    """The registry job decompresses with the cap while it streams: 60 MB of zeros (a 2 GB bomb alike)
+    end the job "errore" with the reason, and the job allocates a few MB, never the file."""
+    from distretti.models import Scuola
+
+    entra(client, staff)
+    risposta = client.post(
+        reverse("distretti:importa"),
+        {"file": SimpleUploadedFile("SCUANAGRAFEPAR20252620250901.csv.gz", _bomba(testa))},
+    )
+    assert risposta.status_code == 302  # the request only keeps the upload
+    importazione, picco = _esegui_misurando(Importazione.objects.latest("pk"))
+    assert importazione.stato == S.ERRORE
+    assert importazione.messaggio == (
+        "SCUANAGRAFEPAR20252620250901.csv.gz: "
+        "Il file decompresso supera 50 MB: dividilo in parti più piccole."
+    )
+    assert picco < 30 * 1024 * 1024, f"{picco / 1e6:.0f} MB allocated"
+    assert not Scuola.objects.exists()
+    pagina = client.get(risposta["Location"]).content.decode()
+    assert "Il file decompresso supera 50 MB" in pagina
+
+
+def test_la_bomba_gzip_sulla_pagina_degli_iscritti_e_rifiutata_con_un_messaggio(client, staff):
+    from eventi.newsletter.models import Iscritto
+
+    entra(client, staff)
+    risposta = client.post(
+        reverse("newsletter:iscritti_importa"),
+        {
+            "file": SimpleUploadedFile("lista.csv", _bomba(b"email\nuno@example.org\n")),
+            "nota_consenso": "Moduli cartacei",
+            "consenso_documentato": "on",
+        },
+    )
+    assert risposta.status_code == 302
+    importazione, picco = _esegui_misurando(Importazione.objects.latest("pk"))
+    assert importazione.stato == S.ERRORE
+    assert importazione.messaggio == "Il file decompresso supera 50 MB: dividilo in parti più piccole."
+    assert picco < 30 * 1024 * 1024, f"{picco / 1e6:.0f} MB allocated"
+    assert not Iscritto.objects.exists()
+
+
+def test_la_codifica_e_utf8_windows_1252_o_latin1_e_un_gzip_troncato_e_rifiutato_leggendo():
+    def da(dati: bytes):
+        return lambda: importazioni.apri_binario(io.BytesIO(dati))
+
+    assert importazioni.codifica(da("città".encode())) == "utf-8-sig"
+    assert importazioni.codifica(da("città – sì".encode("cp1252"))) == "cp1252"
+    # 0x81 is undefined in Windows-1252: the file is read as Latin-1 instead of failing half-way.
+    codifica, righe = importazioni.leggi_testo(da(b"a\x81b\n"))
+    assert (codifica, list(righe)) == ("latin-1", ["a\x81b\n"])
+    with pytest.raises(importazioni.FileRifiutato, match="incompleto"):
+        importazioni.codifica(da(gzip.compress(b"x" * 1000)[:-8]))

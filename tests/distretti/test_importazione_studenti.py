@@ -122,19 +122,31 @@ def test_il_comando_importa_gli_studenti_e_fallisce_sulle_righe_non_valide(tmp_p
 
 
 def test_la_pagina_di_importazione_dello_staff_mostra_il_rapporto_degli_studenti(client, staff):
+    from django.urls import reverse
+
+    from alternanza.core import importazioni
+    from alternanza.core.models import Importazione
+
+    def importa(file) -> str:
+        risposta = client.post("/territorio/importa-anagrafe/", {"file": file})
+        assert risposta.status_code == 302
+        importazioni.esegui(Importazione.objects.latest("pk").pk)  # what the worker runs
+        return client.get(risposta["Location"]).content.decode()
+
     ScuolaFactory(codice_meccanografico="BOPS00001A")
     entra(client, staff)
     file = SimpleUploadedFile(
         "ALUNNI-BOLOGNA-202425.csv", studenti_csv(("BOPS00001A", "640"), ("BOPS77777Q", "5"))
     )
-    testo = client.post("/territorio/importa-anagrafe/", {"file": file}).content.decode()
+    testo = importa(file)
     assert "Studenti per scuola: ALUNNI-BOLOGNA-202425.csv (a.s. 2024/25)" in testo
     assert "1 scuola aggiornata" in testo and "BOPS77777Q" in testo
     assert Scuola.objects.get(codice_meccanografico="BOPS00001A").studenti == 640
     file = SimpleUploadedFile("ALUNNI-BOLOGNA-202526.csv", studenti_csv(("BOPS00001A", "6 4 0")))
-    testo = client.post("/territorio/importa-anagrafe/", {"file": file}).content.decode()
+    testo = importa(file)
     assert "il file non è stato importato" in testo and "«6 4 0»" in testo
     assert Scuola.objects.get(codice_meccanografico="BOPS00001A").studenti_anno == 202425
+    assert reverse("area:importazione_errori", args=[Importazione.objects.latest("pk").pk]) in testo
 
 
 def test_gli_indicatori_per_mille_studenti_usano_i_numeri_importati_e_non_i_dati_oscurati():

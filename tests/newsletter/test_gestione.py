@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from alternanza.core import importazioni
+from alternanza.core.models import Importazione
 from eventi.newsletter.models import (
     AzioneConsenso,
     Consegna,
@@ -239,7 +241,9 @@ def _csv(testo: str, nome="lista.csv") -> SimpleUploadedFile:
 
 
 def _importa(client, testo, nome="lista.csv"):
-    return client.post(
+    """Upload (the answer is the job's page, nothing imported yet), then the job as the worker runs it."""
+    prima = Iscritto.objects.count()
+    risposta = client.post(
         reverse("newsletter:iscritti_importa"),
         {
             "file": _csv(testo, nome),
@@ -247,11 +251,19 @@ def _importa(client, testo, nome="lista.csv"):
             "consenso_documentato": "on",
         },
     )
+    if risposta.status_code != 302:
+        return risposta, None
+    importazione = Importazione.objects.latest("pk")
+    assert risposta["Location"] == reverse("area:importazione", args=[importazione.pk])
+    assert importazione.stato == Importazione.Stato.IN_CODA and Iscritto.objects.count() == prima
+    importazioni.esegui(importazione.pk)
+    importazione.refresh_from_db()
+    return client.get(risposta["Location"]), importazione
 
 
 def test_importazione_csv_con_consenso_documentato(cliente_staff):
     IscrittoFactory(email="uscita@example.org", stato=StatoIscritto.DISISCRITTO)
-    risposta = _importa(
+    pagina, importazione = _importa(
         cliente_staff,
         "email;distretti;ambiti;pubblici\n"
         "Nuova@Example.org;bologna,imola;;imprese\n"
@@ -259,36 +271,69 @@ def test_importazione_csv_con_consenso_documentato(cliente_staff):
         "uscita@example.org;;;\n"
         "nuova@example.org;;;\n",
     )
-    assert risposta.status_code == 302
+    assert importazione.stato == Importazione.Stato.COMPLETATA
+    assert importazione.riepilogo == {"creati": 2, "gia_presenti": 2}
+    assert "2 nuovi iscritti, 2 indirizzi già presenti" in pagina.content.decode()
     nuova = Iscritto.objects.get(email__iexact="nuova@example.org")
     assert nuova.stato == StatoIscritto.CONFERMATO
     assert nuova.importato_con_consenso and nuova.fonte == FonteConsenso.IMPORTAZIONE
-    assert "prot. 123/2025" in nuova.nota_consenso
+    assert "prot. 123/2025" in nuova.nota_consenso and "importato da staff" in nuova.nota_consenso
     assert sorted(d.slug for d in nuova.distretti.all()) == ["bologna", "imola"]
     assert [p.codice for p in nuova.pubblici.all()] == ["imprese"]
-    assert nuova.consensi.get().azione == AzioneConsenso.IMPORTAZIONE
+    consenso = nuova.consensi.get()
+    assert consenso.azione == AzioneConsenso.IMPORTAZIONE
+    assert consenso.ip == "127.0.0.1"  # the uploader's address, kept with the job
     # An address that unsubscribed is never re-subscribed by an import.
     assert Iscritto.objects.get(email="uscita@example.org").stato == StatoIscritto.DISISCRITTO
     assert Iscritto.objects.count() == 3
 
 
 def test_importazione_con_errori_non_scrive_nulla_e_indica_le_righe(cliente_staff):
-    risposta = _importa(
+    pagina, importazione = _importa(
         cliente_staff,
         "email,distretti\nbuona@example.org,bologna\nnon-valida,\ntemp@mailinator.com,\naltra@example.org,atlantide\n",
     )
-    assert risposta.status_code == 200
-    testo = risposta.content.decode()
-    assert "Riga 3" in testo and "Riga 4" in testo and "Riga 5" in testo
-    assert "Riga 2:" not in testo
-    assert "atlantide" in testo
+    assert importazione.stato == Importazione.Stato.SCARTATA
+    assert [riga for riga, _errore in importazione.errori] == [3, 4, 5]
+    testo = pagina.content.decode()
+    assert "nulla è stato scritto" in testo and "Importazione rigorosa" not in testo
+    assert "<td>3</td>" in testo and "<td>5</td>" in testo and "atlantide" in testo
     assert not Iscritto.objects.exists()
 
 
+def test_importazione_di_molte_righe_con_un_errore_in_fondo_non_scrive_nulla(cliente_staff):
+    """The rows are written in blocks inside one transaction: an error after the first block rolls
+    every block back."""
+    from eventi.newsletter.trasferimento import BLOCCO_SCRITTURA
+
+    righe = "".join(f"iscritto{n}@example.org\n" for n in range(BLOCCO_SCRITTURA + 10))
+    _pagina, importazione = _importa(cliente_staff, "email\n" + righe + "rotto\n")
+    assert importazione.stato == Importazione.Stato.SCARTATA
+    assert importazione.errori == [[BLOCCO_SCRITTURA + 12, "indirizzo e-mail non valido: «rotto»"]]
+    assert not Iscritto.objects.exists()
+    assert not ConsensoRegistro.objects.exists()
+
+
 def test_importazione_rifiuta_file_senza_colonna_email_o_non_csv(cliente_staff):
-    assert "Manca la colonna" in _importa(cliente_staff, "indirizzo\na@example.org\n").content.decode()
-    risposta = _importa(cliente_staff, "email\na@example.org\n", nome="lista.xlsx")
-    assert risposta.status_code == 200
+    pagina, importazione = _importa(cliente_staff, "indirizzo\na@example.org\n")
+    assert importazione.stato == Importazione.Stato.ERRORE
+    assert importazione.messaggio == "Manca la colonna «email» nella prima riga."
+    assert "Manca la colonna" in pagina.content.decode()
+    risposta, importazione = _importa(cliente_staff, "email\na@example.org\n", nome="lista.xlsx")
+    assert risposta.status_code == 200 and importazione is None  # refused by the form, no job
+    assert "Carica un file .csv." in risposta.content.decode()
+    risposta = cliente_staff.post(
+        reverse("newsletter:iscritti_importa"),
+        {
+            "file": SimpleUploadedFile("lista.csv", "email\nperché@example.org\n".encode("cp1252")),
+            "nota_consenso": "x",
+            "consenso_documentato": "on",
+        },
+    )
+    importazione = Importazione.objects.latest("pk")
+    importazioni.esegui(importazione.pk)
+    importazione.refresh_from_db()
+    assert importazione.messaggio == "Il file non è in codifica UTF-8."
     assert not Iscritto.objects.exists()
 
 

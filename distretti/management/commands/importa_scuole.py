@@ -4,13 +4,12 @@ its open data of student numbers per school (ALUNNI…, recognised by the NUMERO
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from distretti.importazione import FileNonValido
+from distretti.importazione import FileNonValido, Sorgente
 from distretti.importazione_studenti import importa_file
 
 ETICHETTE = {
@@ -40,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         inizio = time.perf_counter()
         try:
-            files = [(str(p), Path(p).read_bytes()) for p in options["file"]]
+            # The same service as the staff page's job, in this process; the files streamed from disk.
+            files = [Sorgente.da_percorso(p) for p in options["file"]]
             esito, studenti = importa_file(files, strict=options["strict"])
         except FileNonValido as exc:
             raise CommandError(_("File rifiutato, nessuna modifica: %(motivo)s") % {"motivo": exc}) from exc
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                     "mascherate": s.mascherate,
                     "recenti": s.piu_recenti,
                     "sconosciute": len(s.sconosciute),
-                    "non_valide": len(s.non_valide),
+                    "non_valide": s.n_non_valide,
                 }
             )
             for riga in s.non_valide:

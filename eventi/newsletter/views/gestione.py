@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alternanza.core import importazioni
 from alternanza.core.compiti import accoda
 from alternanza.core.utenti import richiede
 from distretti.models import AmbitoTematico, Distretto
@@ -454,21 +455,20 @@ def iscritti_esporta(request):
 @richiede(di_staff)
 @require_http_methods(["GET", "POST"])
 def iscritti_importa(request):
-    form = ImportaForm(request.POST or None, request.FILES or None)
-    esito = None
+    """Upload only: the import runs on a worker and its page follows it (alternanza.core.importazioni)."""
+    # Bound on every POST, even one without fields (an empty POST is falsy: `or None` would skip the errors).
+    form = ImportaForm(request.POST, request.FILES) if request.method == "POST" else ImportaForm()
     if request.method == "POST" and form.is_valid():
-        esito = trasferimento.importa_csv(
-            form.cleaned_data["file"], form.cleaned_data["nota_consenso"], request.user, ip_di(request)
+        importazione = importazioni.richiedi(
+            "iscritti_newsletter",
+            form.cleaned_data["file"],
+            request.user,
+            {"nota_consenso": form.cleaned_data["nota_consenso"], "ip": ip_di(request)},
         )
-        if esito.ok:
-            messages.success(
-                request,
-                _("Importazione completata: %(nuovi)s nuovi iscritti, %(presenti)s già presenti.")
-                % {"nuovi": esito.creati, "presenti": esito.gia_presenti},
-            )
-            return redirect("newsletter:iscritti")
+        return redirect("area:importazione", pk=importazione.pk)
+    recenti = importazioni.recenti("iscritti_newsletter")
     return render(
         request,
         "newsletter/gestione/importa.html",
-        {"form": form, "esito": esito, "senza_valutazione": True},
+        {"form": form, "recenti": recenti, "senza_valutazione": True},
     )
