@@ -48,7 +48,9 @@ class Edizione(CampiDeiVincoli, models.Model):
     data_inizio = models.DateField(_("data di inizio"))
     data_fine = models.DateField(_("data di fine"))
     descrizione = models.TextField(_("descrizione"), blank=True)
-    immagine = ImmagineResponsiva(_("immagine di copertina"), upload_to="festival/edizioni/", blank=True, **_DIMENSIONI)
+    immagine = ImmagineResponsiva(
+        _("immagine di copertina"), upload_to="festival/edizioni/", blank=True, **_DIMENSIONI
+    )
     larghezza_immagine = models.PositiveIntegerField(default=0, editable=False)
     altezza_immagine = models.PositiveIntegerField(default=0, editable=False)
     immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250, blank=True)

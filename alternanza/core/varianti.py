@@ -26,6 +26,7 @@ import io
 import os
 from typing import Any
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import models, transaction
@@ -88,12 +89,15 @@ class ImmagineResponsiva(models.ImageField):
     are read for the INSERT/UPDATE after this field's ``pre_save`` has set them).
     """
 
+    width_field: str  # set by ImageField.__init__ (not in django-stubs)
+    height_field: str
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not (self.width_field and self.height_field):
             raise TypeError("ImmagineResponsiva needs width_field and height_field")
 
-    def contribute_to_class(self, cls, name, **kwargs):
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:  # type: ignore[override]  # django-stubs: Field and FileField disagree
         super().contribute_to_class(cls, name, **kwargs)
         if not cls._meta.abstract:
             uid = f"varianti-{cls._meta.label}-{name}"
@@ -158,7 +162,7 @@ def completa_varianti(modello: type[models.Model], nome_campo: str = "immagine")
     or unreadable file is left as it is (its page then shows the plain image, without width or variants).
     """
     campo = modello._meta.get_field(nome_campo)
-    assert isinstance(campo, models.ImageField) and campo.width_field and campo.height_field
+    assert isinstance(campo, ImmagineResponsiva)
     storage = campo.storage
     fatti: dict[str, tuple[int, int] | None] = {}
     righe = modello._base_manager.exclude(**{nome_campo: ""}).values_list("pk", nome_campo, campo.width_field)
@@ -180,8 +184,6 @@ def completa_varianti(modello: type[models.Model], nome_campo: str = "immagine")
 
 def completa_tutte() -> int:
     """completa_varianti for every ImmagineResponsiva of every installed model; returns the files done."""
-    from django.apps import apps
-
     return sum(
         completa_varianti(modello, campo.name)
         for modello in apps.get_models()

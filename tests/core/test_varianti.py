@@ -132,8 +132,8 @@ def test_la_pagina_dell_evento_usa_picture_con_srcset_webp_e_dimensioni(db, clie
     picture = _picture(client.get(evento.get_absolute_url()).content.decode())
     base = evento.immagine.url.rsplit(".", 1)[0]
     assert (
-        f'<source type="image/webp" srcset="{base}-480.webp 480w, {base}-960.webp 960w, {base}-1200.webp 1200w"'
-        in picture
+        '<source type="image/webp" '
+        f'srcset="{base}-480.webp 480w, {base}-960.webp 960w, {base}-1200.webp 1200w"' in picture
     )
     assert 'sizes="(min-width: 992px) 66vw, 100vw"' in picture
     assert f'src="{evento.immagine.url}"' in picture
@@ -143,7 +143,9 @@ def test_la_pagina_dell_evento_usa_picture_con_srcset_webp_e_dimensioni(db, clie
 
 def test_le_foto_del_progetto_sono_picture_lazy_con_dimensioni(db, client):
     progetto = ProgettoPubblicatoFactory()
-    foto = FotoProgetto.objects.create(progetto=progetto, immagine=_jpeg(1600, 1200), testo_alternativo="Banco")
+    foto = FotoProgetto.objects.create(
+        progetto=progetto, immagine=_jpeg(1600, 1200), testo_alternativo="Banco"
+    )
     picture = _picture(client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode())
     assert nome_variante(foto.immagine.url, 960) + " 960w" in picture
     assert 'width="1600" height="1200"' in picture
@@ -156,7 +158,10 @@ def test_il_festival_precarica_la_variante_giusta_dell_immagine_in_evidenza(db, 
     base = edizione.immagine.url.rsplit(".", 1)[0]
     precarica = re.search(r'<link rel="preload" as="image"[^>]*>', testo)
     assert precarica, "no image preload"
-    assert f'imagesrcset="{base}-480.webp 480w, {base}-960.webp 960w, {base}-1920.webp 1920w"' in precarica.group(0)
+    assert (
+        f'imagesrcset="{base}-480.webp 480w, {base}-960.webp 960w, {base}-1920.webp 1920w"'
+        in precarica.group(0)
+    )
     assert 'imagesizes="(min-width: 992px) 42vw, 100vw"' in precarica.group(0)
     assert 'width="1920" height="1080"' in _picture(testo)
 
@@ -165,4 +170,19 @@ def test_senza_dimensioni_note_nessuna_source_che_punterebbe_a_varianti_assenti(
     html = Template('{% load immagini %}{% immagine_responsiva e.immagine "Alt" %}').render(
         Context({"e": Evento(immagine="festival/eventi/x.jpg")})
     )
-    assert html == '<picture><img src="/media/festival/eventi/x.jpg" alt="Alt" loading="lazy" decoding="async"></picture>'
+    assert html == (
+        '<picture><img src="/media/festival/eventi/x.jpg" alt="Alt" loading="lazy" decoding="async">'
+        "</picture>"
+    )
+
+
+def test_le_immagini_dei_dati_dimostrativi_hanno_varianti_e_dimensioni(db, _media):
+    import random
+
+    from eventi import demo
+
+    demo.carica_eventi(30, random.Random(3))
+    nomi = set(Evento.objects.values_list("immagine", flat=True))
+    assert nomi and not Evento.objects.exclude(larghezza_immagine=960, altezza_immagine=540).exists()
+    for nome in nomi:
+        assert _varianti(_media, nome) == {480: ("WEBP", (480, 270)), 960: ("WEBP", (960, 540))}

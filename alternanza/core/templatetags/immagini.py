@@ -13,13 +13,15 @@ from django import template
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.html import format_html
 
-from alternanza.core.varianti import srcset
+from alternanza.core.varianti import ImmagineResponsiva, srcset
 
 register = template.Library()
 
 
 def _dimensioni(file: ImageFieldFile) -> tuple[int, int]:
     campo = file.field
+    if not isinstance(campo, ImmagineResponsiva):
+        return 0, 0
     return (
         getattr(file.instance, campo.width_field, 0) or 0,
         getattr(file.instance, campo.height_field, 0) or 0,
@@ -50,7 +52,8 @@ def precarica_immagine(file: ImageFieldFile, sizes: str = "100vw") -> str:
     if not varianti:
         return format_html('<link rel="preload" as="image" href="{}" fetchpriority="high">', file.url)
     return format_html(
-        '<link rel="preload" as="image" type="image/webp" imagesrcset="{}" imagesizes="{}" fetchpriority="high">',
+        '<link rel="preload" as="image" type="image/webp" imagesrcset="{}" imagesizes="{}" '
+        'fetchpriority="high">',
         varianti,
         sizes,
     )
