@@ -135,7 +135,10 @@ def test_la_pagina_dell_evento_usa_picture_con_srcset_webp_e_dimensioni(db, clie
         '<source type="image/webp" '
         f'srcset="{base}-480.webp 480w, {base}-960.webp 960w, {base}-1200.webp 1200w"' in picture
     )
-    assert 'sizes="(min-width: 992px) 66vw, 100vw"' in picture
+    assert (
+        'sizes="(min-width: 1400px) 856px, (min-width: 1200px) 736px, (min-width: 992px) 616px, 100vw"'
+        in picture
+    )
     assert f'src="{evento.immagine.url}"' in picture
     assert 'width="1200" height="675"' in picture
     assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture
@@ -162,7 +165,10 @@ def test_il_festival_precarica_la_variante_giusta_dell_immagine_in_evidenza(db, 
         f'imagesrcset="{base}-480.webp 480w, {base}-960.webp 960w, {base}-1920.webp 1920w"'
         in precarica.group(0)
     )
-    assert 'imagesizes="(min-width: 992px) 42vw, 100vw"' in precarica.group(0)
+    assert (
+        'imagesizes="(min-width: 1400px) 550px, (min-width: 1200px) 475px, (min-width: 992px) 400px, 100vw"'
+        in precarica.group(0)
+    )
     assert 'width="1920" height="1080"' in _picture(testo)
 
 
