@@ -144,15 +144,22 @@ def test_la_pagina_dell_evento_usa_picture_con_srcset_webp_e_dimensioni(db, clie
     assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture
 
 
-def test_le_foto_del_progetto_sono_picture_lazy_con_dimensioni(db, client):
+def test_le_foto_del_progetto_sono_picture_con_dimensioni_e_lazy_dopo_la_prima(db, client):
     progetto = ProgettoPubblicatoFactory()
-    foto = FotoProgetto.objects.create(
-        progetto=progetto, immagine=_jpeg(1600, 1200), testo_alternativo="Banco"
-    )
-    picture = _picture(client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode())
-    assert nome_variante(foto.immagine.url, 960) + " 960w" in picture
-    assert 'width="1600" height="1200"' in picture
-    assert 'loading="lazy"' in picture and 'alt="Banco"' in picture
+    foto = [
+        FotoProgetto.objects.create(
+            progetto=progetto, immagine=_jpeg(1600, 1200), testo_alternativo=alt, ordine=n
+        )
+        for n, alt in enumerate(["Banco", "Tornio"])
+    ]
+    testo = client.get(reverse("progetti:progetto", args=[progetto.pk])).content.decode()
+    prima, seconda = re.findall(r"<picture>.*?</picture>", testo, re.S)
+    for f, picture in zip(foto, (prima, seconda), strict=True):
+        assert nome_variante(f.immagine.url, 960) + " 960w" in picture
+        assert 'width="1600" height="1200"' in picture
+    # The first photo is the largest thing in a phone's first screen: fetched at once, not lazily.
+    assert 'fetchpriority="high"' in prima and 'loading="lazy"' not in prima
+    assert 'loading="lazy"' in seconda and 'alt="Tornio"' in seconda
 
 
 def test_il_festival_precarica_la_variante_giusta_dell_immagine_in_evidenza(db, client):
