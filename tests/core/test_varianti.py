@@ -199,3 +199,15 @@ def test_le_immagini_dei_dati_dimostrativi_hanno_varianti_e_dimensioni(db, _medi
     assert nomi and not Evento.objects.exclude(larghezza_immagine=960, altezza_immagine=540).exists()
     for nome in nomi:
         assert _varianti(_media, nome) == {480: ("WEBP", (480, 270)), 960: ("WEBP", (960, 540))}
+
+
+def test_la_pagina_degli_allegati_mostra_le_foto_con_le_varianti(db, client, referente_a, scuola_a):
+    from tests.conftest import entra
+    from tests.progetti.factories import ProgettoFactory
+
+    progetto = ProgettoFactory(scuola=scuola_a)
+    foto = FotoProgetto.objects.create(progetto=progetto, immagine=_jpeg(700, 500), testo_alternativo="Banco")
+    entra(client, referente_a)
+    picture = _picture(client.get(reverse("progetti:allegati", args=[progetto.pk])).content.decode())
+    assert nome_variante(foto.immagine.url, 480) + " 480w" in picture
+    assert 'width="700" height="500"' in picture and 'class="img-fluid miniatura"' in picture
