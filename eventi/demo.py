@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageDraw
 
+from alternanza.core.varianti import crea_varianti
 from distretti.models import AmbitoTematico, Comune, Scuola
 from eventi.cache import invalida
 from eventi.models import DataEvento, Edizione, Evento, Notizia, Pubblico, StatoEvento
@@ -105,8 +106,8 @@ def _edizioni(anni: list[int]) -> list[Edizione]:
     return edizioni
 
 
-def _immagini() -> list[tuple[str, str]]:
-    """A few real images in the media storage, shared by the demo events."""
+def _immagini() -> list[tuple[str, str, tuple[int, int]]]:
+    """A few real images in the media storage with their WebP variants, shared by the demo events."""
     nomi = []
     for n, (colore, alt) in enumerate(IMMAGINI):
         nome = f"festival/demo/evento-{n}.jpg"
@@ -118,7 +119,8 @@ def _immagini() -> list[tuple[str, str]]:
             buffer = io.BytesIO()
             immagine.save(buffer, "JPEG", quality=80)
             nome = default_storage.save(nome, ContentFile(buffer.getvalue()))
-        nomi.append((nome, alt))
+        # Written outside the model's save (the events are bulk-created with the file's name), so here.
+        nomi.append((nome, alt, crea_varianti(default_storage, nome)))
     return nomi
 
 
@@ -171,7 +173,7 @@ def carica_eventi(quanti: int, rng: random.Random, edizioni: list[Edizione] | No
         online = rng.random() < 0.07
         # Bookings on the portal (PORTALE) are not drawn: the demo events keep their outside links.
         prenotazione = rng.choices(list(Evento.Prenotazione), [50, 30, 20, 0])[0]
-        immagine, alt = rng.choice(immagini)
+        immagine, alt, (larghezza, altezza) = rng.choice(immagini)
         stato = StatoEvento.PUBBLICATO
         motivo = ""
         caso = rng.random()
@@ -203,6 +205,8 @@ def carica_eventi(quanti: int, rng: random.Random, edizioni: list[Edizione] | No
                     "mettiamo noi. <em>(Evento dimostrativo.)</em></p>"
                 ),
                 immagine=immagine,
+                larghezza_immagine=larghezza,
+                altezza_immagine=altezza,
                 immagine_alt=alt,
                 prenotazione=prenotazione,
                 link_prenotazione="https://prenota.example.org/festival"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.immagini import Regole
 from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
 from alternanza.core.tipi import Utente
+from alternanza.core.varianti import ImmagineResponsiva
 from alternanza.core.vincoli import CampiDeiVincoli
 from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
@@ -34,6 +35,8 @@ REGOLE_IMMAGINE = Regole(
     nome_predefinito="immagine",
 )
 
+_DIMENSIONI = {"width_field": "larghezza_immagine", "height_field": "altezza_immagine"}
+
 
 class Edizione(CampiDeiVincoli, models.Model):
     """One yearly edition of the Festival della Cultura tecnica."""
@@ -48,7 +51,11 @@ class Edizione(CampiDeiVincoli, models.Model):
     data_inizio = models.DateField(_("data di inizio"))
     data_fine = models.DateField(_("data di fine"))
     descrizione = models.TextField(_("descrizione"), blank=True)
-    immagine = models.ImageField(_("immagine di copertina"), upload_to="festival/edizioni/", blank=True)
+    immagine = ImmagineResponsiva(
+        _("immagine di copertina"), upload_to="festival/edizioni/", blank=True, **_DIMENSIONI
+    )
+    larghezza_immagine = models.PositiveIntegerField(default=0, editable=False)
+    altezza_immagine = models.PositiveIntegerField(default=0, editable=False)
     immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250, blank=True)
     stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.BOZZA)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)
@@ -306,7 +313,9 @@ class Evento(CampiDeiVincoli, models.Model):
         AmbitoTematico, blank=True, related_name="eventi", verbose_name=_("ambiti tematici")
     )
     descrizione = models.TextField(_("descrizione"))
-    immagine = models.ImageField(_("immagine"), upload_to="festival/eventi/")
+    immagine = ImmagineResponsiva(_("immagine"), upload_to="festival/eventi/", **_DIMENSIONI)
+    larghezza_immagine = models.PositiveIntegerField(default=0, editable=False)
+    altezza_immagine = models.PositiveIntegerField(default=0, editable=False)
     immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250)
     prenotazione = models.CharField(
         _("prenotazione"), max_length=20, choices=Prenotazione.choices, default=Prenotazione.LIBERO
@@ -615,7 +624,9 @@ class Notizia(models.Model):
         related_name="notizie",
         verbose_name=_("edizione del Festival"),
     )
-    immagine = models.ImageField(_("immagine"), upload_to="festival/notizie/", blank=True)
+    immagine = ImmagineResponsiva(_("immagine"), upload_to="festival/notizie/", blank=True, **_DIMENSIONI)
+    larghezza_immagine = models.PositiveIntegerField(default=0, editable=False)
+    altezza_immagine = models.PositiveIntegerField(default=0, editable=False)
     immagine_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=250, blank=True)
     pubblicata = models.BooleanField(_("pubblicata"), default=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"), auto_now=True)

@@ -7,6 +7,8 @@ and `comune("Bologna")`.
 
 from __future__ import annotations
 
+import io
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -18,6 +20,25 @@ from distretti.models import Comune, Distretto, Incarico, Scuola, StatoIncarico
 from partnership.models import Organizzazione, ReferenteOrganizzazione
 
 PASSWORD_TEST = "una-password-di-prova-lunga"  # noqa: S105 - test-only password of every UserFactory user
+
+
+def immagine_salvata(nome: str, dimensioni: tuple[int, int], colore=(30, 80, 140)) -> dict[str, object]:
+    """A JPEG stored once at `nome` in the public media with its WebP variants, as the field values of a
+    model with an ImmagineResponsiva (immagine and its two dimension fields, by their default names on
+    the Festival models): the browser walk's pages show real <picture>s."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from alternanza.core.varianti import crea_varianti, nome_variante
+
+    if not default_storage.exists(nome_variante(nome, dimensioni[0])):
+        buffer = io.BytesIO()
+        Image.new("RGB", dimensioni, colore).save(buffer, "JPEG", quality=85)
+        default_storage.delete(nome)
+        default_storage.save(nome, ContentFile(buffer.getvalue()))
+        crea_varianti(default_storage, nome)
+    return {"immagine": nome, "larghezza_immagine": dimensioni[0], "altezza_immagine": dimensioni[1]}
 
 
 def distretto(slug: str) -> Distretto:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from eventi.models import DataEvento, Edizione, Evento, Notizia, Pubblico, StatoEvento
-from tests.factories import comune
+from tests.factories import comune, immagine_salvata
 
 ROMA = ZoneInfo("Europe/Rome")
 
@@ -116,7 +116,12 @@ def festival_di_prova() -> dict:
             "imola": Evento.objects.get(slug="open-day-meccatronica-imola"),
             "notizia": Notizia.objects.get(slug="programma-online"),
         }
-    edizione = EdizioneFactory(anno=2026, tema="Mani, menti e macchine")
+    edizione = EdizioneFactory(
+        anno=2026,
+        tema="Mani, menti e macchine",
+        immagine_alt="Studenti e tecnici in un laboratorio",
+        **immagine_salvata("festival/edizioni/prova-2026.jpg", (1600, 900), (0, 51, 102)),
+    )
     EdizioneFactory(anno=2025, titolo="Festival della Cultura tecnica", tema="Competenze in rete")
     ambito = AmbitoTematico.objects.order_by("ordine").first()
     scuola = ScuolaFactory(denominazione="Istituto tecnico Belluzzi-Fioravanti", comune=comune("Bologna"))
@@ -137,6 +142,7 @@ def festival_di_prova() -> dict:
         prenotazione=Evento.Prenotazione.OBBLIGATORIA,
         link_prenotazione="https://prenota.example.org/robotica",
         accessibilita="Sede accessibile, ascensore al piano terra.",
+        **immagine_salvata("festival/eventi/prova-robotica.jpg", (1200, 675), (120, 40, 90)),
     )
     imola = EventoFactory(
         titolo="Open day della meccatronica",

@@ -12,12 +12,13 @@ from alternanza.progetti.models import (
     AdozioneModello,
     AssistenzaTecnica,
     AzioneDiRete,
+    FotoProgetto,
     ModelloIntervento,
     Progetto,
     ProgettoOrganizzazione,
     StatoProgetto,
 )
-from tests.factories import OrganizzazioneFactory, ScuolaFactory
+from tests.factories import OrganizzazioneFactory, ScuolaFactory, immagine_salvata
 
 
 class ProgettoFactory(factory.django.DjangoModelFactory):
@@ -117,6 +118,16 @@ def pagina_progetti(chiave: str) -> str:
         for n in range(22)
     ]
     progetti[0].comuni.add(comune("Imola"))
+    for n, alt in enumerate(["Studenti al banco di collaudo", "Il tutor mostra il tornio"]):
+        foto = immagine_salvata(f"progetti/prova/foto-{n}.jpg", (1600, 1200), (40 + 60 * n, 90, 140))
+        FotoProgetto.objects.create(
+            progetto=progetti[0],
+            immagine=foto["immagine"],
+            larghezza=foto["larghezza_immagine"],
+            altezza=foto["altezza_immagine"],
+            testo_alternativo=alt,
+            didascalia=alt,
+        )
     azione = AzioneDiReteFactory(titolo="Scambio di esperienze tra distretti")
     azione.progetti.add(progetti[0])
     modello = ModelloInterventoFactory(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from alternanza.core.anno_scolastico import valida_anno_scolastico
 from alternanza.core.archivi import FilePrivato
 from alternanza.core.tipi import Utente
+from alternanza.core.varianti import ImmagineResponsiva
 from alternanza.core.vincoli import CampiDeiVincoli
 from alternanza.core.workflow import Transizione
 from distretti.models import AmbitoTematico, Comune, Distretto, Scuola
@@ -613,7 +614,7 @@ class FotoProgetto(models.Model):
     """A photo of a project, re-encoded on upload (strips metadata such as GPS); alt text mandatory."""
 
     progetto = models.ForeignKey(Progetto, on_delete=models.CASCADE, related_name="foto")
-    immagine = models.ImageField(
+    immagine = ImmagineResponsiva(
         _("immagine"), upload_to=_percorso_foto, width_field="larghezza", height_field="altezza"
     )
     larghezza = models.PositiveIntegerField(default=0, editable=False)

@@ -279,10 +279,11 @@ def elimina_allegato(request, pk, tipo, allegato):
     if relazione is None:
         raise Http404
     oggetto = get_object_or_404(relazione.all(), pk=allegato)
-    campo = oggetto.file if tipo == "documento" else oggetto.immagine
-    oggetto.delete()
+    oggetto.delete()  # a photo's file and its variants go with it (alternanza.core.varianti)
     workflow.dopo_modifica(progetto, request.user, {"allegati"})
-    transaction.on_commit(lambda: campo.storage.delete(campo.name))
+    if tipo == "documento":
+        campo = oggetto.file
+        transaction.on_commit(lambda: campo.storage.delete(campo.name))
     invalida_vetrina()
     messages.success(request, _("Allegato eliminato."))
     return redirect("progetti:allegati", pk=progetto.pk)
