@@ -5,6 +5,7 @@ their own database name and Redis db).
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789abcdef")
@@ -19,7 +20,7 @@ if _xdist.startswith("gw") and _xdist[2:].isdigit():
     _n = int(_xdist[2:])
     _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
     os.environ["REDIS_URL"] = f"{_base}/{(int(_db or 0) + 8 * _n) % 16}"
-    _cartella = f"/tmp/alternanza-test-{os.getpid()}-{_xdist}"
+    _cartella = tempfile.mkdtemp(prefix=f"alternanza-test-{_xdist}-")
     os.environ.setdefault("MEDIA_ROOT", f"{_cartella}/media")
     os.environ.setdefault("MEDIA_PRIVATI_ROOT", f"{_cartella}/privato")
     os.environ.setdefault("CARICAMENTI_TEMPORANEI_ROOT", f"{_cartella}/caricamenti")

@@ -27,7 +27,7 @@ COMPITI = {
     "report.invia": None,
     "report.pianificazioni": None,
     "progetti.notifica_transizione": None,
-    "progetti.invia_richiesta_valutazione": None,  # the host's evaluation link (alternanza.progetti.valutazioni)
+    "progetti.invia_richiesta_valutazione": None,  # the host's evaluation link (progetti.valutazioni)
     "progetti.genera_dati_aperti": CODA_PESANTE,
     "partnership.promemoria_scadenze": None,
     "partnership.invia_promemoria_convenzione": None,

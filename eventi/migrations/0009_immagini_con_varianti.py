@@ -15,7 +15,7 @@ def varianti_delle_immagini_esistenti(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eventi', '0007_prenotazioni_per_data'),
+        ('eventi', '0008_ricerca_eventi'),
     ]
 
     operations = [
