@@ -102,4 +102,6 @@ def concorrenza_prenotazioni() -> dict:
             "esito": "PASS" if oltre == 0 and not errori and confermate == POSTI else f"FAIL {errori[:2]}",
         }
     finally:
+        # Bookings first: a booking protects its date (PROTECT), so the event alone cannot be deleted.
+        Prenotazione.objects.filter(evento=evento).delete()
         evento.delete()
