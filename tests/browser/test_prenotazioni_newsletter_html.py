@@ -1,7 +1,8 @@
 """The reserved pages of issues 16 and 18 are valid HTML for the W3C Nu checker, in Italian and English:
-the organiser's bookings page (with its message form) and the check-in page, and the newsletter's editor, issue, confirmation,
-preview and reviewers pages (the public booking pages are in tests/browser/pagine.py's walk). Rendered by
-the Django test client and validated in one java run, like test_area_html.py."""
+the organiser's bookings page (with its message form), the check-in page, and the newsletter's editor,
+issue, confirmation, preview and reviewers pages (the public booking pages are in the walk of
+tests/browser/pagine.py). Rendered by the Django test client and validated in one java run, like
+test_area_html.py."""
 
 from __future__ import annotations
 
