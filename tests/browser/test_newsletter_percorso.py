@@ -216,7 +216,7 @@ def test_redazione_prove_conferma_pausa_annullamento_invio_rimbalzo_e_archivio(
     assert pagina.locator("[data-campo=inviate]").inner_text() == str(ISCRITTI)
     assert pagina.locator("[data-campo=fallite]").inner_text() == "1"
     assert pagina.locator("[data-campo=rimbalzi]").inner_text() == "1"
-    assert "User unknown" in pagina.locator("#avanzamento table").inner_text()
+    assert "550 5.1.1 User unknown" in pagina.locator("#avanzamento table").inner_text()
     verifica_axe(pagina)
     verifica_console(pagina)
     pagina.screenshot(path=str(ARTEFATTI / "newsletter-percorso-3-inviato.png"), full_page=True)
