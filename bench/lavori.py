@@ -10,6 +10,8 @@ Each function returns a dict of figures (name -> number or short text) that run.
 real code path (the task function itself, called directly or with Celery eager) on the large demo data;
 measure time with time.perf_counter() and memory with resource.getrusage or tracemalloc as fits. A job
 that raises is reported as failed and does not stop the others. Keep each under a minute or two.
+A job that needs the portal served (a page under load) goes in LAVORI_HTTP: run.py calls it with the
+gunicorn base URL while the server is up.
 """
 
 from __future__ import annotations

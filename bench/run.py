@@ -6,7 +6,8 @@
    127.0.0.1 and a free port, with bench/settings.py (the real URLs plus /_bench/floor);
 3. wrk -t2 -d10s --latency on the floor and on every page of bench/pagine.py, 16 connections for the
    floor and public pages, 4 for reserved ones (logged-in pages get a session cookie), queries per
-   request with the Django test client, then the jobs of bench/lavori.py;
+   request with the Django test client, the jobs of bench/lavori.py that need the server (LAVORI_HTTP),
+   then the other jobs of bench/lavori.py;
 4. prints one table and saves it as JSON in bench/results/.
 
 Options: --durata SECONDS (default 10), --solo TEXT (only pages whose name contains TEXT),
