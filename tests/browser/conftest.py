@@ -120,6 +120,16 @@ def _servi_media(route) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _urlconf_importato() -> None:
+    """Import every view module before the first page: on a loaded machine the imports of the first
+    request (6-8 s measured here) would otherwise eat the 10 s navigation timeout of whichever test
+    runs first."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the property imports the URLconf and its views
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _immagine_degli_eventi_di_prova() -> None:
     """The photo the event factory names (festival/eventi/prova.jpg), as a real file under MEDIA_ROOT."""
     from PIL import Image

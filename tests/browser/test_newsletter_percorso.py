@@ -84,6 +84,11 @@ def worker(tmp_path, live_server, pozzo, monkeypatch, con_dati_delle_migrazioni)
         SITE_URL=live_server.url,
     )
     try:
+        # Ready before the browser starts: its start (Django's setup) competes for the CPU otherwise.
+        limite = time.monotonic() + 120
+        while not app.control.ping(timeout=1.0):
+            if processo.poll() is not None or time.monotonic() > limite:
+                pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
         yield log
     finally:
         ferma_worker(processo)
