@@ -10,6 +10,8 @@ Each function returns a dict of figures (name -> number or short text) that run.
 real code path (the task function itself, called directly or with Celery eager) on the large demo data;
 measure time with time.perf_counter() and memory with resource.getrusage or tracemalloc as fits. A job
 that raises is reported as failed and does not stop the others. Keep each under a minute or two.
+A job that needs the portal served (a page under load) goes in LAVORI_HTTP: run.py calls it with the
+gunicorn base URL while the server is up.
 """
 
 from __future__ import annotations
@@ -348,12 +350,29 @@ def _newsletter_invio() -> dict:
             n = min(destinatari, RITMO_MESSAGGI)
             ritmo = _invio_con_worker(secondo, porta, ritmo=RITMO_PROVA, fino_a=n)
             massimo = 1.05 * (n - 1) / RITMO_PROVA
+            # The whole send, honestly shortened: the start (the dispatcher creates the deliveries of ALL
+            # the recipients, measured from "send now" to the first message) plus the measured pace of
+            # the first N messages carried over to all of them; the issue's bound is 1.05 × total/rate.
+            stima = ritmo["avvio"] + (destinatari - 1) * ritmo["passo"] / max(1, ritmo["inviati"] - 1)
+            limite_intero = 1.05 * destinatari / RITMO_PROVA
+            chiave = f"ritmo {RITMO_PROVA:g}/s"
             figure.update(
                 {
-                    f"ritmo {RITMO_PROVA:g}/s: messaggi": ritmo["inviati"],
-                    f"ritmo {RITMO_PROVA:g}/s: secondi dal primo all'ultimo": round(ritmo["passo"], 1),
-                    f"ritmo {RITMO_PROVA:g}/s: obiettivo": f"<= {massimo:.1f} s (1,05 × N/{RITMO_PROVA:g}) "
+                    f"{chiave}: messaggi": ritmo["inviati"],
+                    f"{chiave}: secondi dal primo all'ultimo": round(ritmo["passo"], 1),
+                    f"{chiave}: obiettivo": f"<= {massimo:.1f} s (1,05 × N/{RITMO_PROVA:g}) "
                     + ("PASS" if ritmo["passo"] <= massimo and ritmo["inviati"] >= n else "FAIL"),
+                    # The provider's limit holds. The limiter hands out RITMO_PROVA slots per wall-clock
+                    # second, so over the run at most RITMO_PROVA × (seconds + 1) messages may go. The
+                    # busiest second is shown as read from the rows, which are marked after the server's
+                    # answer: a message of the end of one second can land in the next (51 seen here).
+                    f"{chiave}: massimo in un secondo (ora di registrazione)": ritmo["massimo_al_secondo"],
+                    f"{chiave}: limite del fornitore": f"<= {RITMO_PROVA:g} × (s + 1) "
+                    + ("PASS" if ritmo["inviati"] <= RITMO_PROVA * (ritmo["passo"] + 1) else "FAIL"),
+                    f"{chiave}: secondi da 'invia ora' al primo messaggio": round(ritmo["avvio"], 1),
+                    f"{chiave}: stima dell'invio a tutti ({destinatari})": round(stima),
+                    f"{chiave}: obiettivo invio intero": f"<= {limite_intero:.0f} s (1,05 × {destinatari}/"
+                    f"{RITMO_PROVA:g}) " + ("PASS" if stima <= limite_intero else "FAIL"),
                 }
             )
         finally:
@@ -399,7 +418,9 @@ def _invio_con_worker(numero, porta: int, ritmo: float, fino_a: int | None = Non
     import subprocess
     import sys
 
-    from django.db.models import Max, Min
+    from django.db.models import Count, Max, Min
+    from django.db.models.functions import TruncSecond
+    from django.utils import timezone
 
     from alternanza.celery import app
     from eventi.newsletter import invio
@@ -433,6 +454,7 @@ def _invio_con_worker(numero, porta: int, ritmo: float, fino_a: int | None = Non
             if time.monotonic() > limite or worker.poll() is not None:
                 raise RuntimeError("the Celery worker did not start")
         cpu0 = _cpu_albero(worker.pid)
+        avviato = timezone.now()
         t0 = time.perf_counter()
         invio.invia_ora(numero)
         limite = time.monotonic() + 1200
@@ -456,7 +478,22 @@ def _invio_con_worker(numero, porta: int, ritmo: float, fino_a: int | None = Non
     inviate = numero.consegne.filter(stato="inviata")
     estremi = inviate.aggregate(primo=Min("inviata_il"), ultimo=Max("inviata_il"))
     passo = (estremi["ultimo"] - estremi["primo"]).total_seconds() if estremi["primo"] else 0.0
-    return {"secondi": secondi, "cpu": cpu, "passo": passo, "inviati": inviate.count()}
+    avvio = (estremi["primo"] - avviato).total_seconds() if estremi["primo"] else 0.0
+    per_secondo = max(
+        inviate.annotate(secondo=TruncSecond("inviata_il"))
+        .values("secondo")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True),
+        default=0,
+    )
+    return {
+        "secondi": secondi,
+        "cpu": cpu,
+        "passo": passo,
+        "avvio": avvio,
+        "inviati": inviate.count(),
+        "massimo_al_secondo": per_secondo or 0,
+    }
 
 
 LAVORI: list[tuple[str, Callable[[], dict]]] = [
@@ -478,3 +515,18 @@ def _prenotazioni() -> dict:
 
 
 LAVORI.append(("Festival: conferme concorrenti sugli ultimi posti di un evento", _prenotazioni))
+
+
+def _prenotazioni_dalla_pagina(base: str) -> dict:
+    from bench.prenotazioni import conferme_dalla_pagina
+
+    return conferme_dalla_pagina(base)
+
+
+# Jobs run by run.py while gunicorn is up: each takes the server's base URL.
+LAVORI_HTTP: list[tuple[str, Callable[[str], dict]]] = [
+    (
+        "Festival: pagina di conferma sotto carico (gunicorn), ultimi posti di un evento",
+        _prenotazioni_dalla_pagina,
+    ),
+]

@@ -6,7 +6,8 @@
    127.0.0.1 and a free port, with bench/settings.py (the real URLs plus /_bench/floor);
 3. wrk -t2 -d10s --latency on the floor and on every page of bench/pagine.py, 16 connections for the
    floor and public pages, 4 for reserved ones (logged-in pages get a session cookie), queries per
-   request with the Django test client, then the jobs of bench/lavori.py;
+   request with the Django test client, the jobs of bench/lavori.py that need the server (LAVORI_HTTP),
+   then the other jobs of bench/lavori.py;
 4. prints one table and saves it as JSON in bench/results/.
 
 Options: --durata SECONDS (default 10), --solo TEXT (only pages whose name contains TEXT),
@@ -306,7 +307,7 @@ def main() -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     cache.clear()  # the bench's own Redis db: no page cached by a previous run
 
-    from bench.lavori import LAVORI
+    from bench.lavori import LAVORI, LAVORI_HTTP
     from bench.pagine import PAGINE
     from bench.persone import cookie_di_sessione, utente_per
 
@@ -315,6 +316,7 @@ def main() -> int:
     _log(f"gunicorn on {base} (2 sync workers), wrk -t2 -d{argomenti.durata}s")
     gunicorn = _avvia_gunicorn(porta)
     righe: list[dict] = []
+    lavori: list[dict] = []
     try:
         _scalda(f"{base}/_bench/floor", None)
         floor = {
@@ -350,10 +352,18 @@ def main() -> int:
                 riga.update({"rps": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "esito": f"ERROR {exc!r}"[:80]})
             righe.append(riga)
             _log(f"{riga['nome']}: {riga['rps']:.0f} req/s, p99 {riga['p99']:.2f} ms, {riga.get('esito')}")
+        # The jobs that need the server: the booking page under concurrent confirmations.
+        for nome, funzione in LAVORI_HTTP if not argomenti.senza_lavori else []:
+            if argomenti.solo and argomenti.solo not in nome:
+                continue
+            _log(f"job: {nome}")
+            try:
+                lavori.append({"nome": nome, "figure": funzione(base)})
+            except Exception as exc:  # report and go on with the other jobs
+                lavori.append({"nome": nome, "errore": repr(exc)})
     finally:
         _ferma(gunicorn)
 
-    lavori = []
     if not argomenti.senza_lavori:
         for nome, funzione in LAVORI:
             if argomenti.solo and argomenti.solo not in nome:

@@ -342,10 +342,15 @@ def _rifiuto(exc: Exception) -> tuple[int, str] | None:
     connection itself failed (then no recipient is to blame and the batch is retried later)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):  # one recipient per message
         codice, risposta = next(iter(exc.recipients.values()))
-        return codice, f"{codice} {risposta!r}"[:1000]
+        return codice, f"{codice} {_testo(risposta)}"[:1000]
     if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(exc, smtplib.SMTPConnectError):
-        return exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}"[:1000]
+        return exc.smtp_code, f"{exc.smtp_code} {_testo(exc.smtp_error)}"[:1000]
     return None
+
+
+def _testo(risposta: bytes | str) -> str:
+    """The server's words as staff read them ("5.1.1 User unknown"), not Python's b'...' of the bytes."""
+    return risposta.decode("utf-8", "replace") if isinstance(risposta, bytes) else str(risposta)
 
 
 _EDIZIONI: dict[tuple, rendering.Edizione] = {}

@@ -24,8 +24,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in this thread; Django would then refuse database access
 # from the test body ("SynchronousOnlyOperation"). The test body is still synchronous code.
@@ -85,6 +87,7 @@ def contesto(request, browser, live_server, con_dati_delle_migrazioni):
         ctx = browser.new_context(**opzioni)
         ctx.set_default_timeout(10_000)
         ctx.on("page", _osserva_console)
+        ctx.route(f"{live_server.url}{settings.MEDIA_URL}**", _servi_media)
         aperti.append(ctx)
         return ctx
 
@@ -102,6 +105,39 @@ def contesto(request, browser, live_server, con_dati_delle_migrazioni):
                     print(f"screenshot failed: {exc}")
     for ctx in aperti:
         ctx.close()
+
+
+def _servi_media(route) -> None:
+    """Public media as nginx serves them in production (deploy/nginx: `location /media/`): the files
+    under MEDIA_ROOT, 404 for anything else. The Django server serves them only with DEBUG on."""
+    radice = Path(settings.MEDIA_ROOT).resolve()
+    relativo = unquote(urlsplit(route.request.url).path).removeprefix(settings.MEDIA_URL)
+    file = (radice / relativo).resolve()
+    if radice in file.parents and file.is_file():
+        route.fulfill(path=str(file))
+    else:
+        route.fulfill(status=404, body="Not Found")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _urlconf_importato() -> None:
+    """Import every view module before the first page: on a loaded machine the imports of the first
+    request (6-8 s measured here) would otherwise eat the 10 s navigation timeout of whichever test
+    runs first."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the property imports the URLconf and its views
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _immagine_degli_eventi_di_prova() -> None:
+    """The photo the event factory names (festival/eventi/prova.jpg), as a real file under MEDIA_ROOT."""
+    from PIL import Image
+
+    file = Path(settings.MEDIA_ROOT) / "festival" / "eventi" / "prova.jpg"  # tests/eventi/factories.py
+    if not file.is_file():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (1200, 675), (0, 102, 204)).save(file, "JPEG", quality=70)
 
 
 def _osserva_console(page) -> None:

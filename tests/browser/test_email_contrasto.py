@@ -83,6 +83,9 @@ def test_i_modelli_si_trovano_tutti():
         "report/email/pronto",
         "progetti/email/transizione",
         "partnership/email/promemoria",
+        "eventi/email/prenotazione_confermata",
+        "eventi/email/prenotazione_offerta",
+        "eventi/email/prenotazione_promemoria",
     }
     assert attesi <= nomi
     assert len(MODELLI) >= 30

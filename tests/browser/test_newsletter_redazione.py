@@ -28,10 +28,14 @@ def test_anteprima_dal_vivo_e_conferma(contesto, live_server, staff, larghezza):
     _entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     pagina.goto("/newsletter/gestione/nuovo/")
+    anteprima = pagina.locator("[data-anteprima]")
+    # An empty body: the box says where the text will appear (not an empty frame).
+    suggerimento = "Il testo apparirà qui, come arriverà, mentre scrivi."
+    anteprima.get_by_text(suggerimento).wait_for()
     pagina.locator("#id_oggetto").fill("Numero dal browser")
     pagina.locator("#id_corpo").fill("Ciao **a tutti**\n\n- uno\n- due")
-    anteprima = pagina.locator("[data-anteprima]")
     anteprima.locator("strong", has_text="a tutti").wait_for()
+    assert anteprima.get_by_text(suggerimento).count() == 0
     assert anteprima.locator("li").count() == 2
     verifica_axe(pagina)
     verifica_console(pagina)

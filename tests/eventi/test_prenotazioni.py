@@ -321,6 +321,18 @@ def test_organizzatore_vede_prenotati_e_lista_d_attesa(client, referente_a, even
     assert "Posti occupati: 36 su 40" in testo and "3 prenotazioni confermate (36 posti)" in testo
 
 
+def test_gestione_con_una_prenotazione_di_un_posto_usa_il_singolare(client, referente_a, scuola_a):
+    evento = evento_prenotabile(
+        posti=30, tipo="individuale", proposto_da=referente_a, scuola_proponente=scuola_a
+    )
+    p = services.richiedi(evento, {"nome": "Anna Verdi", "email": "anna@example.org", "posti": 1}, "it")
+    services.conferma(p.pk)
+    entra(client, referente_a)
+    url = reverse("eventi:prenotazioni", args=[evento.pk])
+    assert "1 prenotazione confermata (1 posto)" in client.get(url).content.decode()
+    assert "1 confirmed booking (1 place)" in client.get("/en" + url).content.decode()
+
+
 def _query_gestione(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

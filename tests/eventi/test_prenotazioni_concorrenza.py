@@ -126,3 +126,48 @@ def test_conferme_concorrenti_su_due_date_ognuna_con_i_suoi_posti(con_dati_delle
         confermate = Prenotazione.objects.filter(data=data, stato=Prenotazione.Stato.CONFERMATA)
         assert data.posti_occupati == sum(confermate.values_list("posti", flat=True)) == 2
         assert Prenotazione.objects.filter(data=data, stato=Prenotazione.Stato.IN_ATTESA).count() == 2
+
+
+def test_il_bench_delle_prenotazioni_misura_e_lascia_i_dati_come_li_ha_trovati(
+    con_dati_delle_migrazioni, settings, monkeypatch
+):
+    """`make bench`'s booking job on a small scale: figures, zero oversold, and its event deleted (the
+    bookings protect their date: deleting the event alone raised ProtectedError and hid the figures)."""
+    from bench import prenotazioni as bench
+    from eventi.models import Evento
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setattr(bench, "POSTI", 6)
+    monkeypatch.setattr(bench, "RICHIESTE", 12)
+    monkeypatch.setattr(bench, "THREAD", 4)
+    figure = bench.concorrenza_prenotazioni()
+    assert figure["esito"] == "PASS", figure
+    assert (figure["confermate"], figure["lista d'attesa"], figure["posti venduti oltre la capienza"]) == (
+        6,
+        6,
+        0,
+    )
+    assert figure["conferme/s"] > 0 and figure["p95 ms"] >= figure["p50 ms"] > 0
+    assert not Evento.objects.filter(slug__startswith="bench-prenotazioni-").exists()
+    assert not Prenotazione.objects.exists()
+
+
+def test_il_bench_della_pagina_di_conferma_passa_dal_server(
+    con_dati_delle_migrazioni, settings, monkeypatch, live_server
+):
+    """The same through HTTP: GET the mail's link for the CSRF token, POST the button, concurrently."""
+    from bench import prenotazioni as bench
+    from eventi.models import Evento
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setattr(bench, "POSTI", 6)
+    monkeypatch.setattr(bench, "RICHIESTE", 12)
+    monkeypatch.setattr(bench, "THREAD", 4)
+    figure = bench.conferme_dalla_pagina(live_server.url)
+    assert figure["esito"] == "PASS", figure
+    assert (figure["confermate"], figure["lista d'attesa"], figure["posti venduti oltre la capienza"]) == (
+        6,
+        6,
+        0,
+    )
+    assert not Evento.objects.filter(slug__startswith="bench-prenotazioni-").exists()

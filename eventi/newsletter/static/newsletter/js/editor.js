@@ -12,9 +12,18 @@
   var attesa = null;
   var ultimo = null;
 
+  function suggerimento() {
+    // An empty body: say where the text will appear instead of leaving an empty box.
+    var p = document.createElement("p");
+    p.className = "text-muted mb-0";
+    p.textContent = riquadro.dataset.vuoto || "";
+    riquadro.replaceChildren(p);
+  }
+
   function aggiorna() {
     if (campo.value === ultimo) { return; }
     ultimo = campo.value;
+    if (!campo.value.trim()) { suggerimento(); return; }
     var dati = new FormData();
     dati.append("corpo", campo.value);
     dati.append("csrfmiddlewaretoken", modulo.querySelector("[name=csrfmiddlewaretoken]").value);
