@@ -239,9 +239,10 @@ def test_comando_stampa_i_conteggi(tmp_path):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", "binario"),
         (b"codice_istat,comune,codice_catastale,distretto\n037006,Bologna,A944,Bologna\n", "mancano"),
         (b"", "vuoto"),
-        (gzip.compress(b"x")[:-6], "gzip"),
+        (gzip.compress(b"x", mtime=0)[:-6], "gzip"),
         (",".join(["ANNOSCOLASTICO", "CODICESCUOLA"]).encode() + b"\n", "mancano le colonne"),
     ],
+    ids=["binario", "anagrafe-dei-comuni", "vuoto", "gzip-troncato", "colonne-mancanti"],
 )
 def test_file_che_non_e_un_csv_dell_anagrafe_rifiutato_con_il_motivo(contenuto, motivo):
     with pytest.raises(FileNonValido, match=motivo):
