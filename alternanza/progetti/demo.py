@@ -36,7 +36,7 @@ from alternanza.progetti.models import (
     TransizioneProgetto,
     ValutazioneOspitante,
 )
-from distretti.models import AmbitoTematico, Distretto, Scuola
+from distretti.models import AmbitoTematico, Distretto, Livello, Scuola
 from partnership.models import AreaS3, Organizzazione
 
 QUANTI = {"base": 40, "grande": 100_000}
@@ -230,8 +230,9 @@ def _progetti(quanti: int, rng: random.Random) -> None:
     gia = Progetto.objects.filter(demo=True).count()
     if gia >= quanti:
         return
+    # PCTO belongs to the upper secondary schools (licei, tecnici, professionali): the demo's projects too.
     scuole = list(
-        Scuola.objects.filter(attiva=True)
+        Scuola.objects.filter(attiva=True, livello=Livello.SECONDO_GRADO)
         .order_by("pk")
         .values_list("pk", "comune_id", "comune__distretto_id")
     )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from distretti.models import Distretto, Incarico, Scuola, StatoIncarico
+from distretti.models import Distretto, Incarico, Livello, Scuola, StatoIncarico
 from partnership.models import Organizzazione, ReferenteOrganizzazione
 
 PASSWORD_DEMO = "rete-demo-2026"  # noqa: S105 - published on purpose, demo (DEBUG) only
@@ -56,10 +56,16 @@ def carica(scala: str, rng: random.Random) -> None:
     bologna = Distretto.objects.get(slug="bologna")
     imola = Distretto.objects.get(slug="imola")
     scuola_bo = (
-        Scuola.objects.attive().filter(comune__distretto=bologna).order_by("codice_meccanografico").first()
+        Scuola.objects.attive()
+        .filter(comune__distretto=bologna, livello=Livello.SECONDO_GRADO)
+        .order_by("codice_meccanografico")
+        .first()
     )
     scuola_im = (
-        Scuola.objects.attive().filter(comune__distretto=imola).order_by("codice_meccanografico").first()
+        Scuola.objects.attive()
+        .filter(comune__distretto=imola, livello=Livello.SECONDO_GRADO)
+        .order_by("codice_meccanografico")
+        .first()
     )
     organizzazione = Organizzazione.objects.filter(demo=True).order_by("pk").first()
 

@@ -17,6 +17,7 @@ from alternanza.progetti.models import (
     StatoProgetto,
     ValutazioneOspitante,
 )
+from distretti.models import Livello
 from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
 from tests.progetti.factories import ProgettoFactory
 
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def territorio():
     for nome in ("Bologna", "Imola", "Casalecchio di Reno"):
-        ScuolaFactory(comune=comune(nome))
+        ScuolaFactory(comune=comune(nome), livello=Livello.SECONDO_GRADO)
+        ScuolaFactory(comune=comune(nome), livello=Livello.PRIMARIA)  # no PCTO there
     for _ in range(5):
         OrganizzazioneFactory()
 
@@ -36,6 +38,8 @@ def test_il_caricamento_base_e_ripetibile_e_coerente(territorio):
     demo.carica("base", random.Random(7))
     progetti = Progetto.objects.filter(demo=True)
     assert progetti.count() == demo.QUANTI["base"]
+    # PCTO is upper secondary school's: no demo project at a primary school.
+    assert set(progetti.values_list("scuola__livello", flat=True)) == {Livello.SECONDO_GRADO}
     assert not progetti.filter(ricerca__isnull=True).exists()
     assert set(progetti.values_list("anno_scolastico", flat=True)) <= set(demo.anni())
     assert progetti.filter(stato=StatoProgetto.PUBBLICATO).exists()

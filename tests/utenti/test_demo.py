@@ -9,6 +9,7 @@ from django.urls import reverse
 import alternanza.urls  # noqa: F401 - load the URLconf with DEBUG off: with it on, it adds dev-only media URLs
 from alternanza.utenti import demo
 from distretti.permissions import ambito_di
+from distretti.models import Livello
 from tests.factories import ScuolaFactory, comune
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,10 @@ pytestmark = pytest.mark.django_db
 
 def test_utenti_demo_con_i_ruoli_delle_persone(settings, client, organizzazione):
     settings.DEBUG = True
-    ScuolaFactory(comune=comune("Bologna"))
-    ScuolaFactory(comune=comune("Imola"))
+    # A PCTO coordinator works at an upper secondary school: the primary school sorting first is passed over.
+    ScuolaFactory(comune=comune("Bologna"), livello=Livello.PRIMARIA, codice_meccanografico="BOEE00001A")
+    superiore = ScuolaFactory(comune=comune("Bologna"), livello=Livello.SECONDO_GRADO)
+    ScuolaFactory(comune=comune("Imola"), livello=Livello.SECONDO_GRADO)
     organizzazione.demo = True
     organizzazione.save()
     demo.carica("base", random.Random(1))
@@ -26,7 +29,7 @@ def test_utenti_demo_con_i_ruoli_delle_persone(settings, client, organizzazione)
     assert utenti.filter(email__endswith="@demo.example.org").count() == 8
     assert ambito_di(utenti.get(username="staff")).staff
     assert ambito_di(utenti.get(username="ufficio.imola")).distretti_ufficio
-    assert ambito_di(utenti.get(username="referente.bologna")).scuole
+    assert ambito_di(utenti.get(username="referente.bologna")).scuole == {superiore.pk}
     risposta = client.post(
         reverse("account_login"),
         {"login": "referente.bologna@demo.example.org", "password": demo.PASSWORD_DEMO},
