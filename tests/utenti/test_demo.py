@@ -8,8 +8,8 @@ from django.urls import reverse
 
 import alternanza.urls  # noqa: F401 - load the URLconf with DEBUG off: with it on, it adds dev-only media URLs
 from alternanza.utenti import demo
-from distretti.permissions import ambito_di
 from distretti.models import Livello
+from distretti.permissions import ambito_di
 from tests.factories import ScuolaFactory, comune
 
 pytestmark = pytest.mark.django_db
