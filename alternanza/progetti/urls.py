@@ -41,6 +41,7 @@ urlpatterns = [
     path("modelli/", rete.modelli, name="modelli"),
     path("modelli/<int:pk>/", rete.modello, name="modello"),
     path("modelli/<int:pk>/adotta/", rete.adotta, name="adotta"),
+    path("modelli/<int:pk>/pubblica/", rete.modello_pubblica, name="modello_pubblica"),
     path("modelli/da-progetto/<int:pk>/", rete.modello_da_progetto, name="modello_da_progetto"),
     path("modelli/da-azione/<int:pk>/", rete.modello_da_azione, name="modello_da_azione"),
     # Open data (stable URLs)

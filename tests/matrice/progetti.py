@@ -165,6 +165,18 @@ VOCI = [
         ],
     ),
     Voce(
+        "progetti:modello_pubblica",
+        kwargs=lambda fx: {"pk": fx.modello.pk},
+        get=SOLO_POST_LOGIN,
+        post=[
+            Azione(
+                "l'ufficio del distretto lo toglie dalla biblioteca",
+                dati={"pubblicato": "0"},
+                attesi=attesi(404, anonimo=LOGIN, ufficio_a=302, staff=302, superuser=302),
+            )
+        ],
+    ),
+    Voce(
         "progetti:modello_da_progetto",
         kwargs=lambda fx: {"pk": fx.prog_pub_a.pk},
         get=attesi(403, anonimo=LOGIN, ufficio_a=200, **PROPRIO),

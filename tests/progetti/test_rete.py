@@ -79,6 +79,54 @@ def test_un_modello_nasce_solo_da_un_progetto_pubblicato(client, referente_a, sc
     assert pubblicato.modelli.get().distretto == scuola_a.comune.distretto
 
 
+def test_il_modello_di_un_referente_e_pubblico_solo_dopo_la_revisione_dell_ufficio(
+    client, referente_a, ufficio_a, ufficio_b, scuola_a
+):
+    pubblicato = ProgettoPubblicatoFactory(scuola=scuola_a, titolo="Robotica")
+    entra(client, referente_a)
+    url_nuovo = reverse("progetti:modello_da_progetto", args=[pubblicato.pk])
+    assert "pubblicato" not in client.get(url_nuovo).context["form"].fields  # not the coordinator's call
+    risposta = client.post(
+        url_nuovo,
+        {"titolo": "Modello robotica", "contesto": "Contesto", "fasi": "Fasi", "pubblicato": "on"},
+        follow=True,
+    )
+    modello = pubblicato.modelli.get()
+    assert not modello.pubblicato and modello.creato_da == referente_a
+    assert "l'ufficio del distretto lo rivede" in risposta.content.decode()  # the author sees it waiting
+    url = reverse("progetti:modello", args=[modello.pk])
+    client.logout()
+    assert client.get(url).status_code == 404
+    assert "Modello robotica" not in client.get(reverse("progetti:modelli")).content.decode()
+    # Another district's office may not publish it; the model's own office reads it and publishes it.
+    entra(client, ufficio_b)
+    assert (
+        client.post(reverse("progetti:modello_pubblica", args=[modello.pk]), {"pubblicato": "1"}).status_code
+        == 404
+    )
+    client.logout()
+    entra(client, ufficio_a)
+    assert "da rivedere" in client.get(reverse("progetti:modelli")).content.decode()
+    assert (
+        client.post(reverse("progetti:modello_pubblica", args=[modello.pk]), {"pubblicato": "1"}).status_code
+        == 302
+    )
+    modello.refresh_from_db()
+    assert modello.pubblicato
+    client.logout()
+    assert client.get(url).status_code == 200
+    assert "Modello robotica" in client.get(reverse("progetti:modelli")).content.decode()
+
+
+def test_il_modello_scritto_dall_ufficio_e_pubblicato_come_sceglie(client, ufficio_a, scuola_a):
+    pubblicato = ProgettoPubblicatoFactory(scuola=scuola_a)
+    entra(client, ufficio_a)
+    url = reverse("progetti:modello_da_progetto", args=[pubblicato.pk])
+    assert "pubblicato" in client.get(url).context["form"].fields
+    client.post(url, {"titolo": "Modello dell'ufficio", "contesto": "C", "fasi": "F", "pubblicato": "on"})
+    assert pubblicato.modelli.get().pubblicato
+
+
 @pytest.mark.parametrize("quanti", [2, 15])
 def test_elenchi_di_azioni_e_modelli_con_query_costanti(
     client, django_assert_max_num_queries, distretto_a, quanti

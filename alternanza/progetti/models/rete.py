@@ -225,12 +225,17 @@ class ModelloQuerySet(models.QuerySet):
         return self.filter(pubblicato=True)
 
     def visibili_a(self, user: Utente) -> Self:
+        """Published models; a district office also sees its district's models waiting for review, and
+        whoever wrote one sees it while it waits."""
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
+        visibili = models.Q(pubblicato=True)
         if ambito.distretti_ufficio:
-            return self.filter(models.Q(pubblicato=True) | models.Q(distretto__in=ambito.distretti_ufficio))
-        return self.pubblicati()
+            visibili |= models.Q(distretto__in=ambito.distretti_ufficio)
+        if user.is_authenticated:
+            visibili |= models.Q(creato_da=user)
+        return self.filter(visibili)
 
     def modificabili_da(self, user: Utente) -> Self:
         ambito = ambito_di(user)

@@ -177,12 +177,20 @@ def modello(request, pk):
         "progetti/modello.html",
         {
             "modello": oggetto,
+            "rivede": _rivede(request.user, oggetto),
             "adozioni": adozioni,
             "form": form,
             "progetto_origine": progetto_origine,
             "ultimo_aggiornamento": oggetto.aggiornato_il,
         },
     )
+
+
+def _rivede(user, modello: ModelloIntervento) -> bool:
+    """Who decides whether a model is in the public library: staff and the office of its district
+    (the same people as ModelloIntervento.objects.modificabili_da)."""
+    ambito = ambito_di(user)
+    return ambito.staff or modello.distretto_id in ambito.distretti_ufficio
 
 
 def _crea_modello(request, *, progetto=None, azione=None):
@@ -201,16 +209,31 @@ def _crea_modello(request, *, progetto=None, azione=None):
         azione=azione,
         distretto=progetto.distretto if progetto else azione.promotore_distretto,
     )
+    # What a coordinator writes waits for the district office before the public library shows it.
+    rivede = _rivede(request.user, nascente)
     form = ModelloForm(request.POST or None, initial=iniziali, instance=nascente)
+    if not rivede:
+        del form.fields["pubblicato"]
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             nuovo = form.save(commit=False)
             nuovo.creato_da = request.user
+            if not rivede:
+                nuovo.pubblicato = False
             nuovo.save()
             form.save_m2m()
             if progetto is not None and not form.cleaned_data.get("ambiti"):
                 nuovo.ambiti.set(progetto.ambiti.all())
-        messages.success(request, _("Modello di intervento creato."))
+        if rivede:
+            messages.success(request, _("Modello di intervento creato."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Modello di intervento inviato: l'ufficio del distretto lo rivede prima di "
+                    "pubblicarlo nella biblioteca."
+                ),
+            )
         return redirect(nuovo)
     return render(
         request,
@@ -238,6 +261,20 @@ def modello_da_azione(request, pk):
     if not (ambito.staff or _puo_assistere(request.user, oggetto)):
         raise PermissionDenied
     return _crea_modello(request, azione=oggetto)
+
+
+@login_required
+@require_POST
+def modello_pubblica(request, pk):
+    """The district office (or staff) publishes a model a coordinator wrote, or takes it back."""
+    oggetto = get_object_or_404(ModelloIntervento.objects.modificabili_da(request.user), pk=pk)
+    oggetto.pubblicato = request.POST.get("pubblicato") == "1"
+    oggetto.save(update_fields=["pubblicato", "aggiornato_il"])
+    if oggetto.pubblicato:
+        messages.success(request, _("Modello pubblicato nella biblioteca."))
+    else:
+        messages.success(request, _("Modello tolto dalla biblioteca pubblica."))
+    return redirect(oggetto)
 
 
 @login_required
