@@ -103,3 +103,24 @@ def verifica_console(page) -> None:
     """Assert the page logged no errors (failed loads, CSP violations, JavaScript exceptions)."""
     errori = getattr(page, "errori", [])
     assert not errori, "Console errors on " + page.url + ":\n" + "\n".join(errori)
+
+
+def entra(ctx, live_server, utente) -> None:
+    """Log `utente` into the browser context `ctx` (a session made by Django's test client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
+    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
+    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
+
+
+def schermata(pagina, nome: str) -> None:
+    """With SCHERMATE=<folder>, keep a full-page screenshot of this step (people look at them)."""
+    import os
+
+    cartella = os.environ.get("SCHERMATE")
+    if cartella:
+        Path(cartella).mkdir(parents=True, exist_ok=True)
+        pagina.screenshot(path=str(Path(cartella) / f"{nome}.png"), full_page=True)

@@ -224,16 +224,7 @@ def _crea_modello(request, *, progetto=None, azione=None):
             form.save_m2m()
             if progetto is not None and not form.cleaned_data.get("ambiti"):
                 nuovo.ambiti.set(progetto.ambiti.all())
-        if rivede:
-            messages.success(request, _("Modello di intervento creato."))
-        else:
-            messages.success(
-                request,
-                _(
-                    "Modello di intervento inviato: l'ufficio del distretto lo rivede prima di "
-                    "pubblicarlo nella biblioteca."
-                ),
-            )
+        messages.success(request, _("Modello di intervento creato."))  # its page says if it waits
         return redirect(nuovo)
     return render(
         request,
