@@ -242,7 +242,7 @@ def limita_le_date() -> None:
     """Every date and date-time field of every form — ModelForms, list filters, the admin — checks
     `data_plausibile`: one rule at the edge instead of a range on each of the ~90 date fields.
 
-    Called once from the pages app's ready(); idempotent.
+    Called by the core app while the models are imported (before any form module); idempotent.
     """
     for campo in (forms.DateField, forms.DateTimeField):
         if data_plausibile not in campo.default_validators:

@@ -9,8 +9,5 @@ class PagineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from alternanza.core.moduli import limita_le_date
-
-        limita_le_date()
         # Request ids on Celery tasks and the beat/worker heartbeats: the signals connect on import.
         from alternanza.core import osservabilita  # noqa: F401

@@ -90,10 +90,6 @@ class PreferenzeForm(_Interessi):
     pass
 
 
-# Dates outside this range are typing mistakes (31/12/9999), and would overflow the date arithmetic.
-ANNO_MINIMO, ANNO_MASSIMO = 2000, 2100
-
-
 class NumeroForm(forms.ModelForm):
     class Meta:
         model = Numero
@@ -119,22 +115,6 @@ class NumeroForm(forms.ModelForm):
             "ambiti": forms.CheckboxSelectMultiple,
             "pubblici": forms.CheckboxSelectMultiple,
         }
-
-    def _clean_data_sensata(self, campo: str):
-        giorno = self.cleaned_data.get(campo)
-        if giorno and not (ANNO_MINIMO <= giorno.year <= ANNO_MASSIMO):
-            raise forms.ValidationError(
-                _("Indica una data tra il %(minimo)s e il %(massimo)s.")
-                % {"minimo": ANNO_MINIMO, "massimo": ANNO_MASSIMO},
-                code="fuori_intervallo",
-            )
-        return giorno
-
-    def clean_periodo_dal(self):
-        return self._clean_data_sensata("periodo_dal")
-
-    def clean_periodo_al(self):
-        return self._clean_data_sensata("periodo_al")
 
     def clean(self) -> dict[str, Any]:
         dati = super().clean() or {}
@@ -268,12 +248,7 @@ class ProgrammaForm(forms.Form):
     )
 
     def clean_programmato_per(self):
-        quando = self.cleaned_data["programmato_per"]
-        if quando.year > ANNO_MASSIMO:
-            raise forms.ValidationError(
-                _("Indica una data entro il %(massimo)s.") % {"massimo": ANNO_MASSIMO},
-                code="fuori_intervallo",
-            )
+        quando = self.cleaned_data["programmato_per"]  # within 2000–2100 (alternanza.core.moduli)
         if quando <= timezone.now():
             raise forms.ValidationError(_("Scegli un momento futuro, oppure usa «Invia ora»."))
         return quando

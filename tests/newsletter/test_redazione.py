@@ -451,3 +451,12 @@ def test_casella_imap_con_password_sbagliata_fallisce_senza_toccare_nulla(settin
         with pytest.raises(imaplib.IMAP4.error):
             leggi_casella()
         assert len(server.contenuto()) == 1  # nothing read, nothing deleted
+
+
+def test_la_programmazione_nel_9999_e_rifiutata_al_campo():
+    """The schedule's date-time has the portal's one date range too (its form is made when the app's
+    modules are imported, before any ready(): the range must already be there)."""
+    from eventi.newsletter.forms import ProgrammaForm
+
+    form = ProgrammaForm({"programmato_per": "9999-12-31T10:00"})
+    assert form.errors["programmato_per"] == ["Inserisci una data tra il 2000 e il 2100."]
