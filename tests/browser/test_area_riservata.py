@@ -4,11 +4,9 @@ visible keyboard focus on every focusable element of the header, the mobile menu
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.area.dati import popola
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +26,6 @@ def senza_ruolo(db, scuola_a):
     return utente
 
 
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
-
-
 @pytest.fixture
 def dati(scuola_a, organizzazione, distretto_a, referente_a):
     popola(2, scuola=scuola_a, organizzazione=organizzazione, distretto=distretto_a, referente=referente_a)
@@ -49,7 +40,7 @@ def _senza_overflow(pagina) -> None:
 @pytest.mark.parametrize("persona", PERSONE)
 def test_area_accessibile_e_senza_overflow(contesto, live_server, request, dati, persona, larghezza):
     ctx = contesto(viewport={"width": larghezza, "height": 800})
-    _entra(ctx, live_server, request.getfixturevalue(persona))
+    entra(ctx, live_server, request.getfixturevalue(persona))
     pagina = ctx.new_page()
     assert pagina.goto("/area-riservata/").status == 200
     assert pagina.locator("h1").inner_text() == "Area riservata"
@@ -79,7 +70,7 @@ FOCUSABILI = """() => Array.from(document.querySelectorAll(
 def test_ogni_elemento_dell_intestazione_mostra_il_focus(contesto, live_server, request, persona, larghezza):
     ctx = contesto(viewport={"width": larghezza, "height": 800})
     if persona != "anonimo":
-        _entra(ctx, live_server, request.getfixturevalue(persona))
+        entra(ctx, live_server, request.getfixturevalue(persona))
     pagina = ctx.new_page()
     pagina.goto("/")
     elementi = pagina.evaluate_handle(FOCUSABILI)
@@ -102,7 +93,7 @@ def test_ogni_elemento_dell_intestazione_mostra_il_focus(contesto, live_server, 
 
 def test_il_menu_mobile_funziona_senza_javascript(contesto, live_server, referente_a):
     ctx = contesto(viewport={"width": 360, "height": 740}, java_script_enabled=False)
-    _entra(ctx, live_server, referente_a)
+    entra(ctx, live_server, referente_a)
     pagina = ctx.new_page()
     pagina.goto("/")
     menu = pagina.locator("#menu-navigazione")

@@ -4,10 +4,8 @@ form and the review pages pass axe-core too."""
 
 import icalendar
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
 from tests.eventi.factories import festival_di_prova
 
@@ -93,18 +91,11 @@ def test_calendario_del_mese_su_schermo_stretto_senza_javascript(contesto, lingu
     assert "mese=2026-12" in pagina.url
 
 
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
-
-
 @pytest.mark.parametrize("lingua", ["it", "en"])
 def test_modulo_di_proposta_e_gestione_accessibili(contesto, live_server, referente_a, lingua):
     festival_di_prova()
     ctx = contesto(viewport={"width": 1280, "height": 800})
-    _entra(ctx, live_server, referente_a)
+    entra(ctx, live_server, referente_a)
     pagina = ctx.new_page()
     prefisso = "" if lingua == "it" else "/en"
     assert pagina.goto(f"{prefisso}/festival/proponi/").status == 200

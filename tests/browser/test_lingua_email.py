@@ -2,29 +2,21 @@
 and an allauth e-mail in the portal's layout, in the recipient's language, as a mail client shows it."""
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from alternanza.utenti.adapter import AdapterAccount
 from alternanza.utenti.models import Preferenze
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
 
 pytestmark = pytest.mark.browser
 
 
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
-
-
 @pytest.mark.parametrize("larghezza", [1280, 360])
 def test_la_lingua_delle_email_si_sceglie_dal_profilo(contesto, live_server, referente_a, larghezza):
     ctx = contesto(viewport={"width": larghezza, "height": 800})
-    _entra(ctx, live_server, referente_a)
+    entra(ctx, live_server, referente_a)
     pagina = ctx.new_page()
     assert pagina.goto("/account/profilo/").status == 200
     verifica_axe(pagina)

@@ -14,13 +14,11 @@ import datetime as dt
 import time
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from eventi.newsletter.models import Consegna, Iscritto, Numero, StatoConsegna, StatoNumero
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
 from tests.factories import ScuolaFactory, comune
 from tests.newsletter.factories import IscrittoFactory
@@ -32,13 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 RITMO = 2  # messages per second for the whole worker: 16 recipients take 8 s, time to press "pausa"
 ISCRITTI = 16
-
-
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
 
 
 def _attendi(condizione, descrizione: str, log, secondi: float = 90) -> None:
@@ -116,7 +107,7 @@ def test_redazione_prove_conferma_pausa_annullamento_invio_rimbalzo_e_archivio(
     )
     IscrittoFactory.create_batch(ISCRITTI)
     ctx = contesto(viewport={"width": 1280, "height": 900})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
 
     # 1. The editor: text with a live preview, saved; an image uploaded and put into the text.

@@ -5,27 +5,18 @@ confirmation step pass axe at 1280 and 360 px."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from eventi.newsletter.models import Numero
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.newsletter.factories import IscrittoFactory, NumeroFactory
 
 pytestmark = pytest.mark.browser
 
 
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
-
-
 @pytest.mark.parametrize("larghezza", [1280, 360])
 def test_anteprima_dal_vivo_e_conferma(contesto, live_server, staff, larghezza):
     ctx = contesto(viewport={"width": larghezza, "height": 900})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     pagina.goto("/newsletter/gestione/nuovo/")
     anteprima = pagina.locator("[data-anteprima]")
@@ -59,7 +50,7 @@ def test_anteprima_dal_vivo_e_conferma(contesto, live_server, staff, larghezza):
 
 def test_anteprima_senza_javascript(contesto, live_server, staff):
     ctx = contesto(java_script_enabled=False, viewport={"width": 1280, "height": 900})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     numero = NumeroFactory(corpo="Prima")
     pagina = ctx.new_page()
     pagina.goto(f"/newsletter/gestione/{numero.pk}/modifica/")

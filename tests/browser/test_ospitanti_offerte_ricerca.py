@@ -7,16 +7,12 @@ Set SCHERMATE=<folder> to keep a screenshot of each step (the closing note of th
 from __future__ import annotations
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from partnership.models import Convenzione, InteresseOfferta, OffertaOspitalita, Organizzazione
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, schermata, verifica_axe, verifica_console
 from tests.factories import OrganizzazioneFactory, ScuolaFactory, comune
 
 pytestmark = pytest.mark.browser
@@ -24,25 +20,11 @@ LARGO = {"width": 1280, "height": 800}
 STRETTO = {"width": 360, "height": 740}
 
 
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
-
-
-def _foto(pagina, nome: str) -> None:
-    cartella = os.environ.get("SCHERMATE")
-    if cartella:
-        Path(cartella).mkdir(parents=True, exist_ok=True)
-        pagina.screenshot(path=str(Path(cartella) / f"{nome}.png"), full_page=True)
-
-
 def test_il_referente_propone_l_ospitante_dal_modulo_e_l_ufficio_lo_conferma(
     contesto, live_server, referente_a, ufficio_a, scuola_a
 ):
     scuola = contesto(viewport=LARGO)
-    _entra(scuola, live_server, referente_a)
+    entra(scuola, live_server, referente_a)
     pagina = scuola.new_page()
     assert pagina.goto("/rete/convenzioni/nuova/").status == 200
     # The rest of the form is typed first: proposing the host inline must not lose it.
@@ -55,7 +37,7 @@ def test_il_referente_propone_l_ospitante_dal_modulo_e_l_ufficio_lo_conferma(
     pagina.locator("#id_nuova_ospitante-codice_fiscale").fill("01234560371")
     pagina.locator("#id_nuova_ospitante-comune").fill("Sasso Marconi")
     pagina.locator("#id_nuova_ospitante-codice_ateco").fill("28.99.20")
-    _foto(pagina, "01-proponi-ospitante")
+    schermata(pagina, "01-proponi-ospitante")
     pagina.get_by_role("button", name="Salva").click()
     pagina.wait_for_load_state()
     proposta = Organizzazione.objects.get(nome="Automazioni Coppola S.r.l.")
@@ -65,16 +47,16 @@ def test_il_referente_propone_l_ospitante_dal_modulo_e_l_ufficio_lo_conferma(
     assert "è stata aggiunta come organizzazione da verificare" in pagina.content()
     verifica_axe(pagina)
     verifica_console(pagina)
-    _foto(pagina, "02-convenzione-con-ospitante-proposto")
+    schermata(pagina, "02-convenzione-con-ospitante-proposto")
 
     ufficio = contesto(viewport=LARGO)
-    _entra(ufficio, live_server, ufficio_a)
+    entra(ufficio, live_server, ufficio_a)
     pagina = ufficio.new_page()
     assert pagina.goto(reverse("area:home")).status == 200
     pagina.get_by_role("link", name="1 organizzazione proposta da verificare").click()
     pagina.wait_for_load_state()
     verifica_axe(pagina)
-    _foto(pagina, "03-ufficio-da-verificare")
+    schermata(pagina, "03-ufficio-da-verificare")
     pagina.get_by_role("button", name="Conferma").click()
     pagina.wait_for_load_state()
     assert "è confermata" in pagina.content()
@@ -87,7 +69,7 @@ def test_offerta_interesse_accettato_e_convenzione_avviata(
     contesto, live_server, referente_a, referente_org, organizzazione, scuola_a
 ):
     org = contesto(viewport=LARGO)
-    _entra(org, live_server, referente_org)
+    entra(org, live_server, referente_org)
     pagina = org.new_page()
     assert pagina.goto("/rete/offerte/nuova/").status == 200
     verifica_axe(pagina)
@@ -106,7 +88,7 @@ def test_offerta_interesse_accettato_e_convenzione_avviata(
     assert "2 posti disponibili su 2" in pagina.content()
 
     scuola = contesto(viewport=LARGO)
-    _entra(scuola, live_server, referente_a)
+    entra(scuola, live_server, referente_a)
     pscuola = scuola.new_page()
     assert pscuola.goto(f"/rete/offerte/{offerta.pk}/").status == 200
     pscuola.locator("#id_messaggio").fill("Classe 4ª B, meccatronica")
@@ -116,7 +98,7 @@ def test_offerta_interesse_accettato_e_convenzione_avviata(
 
     pagina.reload()
     pagina.get_by_label("Nota per la scuola").fill("Vi aspettiamo lunedì alle 9.")
-    _foto(pagina, "04-organizzazione-decide")
+    schermata(pagina, "04-organizzazione-decide")
     pagina.get_by_role("button", name="Accetta").click()
     pagina.wait_for_load_state()
     assert InteresseOfferta.objects.get().stato == "accettato"
@@ -126,12 +108,12 @@ def test_offerta_interesse_accettato_e_convenzione_avviata(
 
     pscuola.reload()
     assert "Vi aspettiamo lunedì alle 9." in pscuola.content()
-    _foto(pscuola, "05-scuola-vede-accettato")
+    schermata(pscuola, "05-scuola-vede-accettato")
     pscuola.get_by_role("link", name="Registra la convenzione").click()
     pscuola.wait_for_load_state()
     assert "Meccanica Emiliana S.p.A." in pscuola.content()
     pscuola.locator("#id_sezione_dvr").fill("Rischio rumore: otoprotettori forniti.")
-    _foto(pscuola, "06-convenzione-precompilata")
+    schermata(pscuola, "06-convenzione-precompilata")
     pscuola.get_by_role("button", name="Salva").click()
     pscuola.wait_for_load_state()
     convenzione = Convenzione.objects.get()
@@ -157,8 +139,8 @@ def test_la_ricerca_in_testata(contesto, live_server, larghezza):
     assert "Automazioni Coppola S.r.l." in pagina.locator("main").inner_text()
     verifica_axe(pagina)
     verifica_console(pagina)
-    _foto(pagina, f"07-ricerca-{larghezza['width']}")
+    schermata(pagina, f"07-ricerca-{larghezza['width']}")
     pagina.goto("/cerca/?q=liceo+righi&tipo=scuole")
     assert "LICEO SCIENTIFICO AUGUSTO RIGHI" in pagina.locator("main").inner_text()
     verifica_axe(pagina)
-    _foto(pagina, f"08-ricerca-scuole-{larghezza['width']}")
+    schermata(pagina, f"08-ricerca-scuole-{larghezza['width']}")

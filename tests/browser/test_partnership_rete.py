@@ -5,22 +5,13 @@ sees it; every page passes axe-core and shows no console (CSP) errors."""
 import datetime
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from partnership.models import InteresseOfferta
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.factories import OrganizzazioneFactory, comune
 from tests.partnership.factories import OffertaFactory, area_s3
 
 pytestmark = pytest.mark.browser
-
-
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
 
 
 def test_ufficio_filtra_e_ordina_le_organizzazioni_del_distretto(contesto, live_server, ufficio_a):
@@ -28,7 +19,7 @@ def test_ufficio_filtra_e_ordina_le_organizzazioni_del_distretto(contesto, live_
         OrganizzazioneFactory(nome=f"Impresa {n:02d}", comune=comune("Bologna")).aree_s3.add(area_s3("mech"))
     OrganizzazioneFactory(nome="Cooperativa Sociale Felsinea", comune=comune("Bologna"), tipo="terzo_settore")
     ctx = contesto(viewport={"width": 1280, "height": 800})
-    _entra(ctx, live_server, ufficio_a)
+    entra(ctx, live_server, ufficio_a)
     pagina = ctx.new_page()
     assert pagina.goto("/rete/ufficio/organizzazioni/").status == 200
     verifica_axe(pagina)
@@ -46,7 +37,7 @@ def test_ufficio_filtra_e_ordina_le_organizzazioni_del_distretto(contesto, live_
 
 def test_staff_apre_il_modulo_e_la_partita_iva_errata_e_spiegata(contesto, live_server, staff):
     ctx = contesto(viewport={"width": 1280, "height": 800})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     assert pagina.goto("/rete/gestione/organizzazioni/nuova/").status == 200
     verifica_axe(pagina)
@@ -69,7 +60,7 @@ def test_referente_manifesta_interesse_e_l_organizzazione_lo_vede(
         data_fine=datetime.date(2099, 3, 10),
     )
     scuola = contesto(viewport={"width": 1280, "height": 800})
-    _entra(scuola, live_server, referente_a)
+    entra(scuola, live_server, referente_a)
     pagina = scuola.new_page()
     assert pagina.goto("/rete/offerte/").status == 200
     verifica_axe(pagina)
@@ -84,7 +75,7 @@ def test_referente_manifesta_interesse_e_l_organizzazione_lo_vede(
     verifica_console(pagina)
 
     org = contesto(viewport={"width": 1280, "height": 800})
-    _entra(org, live_server, referente_org)
+    entra(org, live_server, referente_org)
     pagina = org.new_page()
     assert pagina.goto("/rete/mia-organizzazione/").status == 200
     assert "Classe quarta B" in pagina.content()

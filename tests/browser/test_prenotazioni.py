@@ -11,24 +11,15 @@ import re
 
 import icalendar
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 
 from eventi.prenotazioni.models import Prenotazione
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
 from tests.eventi.factories import evento_prenotabile
 from tests.factories import ScuolaFactory, comune
 
 pytestmark = pytest.mark.browser
-
-
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
 
 
 def _link(messaggio, frammento: str) -> str:
@@ -134,7 +125,7 @@ def test_classe_prenota_conferma_annulla_e_la_lista_d_attesa_prende_i_posti(
 
     # 5. The organiser sees the bookings and exports them.
     ctx = contesto(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    _entra(ctx, live_server, referente_a)
+    entra(ctx, live_server, referente_a)
     organizzatore = ctx.new_page()
     organizzatore.goto(evento.get_absolute_url())
     organizzatore.get_by_role("link", name="Prenotazioni e lista d'attesa").click()
@@ -153,7 +144,7 @@ def test_classe_prenota_conferma_annulla_e_la_lista_d_attesa_prende_i_posti(
 
     # 6. At the door, on a phone: the QR code's link opens the check-in page.
     telefono_ctx = contesto(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    _entra(telefono_ctx, live_server, referente_a)
+    entra(telefono_ctx, live_server, referente_a)
     telefono = telefono_ctx.new_page()
     assert telefono.goto(url_ingresso).status == 200
     assert telefono.evaluate("() => document.scrollingElement.scrollWidth") <= 360
@@ -178,7 +169,7 @@ def test_pagine_di_gestione_delle_prenotazioni_accessibili(
     p = services.richiedi(evento, {"nome": "Anna Verdi", "email": "anna@example.org", "posti": 1}, "it")
     services.conferma(p.pk)
     ctx = contesto(viewport={"width": 360, "height": 740})
-    _entra(ctx, live_server, referente_a)
+    entra(ctx, live_server, referente_a)
     pagina = ctx.new_page()
     prefisso = "" if lingua == "it" else "/en"
     for percorso in (

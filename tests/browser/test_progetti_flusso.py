@@ -3,27 +3,18 @@ validates and publishes it, a visitor finds it in the showcase by an inflected w
 axe-core and shows no console (CSP) errors."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from alternanza.progetti.models import Progetto, StatoProgetto
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 
 pytestmark = pytest.mark.browser
-
-
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
 
 
 def test_il_referente_registra_e_l_ufficio_valida_e_pubblica(
     contesto, live_server, referente_a, ufficio_a, scuola_a
 ):
     scuola = contesto(viewport={"width": 1280, "height": 800})
-    _entra(scuola, live_server, referente_a)
+    entra(scuola, live_server, referente_a)
     pagina = scuola.new_page()
 
     assert pagina.goto("/progetti/miei/").status == 200
@@ -55,7 +46,7 @@ def test_il_referente_registra_e_l_ufficio_valida_e_pubblica(
     verifica_console(pagina)
 
     ufficio = contesto(viewport={"width": 1280, "height": 800})
-    _entra(ufficio, live_server, ufficio_a)
+    entra(ufficio, live_server, ufficio_a)
     revisione = ufficio.new_page()
     assert revisione.goto("/progetti/revisione/").status == 200
     verifica_axe(revisione)

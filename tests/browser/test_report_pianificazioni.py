@@ -7,24 +7,16 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from alternanza.report import rendering, tasks
 from alternanza.report.models import InvioReport, PianificazioneReport, ReportJob, StatoJob
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.report.factories import ANNO, OrganoGovernanceFactory, dati_piccoli
 
 pytestmark = pytest.mark.browser
 
 SCHERMATE = settings.BASE_DIR / "var" / "schermate"
-
-
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("larghezza", [1280, 360])
@@ -33,7 +25,7 @@ def test_lo_staff_crea_una_pianificazione_mensile_e_parte_alla_scadenza_senza_ri
 ):
     organo = OrganoGovernanceFactory(nome="Conferenza territoriale di Imola", destinatari="c@example.org")
     ctx = contesto(viewport={"width": larghezza, "height": 900})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     assert pagina.goto("/report/pianificazioni/").status == 200
     verifica_axe(pagina)
@@ -86,7 +78,7 @@ def _render_finto(job, avanza=None):
 def test_cruscotto_con_valori_visibili_e_nessuno_stile_in_linea(contesto, live_server, staff, larghezza):
     dati_piccoli()
     ctx = contesto(viewport={"width": larghezza, "height": 900})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     assert pagina.goto(f"/report/cruscotto/?anno={ANNO}").status == 200
     assert pagina.locator("svg [style]").count() == 0

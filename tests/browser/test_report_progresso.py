@@ -3,22 +3,13 @@ endpoint (JavaScript from a static file, strict CSP), the page reloads with the 
 is done; without JavaScript the plain "Aggiorna lo stato" link does the same."""
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.utils import timezone
 
 from alternanza.report.models import ReportJob, StatoJob, TipoReport
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 
 pytestmark = pytest.mark.browser
-
-
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
 
 
 def _completa(job: ReportJob) -> None:
@@ -33,7 +24,7 @@ def test_la_barra_di_avanzamento_segue_il_job_e_poi_mostra_il_download(contesto,
         tipo=TipoReport.METROPOLITANO, anno_scolastico="2025/26", stato=StatoJob.IN_CORSO, progresso=20
     )
     ctx = contesto(viewport={"width": 1280, "height": 800})
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     assert pagina.goto(f"/report/{job.pk}/").status == 200
     barra = pagina.locator("#report-progresso")
@@ -56,7 +47,7 @@ def test_senza_javascript_il_link_aggiorna_lo_stato(contesto, live_server, staff
         tipo=TipoReport.METROPOLITANO, anno_scolastico="2025/26", stato=StatoJob.IN_CODA, progresso=0
     )
     ctx = contesto(java_script_enabled=False)
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     pagina.goto(f"/report/{job.pk}/")
     assert pagina.locator("#report-progresso").get_attribute("value") == "0"

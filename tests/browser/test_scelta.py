@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from alternanza.progetti.models import StatoProgetto
 from partnership.models import Accordo, Convenzione
 from partnership.scelta import ORGANIZZAZIONI
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.browser.pagine import PAGINE_PUBBLICHE
 from tests.factories import OrganizzazioneFactory
 from tests.partnership.factories import PartnershipFactory
@@ -22,16 +20,9 @@ from tests.progetti.factories import ProgettoFactory
 pytestmark = pytest.mark.browser
 
 
-def _entra(ctx, live_server, utente) -> None:
-    client = Client()
-    client.force_login(utente, backend="django.contrib.auth.backends.ModelBackend")
-    sessione = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": sessione, "url": live_server.url}])
-
-
 def _pagina_di(contesto, live_server, utente, larghezza=1280):
     ctx = contesto(viewport={"width": larghezza, "height": 800})
-    _entra(ctx, live_server, utente)
+    entra(ctx, live_server, utente)
     return ctx.new_page()
 
 
@@ -138,7 +129,7 @@ def test_senza_javascript_il_campo_e_una_ricerca_con_i_risultati_da_scegliere(
     sud = OrganizzazioneFactory(nome="Officine Ardesia Sud", codice_fiscale="")
     OrganizzazioneFactory(nome="Officine Ardesia Nord", codice_fiscale="")
     ctx = contesto(viewport={"width": 360, "height": 800}, java_script_enabled=False)
-    _entra(ctx, live_server, staff)
+    entra(ctx, live_server, staff)
     pagina = ctx.new_page()
     pagina.goto("/rete/convenzioni/nuova/")
     pagina.fill("#id_scuola", scuola_a.codice_meccanografico)
