@@ -7,9 +7,8 @@ import pytest
 from django.core import mail
 
 from alternanza.progetti.models import ProgettoOrganizzazione, StatoProgetto
-from tests.browser.aiuti import verifica_axe, verifica_console
+from tests.browser.aiuti import entra, verifica_axe, verifica_console
 from tests.browser.conftest import ARTEFATTI
-from tests.browser.test_progetti_flusso import _entra
 from tests.progetti.factories import ProgettoPubblicatoFactory
 
 pytestmark = pytest.mark.browser
@@ -32,7 +31,7 @@ def test_in_corso_consuntivo_conclusione_valutazione_e_pagina_pubblica(
     schermo = {"width": larghezza, "height": 800}
 
     scuola = contesto(viewport=schermo)
-    _entra(scuola, live_server, referente_a)
+    entra(scuola, live_server, referente_a)
     pagina = scuola.new_page()
     pagina.goto(f"/progetti/{progetto.pk}/")
     verifica_axe(pagina)
