@@ -83,18 +83,24 @@ class OrganizzazioneQuerySet(models.QuerySet):
             altre |= Q(proposta_da_scuola__comune__distretto__in=d) | Q(comune__distretto__in=d)
         return visibili.filter(altre)
 
+    def _del_territorio(self, ambito: Ambito, user: Utente) -> Q | None:
+        """The condition of del_territorio_di (None when the user has no territory), to be ORed with others
+        in one WHERE: as `pk__in` of that queryset it became a subplan scanning every organisation."""
+        distretti = _distretti_di(ambito)
+        proprie = organizzazioni_di(user)
+        if not distretti and not proprie:
+            return None
+        # Through the reverse relation of Partnership.organizzazioni: the querysets import no model.
+        in_partnership = self.model._default_manager.filter(partnership__distretti__in=distretti).values("pk")
+        return Q(comune__distretto__in=distretti) | Q(pk__in=in_partnership) | Q(pk__in=proprie)
+
     def del_territorio_di(self, user: Utente) -> Self:
         """Organisations of the user's districts: based there, or in a partnership of the district."""
         ambito = ambito_di(user)
         if ambito.staff:
             return self.all()
-        distretti = _distretti_di(ambito)
-        proprie = organizzazioni_di(user)
-        if not distretti and not proprie:
-            return self.none()
-        # Through the reverse relation of Partnership.organizzazioni: the querysets import no model.
-        in_partnership = self.model._default_manager.filter(partnership__distretti__in=distretti).values("pk")
-        return self.filter(Q(comune__distretto__in=distretti) | Q(pk__in=in_partnership) | Q(pk__in=proprie))
+        territorio = self._del_territorio(ambito, user)
+        return self.none() if territorio is None else self.filter(territorio)
 
     def visibili_a(self, user: Utente) -> Self:
         ambito = ambito_di(user)
@@ -102,9 +108,10 @@ class OrganizzazioneQuerySet(models.QuerySet):
             return self.all()
         if not ambito.autenticato:
             return self.pubbliche()
-        condizione = Q(pubblica=True, da_verificare=False) | Q(
-            pk__in=self.del_territorio_di(user).values("pk")
-        )
+        condizione = Q(pubblica=True, da_verificare=False)
+        territorio = self._del_territorio(ambito, user)
+        if territorio is not None:
+            condizione |= territorio
         if ambito.scuole:
             # What the user's school proposed, even outside the metropolitan city.
             condizione |= Q(proposta_da_scuola__in=ambito.scuole)
