@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from alternanza.core.ricerca import indici_di_ricerca
 from alternanza.core.tipi import Utente
 from alternanza.core.vincoli import CampiDeiVincoli
 
@@ -256,7 +257,10 @@ class Scuola(models.Model):
         ordering = ["denominazione"]
         verbose_name = _("scuola")
         verbose_name_plural = _("scuole")
-        indexes = [models.Index(fields=["comune", "grado"], name="scuola_comune_grado_idx")]
+        indexes = [
+            models.Index(fields=["comune", "grado"], name="scuola_comune_grado_idx"),
+            *indici_di_ricerca("scuola_denominazione", testi=("denominazione",), nome="denominazione"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.denominazione} ({self.codice_meccanografico})"

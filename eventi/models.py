@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from alternanza.core.immagini import Regole
+from alternanza.core.ricerca import indici_di_ricerca
 from alternanza.core.testo import html_sicuro, pulisci_html, testo_semplice
 from alternanza.core.tipi import Utente
 from alternanza.core.varianti import ImmagineResponsiva
@@ -424,6 +425,7 @@ class Evento(CampiDeiVincoli, models.Model):
             models.Index(fields=["edizione", "stato"], name="evento_edizione_stato_idx"),
             models.Index(fields=["distretto", "stato"], name="evento_distretto_stato_idx"),
             GinIndex(fields=["ricerca"], name="evento_ricerca_gin"),
+            *indici_di_ricerca("evento_titolo", nome="titolo"),
         ]
         triggers = [
             pgtrigger.Trigger(
@@ -638,6 +640,8 @@ class Notizia(models.Model):
         ordering = ["-data_pubblicazione", "-pk"]
         verbose_name = _("notizia")
         verbose_name_plural = _("notizie")
+        # What the site-wide search matches (alternanza.pagine.ricerca._notizie).
+        indexes = indici_di_ricerca("notizia", testi=("titolo", "sommario", "testo"), nome="titolo")
 
     def __str__(self) -> str:
         return self.titolo

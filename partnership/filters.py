@@ -84,7 +84,7 @@ class OrganizzazioneFilter(df.FilterSet):
         value = value.strip()
         codici = Q(codice_fiscale=normalizza_codice_fiscale(value)) | Q(codice_ateco__startswith=value)
         return ricerca.cerca(
-            queryset, value, testi=("nome_normalizzato",), normalizzato="nome_normalizzato", altri=codici
+            queryset, value, vettore_campo="vettore_nome", normalizzato="nome_normalizzato", altri=codici
         )
 
     def filtra_area(self, queryset, name, value):

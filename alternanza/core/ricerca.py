@@ -10,7 +10,7 @@ school search and the showcase, so that they understand people the same way:
   finds "Automazioni Coppola S.r.l.");
 - typos: trigram word similarity (pg_trgm) between the text and the name ("automazoni" finds it too).
 
-Results are annotated with `rilevanza` (full-text rank plus name similarity) and ordered by it. The
+Results are ordered by `rilevanza` (full-text rank or name similarity, the higher of the two). The
 caller passes a queryset already scoped to the user (`visibili_a`): the search never widens it.
 """
 
@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
-from django.db.models import F, FloatField, Q, QuerySet, TextField, Value
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from alternanza.core.nomi import normalizza_nome, senza_accenti
 
@@ -39,11 +39,36 @@ def query_italiana(testo: str) -> SearchQuery:
     return SearchQuery(senza_accenti(testo), config="italian", search_type="websearch")
 
 
+class MinuscoloSenzaAccenti(Func):
+    """`minuscolo_senza_accenti(x)`: lower(unaccent(x)), one SQL function (migration core 0004) declared
+    IMMUTABLE so that expression indexes can hold it (unaccent alone is only STABLE). The searched tables
+    index these same expressions (indici_di_ricerca), so a search reads an index instead of every row."""
+
+    function = "minuscolo_senza_accenti"
+    output_field = TextField()
+
+
 def vettore(*campi: str) -> SearchVector:
-    """The Italian vector of `campi`, accents removed (computed at query time)."""
+    """The Italian vector of `campi`, accents removed: the expression an index of the table may hold."""
     return SearchVector(
-        *[Unaccent(Coalesce(F(c), Value(""), output_field=TextField())) for c in campi], config="italian"
+        *[MinuscoloSenzaAccenti(Coalesce(F(c), Value(""), output_field=TextField())) for c in campi],
+        config="italian",
     )
+
+
+def indici_di_ricerca(prefisso: str, *, testi: tuple[str, ...] = (), nome: str = "") -> list[GinIndex]:
+    """The GIN indexes that serve `cerca(..., testi=testi, nome=nome)` on a model: the full-text vector of
+    `testi` and the trigrams of `nome` (words as typed, typos), on the very expressions `cerca` queries."""
+    indici = []
+    if testi:
+        indici.append(GinIndex(vettore(*testi), name=f"{prefisso}_fts_gin"))
+    if nome:
+        indici.append(
+            GinIndex(
+                OpClass(MinuscoloSenzaAccenti(F(nome)), name="gin_trgm_ops"), name=f"{prefisso}_trgm_gin"
+            )
+        )
+    return indici
 
 
 PAROLA_SIMILE = 4  # letters from which a word may match a similar one (a typo) instead of itself
@@ -58,6 +83,15 @@ def _parole(campo: str, testo: str) -> Q:
         if len(parola) >= PAROLA_SIMILE:
             una |= Q(**{f"{campo}__trigram_word_similar": parola})
         condizione &= una
+    return condizione
+
+
+def _nome_come_scritto(campo: str, testo: str) -> Q:
+    """Every word of `testo` in `campo` (see _parole), or the whole text, when it has several words, like a
+    part of it."""
+    condizione = _parole(campo, testo)
+    if " " in testo:
+        condizione |= Q(**{f"{campo}__trigram_word_similar": testo})
     return condizione
 
 
@@ -76,42 +110,41 @@ def cerca(
 
     `testi`: columns for the full-text match (or `vettore_campo`, a stored search vector such as
     Progetto.ricerca); `nome`: the name column (every word, and typos); `normalizzato`: a column with
-    the normal form of the name (then words and typos are matched on it); `altri`: more conditions
-    that also make a record match (e.g. its thematic areas)."""
+    the normal form of the name (then words and typos are matched on it, and `vettore_campo` is the
+    vector of that normal form, such as Organizzazione.vettore_nome); `altri`: more conditions that also
+    make a record match (e.g. its thematic areas)."""
     testo = pulisci(testo)
     if not testo:
         return queryset
     query = query_italiana(testo)
     condizioni: list[Q] = []
     punteggi: list[Any] = []
-    if vettore_campo:
-        # A stored vector (with accents, as the trigger writes it): the text as typed and unaccented.
-        query_grezza = SearchQuery(testo, config="italian", search_type="websearch")
-        condizioni.append(Q(**{vettore_campo: query}) | Q(**{vettore_campo: query_grezza}))
-        punteggi.append(SearchRank(F(vettore_campo), query | query_grezza))
-    elif testi == (normalizzato,):
-        # The normal form has no accents already: the plain vector, the one its GIN index holds.
-        query_normale = query_italiana(normalizza(testo) or testo)  # "Coppola srl" → 'coppol'
-        queryset = queryset.annotate(_vettore=SearchVector(normalizzato, config="italian"))
-        condizioni.append(Q(_vettore=query_normale))
-        punteggi.append(SearchRank(F("_vettore"), query_normale))
+    if vettore_campo and normalizzato:
+        # The stored vector of the normal form (no accents, no legal form): matched with the normal form of
+        # the text ("Coppola srl" → 'coppol'). Names are ranked by their similarity to what was typed
+        # (below): the full-text rank of a short name adds nothing to it.
+        condizioni.append(Q(**{vettore_campo: query_italiana(normalizza(testo) or testo)}))
+    elif vettore_campo:
+        # A stored vector (accents kept or removed, as its trigger writes it): the text unaccented, and as
+        # typed when it has accents.
+        if senza_accenti(testo) != testo:
+            query = query | SearchQuery(testo, config="italian", search_type="websearch")
+        condizioni.append(Q(**{vettore_campo: query}))
+        punteggi.append(SearchRank(F(vettore_campo), query))
     elif testi:
-        queryset = queryset.annotate(_vettore=vettore(*testi))
+        # alias, not annotate: the expressions are evaluated where they are used, never selected.
+        queryset = queryset.alias(_vettore=vettore(*testi))
         condizioni.append(Q(_vettore=query))
         punteggi.append(SearchRank(F("_vettore"), query))
     if normalizzato:
         normale = normalizza(testo)
         if normale:
-            condizioni.append(
-                _parole(normalizzato, normale) | Q(**{f"{normalizzato}__trigram_word_similar": normale})
-            )
+            condizioni.append(_nome_come_scritto(normalizzato, normale))
             punteggi.append(TrigramWordSimilarity(normale, normalizzato))
     elif nome:
         semplice = senza_accenti(testo).casefold()
-        queryset = queryset.annotate(_nome_semplice=Lower(Unaccent(F(nome))))
-        condizioni.append(
-            _parole("_nome_semplice", semplice) | Q(_nome_semplice__trigram_word_similar=semplice)
-        )
+        queryset = queryset.alias(_nome_semplice=MinuscoloSenzaAccenti(F(nome)))
+        condizioni.append(_nome_come_scritto("_nome_semplice", semplice))
         punteggi.append(TrigramWordSimilarity(semplice, "_nome_semplice"))
     if altri is not None:
         condizioni.append(altri)
@@ -127,4 +160,4 @@ def cerca(
         if punteggi
         else Value(0.0, output_field=FloatField())
     )
-    return queryset.filter(condizione).annotate(rilevanza=rilevanza).order_by("-rilevanza", "pk")
+    return queryset.filter(condizione).alias(rilevanza=rilevanza).order_by("-rilevanza", "pk")

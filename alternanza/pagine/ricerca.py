@@ -81,8 +81,8 @@ def _organizzazioni(user: Utente, testo: str) -> QuerySet:
         .select_related("comune")
         .only("id", "nome", "slug", "tipo", "comune__nome", "comune_esterno", "nome_normalizzato")
     )
-    # The stored normal form carries the GIN indexes (full text and trigram): the name is matched on it.
-    return ricerca.cerca(qs, testo, testi=("nome_normalizzato",), normalizzato="nome_normalizzato")
+    # The stored normal form and its generated vector carry the GIN indexes (trigram, full text).
+    return ricerca.cerca(qs, testo, vettore_campo="vettore_nome", normalizzato="nome_normalizzato")
 
 
 def _scuole(user: Utente, testo: str) -> QuerySet:

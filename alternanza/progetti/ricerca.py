@@ -46,6 +46,6 @@ def cerca(queryset, testo: str):
     query = SearchQuery(testo, config="italian", search_type="websearch")
     return (
         queryset.filter(Q(ricerca=query) | per_ambiti(testo))
-        .annotate(rilevanza=SearchRank(F("ricerca"), query))
+        .alias(rilevanza=SearchRank(F("ricerca"), query))
         .order_by("-rilevanza", "-pubblicato_il", "-id")
     )
