@@ -25,8 +25,9 @@ class PaginatoreLimitato(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Only ever built on a queryset (the showcase's), whose slice counts in SQL.
-        return cast("QuerySet[Any]", self.object_list)[: LIMITE_CONTEGGIO + 1].count()
+        # Only ever built on a queryset (the showcase's), whose slice counts in SQL. Unordered: a sliced
+        # count keeps the ORDER BY, and sorting by relevance ranked every match only to count them.
+        return cast("QuerySet[Any]", self.object_list).order_by()[: LIMITE_CONTEGGIO + 1].count()
 
     @property
     def oltre_il_limite(self) -> bool:
