@@ -58,7 +58,7 @@ def _progetti(user: Utente, testo: str) -> QuerySet:
     qs = (
         Progetto.objects.visibili_a(user)
         .select_related("scuola")
-        .only("id", "titolo", "anno_scolastico", "stato", "scuola__denominazione", "descrizione")
+        .only("id", "titolo", "anno_scolastico", "stato", "scuola__denominazione")
     )
     return ricerca.cerca(qs, testo, vettore_campo="ricerca", altri=per_ambiti(testo))
 
