@@ -34,7 +34,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Model, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Model, Q, QuerySet, Sum
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -197,6 +197,11 @@ class Misure:
     def aggiorna(self, riga: dict) -> None:
         for nome, valore in riga.items():
             setattr(self, nome, valore)
+
+    def aggiungi(self, riga: dict) -> None:
+        """Add the values of `riga` to the measures (a district read in more than one row)."""
+        for nome, valore in riga.items():
+            setattr(self, nome, getattr(self, nome) + valore)
 
     @classmethod
     def somma(cls, parti: list[Misure]) -> Misure:
@@ -372,20 +377,31 @@ def _misure(
         Progetto.objects.convalidati().filter(anno_scolastico__in=anni), distretto, ambito, livello
     )
     per: dict[str, defaultdict[int, Misure]] = {anno: defaultdict(Misure) for anno in anni}
-    # A project is "technical" when it has an S3 area or one of the AMBITI_TECNICI.
-    tecnico = Q(pk__in=Progetto.aree_s3.through.objects.values("progetto_id")) | Q(
-        pk__in=Progetto.ambiti.through.objects.filter(ambitotematico__slug__in=AMBITI_TECNICI).values(
-            "progetto_id"
-        )
+    # A project is "technical" when it has an S3 area or one of the AMBITI_TECNICI. The flag is one more
+    # GROUP BY key, computed once per project: as the filter of the two sums of the technical projects'
+    # students it was evaluated twice, and PostgreSQL built four hashed subplans in every parallel worker
+    # (most of the query's time on the large data). Each district then has up to two rows, summed here.
+    tecnico = ExpressionWrapper(
+        Q(pk__in=Progetto.aree_s3.through.objects.values("progetto_id"))
+        | Q(
+            pk__in=Progetto.ambiti.through.objects.filter(ambitotematico__slug__in=AMBITI_TECNICI).values(
+                "progetto_id"
+            )
+        ),
+        output_field=BooleanField(),
     )
-    for r in progetti.statistiche_per_distretto(
+    for r in progetti.annotate(tecnico=tecnico).statistiche_per_distretto(
         "anno_scolastico",
+        "tecnico",
         progetti_sicurezza=Count("id", filter=Q(sicurezza_svolta=True)),
-        tecnici_studenti=Sum("studenti_totale", filter=tecnico, default=0),
-        tecnici_ragazze=Sum("studenti_ragazze", filter=tecnico, default=0),
         studenti_scuole_note=Sum("studenti_totale", filter=Q(scuola__studenti__gt=0), default=0),
     ):
-        per[r.pop("anno_scolastico")][r.pop("distretto_id")].aggiorna(r)
+        misure = per[r.pop("anno_scolastico")][r.pop("distretto_id")]
+        if r.pop("tecnico"):
+            misure.aggiungi(
+                {"tecnici_studenti": r["studenti_totale"], "tecnici_ragazze": r["studenti_ragazze"]}
+            )
+        misure.aggiungi(r)
     # Coverage, by the district of the school's comune: comuni and active secondary schools reached.
     secondaria = Q(scuola__attiva=True, scuola__livello=Livello.SECONDO_GRADO)
     for r in (

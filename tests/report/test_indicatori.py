@@ -4,8 +4,9 @@ import pytest
 
 from alternanza.report import indicatori
 from distretti.models import Distretto
+from partnership.models import AreaS3
 from tests.factories import distretto
-from tests.report.factories import ANNO, dati_piccoli
+from tests.report.factories import ANNO, dati_piccoli, progetto
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,30 @@ def test_indicatori_per_distretto_imola_e_totale_della_rete():
     # Ours (Bologna) and the seeded CM–Regione agreement (signed in 2017, no district).
     assert tot["accordi_attivi"] == 2
     assert tot["comuni_senza_progetti"] == 53  # 55 comuni, 2 with projects
+
+
+def test_progetto_tecnico_per_area_s3_e_per_ambito_conta_una_volta():
+    d = dati_piccoli()
+    altra_area = AreaS3.objects.exclude(pk=d.area.pk).order_by("ordine").first()
+    # P5 is technical four times over (two S3 areas, two technical thematic areas): its students count once.
+    progetto(
+        d.s2,
+        studenti_totale=10,
+        studenti_ragazze=5,
+        ambiti=["gap-di-genere", "allineamento-s3", "orientamento"],
+        aree_s3=[d.area, altra_area],
+        titolo="P5",
+    )
+    ind = indicatori.calcola(ANNO)
+    im = _riga(ind, "imola").att
+    assert (im["progetti"], im["studenti"]) == (2, 40)  # P3 and P5, technical both
+    assert im["quota_ragazze_tecnici"] == 35.0  # (9 + 5) / (30 + 10)
+    assert im["divario_genere_tecnici"] == 30.0  # (26 - 14) / 40
+    tot = ind.totale.att
+    # P1, P3 and P5 are technical, P2 is not (its students count among all, not among the technical).
+    assert (tot["progetti"], tot["studenti"]) == (4, 70)
+    assert tot["quota_ragazze_tecnici"] == 36.7  # (8 + 9 + 5) / (20 + 30 + 10)
+    assert tot["divario_genere_tecnici"] == 26.7  # (38 - 22) / 60
 
 
 def test_confronto_con_anno_precedente():
