@@ -641,13 +641,14 @@ def _ambiti(
 ) -> list[dict]:
     """Projects per thematic area, per district and in total, with the share of projects covered."""
     per: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    # From the projects' side, one join with the thematic areas (see _inserimenti).
     for r in (
-        Progetto.ambiti.through.objects.filter(progetto__in=progetti)
-        .values("ambitotematico_id", d=F("progetto__distretto_id"))
-        .annotate(n=Count("id"))
+        progetti.filter(ambiti__isnull=False)
+        .values("ambiti", d=F("distretto_id"))
+        .annotate(n=Count("ambiti"))
         .order_by()
     ):
-        per[r["ambitotematico_id"]][r["d"]] = r["n"]
+        per[r["ambiti"]][r["d"]] = r["n"]
     risultato = []
     for ambito in AmbitoTematico.objects.order_by("ordine", "nome"):
         valori = [per[ambito.pk].get(d.pk, 0) for d in distretti]
