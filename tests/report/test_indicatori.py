@@ -128,6 +128,18 @@ def test_aree_s3_ambiti_lacune_e_liste():
     assert [p["titolo"] for p in ind.elenco_progetti] == ["P3", "P1", "P2"]
 
 
+def test_elenco_dei_progetti_piu_grandi_tra_quelli_contati(monkeypatch):
+    d = dati_piccoli()
+    progetto(d.s1, studenti_totale=30, studenti_ragazze=1, ore_svolte=250, titolo="P6")
+    progetto(d.s1, studenti_totale=30, studenti_ragazze=1, ore_svolte=200, titolo="P7")  # ties with P3
+    monkeypatch.setattr(indicatori, "MAX_RIGHE_ELENCO", 3)
+    # Most students first, then most hours, then the older project; the draft P4 (99 students) is not
+    # counted, P1 and P2 fall beyond the limit.
+    assert [p["titolo"] for p in indicatori.calcola(ANNO).elenco_progetti] == ["P6", "P3", "P7"]
+    imola = indicatori.calcola(ANNO, distretto=distretto("imola"))
+    assert [p["titolo"] for p in imola.elenco_progetti] == ["P3"]
+
+
 def test_report_di_distretto_e_tematico_filtrano_i_dati():
     dati_piccoli()
     ind = indicatori.calcola(ANNO, distretto=distretto("imola"))
