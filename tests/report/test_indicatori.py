@@ -4,8 +4,9 @@ import pytest
 
 from alternanza.report import indicatori
 from distretti.models import Distretto
+from partnership.models import AreaS3
 from tests.factories import distretto
-from tests.report.factories import ANNO, dati_piccoli
+from tests.report.factories import ANNO, dati_piccoli, progetto
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,30 @@ def test_indicatori_per_distretto_imola_e_totale_della_rete():
     assert tot["comuni_senza_progetti"] == 53  # 55 comuni, 2 with projects
 
 
+def test_progetto_tecnico_per_area_s3_e_per_ambito_conta_una_volta():
+    d = dati_piccoli()
+    altra_area = AreaS3.objects.exclude(pk=d.area.pk).order_by("ordine").first()
+    # P5 is technical four times over (two S3 areas, two technical thematic areas): its students count once.
+    progetto(
+        d.s2,
+        studenti_totale=10,
+        studenti_ragazze=5,
+        ambiti=["gap-di-genere", "allineamento-s3", "orientamento"],
+        aree_s3=[d.area, altra_area],
+        titolo="P5",
+    )
+    ind = indicatori.calcola(ANNO)
+    im = _riga(ind, "imola").att
+    assert (im["progetti"], im["studenti"]) == (2, 40)  # P3 and P5, technical both
+    assert im["quota_ragazze_tecnici"] == 35.0  # (9 + 5) / (30 + 10)
+    assert im["divario_genere_tecnici"] == 30.0  # (26 - 14) / 40
+    tot = ind.totale.att
+    # P1, P3 and P5 are technical, P2 is not (its students count among all, not among the technical).
+    assert (tot["progetti"], tot["studenti"]) == (4, 70)
+    assert tot["quota_ragazze_tecnici"] == 36.7  # (8 + 9 + 5) / (20 + 30 + 10)
+    assert tot["divario_genere_tecnici"] == 26.7  # (38 - 22) / 60
+
+
 def test_confronto_con_anno_precedente():
     dati_piccoli()
     riga = _riga(indicatori.calcola(ANNO), "bologna")
@@ -101,6 +126,18 @@ def test_aree_s3_ambiti_lacune_e_liste():
     assert [s["denominazione"] for s in ind.scuole_senza_progetti] == ["S3"]
     assert ind.top_scuole[0]["studenti"] == 30
     assert [p["titolo"] for p in ind.elenco_progetti] == ["P3", "P1", "P2"]
+
+
+def test_elenco_dei_progetti_piu_grandi_tra_quelli_contati(monkeypatch):
+    d = dati_piccoli()
+    progetto(d.s1, studenti_totale=30, studenti_ragazze=1, ore_svolte=250, titolo="P6")
+    progetto(d.s1, studenti_totale=30, studenti_ragazze=1, ore_svolte=200, titolo="P7")  # ties with P3
+    monkeypatch.setattr(indicatori, "MAX_RIGHE_ELENCO", 3)
+    # Most students first, then most hours, then the older project; the draft P4 (99 students) is not
+    # counted, P1 and P2 fall beyond the limit.
+    assert [p["titolo"] for p in indicatori.calcola(ANNO).elenco_progetti] == ["P6", "P3", "P7"]
+    imola = indicatori.calcola(ANNO, distretto=distretto("imola"))
+    assert [p["titolo"] for p in imola.elenco_progetti] == ["P3"]
 
 
 def test_report_di_distretto_e_tematico_filtrano_i_dati():

@@ -7,16 +7,21 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
-from alternanza.spid import saml
 from alternanza.spid.models import IdentitaSpid, ProviderSpid
 
 register = template.Library()
+
+# alternanza.spid.saml is imported inside the tags, when SPID is on: Django's template engine imports every
+# tag library when it starts, and pysaml2 takes ≈0.7 s to import, so each process's first rendered
+# template (a web worker's first page, a Celery worker's first PDF report) paid for SAML it did not use.
 
 
 @register.inclusion_tag("spid/_pulsante.html", takes_context=True)
 def pulsante_spid(context):
     if not settings.SPID_ATTIVO:
         return {"attivo": False}
+    from alternanza.spid import saml
+
     request = context.get("request")
     prossima = request.GET.get("next", "") if request is not None else ""
     return {
@@ -31,6 +36,8 @@ def pulsante_spid(context):
 def collega_spid(context):
     if not settings.SPID_ATTIVO:
         return {"attivo": False}
+    from alternanza.spid import saml
+
     request = context["request"]
     identita = IdentitaSpid.objects.filter(utente=request.user).first()
     cie = saml.provider_cie()
