@@ -2,7 +2,7 @@
 // the parts the templates use, written with content hashes to ../static/build/ (committed, so running the
 // portal needs no Node). static/build/manifest.json maps each logical name to its hashed file and records
 // the SHA-256 of every source file (everything under frontend/ but node_modules/), so that a test
-// (tests/core/test_risorse_frontend.py) fails when the committed build is older than its sources.
+// (tests/pagine/test_risorse_frontend.py) fails when the committed build is older than its sources.
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
@@ -73,8 +73,8 @@ for (const nome of readdirSync(join(FRONTEND, 'fonts')).filter((n) => n.endsWith
 }
 
 // Sass starts a compressed stylesheet with non-ASCII characters with a byte order mark: it must stay first.
-const foglio = css('scss/bootstrap-italia.scss').replace(/^\uFEFF/, '')
-scrivi('bootstrap-italia.css', '\uFEFF' + facce.join('') + foglio)
+const foglio = css('scss/portale.scss').replace(/^\uFEFF/, '')
+scrivi('portale.css', '\uFEFF' + facce.join('') + foglio)
 
 // The SVG sprite with only the icons of icone.json, cut from Bootstrap Italia's (1 in 45 of its symbols).
 const spriteIntero = readFileSync(join(FRONTEND, 'node_modules/bootstrap-italia/dist/svg/sprites.svg'), 'utf8')
