@@ -1,7 +1,8 @@
 """`make bench`, browser side: Lighthouse (npm, pinned by bench/lighthouse/package-lock.json) on the public
 pages of a visitor's walk, with the system Chromium, mobile profile (Lighthouse's default: simulated 4G
 and a mid-range phone), against gunicorn with production settings (DEBUG off, collectstatic with
-WhiteNoise's compressed, hashed files, Redis page cache) on the bench database of bench/run.py.
+WhiteNoise's compressed, hashed files, Redis page cache, HTML gzipped as the deployment's nginx does:
+bench/settings_lighthouse.py) on the bench database of bench/run.py.
 
 Prints per page: performance score, LCP, TBT, CLS, bytes transferred, unused JS/CSS and the
 accessibility, best-practices and SEO scores, each against the targets of issue 21 (performance >= 95,
@@ -170,6 +171,8 @@ def main() -> int:
         raise SystemExit("Lighthouse is missing: cd bench/lighthouse && npm ci (make bench does it)")
     chromium = _chromium()
 
+    # The HTML compressed as nginx sends it (bench/settings_lighthouse.py), for this process and gunicorn.
+    run.AMBIENTE["DJANGO_SETTINGS_MODULE"] = "bench.settings_lighthouse"
     os.environ.update(run.AMBIENTE)
     run._crea_database()
     import django
