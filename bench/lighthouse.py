@@ -77,27 +77,36 @@ def _chromium() -> str:
     return percorso
 
 
+# On a busy machine Lighthouse now and then fails to record the trace (NO_NAVSTART, "Please run Lighthouse
+# again"): such a run measured nothing, so it is repeated, a few times at most.
+TENTATIVI = 3
+
+
 def _lighthouse(url: str, chromium: str) -> dict:
-    with tempfile.TemporaryDirectory() as cartella:
-        uscita = Path(cartella) / "lhr.json"
-        subprocess.run(
-            [
-                "node",
-                str(LIGHTHOUSE),
-                url,
-                "--quiet",
-                "--output=json",
-                f"--output-path={uscita}",
-                f"--only-categories={','.join(CATEGORIE)}",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
-            ],
-            check=True,
-            env={**os.environ, "CHROME_PATH": chromium},
-            timeout=300,
-        )
-        lhr = json.loads(uscita.read_text(encoding="utf-8"))
-    if lhr.get("runtimeError"):
-        raise SystemExit(f"Lighthouse on {url}: {lhr['runtimeError']}")
+    for tentativo in range(1, TENTATIVI + 1):
+        with tempfile.TemporaryDirectory() as cartella:
+            uscita = Path(cartella) / "lhr.json"
+            esito = subprocess.run(
+                [
+                    "node",
+                    str(LIGHTHOUSE),
+                    url,
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={uscita}",
+                    f"--only-categories={','.join(CATEGORIE)}",
+                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
+                ],
+                env={**os.environ, "CHROME_PATH": chromium},
+                timeout=300,
+            )
+            lhr = json.loads(uscita.read_text(encoding="utf-8")) if uscita.exists() else {}
+        errore = lhr.get("runtimeError") or (f"exit status {esito.returncode}" if esito.returncode else None)
+        if not errore and lhr:
+            break
+        run._log(f"Lighthouse on {url}, attempt {tentativo} of {TENTATIVI}: {errore or 'no report'}")
+    else:
+        raise SystemExit(f"Lighthouse on {url} failed {TENTATIVI} times: {errore or 'no report'}")
     audit = lhr["audits"]
 
     def risparmio(nome: str) -> float:
