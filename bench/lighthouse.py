@@ -101,7 +101,8 @@ def _lighthouse(url: str, chromium: str) -> dict:
                 timeout=300,
             )
             lhr = json.loads(uscita.read_text(encoding="utf-8")) if uscita.exists() else {}
-        errore = lhr.get("runtimeError") or (f"exit status {esito.returncode}" if esito.returncode else None)
+        errore = (lhr.get("runtimeError") or {}).get("code")
+        errore = errore or (esito.returncode and f"exit status {esito.returncode}")
         if not errore and lhr:
             break
         run._log(f"Lighthouse on {url}, attempt {tentativo} of {TENTATIVI}: {errore or 'no report'}")
