@@ -104,6 +104,7 @@ def test_i_template_non_aggiungono_fogli_di_stile_propri():
     assert set(trovati) <= ammessi, {h: p for h, p in trovati.items() if h not in ammessi}
     assert "{% risorsa 'portale.css' %}" in trovati
 
+
 def _icone_usate() -> set[str]:
     """Every `#it-…` icon the templates and the portal's JavaScript ask the sprite for."""
     file = [*RADICE.glob("**/templates/**/*.html"), *FRONTEND.glob("js/*.js")]
