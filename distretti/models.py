@@ -32,7 +32,7 @@ AREE_MAPPA: dict[str, str] = {
 # dashboard, district list). Every colour has a contrast of at least 4.5:1 with white (white text on it
 # is readable, and as a line or bar on white it passes the 3:1 of graphical objects); the pattern tells
 # the lines apart without colour (SVG stroke-dasharray; "" = solid), and charts always name the district.
-# distretti/static/distretti/territorio.css repeats the colours for the map (a test keeps them equal).
+# frontend/scss/portale/_territorio.scss repeats the colours for the map (a test keeps them equal).
 COLORI_DISTRETTI: dict[str, tuple[str, str]] = {
     "bologna": ("#003366", ""),
     "pianura-est": ("#0066CC", "9 4"),

@@ -2,7 +2,7 @@
 // the parts the templates use, written with content hashes to ../static/build/ (committed, so running the
 // portal needs no Node). static/build/manifest.json maps each logical name to its hashed file and records
 // the SHA-256 of every source file (everything under frontend/ but node_modules/), so that a test
-// (tests/core/test_risorse_frontend.py) fails when the committed build is older than its sources.
+// (tests/pagine/test_risorse_frontend.py) fails when the committed build is older than its sources.
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
@@ -58,23 +58,29 @@ function scrivi(nome, contenuto, nomeFinale = conHash(nome, contenuto)) {
 }
 
 // Fonts: the WOFF2 subsets of frontend/fonts/ (sottoinsiemi_font.py), declared at the top of the stylesheet
-// with font-display: swap (text shows at once in the fallback font). base.html preloads the two that the
-// first screen needs (400 and 700).
+// with font-display: swap (text shows at once in the fallback font). Each face is two files, "latin" and
+// "latin-ext", each declared with its unicode-range (fonts/insiemi.json): the browser fetches a file only
+// when the page has a character of its range. base.html preloads the two that the first screen needs
+// (400 and 700, latin).
 const FAMIGLIE = { 'titillium-web': 'Titillium Web', lora: 'Lora', 'roboto-mono': 'Roboto Mono' }
+const INSIEMI = JSON.parse(readFileSync(join(FRONTEND, 'fonts', 'insiemi.json'), 'utf8'))
 const facce = []
 for (const nome of readdirSync(join(FRONTEND, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) {
-  const [, famiglia, peso, corsivo] = nome.match(/^([a-z-]+)-(\d{3})(-italic)?\.woff2$/)
+  const [, famiglia, peso, corsivo, insieme = 'latin'] = nome.match(
+    /^([a-z-]+?)-(\d{3})(-italic)?(?:-(latin-ext))?\.woff2$/,
+  )
   const contenuto = readFileSync(join(FRONTEND, 'fonts', nome))
   scrivi(nome, contenuto)
   facce.push(
     `@font-face{font-family:"${FAMIGLIE[famiglia]}";font-style:${corsivo ? 'italic' : 'normal'};` +
-      `font-weight:${peso};font-display:swap;src:url("${file[nome]}") format("woff2")}`,
+      `font-weight:${peso};font-display:swap;src:url("${file[nome]}") format("woff2");` +
+      `unicode-range:${INSIEMI[insieme]}}`,
   )
 }
 
 // Sass starts a compressed stylesheet with non-ASCII characters with a byte order mark: it must stay first.
-const foglio = css('scss/bootstrap-italia.scss').replace(/^\uFEFF/, '')
-scrivi('bootstrap-italia.css', '\uFEFF' + facce.join('') + foglio)
+const foglio = css('scss/portale.scss').replace(/^\uFEFF/, '')
+scrivi('portale.css', '\uFEFF' + facce.join('') + foglio)
 
 // The SVG sprite with only the icons of icone.json, cut from Bootstrap Italia's (1 in 45 of its symbols).
 const spriteIntero = readFileSync(join(FRONTEND, 'node_modules/bootstrap-italia/dist/svg/sprites.svg'), 'utf8')

@@ -8,13 +8,18 @@ hero text); Roboto Mono 400 for `.font-monospace` and code. The other weights Bo
 missing weight would be synthesised by the browser, so add the face here before using one.
 
 Subsetting with fontTools' pyftsubset (already in the virtualenv: WeasyPrint depends on it; brotli for
-WOFF2): the unicode-range sets of Google Fonts' "latin" and "latin-ext", hinting dropped (it does nothing
-in WOFF2 on current browsers). The output is committed, so `npm run build` alone needs no Python.
+WOFF2), hinting dropped (it does nothing in WOFF2 on current browsers). Each face is cut in two files, as
+Google Fonts does, with the unicode-range sets of fonts/insiemi.json: NAME.woff2 with "latin" (all of
+Italian and English: accented vowels, typographic quotes and dashes, €) and NAME-latin-ext.woff2 with
+"latin-ext" (ă, ł, ş… of some names). build.mjs declares both with their unicode-range, so a browser
+fetches the second only for a page that has one of its characters: on a phone the first screen's fonts
+are a third smaller. The output is committed, so `npm run build` alone needs no Python.
 Usage: python frontend/sottoinsiemi_font.py
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fontTools import subset
@@ -23,11 +28,8 @@ FRONTEND = Path(__file__).resolve().parent
 ORIGINE = FRONTEND / "node_modules" / "bootstrap-italia" / "src" / "fonts"
 DESTINAZIONE = FRONTEND / "fonts"
 
-LATIN = (
-    "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+2000-206F,U+2074,U+20AC,U+2122,"
-    "U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD"
-)
-LATIN_EXT = "U+0100-024F,U+0259,U+1E00-1EFF,U+2020,U+20A0-20AB,U+20AD-20CF,U+2113,U+2C60-2C7F,U+A720-A7FF"
+# subset -> unicode-range (Google Fonts' "latin" and "latin-ext"), shared with build.mjs
+INSIEMI = json.loads((DESTINAZIONE / "insiemi.json").read_text(encoding="utf-8"))
 
 # output name (family-weight[-italic]) -> source file in Bootstrap Italia's fonts folder
 FONT = {
@@ -44,20 +46,20 @@ FONT = {
 def main() -> None:
     DESTINAZIONE.mkdir(exist_ok=True)
     for vecchio in DESTINAZIONE.glob("*.woff2"):
-        if vecchio.stem not in FONT:
-            vecchio.unlink()
+        vecchio.unlink()
     for nome, origine in FONT.items():
-        uscita = DESTINAZIONE / f"{nome}.woff2"
-        subset.main(
-            [
-                str(ORIGINE / origine),
-                f"--unicodes={LATIN},{LATIN_EXT}",
-                "--flavor=woff2",
-                "--no-hinting",
-                f"--output-file={uscita}",
-            ]
-        )
-        print(f"frontend/fonts/{uscita.name}: {uscita.stat().st_size} byte")
+        for insieme, intervalli in INSIEMI.items():
+            uscita = DESTINAZIONE / (f"{nome}.woff2" if insieme == "latin" else f"{nome}-{insieme}.woff2")
+            subset.main(
+                [
+                    str(ORIGINE / origine),
+                    f"--unicodes={intervalli}",
+                    "--flavor=woff2",
+                    "--no-hinting",
+                    f"--output-file={uscita}",
+                ]
+            )
+            print(f"frontend/fonts/{uscita.name}: {uscita.stat().st_size} byte")
 
 
 if __name__ == "__main__":

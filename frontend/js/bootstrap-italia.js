@@ -11,6 +11,10 @@
 import init from 'bootstrap-italia/src/js/plugins/init'
 import NavBarCollapsible from 'bootstrap-italia/src/js/plugins/navbar-collapsible'
 
+// The portal's own form behaviour (the error summary takes the focus), in this file rather than a
+// script of its own: one request fewer before the first screen's images on a phone.
+import './moduli.js'
+
 init()
 window.bootstrap = Object.assign(window.bootstrap || {}, { NavBarCollapsible })
 

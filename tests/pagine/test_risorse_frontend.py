@@ -59,8 +59,8 @@ def test_i_nomi_dei_file_costruiti_contengono_un_hash_del_contenuto():
 
 def test_il_tag_risorsa_da_l_url_statico_del_file_con_hash():
     file = _manifesto()["file"]
-    html = Template("{% load risorse %}{% risorsa 'bootstrap-italia.css' %}").render(Context())
-    assert html == f"/static/build/{file['bootstrap-italia.css']}"
+    html = Template("{% load risorse %}{% risorsa 'portale.css' %}").render(Context())
+    assert html == f"/static/build/{file['portale.css']}"
 
 
 def test_il_tag_risorsa_rifiuta_un_nome_che_nessuna_build_produce():
@@ -82,12 +82,27 @@ def test_il_tag_risorsa_rilegge_il_manifesto_quando_cambia(tmp_path, monkeypatch
 def test_le_pagine_caricano_la_build_e_non_il_pacchetto_intero(client):
     html = client.get("/").content.decode()
     file = _manifesto()["file"]
-    assert f'href="/static/build/{file["bootstrap-italia.css"]}"' in html
+    assert f'href="/static/build/{file["portale.css"]}"' in html
     assert f'<script type="module" src="/static/build/{file["bootstrap-italia.js"]}"></script>' in html
     assert "bootstrap-italia.min.css" not in html and "bundle.min.js" not in html
     # No render-blocking script: every classic script is deferred.
     for script in re.findall(r"<script\b[^>]*>", html):
         assert "defer" in script or 'type="module"' in script or "application/ld+json" in script, script
+
+
+def test_i_template_non_aggiungono_fogli_di_stile_propri():
+    """Every stylesheet of the pages is in the one built portale.css (frontend/scss/portale/): a <link> of
+    its own would be one more render-blocking request before the first paint on a phone. The exceptions:
+    senza-js.css inside <noscript> (fetched only without JavaScript) and the reserved reports' pages."""
+    ammessi = {"{% risorsa 'portale.css' %}", "{% static 'css/senza-js.css' %}"}
+    trovati = {}
+    for percorso in RADICE.glob("**/templates/**/*.html"):
+        if {".venv", "node_modules"} & set(percorso.parts) or "report" in percorso.parts:
+            continue
+        for href in re.findall(r'rel="stylesheet" href="([^"]+)"', percorso.read_text(encoding="utf-8")):
+            trovati.setdefault(href, []).append(percorso.relative_to(RADICE).as_posix())
+    assert set(trovati) <= ammessi, {h: p for h, p in trovati.items() if h not in ammessi}
+    assert "{% risorsa 'portale.css' %}" in trovati
 
 
 def _icone_usate() -> set[str]:

@@ -36,7 +36,7 @@ def test_senza_database_le_pagine_rispondono_503_con_retry_after(database_irragg
     assert risposta["Retry-After"] == "30"
     testo = risposta.content.decode()
     assert "Servizio temporaneamente non disponibile" in testo
-    assert "bootstrap-italia" in testo and "it-header-wrapper" in testo  # the portal's layout
+    assert "/static/build/portale." in testo and "it-header-wrapper" in testo  # the portal's layout
 
 
 def test_senza_database_healthz_risponde_subito_503(database_irraggiungibile):

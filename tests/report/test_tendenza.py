@@ -106,7 +106,7 @@ def test_ogni_distretto_ha_il_suo_colore_accessibile_e_il_suo_tratteggio():
         assert 1.05 / (luminanza(colore) + 0.05) >= 4.5, colore
     # The map and the dashboard's stylesheets repeat the same colours.
     radice = Path(__file__).resolve().parents[2]
-    mappa = (radice / "distretti/static/distretti/territorio.css").read_text()
+    mappa = (radice / "frontend/scss/portale/_territorio.scss").read_text()
     cruscotto = (radice / "alternanza/report/static/report/css/report.css").read_text()
     from distretti.models import AREE_MAPPA
 

@@ -1,4 +1,4 @@
-"""The portal's built CSS and JavaScript (frontend/, `make assets`): `{% risorsa "bootstrap-italia.css" %}`
+"""The portal's built CSS and JavaScript (frontend/, `make assets`): `{% risorsa "portale.css" %}`
 is the static URL of the file the last build wrote for that logical name, looked up in
 static/build/manifest.json. The manifest is re-read when it changes, so a rebuild shows up without a
 restart; a name missing from it is an error at render time (a template asking for a file no build makes)."""

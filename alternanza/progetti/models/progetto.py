@@ -44,7 +44,8 @@ class StatoProgetto(models.TextChoices):
 
     @property
     def badge(self) -> str:
-        """Badge class of the status: one of the state tones of static/css/portale.css (all ≥ 4.5:1)."""
+        """Badge class of the status: one of the state tones of frontend/scss/portale/_base.scss (all
+        ≥ 4.5:1)."""
         return {
             "bozza": "stato-neutro",
             "inviato": "stato-info",
