@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
-from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import F, FloatField, Func, Index, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from alternanza.core.nomi import normalizza_nome, senza_accenti
@@ -56,10 +56,10 @@ def vettore(*campi: str) -> SearchVector:
     )
 
 
-def indici_di_ricerca(prefisso: str, *, testi: tuple[str, ...] = (), nome: str = "") -> list[GinIndex]:
+def indici_di_ricerca(prefisso: str, *, testi: tuple[str, ...] = (), nome: str = "") -> list[Index]:
     """The GIN indexes that serve `cerca(..., testi=testi, nome=nome)` on a model: the full-text vector of
     `testi` and the trigrams of `nome` (words as typed, typos), on the very expressions `cerca` queries."""
-    indici = []
+    indici: list[Index] = []
     if testi:
         indici.append(GinIndex(vettore(*testi), name=f"{prefisso}_fts_gin"))
     if nome:
