@@ -60,8 +60,8 @@ function scrivi(nome, contenuto, nomeFinale = conHash(nome, contenuto)) {
 // Fonts: the WOFF2 subsets of frontend/fonts/ (sottoinsiemi_font.py), declared at the top of the stylesheet
 // with font-display: swap (text shows at once in the fallback font). Each face is two files, "latin" and
 // "latin-ext", each declared with its unicode-range (fonts/insiemi.json): the browser fetches a file only
-// when the page has a character of its range. base.html preloads the two that the first screen needs
-// (400 and 700, latin).
+// when the page has a character of its range. base.html preloads the three that the first screen needs
+// (400, 600 and 700, latin).
 const FAMIGLIE = { 'titillium-web': 'Titillium Web', lora: 'Lora', 'roboto-mono': 'Roboto Mono' }
 const INSIEMI = JSON.parse(readFileSync(join(FRONTEND, 'fonts', 'insiemi.json'), 'utf8'))
 const facce = []
