@@ -14,11 +14,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import pygal
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from alternanza.report.indicatori import tabelle_tendenza
+from alternanza.report.templatetags.report_tags import cifra
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
@@ -52,7 +52,7 @@ def numero(valore, decimali: int = 0) -> str:
     """Italian number: 12.345 / 38,5."""
     if valore is None:
         return "–"
-    return number_format(valore, decimal_pos=decimali, use_l10n=True, force_grouping=True)
+    return cifra(valore, decimali)
 
 
 def _config(**extra) -> dict:

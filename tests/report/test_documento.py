@@ -111,3 +111,17 @@ def test_report_di_distretto_confrontato_con_la_media_della_rete():
     html = rendering.html_report(contesto)
     assert "Imola e la media dei distretti della rete" in html
     assert "il distretto ha registrato" in html and "la rete ha registrato" not in html
+
+
+def test_un_valore_che_si_arrotonda_a_zero_non_ha_segno():
+    # A gender gap of -0.04 points is "0" in the report, its charts and the dashboard, never "-0".
+    from alternanza.report.templatetags.report_tags import numero, percento
+
+    with translation.override("it"):
+        assert grafici.numero(-0.04) == "0"
+        assert grafici.numero(-0.04, 1) == "0,0"
+        assert numero(-0.0) == "0"
+        assert percento(-0.04) == "0,0%"
+        assert grafici.numero(-0.6) == "-1"
+        assert numero(-1234.5, 1) == "-1.234,5"
+        assert numero(38.56, 1) == "38,6"

@@ -7,7 +7,11 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-def _num(valore, decimali: int) -> str:
+def cifra(valore, decimali: int) -> str:
+    """`valore` the Italian way with `decimali` decimals (the reports, their charts and the dashboard),
+    rounded here: Django's number_format cuts the digits it drops (-0.6 was "-0", 38.56 "38,5"). A value
+    that rounds to zero is written without its sign: "-0" read as a figure of its own."""
+    valore = round(valore, decimali) or 0
     return number_format(valore, decimal_pos=decimali, use_l10n=True, force_grouping=True)
 
 
@@ -19,7 +23,7 @@ def numero(valore, decimali=0):
     decimali = int(decimali)
     if decimali == 0 and isinstance(valore, float) and not valore.is_integer():
         decimali = 1
-    return _num(valore, decimali)
+    return cifra(valore, decimali)
 
 
 @register.filter
@@ -27,7 +31,7 @@ def percento(valore):
     """38.5 → "38,5%"."""
     if valore is None:
         return "–"
-    return f"{_num(valore, 1)}%"
+    return f"{cifra(valore, 1)}%"
 
 
 @register.filter
@@ -36,7 +40,7 @@ def variazione(valore, unita=""):
     if valore is None:
         return "–"
     decimali = 0 if float(valore).is_integer() else 1
-    testo = _num(abs(valore), decimali)
+    testo = cifra(abs(valore), decimali)
     segno = "+" if valore > 0 else "\u2212" if valore < 0 else "\u00b1"
     return f"{segno}{testo}{(chr(160) + unita) if unita else ''}"
 
