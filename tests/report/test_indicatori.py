@@ -1,6 +1,7 @@
 """Indicators on the small hand-built data set of tests/report/factories.py (numbers checked by hand)."""
 
 import pytest
+from django.db.models import Count
 
 from alternanza.report import indicatori
 from distretti.models import Distretto
@@ -126,6 +127,28 @@ def test_aree_s3_ambiti_lacune_e_liste():
     assert [s["denominazione"] for s in ind.scuole_senza_progetti] == ["S3"]
     assert ind.top_scuole[0]["studenti"] == 30
     assert [p["titolo"] for p in ind.elenco_progetti] == ["P3", "P1", "P2"]
+
+
+def test_un_ospitante_di_due_distretti_conta_una_volta_nel_totale():
+    # The distinct hosts of the network (and of an S3 area) are not the sum of the districts': O1 hosts
+    # in Bologna (P1, P2) and now in Imola too. Per district and in total from one query (_con_totale).
+    d = dati_piccoli()
+    progetto(d.s2, studenti_totale=5, studenti_ragazze=2, ospiti=[d.o1], titolo="P5")
+    ind = indicatori.calcola(ANNO)
+    assert _riga(ind, "bologna").att["organizzazioni_ospitanti"] == 2  # O1, O2
+    assert _riga(ind, "imola").att["organizzazioni_ospitanti"] == 2  # O3, O1
+    assert ind.totale.att["organizzazioni_ospitanti"] == 3  # O1, O2, O3
+    assert ind.tendenza.totale[-1]["organizzazioni_ospitanti"] == 3
+    area = next(a for a in ind.aree_s3 if a["area"] == d.area.nome)
+    per_distretto = dict(zip([x.slug for x in ind.distretti], area["per_distretto"], strict=True))
+    assert (per_distretto["bologna"], per_distretto["imola"], area["totale"]) == (1, 1, 1)
+
+
+def test_totale_per_insiemi_di_raggruppamento_rifiuta_altre_forme():
+    from alternanza.progetti.models import Progetto
+
+    with pytest.raises(ValueError, match="due chiavi"):
+        indicatori._con_totale(Progetto.objects.values("anno_scolastico").annotate(n=Count("id")))
 
 
 def test_elenco_dei_progetti_piu_grandi_tra_quelli_contati(monkeypatch):
