@@ -34,27 +34,23 @@ def anni_scolastici() -> list[tuple[str, str]]:
     return list(reversed(anni))
 
 
-def _scelte(chiave: str):
+def scelte_dei_filtri() -> dict[str, list[tuple[str, str]]]:
     """Choices of the drop-downs, from the cache (they change only with the territory data): rendering a
     ModelChoiceField would cost one query per drop-down on every showcase page."""
+    from django.core.cache import cache
 
-    def calcola():
-        from django.core.cache import cache
-
-        scelte = cache.get("progetti:filtri:scelte")
-        if scelte is None:
-            scelte = {
-                "distretto": list(Distretto.objects.values_list("slug", "nome")),
-                "comune": [(str(pk), nome) for pk, nome in Comune.objects.values_list("pk", "nome")],
-                "ambito": list(AmbitoTematico.objects.values_list("slug", "nome")),
-                "area_s3": list(AreaS3.objects.values_list("slug", "nome")),
-            }
-            cache.set("progetti:filtri:scelte", scelte, 10 * 60)
-        if chiave == "ambito":  # data-migration names, translated in the project catalog (vocabolari.py)
-            return [(slug, gettext(nome)) for slug, nome in scelte[chiave]]
-        return scelte[chiave]
-
-    return calcola
+    scelte = cache.get("progetti:filtri:scelte")
+    if scelte is None:
+        scelte = {
+            "distretto": list(Distretto.objects.values_list("slug", "nome")),
+            "comune": [(str(pk), nome) for pk, nome in Comune.objects.values_list("pk", "nome")],
+            "ambito": list(AmbitoTematico.objects.values_list("slug", "nome")),
+            "area_s3": list(AreaS3.objects.values_list("slug", "nome")),
+        }
+        cache.set("progetti:filtri:scelte", scelte, 10 * 60)
+    # Data-migration names, translated in the project catalog (vocabolari.py).
+    scelte["ambito"] = [(slug, gettext(nome)) for slug, nome in scelte["ambito"]]
+    return scelte
 
 
 class ProgettoFilter(df.FilterSet):
@@ -62,23 +58,18 @@ class ProgettoFilter(df.FilterSet):
     distretto = df.ChoiceFilter(
         empty_label=_("Tutti i distretti"),
         label=_("Distretto"),
-        choices=_scelte("distretto"),
         field_name="distretto__slug",
     )
-    comune = df.ChoiceFilter(
-        empty_label=_("Tutti i comuni"), label=_("Comune"), choices=_scelte("comune"), method="filtra_comune"
-    )
+    comune = df.ChoiceFilter(empty_label=_("Tutti i comuni"), label=_("Comune"), method="filtra_comune")
     scuola = df.CharFilter(label=_("Scuola (codice meccanografico o nome)"), method="filtra_scuola")
     ambito = df.ChoiceFilter(
         empty_label=_("Tutti gli ambiti"),
         label=_("Ambito tematico"),
-        choices=_scelte("ambito"),
         method="filtra_ambito",
     )
     area_s3 = df.ChoiceFilter(
         empty_label=_("Tutte le aree S3"),
         label=_("Area S3"),
-        choices=_scelte("area_s3"),
         method="filtra_area",
     )
     anno = df.ChoiceFilter(
@@ -92,6 +83,15 @@ class ProgettoFilter(df.FilterSet):
     class Meta:
         model = Progetto
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices are read once per page. Given as a callable, a choice field calls it again each time
+        # they are iterated (validation, then each widget's rendering): four cache reads, every one
+        # unpickling all the lists, for each drop-down of every showcase page.
+        scelte = scelte_dei_filtri()
+        for nome in ("distretto", "comune", "ambito", "area_s3"):
+            self.filters[nome].extra["choices"] = scelte[nome]
 
     def filtra_testo(self, queryset, name, value):
         return cerca(queryset, value)

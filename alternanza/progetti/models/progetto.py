@@ -79,15 +79,15 @@ STATI_PUBBLICI = (StatoProgetto.PUBBLICATO, StatoProgetto.IN_CORSO, StatoProgett
 def condizione_pubblici(percorso: str = "") -> models.Q:
     """The one definition of a public project (what ProgettoQuerySet.pubblicati and Progetto.e_pubblico
     say), as a condition for queries through a relation: `percorso` "progetti__" counts a school's or a
-    partnership's public projects, e.g. Count("progetti", filter=condizione_pubblici("progetti__"))."""
-    return models.Q(**{f"{percorso}consenso_vetrina": True}) & (
+    partnership's public projects, e.g. Count("progetti", filter=condizione_pubblici("progetti__")).
+
+    Written as the predicate of the showcase's partial indexes (consent and a public status) and then
+    what the running and concluded projects also need (a publication date): PostgreSQL then reads those
+    indexes alone. Written as "published, or running/concluded with a date", the same condition made it
+    AND the full-text index with the status index twice (a third of the showcase search's query)."""
+    return models.Q(**{f"{percorso}consenso_vetrina": True, f"{percorso}stato__in": STATI_PUBBLICI}) & (
         models.Q(**{f"{percorso}stato": StatoProgetto.PUBBLICATO})
-        | models.Q(
-            **{
-                f"{percorso}stato__in": (StatoProgetto.IN_CORSO, StatoProgetto.CONCLUSO),
-                f"{percorso}pubblicato_il__isnull": False,
-            }
-        )
+        | models.Q(**{f"{percorso}pubblicato_il__isnull": False})
     )
 
 
