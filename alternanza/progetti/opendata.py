@@ -307,7 +307,6 @@ def righe_indicatori() -> list[dict]:
     """Per district and school year, from validated (also published or archived) projects."""
     righe = Progetto.objects.convalidati().statistiche_per_distretto(
         "anno_scolastico",
-        gia_convalidati=True,
         progetti_pubblicati=Count("id", filter=condizione_pubblici()),
         scuole=Count("scuola_id", distinct=True),
     )

@@ -426,7 +426,6 @@ def _misure(
     for r in progetti.annotate(tecnico=tecnico).statistiche_per_distretto(
         "anno_scolastico",
         "tecnico",
-        gia_convalidati=True,
         progetti_sicurezza=Count("id", filter=Q(sicurezza_svolta=True)),
         studenti_scuole_note=Sum("studenti_totale", filter=Q(scuola__studenti__gt=0), default=0),
     ):

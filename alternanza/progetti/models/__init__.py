@@ -2,6 +2,8 @@
 assistance and models library (rete.py)."""
 
 from alternanza.progetti.models.progetto import (
+    CAMPI_SOMMATI,
+    STATI_CONVALIDATI,
     STATI_MODELLABILI,
     STATI_MODIFICABILI,
     STATI_PUBBLICI,
@@ -23,6 +25,8 @@ from alternanza.progetti.models.rete import (
 from alternanza.progetti.models.valutazione import ValutazioneOspitante
 
 __all__ = [
+    "CAMPI_SOMMATI",
+    "STATI_CONVALIDATI",
     "STATI_MODELLABILI",
     "STATI_MODIFICABILI",
     "STATI_PUBBLICI",

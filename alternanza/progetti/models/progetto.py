@@ -99,15 +99,14 @@ STATI_MODELLABILI = (*STATI_PUBBLICI, StatoProgetto.ARCHIVIATO)
 
 # Which projects count in every figure (office statistics, open data, reports): those the district
 # office validated, which stay counted once published, running, concluded or archived.
-_CONVALIDATI = models.Q(
-    stato__in=(
-        StatoProgetto.VALIDATO,
-        StatoProgetto.PUBBLICATO,
-        StatoProgetto.IN_CORSO,
-        StatoProgetto.CONCLUSO,
-        StatoProgetto.ARCHIVIATO,
-    )
+STATI_CONVALIDATI = (
+    StatoProgetto.VALIDATO,
+    StatoProgetto.PUBBLICATO,
+    StatoProgetto.IN_CORSO,
+    StatoProgetto.CONCLUSO,
+    StatoProgetto.ARCHIVIATO,
 )
+_CONVALIDATI = models.Q(stato__in=STATI_CONVALIDATI)
 # What the per-district statistics sum over the counted projects (the student counts and the hours).
 CAMPI_SOMMATI = (
     "studenti_totale",
@@ -125,26 +124,20 @@ class ProgettoQuerySet(models.QuerySet):
         published or archived)."""
         return self.filter(_CONVALIDATI)
 
-    def statistiche_per_distretto(
-        self, *per: str, gia_convalidati: bool = False, **altre: models.Aggregate
-    ) -> list[dict]:
-        """Per district (and per the `per` fields, e.g. "anno_scolastico"), one query: `progetti`, how many
-        of these projects count (see convalidati), and the sum of each of CAMPI_SOMMATI over them, plus
-        the caller's aggregates `altre` over all of these projects (e.g. a count per status). Rows in
-        the order of `per` and district; groups without any of these projects are absent.
-
-        `gia_convalidati`: the queryset holds only counted projects (it comes from convalidati()), so the
-        sums need no filter of their own; seven FILTER clauses testing the status again on every row were
-        a quarter of the report's largest query on 100,000 projects."""
-        filtro = None if gia_convalidati else _CONVALIDATI
+    def statistiche_per_distretto(self, *per: str, **altre: models.Aggregate) -> list[dict]:
+        """Per district (and per the `per` fields, e.g. "anno_scolastico") of these counted projects (a
+        queryset of convalidati()), one query: `progetti`, how many, and the sum of each of
+        CAMPI_SOMMATI, plus the caller's aggregates `altre`. Rows in the order of `per` and district;
+        groups without any of these projects are absent. (The office's review page, which also counts
+        the projects not yet validated, groups by status instead: views/ufficio.py.)"""
         return list(
             self.values(*per, "distretto_id")
             # The caller's aggregates first: they may read the summed fields, which the sums' aliases
             # shadow once added.
             .annotate(**altre)
             .annotate(
-                progetti=models.Count("id", filter=filtro),
-                **{c: models.Sum(c, filter=filtro, default=0) for c in CAMPI_SOMMATI},
+                progetti=models.Count("id"),
+                **{c: models.Sum(c, default=0) for c in CAMPI_SOMMATI},
             )
             .order_by(*per, "distretto_id")
         )
