@@ -6,6 +6,8 @@ keeps one COUNT and one SELECT whatever the filters.
 
 from __future__ import annotations
 
+import re
+
 import django_filters as df
 from django import forms
 from django.db.models import Q
@@ -23,6 +25,24 @@ from partnership.validatori import normalizza_codice_fiscale, sezioni_ateco
 
 def _comuni():
     return Comune.objects.select_related(None).only("id", "nome")
+
+
+# A partita IVA (11 digits) or a codice fiscale (16 letters and digits), once normalised; the start of
+# an ATECO code ("25", "25.6", "25.62.00").
+CODICE_FISCALE = re.compile(r"\d{11}|[A-Z0-9]{16}")
+INIZIO_ATECO = re.compile(r"\d{2}(\.\d{0,2}){0,2}")
+
+
+def condizione_codici(testo: str) -> Q | None:
+    """The organisations whose tax code is `testo`, or whose ATECO code starts with it, when `testo` has
+    the shape of one; None for words. An ATECO prefix has no index: in the search's OR it made PostgreSQL
+    read all 20,000 organisations of the large data and compute the trigram match of each (≈75 ms)."""
+    testo = testo.strip()
+    codice = normalizza_codice_fiscale(testo)
+    condizione = Q(codice_fiscale=codice) if CODICE_FISCALE.fullmatch(codice) else Q()
+    if INIZIO_ATECO.fullmatch(testo):
+        condizione |= Q(codice_ateco__startswith=testo)
+    return condizione or None
 
 
 class _Periodo(FiltroConIntervallo, df.FilterSet):
@@ -81,10 +101,12 @@ class OrganizzazioneFilter(df.FilterSet):
 
     def cerca(self, queryset, name, value):
         # The name as typed, its word forms and typos (alternanza.core.ricerca), or a tax / ATECO code.
-        value = value.strip()
-        codici = Q(codice_fiscale=normalizza_codice_fiscale(value)) | Q(codice_ateco__startswith=value)
         return ricerca.cerca(
-            queryset, value, vettore_campo="vettore_nome", normalizzato="nome_normalizzato", altri=codici
+            queryset,
+            value,
+            vettore_campo="vettore_nome",
+            normalizzato="nome_normalizzato",
+            altri=condizione_codici(value),
         )
 
     def filtra_area(self, queryset, name, value):

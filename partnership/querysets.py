@@ -10,17 +10,34 @@ from __future__ import annotations
 import datetime
 from typing import Self
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Func, OuterRef, Q
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from alternanza.core.tipi import Utente
-from distretti.models import StatoIncarico
+from distretti.models import Comune, StatoIncarico
 from distretti.permissions import Ambito, ambito_di
 
 _CACHE_ATTR = "_organizzazioni_rete_cache"
+
+
+class _UgualeAUno(Func):
+    """`campo = ANY(ARRAY(subquery))`, a condition."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+
+def _tra(campo: str, sottoquery: models.QuerySet) -> Q:
+    """`campo` among the values of `sottoquery`, written as an array: inside an OR, `IN (subquery)` (and
+    a join to the comuni) can only be tested row by row, so the visibility of an office's organisations
+    read all 20,000 of the large data (≈13 ms a list); an array is an index condition, and each arm of
+    the OR reads its own index (≈1 ms)."""
+    return Q(_UgualeAUno(models.F(campo), ArraySubquery(sottoquery)))
 
 
 def organizzazioni_di(user: Utente | None) -> frozenset[int]:
@@ -92,7 +109,8 @@ class OrganizzazioneQuerySet(models.QuerySet):
             return None
         # Through the reverse relation of Partnership.organizzazioni: the querysets import no model.
         in_partnership = self.model._default_manager.filter(partnership__distretti__in=distretti).values("pk")
-        return Q(comune__distretto__in=distretti) | Q(pk__in=in_partnership) | Q(pk__in=proprie)
+        comuni = Comune.objects.filter(distretto__in=distretti).values("pk")
+        return _tra("comune_id", comuni) | _tra("pk", in_partnership) | Q(pk__in=proprie)
 
     def del_territorio_di(self, user: Utente) -> Self:
         """Organisations of the user's districts: based there, or in a partnership of the district."""

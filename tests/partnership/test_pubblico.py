@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -105,6 +106,28 @@ def test_filtri_delle_organizzazioni(client, staff, rete):
 
 
 @pytest.mark.django_db
+def test_ricerca_dell_ufficio_per_partita_iva_o_codice_ateco(client, staff, rete):
+    rete["ceramica"].codice_fiscale = "01234567890"
+    rete["ceramica"].save()
+    entra(client, staff)
+    # The tax code as people type it (spaces, the IT prefix), or the start of the ATECO code.
+    assert _nomi(client.get(URL_ORG, {"q": "IT 012 3456 7890"})) == ["Ceramica Imolese"]
+    assert _nomi(client.get(URL_ORG, {"q": "25.62"})) == ["Officina Meccanica Bolognese"]
+    assert _nomi(client.get(URL_ORG, {"q": "23"})) == ["Ceramica Imolese"]
+    assert _nomi(client.get(URL_ORG, {"q": "Ceramica"})) == ["Ceramica Imolese"]
+
+
+def test_una_parola_non_cerca_tra_i_codici(db):
+    # Only a text shaped as a code adds the codes to the search's OR: an ATECO prefix has no index, and
+    # in the OR it made PostgreSQL read every organisation to compute its trigram match.
+    from partnership.filters import condizione_codici
+
+    assert condizione_codici("officine") is None
+    assert condizione_codici("Coppola srl") is None
+    assert str(condizione_codici("IT01234567890")) == str(Q(codice_fiscale="01234567890"))
+    assert str(condizione_codici("25.62")) == str(Q(codice_ateco__startswith="25.62"))
+
+
 def test_filtri_delle_partnership_per_periodo_stato_livello_e_ambito(client, staff, rete):
     entra(client, staff)
 
