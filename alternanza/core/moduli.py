@@ -30,8 +30,8 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.forms.renderers import TemplatesSetting
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
-from django.utils.safestring import SafeData
+from django.utils.html import conditional_escape, escape, strip_tags
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -134,6 +134,41 @@ def contesto_campo(campo: forms.BoundField) -> dict[str, Any]:
     }
 
 
+SELECT = "django/forms/widgets/select.html"
+
+
+def _attributi(attrs: dict[str, Any]) -> str:
+    """The attributes as Django's attrs.html writes them: in order, True as a bare name, False left out;
+    values through stringformat:'s', so always escaped (escape, not conditional_escape)."""
+    return "".join(
+        f" {conditional_escape(nome)}"
+        if valore is True
+        else f' {conditional_escape(nome)}="{escape(valore)}"'
+        for nome, valore in attrs.items()
+        if valore is not False
+    )
+
+
+def _select(widget: dict[str, Any]) -> SafeString:
+    """Django's select.html and select_option.html, written in Python: the same HTML, byte for byte (a
+    test compares them). Every filter form of the portal has a few drop-downs, the offices' lists up to
+    ten with 150 options, and rendering each option through the template engine was a quarter of those
+    pages' time."""
+    parti = [f'<select name="{conditional_escape(widget["name"])}"{_attributi(widget["attrs"])}>']
+    for gruppo, opzioni, _indice in widget["optgroups"]:
+        if gruppo:
+            parti.append(f'\n  <optgroup label="{conditional_escape(gruppo)}">')
+        parti.extend(
+            f'\n  <option value="{escape(o["value"])}"{_attributi(o["attrs"])}>'
+            f"{conditional_escape(o['label'])}</option>"
+            for o in opzioni
+        )
+        if gruppo:
+            parti.append("\n  </optgroup>")
+    parti.append("\n</select>")
+    return mark_safe("".join(parti))  # noqa: S308 - every value above is escaped
+
+
 class RendererPortale(TemplatesSetting):
     """settings.FORM_RENDERER: the portal's templates, plus the context they need computed in Python."""
 
@@ -155,6 +190,8 @@ class RendererPortale(TemplatesSetting):
                 for _gruppo, opzioni, _indice in w.get("optgroups", ()):
                     for opzione in opzioni:
                         _aggiungi_classe(opzione["attrs"], "form-check-input")
+        if template_name == SELECT and "widget" in context:
+            return _select(context["widget"])
         return super().render(template_name, context, request)
 
 
