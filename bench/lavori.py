@@ -192,7 +192,7 @@ def _report_metropolitano() -> dict:
     bench/report.py times each step (data, HTML and charts, PDF) and then renders the same HTML with
     WeasyPrint alone. The targets: done in <= 30 s (what the staff waiting for the report feel), peak
     < 1 GB, and issue 17's ratio, the whole report <= 1.3 x WeasyPrint alone on the same HTML (judged, so a
-    FAIL shows; on the large data the data step's SQL alone is about half of WeasyPrint's time). The import
+    FAIL shows; on the large data the data step's SQL is about a quarter of WeasyPrint's time). The import
     of WeasyPrint is timed apart (only a worker process's first report pays it). Three runs of each,
     medians compared: one render of the same HTML varies from run to run.
     """
