@@ -213,7 +213,7 @@ def test_l_ultimo_posto_va_a_una_sola_scuola(con_dati_delle_migrazioni, organizz
 
 @pytest.mark.django_db
 def test_le_offerte_si_ordinano_per_distanza_dalla_scuola_e_si_filtrano(client, referente_b, organizzazione):
-    from partnership.distanze import coordinate, km
+    from partnership.distanze import LONTANO, coordinate, km
 
     assert len(coordinate()) == 55  # every comune of the metropolitan city has its coordinates
     assert 30 < km(coordinate()["037006"], coordinate()["037032"]) < 36  # Bologna–Imola, about 33 km
@@ -238,3 +238,16 @@ def test_le_offerte_si_ordinano_per_distanza_dalla_scuola_e_si_filtrano(client, 
         "A Porretta",
     ]
     assert [o.titolo for o in client.get(url, {"ordina": "titolo"}).context["page_obj"]][0] == "A Bologna"
+    _offerta(organizzazione, titolo="Fuori area", comune=None)
+    offerte = list(client.get(url).context["page_obj"])
+    assert [o.titolo for o in offerte] == [
+        "A Imola",
+        "Piena a Dozza",
+        "A Bologna",
+        "A Porretta",
+        "Fuori area",
+    ]
+    distanze = {o.titolo: o.distanza for o in offerte}
+    assert distanze["A Imola"] == 0.0
+    assert distanze["A Bologna"] == round(km(coordinate()["037032"], coordinate()["037006"]), 1)
+    assert distanze["Fuori area"] == LONTANO  # no comune of the metropolitan city: last
