@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -55,10 +55,16 @@ def _per_distretto(percorso: str) -> Callable[[QuerySet, str], QuerySet]:
 
 
 def _progetti(user: Utente, testo: str) -> QuerySet:
+    # The school's name as a subquery, not a join: PostgreSQL evaluates it for the rows shown only (after
+    # the sort and the limit), where a join hashed every school for thousands of matching projects.
     qs = (
         Progetto.objects.visibili_a(user)
-        .select_related("scuola")
-        .only("id", "titolo", "anno_scolastico", "stato", "scuola__denominazione")
+        .only("id", "titolo", "anno_scolastico", "stato", "scuola_id")
+        .annotate(
+            nome_scuola=Subquery(
+                Scuola.objects.filter(pk=OuterRef("scuola_id")).order_by().values("denominazione")
+            )
+        )
     )
     return ricerca.cerca(qs, testo, vettore_campo="ricerca", altri=per_ambiti(testo))
 

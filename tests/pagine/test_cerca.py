@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from alternanza.progetti.models import StatoProgetto
 from distretti.models import AmbitoTematico
@@ -55,6 +56,9 @@ def test_ogni_tipo_si_trova_e_si_filtra(client, scuola_a, distretto_b):
     assert gruppi["eventi"] == ["Laboratori di robotica per le ragazze"]
     assert gruppi["notizie"] == ["La robotica al Festival"]
     assert gruppi["modelli"] == ["Modello per la robotica educativa"]
+    # A project is shown with its school and year (the school's name read for the rows shown only).
+    html = client.get(URL, {"q": "robotica"}).content.decode()
+    assert f"– {escape(scuola_a.denominazione)}, {progetto.anno_scolastico}" in html
     # The thematic area's words find the project, here and in the showcase.
     assert _trovati(client, "gap di genere")["progetti"] == [str(progetto)]
     vetrina = client.get(reverse("progetti:vetrina"), {"q": "gap di genere"})
