@@ -107,10 +107,12 @@ class OrganizzazioneQuerySet(models.QuerySet):
         proprie = organizzazioni_di(user)
         if not distretti and not proprie:
             return None
-        # Through the reverse relation of Partnership.organizzazioni: the querysets import no model.
-        in_partnership = self.model._default_manager.filter(partnership__distretti__in=distretti).values("pk")
-        comuni = Comune.objects.filter(distretto__in=distretti).values("pk")
-        return _tra("comune_id", comuni) | _tra("pk", in_partnership) | Q(pk__in=proprie)
+        # The rows of Partnership.organizzazioni (its through model, reached from the reverse relation: the
+        # querysets import no model), unordered: only the ids count, no organisation needs to be read.
+        righe = self.model._meta.get_field("partnership").through._default_manager
+        in_partnership = righe.filter(partnership__distretti__in=distretti).values("organizzazione_id")
+        comuni = Comune.objects.filter(distretto__in=distretti).order_by().values("pk")
+        return _tra("comune_id", comuni) | _tra("pk", in_partnership.order_by()) | Q(pk__in=proprie)
 
     def del_territorio_di(self, user: Utente) -> Self:
         """Organisations of the user's districts: based there, or in a partnership of the district."""
