@@ -173,9 +173,14 @@ def test_worker_ucciso_a_meta_invio_nessun_messaggio_perso_e_al_massimo_un_dupli
                     if time.monotonic() - ultimo_riprendi > 1:  # what Celery beat does in production
                         riprendi_invii.delay(2)
                         ultimo_riprendi = time.monotonic()
-                    return not Consegna.objects.filter(
-                        numero_id=numero_id, stato=StatoConsegna.IN_ATTESA
-                    ).exists()
+                    # The issue is closed by the worker's last step, just after its last delivery is
+                    # marked: wait for both, or a busy machine sees the deliveries done a moment before.
+                    return (
+                        not Consegna.objects.filter(
+                            numero_id=numero_id, stato=StatoConsegna.IN_ATTESA
+                        ).exists()
+                        and Numero.objects.filter(pk=numero_id, stato=StatoNumero.INVIATO).exists()
+                    )
 
                 _attendi(finito, 60, "the end of the send", worker, passo=0.2)
 
