@@ -36,8 +36,8 @@ MASSIMO = 200  # characters of the text that count
 
 # Output fields given to the values the search writes, one instance each: a Value left to guess its type
 # builds a new CharField every time it is compiled, a few dozen per search (a tenth of its Python time).
-_TESTO = TextField()
-_DECIMALE = FloatField()
+_TESTO: TextField[Any, Any] = TextField()
+_DECIMALE: FloatField[Any, Any] = FloatField()
 ITALIANO = SearchConfig(Value("italian", output_field=_TESTO))
 
 
@@ -157,12 +157,13 @@ def cerca(
         normale = normalizza(testo)
         if normale:
             condizioni.append(_nome_come_scritto(normalizzato, normale))
-            punteggi.append(TrigramWordSimilarity(come_testo(normale), normalizzato))
+            # The stubs want a str; Django takes an expression too (a typed Value, see _TESTO).
+            punteggi.append(TrigramWordSimilarity(come_testo(normale), normalizzato))  # type: ignore[arg-type]
     elif nome:
         semplice = senza_accenti(testo).casefold()
         queryset = queryset.alias(_nome_semplice=MinuscoloSenzaAccenti(F(nome)))
         condizioni.append(_nome_come_scritto("_nome_semplice", semplice))
-        punteggi.append(TrigramWordSimilarity(come_testo(semplice), "_nome_semplice"))
+        punteggi.append(TrigramWordSimilarity(come_testo(semplice), "_nome_semplice"))  # type: ignore[arg-type]
     if altri is not None:
         condizioni.append(altri)
     if not condizioni:
