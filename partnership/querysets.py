@@ -37,7 +37,7 @@ def _tra(campo: str, sottoquery: models.QuerySet) -> Q:
     a join to the comuni) can only be tested row by row, so the visibility of an office's organisations
     read all 20,000 of the large data (≈13 ms a list); an array is an index condition, and each arm of
     the OR reads its own index (≈1 ms)."""
-    return Q(_UgualeAUno(models.F(campo), ArraySubquery(sottoquery)))
+    return Q(_UgualeAUno(models.F(campo), ArraySubquery(sottoquery.order_by())))  # order is irrelevant
 
 
 def organizzazioni_di(user: Utente | None) -> frozenset[int]:
@@ -108,11 +108,11 @@ class OrganizzazioneQuerySet(models.QuerySet):
         if not distretti and not proprie:
             return None
         # The rows of Partnership.organizzazioni (its through model, reached from the reverse relation: the
-        # querysets import no model), unordered: only the ids count, no organisation needs to be read.
+        # querysets import no model): only the ids count, no organisation needs to be read.
         righe = self.model._meta.get_field("partnership").through._default_manager
         in_partnership = righe.filter(partnership__distretti__in=distretti).values("organizzazione_id")
-        comuni = Comune.objects.filter(distretto__in=distretti).order_by().values("pk")
-        return _tra("comune_id", comuni) | _tra("pk", in_partnership.order_by()) | Q(pk__in=proprie)
+        comuni = Comune.objects.filter(distretto__in=distretti).values("pk")
+        return _tra("comune_id", comuni) | _tra("pk", in_partnership) | Q(pk__in=proprie)
 
     def del_territorio_di(self, user: Utente) -> Self:
         """Organisations of the user's districts: based there, or in a partnership of the district."""
